@@ -1,0 +1,151 @@
+"""The e-mail activity: render a template, keep an outbox row, hand the mail to SMTP, at most once per key."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from datetime import UTC, datetime
+from email.message import EmailMessage
+from email.utils import formatdate
+
+import aiosmtplib
+from sqlalchemy import select, update
+from temporalio import activity
+from temporalio.exceptions import ApplicationError
+
+from activities.mail_templates import MailTemplateMissing, MailTemplates, RenderedMail
+from activities.store import SessionFactory, setup_tokens
+from activities.store.tables import OutboxMail
+from activities.store.upsert import insert_if_absent
+from models.mail import SEND_MAIL_ACTIVITY, MailReceipt, MailRequest
+from starter.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+class MailActivities:
+    def __init__(self, sessions: SessionFactory, settings: Settings, templates: MailTemplates | None = None) -> None:
+        self._sessions = sessions
+        self._settings = settings
+        self._templates = templates or MailTemplates()
+
+    @activity.defn(name=SEND_MAIL_ACTIVITY)
+    async def send_mail(self, request: MailRequest) -> MailReceipt:
+        """Send ``request`` unless its outbox row says it was sent; an SMTP error is raised and retried."""
+        outbox = await self._outbox_row(request)
+        if outbox.status == "sent" and outbox.sent_at is not None:
+            return MailReceipt(
+                message_id=outbox.message_id,
+                subject=outbox.subject or "",
+                sent_at=outbox.sent_at,
+                already_sent=True,
+            )
+        context = dict(request.context)
+        if request.setup_link is not None:
+            context["setup_url"] = await self._setup_url(request)
+        try:
+            rendered = self._templates.render(request.template, request.recipient.language, context)
+        except MailTemplateMissing as err:
+            raise ApplicationError(str(err), type="MailTemplateMissing", non_retryable=True) from err
+        message = self._message(request, rendered, outbox.message_id)
+        try:
+            await aiosmtplib.send(message, **self._smtp_options())
+        except (aiosmtplib.SMTPException, OSError) as err:
+            await self._record_failure(outbox.id, rendered.subject, err)
+            log.warning("mail %s to %s not sent (will retry): %s", request.outbox_key, request.recipient.email, err)
+            raise
+        sent_at = datetime.now(UTC)
+        await self._record_sent(outbox.id, rendered.subject, sent_at)
+        return MailReceipt(message_id=outbox.message_id, subject=rendered.subject, sent_at=sent_at)
+
+    async def _outbox_row(self, request: MailRequest) -> OutboxMail:
+        async with self._sessions.begin() as session:
+            await insert_if_absent(
+                session,
+                OutboxMail,
+                {
+                    "workflow_id": request.workflow_id,
+                    "purpose": request.purpose,
+                    "sequence": request.sequence,
+                    "recipient": str(request.recipient.email),
+                    "language": request.recipient.language,
+                    "template": request.template,
+                    "message_id": _message_id(request),
+                    "status": "pending",
+                    "attempts": 0,
+                    "created_at": datetime.now(UTC),
+                },
+                key=["workflow_id", "purpose", "sequence"],
+            )
+            row = (
+                await session.execute(
+                    select(OutboxMail).where(
+                        OutboxMail.workflow_id == request.workflow_id,
+                        OutboxMail.purpose == request.purpose,
+                        OutboxMail.sequence == request.sequence,
+                    )
+                )
+            ).scalar_one()
+            row.attempts += 1
+            return row
+
+    async def _setup_url(self, request: MailRequest) -> str:
+        link = request.setup_link
+        assert link is not None
+        async with self._sessions.begin() as session:
+            token = await setup_tokens.mint(
+                session,
+                order_id=link.order_id,
+                mail_key=request.outbox_key,
+                contact_email=str(request.recipient.email),
+                contact_generation=link.contact_generation,
+                expires_at=link.expires_at,
+                now=datetime.now(UTC),
+            )
+        return f"{self._settings.link_base}/setup/{token}"
+
+    def _message(self, request: MailRequest, rendered: RenderedMail, message_id: str) -> EmailMessage:
+        message = EmailMessage()
+        message["From"] = self._settings.mail_sender
+        message["To"] = str(request.recipient.email)
+        message["Subject"] = rendered.subject
+        message["Date"] = formatdate(localtime=False)
+        message["Message-ID"] = message_id
+        message["Content-Language"] = rendered.language
+        message["X-Onramp-Workflow"] = request.workflow_id
+        message["X-Onramp-Purpose"] = request.purpose
+        message.set_content(rendered.text)
+        message.add_alternative(rendered.html, subtype="html")
+        return message
+
+    def _smtp_options(self) -> dict[str, object]:
+        s = self._settings
+        return {
+            "hostname": s.smtp_host,
+            "port": s.smtp_port,
+            "username": s.smtp_username,
+            "password": s.smtp_password.get_secret_value() if s.smtp_password else None,
+            "use_tls": s.smtp_tls == "tls",
+            "start_tls": s.smtp_tls == "starttls",
+            "timeout": s.smtp_timeout,
+        }
+
+    async def _record_failure(self, row_id: int, subject: str, err: BaseException) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(OutboxMail).where(OutboxMail.id == row_id).values(subject=subject, last_error=str(err)[:2000])
+            )
+
+    async def _record_sent(self, row_id: int, subject: str, sent_at: datetime) -> None:
+        async with self._sessions.begin() as session:
+            await session.execute(
+                update(OutboxMail)
+                .where(OutboxMail.id == row_id)
+                .values(status="sent", subject=subject, sent_at=sent_at, last_error=None)
+            )
+
+
+def _message_id(request: MailRequest) -> str:
+    """Stable per outbox key, so a receiving server can also recognise a duplicate."""
+    digest = hashlib.sha256(request.outbox_key.encode()).hexdigest()[:32]
+    return f"<{digest}@onramp>"

@@ -1,0 +1,119 @@
+"""The tables onramp keeps. Alembic migrations (activities/store/migrations) create them; keep both in step."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.types import TypeDecorator
+
+
+class UtcDateTime(TypeDecorator[datetime]):
+    """An aware datetime stored in UTC. SQLite keeps no offset, so one is put back on the way out."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetimes are not stored: give a time zone")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    type_annotation_map = {datetime: UtcDateTime(), dict[str, Any]: JSON, list[str]: JSON}
+
+
+class PartnerOrder(Base):
+    __tablename__ = "partner_orders"
+
+    order_id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    workflow_id: Mapped[str] = mapped_column(String(100), unique=True)
+    offer: Mapped[str] = mapped_column(String(16))
+    status: Mapped[str] = mapped_column(String(32))
+    requested_start_date: Mapped[date] = mapped_column(Date)
+    time_zone: Mapped[str] = mapped_column(String(64))
+    partner_name: Mapped[str] = mapped_column(String(200))
+    customer_name: Mapped[str] = mapped_column(String(200))
+    provisioning_contact_email: Mapped[str] = mapped_column(String(320))
+    account_representative_email: Mapped[str] = mapped_column(String(320))
+    purchased_services: Mapped[list[str]]
+    contact_generation: Mapped[int] = mapped_column(Integer, default=1)
+    escalated: Mapped[bool] = mapped_column(Boolean, default=False)
+    starts_at: Mapped[datetime]
+    escalates_at: Mapped[datetime]
+    closes_at: Mapped[datetime]
+    received_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+
+
+class Organization(Base):
+    """A Webex organization: a partner's or a customer's. A user (admin e-mail) belongs to one org only."""
+
+    __tablename__ = "organizations"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))  # partner | customer
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    admin_email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    email_domain: Mapped[str | None] = mapped_column(String(255), index=True)
+    subdomain: Mapped[str | None] = mapped_column(String(63), unique=True)
+    created_at: Mapped[datetime]
+
+
+class SetupToken(Base):
+    """A Set Up Now link. Only the SHA-256 of the token is kept; the token itself exists only in the e-mail."""
+
+    __tablename__ = "setup_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    order_id: Mapped[str] = mapped_column(ForeignKey("partner_orders.order_id"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    mail_key: Mapped[str] = mapped_column(String(300), unique=True)
+    contact_email: Mapped[str] = mapped_column(String(320))
+    contact_generation: Mapped[int] = mapped_column(Integer)
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
+class OutboxMail(Base):
+    """Every e-mail onramp sends, keyed by (workflow id, purpose, sequence): a retry never sends it twice."""
+
+    __tablename__ = "mail_outbox"
+    __table_args__ = (UniqueConstraint("workflow_id", "purpose", "sequence", name="uq_mail_outbox_key"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    workflow_id: Mapped[str] = mapped_column(String(200))
+    purpose: Mapped[str] = mapped_column(String(64))
+    sequence: Mapped[int] = mapped_column(Integer)
+    recipient: Mapped[str] = mapped_column(String(320))
+    language: Mapped[str] = mapped_column(String(16))
+    template: Mapped[str] = mapped_column(String(64))
+    subject: Mapped[str | None] = mapped_column(Text)
+    message_id: Mapped[str] = mapped_column(String(200))
+    status: Mapped[str] = mapped_column(String(16))  # pending | sent
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime]
+    sent_at: Mapped[datetime | None]

@@ -1,0 +1,52 @@
+"""Contracts of the e-mail activity."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import AwareDatetime, Field
+
+from models.common import Contract, Recipient
+
+
+class SetupLinkRequest(Contract):
+    """Ask the mail activity to mint a Set Up Now link for this mail.
+
+    The token is made, hashed and stored inside the activity and only ever appears in the e-mail itself, so no
+    secret enters the workflow's history.
+    """
+
+    order_id: str
+    contact_generation: int
+    expires_at: AwareDatetime
+
+
+class MailRequest(Contract):
+    """One e-mail to send exactly once, whatever the activity's retries.
+
+    (workflow_id, purpose, sequence) is the outbox key: a retried activity finds the row and does not send again.
+    """
+
+    workflow_id: str
+    purpose: str = Field(description="Why the mail is sent: set_up_now, escalation, order_closed, ...")
+    sequence: int = Field(
+        ge=1, description="1 for the first mail of this purpose in this workflow, 2 for the next, ..."
+    )
+    recipient: Recipient
+    template: str = Field(pattern=r"^[a-z0-9_]+$")
+    context: dict[str, Any] = Field(default_factory=dict)
+    setup_link: SetupLinkRequest | None = None
+
+    @property
+    def outbox_key(self) -> str:
+        return f"{self.workflow_id}/{self.purpose}/{self.sequence}"
+
+
+class MailReceipt(Contract):
+    message_id: str
+    subject: str
+    sent_at: AwareDatetime
+    already_sent: bool = Field(default=False, description="A retry found the mail sent already and did not resend it.")
+
+
+SEND_MAIL_ACTIVITY = "send_mail"

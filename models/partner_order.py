@@ -1,0 +1,211 @@
+"""Contracts of the partner order process (seeds 001/003): what Cisco Commerce Workspace sends, the policy,
+the state operators see, and the operator steps."""
+
+from __future__ import annotations
+
+from datetime import date
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, EmailStr, Field, StringConstraints, field_validator
+
+from models.common import Contract, Language, Name, OperatorNote, TimeZoneName
+
+
+class Offer(StrEnum):
+    """The Webex offers a partner can order for a customer."""
+
+    A_WX = "A-WX"
+    A_SPK = "A-SPK"
+    A_FLEX = "A-FLEX"
+
+
+class Service(StrEnum):
+    """Services that can be purchased on an order; each one gets billing started when provisioned."""
+
+    MEETINGS = "meetings"
+    CALLING = "calling"
+    MESSAGING = "messaging"
+    WEBINARS = "webinars"
+    DEVICES = "devices"
+
+
+class PartnerOrderStatus(StrEnum):
+    AWAITING_START_DATE = "awaiting_start_date"
+    AWAITING_SETUP = "awaiting_setup"
+    SET_UP = "set_up"
+    PROVISIONED = "provisioned"
+    CLOSED = "closed"
+    HALTED = "halted"
+
+
+FINAL_STATUSES = frozenset({PartnerOrderStatus.PROVISIONED, PartnerOrderStatus.CLOSED, PartnerOrderStatus.HALTED})
+"""The order has left the process; nothing more happens to it."""
+
+BEFORE_SET_UP = frozenset({PartnerOrderStatus.AWAITING_START_DATE, PartnerOrderStatus.AWAITING_SETUP})
+"""Before the point of no return: the contact may change and the Set Up Now e-mail may be (re)sent."""
+
+OrderId = Annotated[
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=r"^[A-Za-z0-9][A-Za-z0-9_.-]*$"),
+]
+
+
+class PartnerOrderPolicy(Contract):
+    """The timers of the process, with the seeds' values as defaults."""
+
+    escalate_after_days: int = Field(
+        default=1, ge=0, le=60, description="Escalate when not set up this many days after the start date."
+    )
+    close_after_days_flex: int = Field(
+        default=7,
+        ge=1,
+        le=365,
+        description="A-FLEX order lines close when not provisioned this many days after the start date.",
+    )
+    close_after_days_other: int = Field(
+        default=30,
+        ge=1,
+        le=365,
+        description="A-WX / A-SPK order lines close when not provisioned this many days after the start date.",
+    )
+    mail_retry_max_seconds: float = Field(
+        default=300, gt=0, le=3600, description="Longest pause between two tries to hand an e-mail to SMTP."
+    )
+
+    def close_after_days(self, offer: Offer) -> int:
+        return self.close_after_days_flex if offer is Offer.A_FLEX else self.close_after_days_other
+
+
+class PartnerOrderInput(Contract):
+    """A partner's order as Cisco Commerce Workspace submits it: the intake of the process."""
+
+    order_id: OrderId = Field(description="The Commerce Workspace order number; the business key.")
+    offer: Offer
+    requested_start_date: date = Field(description="The day the Set Up Now e-mail goes out (midnight in time_zone).")
+    time_zone: TimeZoneName = Field(description="IANA time zone of the requested start date, e.g. Europe/Ljubljana.")
+    provisioning_contact_email: EmailStr = Field(description="Who receives the Set Up Now e-mail; may be an alias.")
+    language: Language = Field(default="en", description="Language of the e-mails to the partner.")
+    partner_name: Name
+    customer_name: Name
+    purchased_services: list[Service] = Field(min_length=1)
+    account_representative_email: EmailStr = Field(description="The Cisco account representative, told of escalations.")
+    policy: PartnerOrderPolicy = Field(default_factory=PartnerOrderPolicy)
+
+    @field_validator("purchased_services")
+    @classmethod
+    def _no_repeats(cls, services: list[Service]) -> list[Service]:
+        if len(set(services)) != len(services):
+            raise ValueError("each service may be listed once")
+        return services
+
+    @property
+    def workflow_id(self) -> str:
+        return partner_order_workflow_id(self.order_id)
+
+
+def partner_order_workflow_id(order_id: str) -> str:
+    return f"partner-order-{order_id}"
+
+
+class MailStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class MailRecord(Contract):
+    """One e-mail the order has sent or is sending."""
+
+    purpose: str
+    sequence: int
+    to: EmailStr
+    queued_at: AwareDatetime
+    status: MailStatus = MailStatus.QUEUED
+    sent_at: AwareDatetime | None = None
+    error: str | None = None
+
+
+TimelineKind = Literal["state", "mail", "escalation", "operator", "closure"]
+
+
+class TimelineEntry(Contract):
+    """One line of the business timeline that `onramp history` shows."""
+
+    at: AwareDatetime
+    kind: TimelineKind
+    text: str
+
+
+class PartnerOrderState(Contract):
+    """Everything an operator may want to know about one order; the `status` Query returns it."""
+
+    order_id: str
+    offer: Offer
+    status: PartnerOrderStatus
+    requested_start_date: date
+    time_zone: str
+    partner_name: str
+    customer_name: str
+    provisioning_contact_email: EmailStr
+    account_representative_email: EmailStr
+    purchased_services: list[Service]
+    received_at: AwareDatetime
+    starts_at: AwareDatetime = Field(description="Midnight of the requested start date in the order's time zone.")
+    escalates_at: AwareDatetime = Field(description="When the order is escalated unless it is set up by then.")
+    closes_at: AwareDatetime = Field(description="When the order line closes unless it is provisioned by then.")
+    contact_generation: int = Field(default=1, description="Bumped by each contact change; older links stop working.")
+    set_up_now_sent_at: AwareDatetime | None = None
+    escalated: bool = False
+    escalated_at: AwareDatetime | None = None
+    finished_at: AwareDatetime | None = None
+    next_deadline: AwareDatetime | None = None
+    next_deadline_kind: str | None = None
+    mails: list[MailRecord] = Field(default_factory=list)
+    timeline: list[TimelineEntry] = Field(default_factory=list)
+
+
+# ----- operator steps (workflow Updates) -----
+
+
+class ResendSetUpMail(OperatorNote):
+    """Send the Set Up Now e-mail again, with a fresh link, to the current provisioning contact."""
+
+
+class SendSetUpMailNow(OperatorNote):
+    """Do not wait for the requested start date: send the Set Up Now e-mail at once."""
+
+
+class ChangeProvisioningContact(OperatorNote):
+    """Hand the order to another provisioning contact: the old links stop working, the new contact gets one."""
+
+    new_email: EmailStr
+    language: Language | None = None
+
+
+class MailQueued(Contract):
+    """What an operator step that sends e-mail answers: the mail is on its way (SMTP may still be retried)."""
+
+    purpose: str
+    sequence: int
+    to: EmailStr
+
+
+class ContactChanged(Contract):
+    previous_email: EmailStr
+    new_email: EmailStr
+    contact_generation: int
+    mail: MailQueued | None = Field(default=None, description="The new contact's Set Up Now e-mail, when one is due.")
+
+
+# ----- persistence snapshot (activity input) -----
+
+
+class PartnerOrderSnapshot(Contract):
+    """The order as the database stores it; written by an idempotent upsert at every state change."""
+
+    workflow_id: str
+    state: PartnerOrderState
+
+
+SAVE_PARTNER_ORDER_ACTIVITY = "save_partner_order"

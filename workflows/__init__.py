@@ -1,0 +1,21 @@
+"""Every workflow the worker hosts; deterministic code only (imports models/ and nothing with I/O)."""
+
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from workflows.partner_order import PartnerOrderWorkflow
+
+ALL_WORKFLOWS = [PartnerOrderWorkflow]
+
+# Libraries pydantic loads lazily while validating models inside workflows (EmailStr): deterministic, side-effect
+# free, so they are shared with the sandbox instead of being re-imported in every workflow run.
+PASSTHROUGH_MODULES = ("email_validator", "idna")
+
+
+def workflow_runner() -> SandboxedWorkflowRunner:
+    """The sandbox the worker and the replay tests both use."""
+    return SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH_MODULES)
+    )
+
+
+__all__ = ["ALL_WORKFLOWS", "PartnerOrderWorkflow", "workflow_runner"]

@@ -1,0 +1,398 @@
+"""PartnerOrderWorkflow: a partner's Webex order for a customer (seeds 001 and 003).
+
+The process, as the seed tells it:
+1. The order arrives from Cisco Commerce Workspace with a requested start date and a provisioning contact.
+2. On the requested start date the provisioning contact gets the Set Up Now e-mail.
+3. One day after the start date, when provisioning has not started, the account representative steps in.
+4. When the order is not provisioned within the close window, the order line closes.
+
+The wizard (set up, provision) drives the status forward through Updates; the watch loop below only reacts to
+status changes, so the wizard's steps are added without touching the timers.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from collections.abc import Callable
+from datetime import datetime, timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy, SearchAttributeUpdate
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from models import search_attributes as sa
+    from models.common import Recipient, add_local_days, local_midnight
+    from models.mail import SEND_MAIL_ACTIVITY, MailReceipt, MailRequest, SetupLinkRequest
+    from models.partner_order import (
+        BEFORE_SET_UP,
+        FINAL_STATUSES,
+        SAVE_PARTNER_ORDER_ACTIVITY,
+        ChangeProvisioningContact,
+        ContactChanged,
+        MailQueued,
+        MailRecord,
+        MailStatus,
+        PartnerOrderInput,
+        PartnerOrderSnapshot,
+        PartnerOrderState,
+        PartnerOrderStatus,
+        ResendSetUpMail,
+        SendSetUpMailNow,
+        TimelineEntry,
+        TimelineKind,
+    )
+
+KIND = "partner_order"
+
+SET_UP_NOW = "set_up_now"
+ESCALATION = "escalation"
+ORDER_CLOSED = "order_closed"
+
+# Errors the API maps to HTTP 409 (the order is not in a state where the step makes sense).
+WRONG_STATE = "OrderStateConflict"
+
+DB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
+
+
+@workflow.defn
+class PartnerOrderWorkflow:
+    @workflow.init
+    def __init__(self, order: PartnerOrderInput) -> None:
+        self._order = order
+        self._state = self._initial_state(order, received_at=workflow.now())
+        self._send_now = False
+        self._changes = 0
+        self._mail_tasks: list[asyncio.Task[None]] = []
+        self._contact_lock = asyncio.Lock()
+
+    # ------------------------------------------------------------------ the process
+
+    @workflow.run
+    async def run(self, order: PartnerOrderInput) -> PartnerOrderState:
+        await self._save()
+        await self._wait_for_start_date()
+        await self._send_set_up_now_mail_when_due()
+        await self._watch_deadlines()
+        await self._finish()
+        return self._state
+
+    async def _wait_for_start_date(self) -> None:
+        """Step 2: nothing happens before midnight of the requested start date (unless an operator says now)."""
+        self._set_next_deadline(self._state.starts_at, "start date")
+        await self._sleep_until(
+            self._state.starts_at,
+            wake=lambda: self._send_now or self._state.status is not PartnerOrderStatus.AWAITING_START_DATE,
+        )
+
+    async def _send_set_up_now_mail_when_due(self) -> None:
+        if self._state.status is not PartnerOrderStatus.AWAITING_START_DATE:
+            return
+        self._queue_set_up_now_mail()
+        self._state.set_up_now_sent_at = workflow.now()
+        await self._change_status(
+            PartnerOrderStatus.AWAITING_SETUP, "Set Up Now e-mail sent to the provisioning contact"
+        )
+
+    async def _watch_deadlines(self) -> None:
+        """Steps 3 and 4: escalate, then close, unless the wizard moves the order on first."""
+        while self._state.status not in FINAL_STATUSES:
+            deadline, kind = self._next_deadline()
+            self._set_next_deadline(deadline, kind)
+            seen = self._changes
+            await self._sleep_until(deadline, wake=lambda seen=seen: self._changes != seen)  # type: ignore[misc]
+            now = workflow.now()
+            if self._escalation_due(now):
+                await self._escalate()
+            if self._closure_due(now):
+                await self._close()
+
+    def _next_deadline(self) -> tuple[datetime, str]:
+        if self._escalation_pending():
+            return self._state.escalates_at, "escalation"
+        return self._state.closes_at, "order line closes"
+
+    def _escalation_pending(self) -> bool:
+        return not self._state.escalated and self._state.status in BEFORE_SET_UP
+
+    def _escalation_due(self, now: datetime) -> bool:
+        return self._escalation_pending() and now >= self._state.escalates_at
+
+    def _closure_due(self, now: datetime) -> bool:
+        return self._state.status not in FINAL_STATUSES and now >= self._state.closes_at
+
+    async def _escalate(self) -> None:
+        """One day after the start date and not set up: the account representative is told and steps in."""
+        self._state.escalated = True
+        self._state.escalated_at = workflow.now()
+        self._note("escalation", "Not set up one day after the start date: escalated to the account representative")
+        self._queue_mail(ESCALATION, self._account_representative(), "escalation")
+        self._publish()
+        await self._save()
+
+    async def _close(self) -> None:
+        """Not provisioned within the close window: the order line closes and everybody concerned is told."""
+        days = self._order.policy.close_after_days(self._order.offer)
+        await self._change_status(
+            PartnerOrderStatus.CLOSED,
+            f"Order line closed: not provisioned within {days} days of the start date",
+        )
+        self._queue_mail(ORDER_CLOSED, self._provisioning_contact(), "order_closed")
+        self._queue_mail(ORDER_CLOSED, self._account_representative(), "order_closed_representative")
+
+    async def _finish(self) -> None:
+        """Wait for every e-mail and every Update handler before the workflow returns."""
+        await workflow.wait_condition(lambda: all(task.done() for task in self._mail_tasks))
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        self._state.finished_at = workflow.now()
+        self._state.next_deadline = None
+        self._state.next_deadline_kind = None
+        self._publish()
+
+    # ------------------------------------------------------------------ operator steps
+
+    @workflow.query
+    def status(self) -> PartnerOrderState:
+        return self._state
+
+    @workflow.update
+    async def send_now(self, request: SendSetUpMailNow) -> MailQueued:
+        self._send_now = True
+        self._note("operator", f"{request.operator} asked to send the Set Up Now e-mail now" + _why(request.reason))
+        await workflow.wait_condition(lambda: self._state.set_up_now_sent_at is not None)
+        return self._last_mail(SET_UP_NOW)
+
+    @send_now.validator
+    def _validate_send_now(self, request: SendSetUpMailNow) -> None:
+        self._require_before_set_up("send the Set Up Now e-mail now")
+        if self._state.status is not PartnerOrderStatus.AWAITING_START_DATE or self._send_now:
+            raise ApplicationError(
+                "The Set Up Now e-mail has already been sent; use resend to send it again.",
+                type=WRONG_STATE,
+                non_retryable=True,
+            )
+
+    @workflow.update
+    async def resend(self, request: ResendSetUpMail) -> MailQueued:
+        self._note("operator", f"{request.operator} asked to resend the Set Up Now e-mail" + _why(request.reason))
+        self._queue_set_up_now_mail()
+        await self._save()
+        return self._last_mail(SET_UP_NOW)
+
+    @resend.validator
+    def _validate_resend(self, request: ResendSetUpMail) -> None:
+        self._require_before_set_up("resend the Set Up Now e-mail")
+        if self._state.status is PartnerOrderStatus.AWAITING_START_DATE and not self._send_now:
+            raise ApplicationError(
+                "The Set Up Now e-mail has not been sent yet: it goes out on "
+                f"{self._state.requested_start_date.isoformat()} ({self._state.time_zone}). "
+                "Use send-now to send it earlier.",
+                type=WRONG_STATE,
+                non_retryable=True,
+            )
+
+    @workflow.update
+    async def change_contact(self, request: ChangeProvisioningContact) -> ContactChanged:
+        async with self._contact_lock:
+            self._require_before_set_up("change the provisioning contact")
+            previous = self._state.provisioning_contact_email
+            self._state.provisioning_contact_email = request.new_email
+            if request.language:
+                self._order.language = request.language
+            self._state.contact_generation += 1
+            self._note(
+                "operator",
+                f"{request.operator} changed the provisioning contact from {previous} to {request.new_email}"
+                + _why(request.reason),
+            )
+            mail = None
+            if self._state.status is PartnerOrderStatus.AWAITING_SETUP:
+                mail = self._queue_set_up_now_mail()
+            await self._save()  # revokes the links of earlier contacts
+            self._publish()
+            return ContactChanged(
+                previous_email=previous,
+                new_email=request.new_email,
+                contact_generation=self._state.contact_generation,
+                mail=mail,
+            )
+
+    @change_contact.validator
+    def _validate_change_contact(self, request: ChangeProvisioningContact) -> None:
+        self._require_before_set_up("change the provisioning contact")
+        if request.new_email == self._state.provisioning_contact_email:
+            raise ApplicationError(
+                f"{request.new_email} is already the provisioning contact of this order.",
+                type="InvalidStep",
+                non_retryable=True,
+            )
+
+    def _require_before_set_up(self, action: str) -> None:
+        status = self._state.status
+        if status in BEFORE_SET_UP:
+            return
+        reasons = {
+            PartnerOrderStatus.SET_UP: "the order is already set up",
+            PartnerOrderStatus.PROVISIONED: "the order is already provisioned",
+            PartnerOrderStatus.CLOSED: "the order line is closed",
+            PartnerOrderStatus.HALTED: "the order was halted (the partner did not recognise the organization)",
+        }
+        raise ApplicationError(f"Cannot {action}: {reasons[status]}.", type=WRONG_STATE, non_retryable=True)
+
+    # ------------------------------------------------------------------ e-mail
+
+    def _queue_set_up_now_mail(self) -> MailQueued:
+        link = SetupLinkRequest(
+            order_id=self._order.order_id,
+            contact_generation=self._state.contact_generation,
+            expires_at=self._state.closes_at,
+        )
+        return self._queue_mail(SET_UP_NOW, self._provisioning_contact(), "set_up_now", setup_link=link)
+
+    def _queue_mail(
+        self, purpose: str, recipient: Recipient, template: str, setup_link: SetupLinkRequest | None = None
+    ) -> MailQueued:
+        """Hand a mail to a background task: an SMTP outage delays the mail, never the timers."""
+        sequence = 1 + sum(1 for mail in self._state.mails if mail.purpose == purpose)
+        record = MailRecord(purpose=purpose, sequence=sequence, to=recipient.email, queued_at=workflow.now())
+        self._state.mails.append(record)
+        request = MailRequest(
+            workflow_id=workflow.info().workflow_id,
+            purpose=purpose,
+            sequence=sequence,
+            recipient=recipient,
+            template=template,
+            context=self._mail_context(),
+            setup_link=setup_link,
+        )
+        self._mail_tasks.append(asyncio.create_task(self._deliver(request, record)))
+        return MailQueued(purpose=purpose, sequence=sequence, to=recipient.email)
+
+    async def _deliver(self, request: MailRequest, record: MailRecord) -> None:
+        retry = RetryPolicy(
+            initial_interval=timedelta(seconds=1),
+            backoff_coefficient=2.0,
+            maximum_interval=timedelta(seconds=self._order.policy.mail_retry_max_seconds),
+            non_retryable_error_types=["MailTemplateMissing"],
+        )
+        try:
+            receipt = await workflow.execute_activity(
+                SEND_MAIL_ACTIVITY,
+                request,
+                result_type=MailReceipt,
+                start_to_close_timeout=timedelta(seconds=60),
+                retry_policy=retry,
+            )
+        except ActivityError as err:
+            record.status = MailStatus.FAILED
+            record.error = str(err.cause or err)
+            self._note("mail", f"E-mail '{request.purpose}' to {record.to} could not be sent: {record.error}")
+            return
+        record.status = MailStatus.SENT
+        record.sent_at = receipt.sent_at
+        self._note("mail", f"E-mail '{receipt.subject}' sent to {record.to}")
+
+    def _mail_context(self) -> dict[str, Any]:
+        state = self._state
+        return {
+            "order_id": state.order_id,
+            "offer": state.offer.value,
+            "partner_name": state.partner_name,
+            "customer_name": state.customer_name,
+            "requested_start_date": state.requested_start_date.isoformat(),
+            "time_zone": state.time_zone,
+            "provisioning_contact_email": state.provisioning_contact_email,
+            "services": [service.value for service in state.purchased_services],
+            "escalates_at": state.escalates_at.isoformat(),
+            "closes_at": state.closes_at.isoformat(),
+            "close_after_days": self._order.policy.close_after_days(self._order.offer),
+        }
+
+    def _provisioning_contact(self) -> Recipient:
+        return Recipient(email=self._state.provisioning_contact_email, language=self._order.language)
+
+    def _account_representative(self) -> Recipient:
+        return Recipient(email=self._state.account_representative_email)
+
+    def _last_mail(self, purpose: str) -> MailQueued:
+        mail = [m for m in self._state.mails if m.purpose == purpose][-1]
+        return MailQueued(purpose=mail.purpose, sequence=mail.sequence, to=mail.to)
+
+    # ------------------------------------------------------------------ state, search attributes, persistence
+
+    @staticmethod
+    def _initial_state(order: PartnerOrderInput, received_at: datetime) -> PartnerOrderState:
+        """Deadlines count from the requested start date, or from receipt when the order came in after it:
+        a partner cannot be late for an e-mail that was never sent."""
+        starts_at = local_midnight(order.requested_start_date, order.time_zone)
+        effective_start = max(starts_at, received_at)
+        policy = order.policy
+        return PartnerOrderState(
+            order_id=order.order_id,
+            offer=order.offer,
+            status=PartnerOrderStatus.AWAITING_START_DATE,
+            requested_start_date=order.requested_start_date,
+            time_zone=order.time_zone,
+            partner_name=order.partner_name,
+            customer_name=order.customer_name,
+            provisioning_contact_email=order.provisioning_contact_email,
+            account_representative_email=order.account_representative_email,
+            purchased_services=list(order.purchased_services),
+            received_at=received_at,
+            starts_at=starts_at,
+            escalates_at=add_local_days(effective_start, policy.escalate_after_days, order.time_zone),
+            closes_at=add_local_days(effective_start, policy.close_after_days(order.offer), order.time_zone),
+        )
+
+    async def _change_status(self, status: PartnerOrderStatus, text: str) -> None:
+        self._state.status = status
+        self._note("state", f"{status.value}: {text}")
+        self._publish()
+        await self._save()
+
+    def _note(self, kind: TimelineKind, text: str) -> None:
+        self._state.timeline.append(TimelineEntry(at=workflow.now(), kind=kind, text=text))
+        self._changes += 1
+
+    def _set_next_deadline(self, deadline: datetime, kind: str) -> None:
+        self._state.next_deadline = deadline
+        self._state.next_deadline_kind = kind
+        self._publish()
+
+    def _publish(self) -> None:
+        """Mirror the state into the search attributes (no personal data: ids, status, flags, dates)."""
+        updates: list[SearchAttributeUpdate[Any]] = [
+            sa.KIND.value_set(KIND),
+            sa.STATUS.value_set(self._state.status.value),
+            sa.BUSINESS_ID.value_set(self._state.order_id),
+            sa.ESCALATED.value_set(self._state.escalated),
+        ]
+        if self._state.next_deadline is None:
+            updates.append(sa.NEXT_DEADLINE.value_unset())
+        else:
+            updates.append(sa.NEXT_DEADLINE.value_set(self._state.next_deadline))
+        workflow.upsert_search_attributes(updates)
+
+    async def _save(self) -> None:
+        await workflow.execute_activity(
+            SAVE_PARTNER_ORDER_ACTIVITY,
+            PartnerOrderSnapshot(workflow_id=workflow.info().workflow_id, state=self._state),
+            start_to_close_timeout=timedelta(seconds=30),
+            retry_policy=DB_RETRY,
+        )
+
+    async def _sleep_until(self, deadline: datetime, wake: Callable[[], bool]) -> None:
+        remaining = deadline - workflow.now()
+        if remaining <= timedelta(0) or wake():
+            return
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(wake, timeout=remaining)
+
+
+def _why(reason: str | None) -> str:
+    return f" ({reason})" if reason else ""
+
+
+__all__ = ["KIND", "PartnerOrderWorkflow"]
