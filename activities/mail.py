@@ -9,6 +9,7 @@ from email.message import EmailMessage
 from email.utils import formatdate
 
 import aiosmtplib
+from jinja2 import TemplateError
 from sqlalchemy import select, update
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
@@ -47,6 +48,12 @@ class MailActivities:
             rendered = self._templates.render(request.template, request.recipient.language, context)
         except MailTemplateMissing as err:
             raise ApplicationError(str(err), type="MailTemplateMissing", non_retryable=True) from err
+        except TemplateError as err:  # a template that needs a value the workflow does not give: no retry helps
+            raise ApplicationError(
+                f"e-mail template '{request.template}' cannot be rendered: {err}",
+                type="MailTemplateBroken",
+                non_retryable=True,
+            ) from err
         message = self._message(request, rendered, outbox.message_id)
         try:
             await aiosmtplib.send(message, **self._smtp_options())
@@ -86,7 +93,8 @@ class MailActivities:
                     )
                 )
             ).scalar_one()
-            row.attempts += 1
+            if row.status != "sent":
+                row.attempts += 1
             return row
 
     async def _setup_url(self, request: MailRequest) -> str:
@@ -111,11 +119,11 @@ class MailActivities:
         message["Subject"] = rendered.subject
         message["Date"] = formatdate(localtime=False)
         message["Message-ID"] = message_id
-        message["Content-Language"] = rendered.language
         message["X-Onramp-Workflow"] = request.workflow_id
         message["X-Onramp-Purpose"] = request.purpose
         message.set_content(rendered.text)
         message.add_alternative(rendered.html, subtype="html")
+        message["Content-Language"] = rendered.language  # after set_content, which drops Content-* headers
         return message
 
     def _smtp_options(self) -> dict[str, object]:

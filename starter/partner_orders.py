@@ -33,6 +33,7 @@ class Started:
     run_id: str
     created: bool
     state: PartnerOrderState
+    handle: WorkflowHandle[PartnerOrderWorkflow, PartnerOrderState]
 
 
 async def start(client: Client, settings: Settings, order: PartnerOrderInput) -> Started:
@@ -58,7 +59,7 @@ async def start(client: Client, settings: Settings, order: PartnerOrderInput) ->
     # The start response says whether this call started the workflow or found it running (USE_EXISTING).
     response = getattr(h, "_start_workflow_response", None)
     created = bool(getattr(response, "started", True))
-    return Started(h.id, h.result_run_id or "", created, await status(client, order.order_id))
+    return Started(h.id, h.result_run_id or "", created, await status(client, order.order_id), h)
 
 
 def handle(client: Client, order_id: str) -> WorkflowHandle[PartnerOrderWorkflow, PartnerOrderState]:

@@ -57,7 +57,9 @@ def _backends() -> list[str]:
 
 
 @pytest.fixture(scope="session", params=_backends())
-async def database_url(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, postgres_url: str | None) -> str:
+async def database_url(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, postgres_url: str | None
+) -> str:
     """Each persistence test runs once per backend."""
     if request.param == "postgresql":
         assert postgres_url is not None
@@ -119,7 +121,9 @@ async def register_search_attributes(client: Client) -> None:
     """The time-skipping server needs them registered too, or a workflow that sets one retries its task forever."""
     await client.operator_service.add_search_attributes(
         AddSearchAttributesRequest(
-            search_attributes={key.name: IndexedValueType.ValueType(key.indexed_value_type) for key in search_attributes.ALL},
+            search_attributes={
+                key.name: IndexedValueType.ValueType(key.indexed_value_type) for key in search_attributes.ALL
+            },
             namespace=client.namespace,
         )
     )

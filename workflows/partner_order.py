@@ -67,6 +67,9 @@ class PartnerOrderWorkflow:
         self._changes = 0
         self._mail_tasks: list[asyncio.Task[None]] = []
         self._contact_lock = asyncio.Lock()
+        self._note(
+            "state", f"awaiting_start_date: order received; Set Up Now e-mail due on {order.requested_start_date}"
+        )
 
     # ------------------------------------------------------------------ the process
 
@@ -275,7 +278,7 @@ class PartnerOrderWorkflow:
             initial_interval=timedelta(seconds=1),
             backoff_coefficient=2.0,
             maximum_interval=timedelta(seconds=self._order.policy.mail_retry_max_seconds),
-            non_retryable_error_types=["MailTemplateMissing"],
+            non_retryable_error_types=["MailTemplateMissing", "MailTemplateBroken"],
         )
         try:
             receipt = await workflow.execute_activity(

@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from activities.store.tables import PartnerOrder, SetupToken
 from activities.store.upsert import upsert
 
+LINK_DEAD_STATUSES = frozenset({"provisioned", "closed", "halted"})
 TOKEN_BYTES = 32  # 256 bits from the OS's CSPRNG: unguessable
 
 
@@ -70,14 +71,16 @@ async def find_valid(session: AsyncSession, token: str, now: datetime) -> SetupT
     """The token's row when the link still works: not revoked, not expired, for the order's current contact."""
     row = (
         await session.execute(
-            select(SetupToken, PartnerOrder.contact_generation)
+            select(SetupToken, PartnerOrder.contact_generation, PartnerOrder.status)
             .join(PartnerOrder, PartnerOrder.order_id == SetupToken.order_id)
             .where(SetupToken.token_hash == hash_token(token))
         )
     ).one_or_none()
     if row is None:
         return None
-    found, current_generation = row
+    found, current_generation, status = row
     if found.revoked_at is not None or found.expires_at <= now or found.contact_generation != current_generation:
+        return None
+    if status in LINK_DEAD_STATUSES:  # also covers a link minted by a late mail retry after the order ended
         return None
     return found

@@ -1,0 +1,194 @@
+"""The HTTP API: order intake as Cisco Commerce Workspace calls it, order status, operator steps, health."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from typing import Annotated
+
+from fastapi import Depends, FastAPI, Request, Response
+from fastapi.responses import HTMLResponse
+from pydantic import BaseModel
+from sqlalchemy import text
+from temporalio.client import Client
+
+from activities.store import SessionFactory, make_engine, make_session_factory, setup_tokens
+from models.partner_order import (
+    ChangeProvisioningContact,
+    ContactChanged,
+    MailQueued,
+    PartnerOrderInput,
+    PartnerOrderState,
+    ResendSetUpMail,
+    SendSetUpMailNow,
+)
+from starter import partner_orders
+from starter.api import errors
+from starter.client import connect
+from starter.settings import Settings
+
+
+class StartedOrder(BaseModel):
+    workflow_id: str
+    created: bool
+    state: PartnerOrderState
+
+
+class Health(BaseModel):
+    status: str
+    temporal: str
+    database: str
+
+
+def create_app(settings: Settings, client: Client | None = None, sessions: SessionFactory | None = None) -> FastAPI:
+    """``client`` and ``sessions`` may be given (dev stack, tests); otherwise they come from the settings."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = None
+        if sessions is None:
+            engine = make_engine(settings.database_url)
+            app.state.sessions = make_session_factory(engine)
+        yield
+        if engine is not None:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="onramp",
+        version="0.1.0",
+        summary="Order and onboarding processes for conferencing services, run as durable Temporal workflows.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.client = client
+    app.state.client_lock = asyncio.Lock()
+    app.state.sessions = sessions
+    errors.install(app)
+    _routes(app)
+    return app
+
+
+async def temporal(request: Request) -> Client:
+    """The Temporal client, connected on first use so the API starts (and says so) while Temporal is down."""
+    state = request.app.state
+    if state.client is None:
+        async with state.client_lock:
+            if state.client is None:
+                state.client = await connect(state.settings, quick=True)
+    client: Client = state.client
+    return client
+
+
+def db(request: Request) -> SessionFactory:
+    sessions: SessionFactory = request.app.state.sessions
+    return sessions
+
+
+TemporalClient = Annotated[Client, Depends(temporal)]
+Sessions = Annotated[SessionFactory, Depends(db)]
+
+
+def _routes(app: FastAPI) -> None:
+    responses = errors.ERROR_RESPONSES
+
+    @app.post(
+        "/api/partner-orders",
+        status_code=201,
+        response_model=StartedOrder,
+        responses={
+            200: {"model": StartedOrder, "description": "The order was known: its workflow is returned."},
+            **responses,
+        },
+        tags=["partner orders"],
+        summary="Take in a partner's Webex order (as Cisco Commerce Workspace submits it)",
+    )
+    async def post_partner_order(order: PartnerOrderInput, response: Response, client: TemporalClient) -> StartedOrder:
+        started = await partner_orders.start(client, app.state.settings, order)
+        if not started.created:
+            response.status_code = 200
+        return StartedOrder(workflow_id=started.workflow_id, created=started.created, state=started.state)
+
+    @app.get(
+        "/api/partner-orders/{order_id}",
+        response_model=PartnerOrderState,
+        responses=responses,
+        tags=["partner orders"],
+        summary="The order's state: status, dates, deadlines, e-mails, escalation, timeline",
+    )
+    async def get_partner_order(order_id: str, client: TemporalClient) -> PartnerOrderState:
+        return await partner_orders.status(client, order_id)
+
+    @app.post(
+        "/api/partner-orders/{order_id}/resend",
+        response_model=MailQueued,
+        responses=responses,
+        tags=["partner orders"],
+        summary="Resend the Set Up Now e-mail (refused once the order is set up or closed)",
+    )
+    async def resend(order_id: str, client: TemporalClient, request: ResendSetUpMail | None = None) -> MailQueued:
+        return await partner_orders.resend(client, order_id, request or ResendSetUpMail())
+
+    @app.post(
+        "/api/partner-orders/{order_id}/send-now",
+        response_model=MailQueued,
+        responses=responses,
+        tags=["partner orders"],
+        summary="Send the Set Up Now e-mail before the requested start date",
+    )
+    async def send_now(order_id: str, client: TemporalClient, request: SendSetUpMailNow | None = None) -> MailQueued:
+        return await partner_orders.send_now(client, order_id, request or SendSetUpMailNow())
+
+    @app.post(
+        "/api/partner-orders/{order_id}/contact",
+        response_model=ContactChanged,
+        responses=responses,
+        tags=["partner orders"],
+        summary="Change the provisioning contact: earlier links stop working, the new contact gets one",
+    )
+    async def change_contact(
+        order_id: str, request: ChangeProvisioningContact, client: TemporalClient
+    ) -> ContactChanged:
+        return await partner_orders.change_contact(client, order_id, request)
+
+    @app.get("/healthz", response_model=Health, responses={503: {"model": Health}}, tags=["operations"])
+    async def healthz(request: Request, response: Response, sessions: Sessions) -> Health:
+        temporal_ok = database_ok = "ok"
+        try:
+            client = await temporal(request)
+            await asyncio.wait_for(client.service_client.check_health(), timeout=3)
+        except Exception as err:  # a health check reports, it does not raise
+            temporal_ok = f"unreachable: {err}"
+        try:
+            async with sessions() as session:
+                await session.execute(text("SELECT 1"))
+        except Exception as err:
+            database_ok = f"unreachable: {err}"
+        healthy = temporal_ok == database_ok == "ok"
+        response.status_code = 200 if healthy else 503
+        return Health(status="ok" if healthy else "degraded", temporal=temporal_ok, database=database_ok)
+
+    @app.get("/setup/{token}", response_class=HTMLResponse, include_in_schema=False)
+    async def setup_link(token: str, sessions: Sessions) -> HTMLResponse:
+        """Until the wizard lands, the link tells whether it is valid (and never shows a stack trace)."""
+        async with sessions() as session:
+            found = await setup_tokens.find_valid(session, token, datetime.now(UTC))
+        if found is None:
+            return HTMLResponse(
+                _page(
+                    "This link no longer works",
+                    "It is unknown, has expired, or was replaced by a newer one. "
+                    "Ask your Cisco account representative to resend the Set Up Now e-mail.",
+                ),
+                status_code=404,
+            )
+        return HTMLResponse(_page(f"Set up order {found.order_id}", "Your link is valid. The setup wizard opens here."))
+
+
+def _page(title: str, body: str) -> str:
+    return (
+        "<!doctype html><html lang=en><meta charset=utf-8><title>onramp</title>"
+        "<body style='font-family:sans-serif;max-width:40rem;margin:4rem auto'>"
+        f"<h1>{title}</h1><p>{body}</p></body></html>"
+    )

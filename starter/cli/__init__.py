@@ -1,0 +1,24 @@
+"""The `onramp` command: the dev stack, the worker, the API, and the operators' commands."""
+
+from __future__ import annotations
+
+import typer
+
+from starter.cli import dev, inspect, mail, orders, services
+
+app = typer.Typer(
+    name="onramp",
+    help="Durable order and onboarding processes for conferencing services, on Temporal.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+dev.register(app)
+services.register(app)
+orders.register(app)
+inspect.register(app)
+mail.register(app)
+
+
+def main() -> None:
+    app()

@@ -1,0 +1,163 @@
+"""`onramp partner-order start`, `onramp resend`, `onramp change-contact`, `onramp send-now`."""
+
+from __future__ import annotations
+
+import json
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import typer
+from pydantic import ValidationError
+
+from models.partner_order import (
+    ChangeProvisioningContact,
+    PartnerOrderInput,
+    ResendSetUpMail,
+    SendSetUpMailNow,
+)
+from starter import partner_orders
+from starter.cli.output import EXIT_INVALID, console, fail, invalid, print_json, run_async
+from starter.cli.render import order_panel
+from starter.client import connect
+from starter.settings import get_settings
+
+partner_order = typer.Typer(help="Partner orders (Webex A-WX, A-SPK, A-FLEX).", no_args_is_help=True)
+
+RELATIVE_DAYS = {"yesterday": -1, "today": 0, "tomorrow": 1}
+
+
+def order_id_of(identifier: str) -> str:
+    """Accept either the order id or the workflow id (partner-order-<order id>)."""
+    return identifier.removeprefix("partner-order-")
+
+
+def _start_date(value: str, time_zone: str | None) -> str:
+    """'today', 'yesterday', 'tomorrow' are read in the order's time zone; anything else is left to the model."""
+    if value.lower() not in RELATIVE_DAYS:
+        return value
+    try:
+        zone = ZoneInfo(time_zone or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        zone = ZoneInfo("UTC")  # the model reports the bad time zone itself
+    day: date = datetime.now(zone).date() + timedelta(days=RELATIVE_DAYS[value.lower()])
+    return day.isoformat()
+
+
+@partner_order.command("start")
+@run_async
+async def start(
+    file: Annotated[
+        Path | None, typer.Option("--file", "-f", help="An order as JSON; flags override its fields.")
+    ] = None,
+    order_id: Annotated[str | None, typer.Option(help="Commerce Workspace order number.")] = None,
+    offer: Annotated[str | None, typer.Option(help="A-WX, A-SPK or A-FLEX.")] = None,
+    start_date: Annotated[
+        str | None, typer.Option(help="Requested start date: YYYY-MM-DD, or today / yesterday / tomorrow.")
+    ] = None,
+    time_zone: Annotated[str | None, typer.Option(help="IANA time zone, e.g. Europe/Ljubljana.")] = None,
+    contact: Annotated[str | None, typer.Option(help="Provisioning contact e-mail.")] = None,
+    partner: Annotated[str | None, typer.Option(help="Partner name.")] = None,
+    customer: Annotated[str | None, typer.Option(help="Customer name.")] = None,
+    service: Annotated[list[str] | None, typer.Option(help="Purchased service (repeat): meetings, calling, …")] = None,
+    account_rep: Annotated[str | None, typer.Option(help="Cisco account representative e-mail.")] = None,
+    language: Annotated[str | None, typer.Option(help="Language of the partner's e-mails (default en).")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the state as JSON.")] = False,
+) -> None:
+    """Start a partner order's workflow (a second start of the same order returns the running one)."""
+    values: dict[str, Any] = _read_file(file) if file else {}
+    flags = {
+        "order_id": order_id,
+        "offer": offer,
+        "time_zone": time_zone,
+        "provisioning_contact_email": contact,
+        "partner_name": partner,
+        "customer_name": customer,
+        "purchased_services": service or None,
+        "account_representative_email": account_rep,
+        "language": language,
+    }
+    values.update({key: value for key, value in flags.items() if value is not None})
+    if start_date is not None:
+        values["requested_start_date"] = start_date
+    if isinstance(values.get("requested_start_date"), str):
+        values["requested_start_date"] = _start_date(values["requested_start_date"], values.get("time_zone"))
+    try:
+        order = PartnerOrderInput.model_validate(values)
+    except ValidationError as err:
+        invalid(err, "The order")
+    settings = get_settings()
+    client = await connect(settings, quick=True)
+    started = await partner_orders.start(client, settings, order)
+    if as_json:
+        print_json(started.state)
+        return
+    verb = "Started" if started.created else "Already running:"
+    console.print(f"[green]{verb}[/] {started.workflow_id}")
+    console.print(order_panel(started.state))
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text())
+    except FileNotFoundError:
+        fail(f"{path} does not exist.", EXIT_INVALID)
+    except json.JSONDecodeError as err:
+        fail(f"{path} is not valid JSON: {err}", EXIT_INVALID)
+    if not isinstance(data, dict):
+        fail(f"{path} must hold one JSON object (an order).", EXIT_INVALID)
+    return data
+
+
+Operator = Annotated[str, typer.Option(help="Who asks (shown in the order's history).")]
+Reason = Annotated[str | None, typer.Option(help="Why (shown in the order's history).")]
+OrderArg = Annotated[str, typer.Argument(help="Order id or workflow id (partner-order-<order id>).")]
+
+
+@run_async
+async def resend(identifier: OrderArg, operator: Operator = "operator", reason: Reason = None) -> None:
+    """Resend the Set Up Now e-mail to the provisioning contact (refused once set up or closed)."""
+    client = await connect(get_settings(), quick=True)
+    queued = await partner_orders.resend(
+        client, order_id_of(identifier), ResendSetUpMail(operator=operator, reason=reason)
+    )
+    console.print(f"[green]Set Up Now e-mail #{queued.sequence} queued for {queued.to}.[/]")
+
+
+@run_async
+async def send_now(identifier: OrderArg, operator: Operator = "operator", reason: Reason = None) -> None:
+    """Send the Set Up Now e-mail now instead of on the requested start date."""
+    client = await connect(get_settings(), quick=True)
+    queued = await partner_orders.send_now(
+        client, order_id_of(identifier), SendSetUpMailNow(operator=operator, reason=reason)
+    )
+    console.print(f"[green]Set Up Now e-mail queued for {queued.to}.[/]")
+
+
+@run_async
+async def change_contact(
+    identifier: OrderArg,
+    new_email: Annotated[str, typer.Argument(help="The new provisioning contact's e-mail.")],
+    operator: Operator = "operator",
+    reason: Reason = None,
+) -> None:
+    """Change the provisioning contact: earlier Set Up Now links stop working, the new contact gets one."""
+    try:
+        request = ChangeProvisioningContact(new_email=new_email, operator=operator, reason=reason)
+    except ValidationError as err:
+        invalid(err, "The contact change")
+    client = await connect(get_settings(), quick=True)
+    changed = await partner_orders.change_contact(client, order_id_of(identifier), request)
+    console.print(f"[green]Provisioning contact changed[/] from {changed.previous_email} to {changed.new_email}.")
+    if changed.mail:
+        console.print(f"Set Up Now e-mail queued for {changed.mail.to}; earlier links no longer work.")
+    else:
+        console.print("The Set Up Now e-mail will go to the new contact on the requested start date.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(partner_order, name="partner-order")
+    app.command("resend")(resend)
+    app.command("send-now")(send_now)
+    app.command("change-contact")(change_contact)

