@@ -70,12 +70,12 @@ async def status(client: Client, order_id: str) -> PartnerOrderState:
     """The order's state: from the running workflow, or the result of a finished one."""
     h = handle(client, order_id)
     try:
-        description = await h.describe()
+        execution = await workflow_calls.execution_status(client, h.id)
     except RPCError as err:
         if err.status is RPCStatusCode.NOT_FOUND:
             raise NotFound(f"No partner order {order_id}.", type="NotFound") from None
         raise
-    if description.status is WorkflowExecutionStatus.COMPLETED:
+    if execution is WorkflowExecutionStatus.COMPLETED:
         return await h.result()
     return await workflow_calls.query(h, "status", PartnerOrderState)
 
@@ -94,7 +94,7 @@ async def change_contact(client: Client, order_id: str, request: ChangeProvision
 
 async def _update(client: Client, order_id: str, name: str, request: object, result_type: type[T], action: str) -> T:
     try:
-        return await workflow_calls.update(handle(client, order_id), name, request, result_type)
+        return await workflow_calls.update(client, handle(client, order_id), name, request, result_type)
     except workflow_calls.WorkflowCompleted:
         final = await status(client, order_id)
         raise StepRefused(

@@ -5,10 +5,14 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from temporalio.client import (
+    Client,
+    WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowQueryFailedError,
     WorkflowUpdateFailedError,
 )
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
@@ -24,14 +28,36 @@ class WorkflowCompleted(OnrampError):
     http_status = 409
 
 
-async def update(handle: WorkflowHandle[Any, Any], name: str, arg: Any, result_type: type[T]) -> T:
+async def update(client: Client, handle: WorkflowHandle[Any, Any], name: str, arg: Any, result_type: type[T]) -> T:
     try:
         result: T = await handle.execute_update(name, arg, result_type=result_type)
     except WorkflowUpdateFailedError as err:
         raise _refusal(err.cause) from None
     except RPCError as err:
+        if err.status is RPCStatusCode.NOT_FOUND and await _has_finished(client, handle.id):
+            raise WorkflowCompleted(f"{handle.id} has already finished.", type="WorkflowCompleted") from None
         raise _rpc_error(handle.id, err) from None
     return result
+
+
+async def _has_finished(client: Client, workflow_id: str) -> bool:
+    """An Update to a finished workflow answers NOT_FOUND (on some servers without saying why): look."""
+    try:
+        status = await execution_status(client, workflow_id)
+    except RPCError:
+        return False
+    return status is not WorkflowExecutionStatus.RUNNING
+
+
+async def execution_status(client: Client, workflow_id: str) -> WorkflowExecutionStatus:
+    """The execution's status from a bare DescribeWorkflowExecution (no search attribute decoding, which the
+    time-skipping test server's answers for unset attributes trip up). Raises RPCError NOT_FOUND when unknown."""
+    response = await client.workflow_service.describe_workflow_execution(
+        DescribeWorkflowExecutionRequest(
+            namespace=client.namespace, execution=WorkflowExecution(workflow_id=workflow_id)
+        )
+    )
+    return WorkflowExecutionStatus(response.workflow_execution_info.status)
 
 
 async def query(handle: WorkflowHandle[Any, Any], name: str, result_type: type[T]) -> T:
