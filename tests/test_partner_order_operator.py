@@ -9,8 +9,7 @@ import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from activities.store import SessionFactory
-from activities.store import setup_tokens
+from activities.store import SessionFactory, setup_tokens
 from models.partner_order import (
     ChangeProvisioningContact,
     PartnerOrderState,
