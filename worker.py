@@ -11,8 +11,14 @@ import signal
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from temporalio import activity
 from temporalio.client import Client
-from temporalio.worker import Worker
+from temporalio.worker import (
+    ActivityInboundInterceptor,
+    ExecuteActivityInput,
+    Interceptor,
+    Worker,
+)
 
 from activities import all_activities
 from activities.store import make_engine, make_session_factory
@@ -21,6 +27,29 @@ from starter.settings import Settings, get_settings
 from workflows import ALL_WORKFLOWS, workflow_runner
 
 log = logging.getLogger("onramp.worker")
+
+
+class LogFailures(Interceptor):
+    """One log line per failed activity attempt: which activity, which workflow, which attempt, why."""
+
+    def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
+        return _LogActivityFailure(next)
+
+
+class _LogActivityFailure(ActivityInboundInterceptor):
+    async def execute_activity(self, input: ExecuteActivityInput) -> Any:
+        try:
+            return await super().execute_activity(input)
+        except Exception as err:
+            info = activity.info()
+            log.warning(
+                "activity %s failed (attempt %d) for %s: %s",
+                info.activity_type,
+                info.attempt,
+                info.workflow_id,
+                err,
+            )
+            raise
 
 
 def build_worker(
@@ -35,6 +64,7 @@ def build_worker(
         workflows=ALL_WORKFLOWS,
         activities=activities,
         workflow_runner=workflow_runner(),
+        interceptors=[LogFailures()],
         **options,
     )
 

@@ -14,7 +14,7 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ONRAMP_", env_file=".env", extra="ignore")
 
     # Temporal
-    temporal_address: str = Field(default="localhost:7233", description="Temporal frontend host:port.")
+    temporal_address: str = Field(default="127.0.0.1:7233", description="Temporal frontend host:port.")
     temporal_namespace: str = Field(default="default", description="Temporal namespace.")
     task_queue: str = Field(default="onramp", description="Task queue every worker polls.")
 
