@@ -2,13 +2,23 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 from temporalio.client import Client
 from temporalio.contrib.pydantic import pydantic_data_converter
+from temporalio.converter import DataConverter
 from temporalio.service import RetryConfig
 
+from starter.codec import EncryptionCodec, parse_key
 from starter.settings import Settings
 
-DATA_CONVERTER = pydantic_data_converter
+
+def data_converter(settings: Settings) -> DataConverter:
+    """pydantic for every model, and AES-GCM encryption of every payload when a key is configured."""
+    keys = settings.payload_keys()
+    if not keys:
+        return pydantic_data_converter
+    return dataclasses.replace(pydantic_data_converter, payload_codec=EncryptionCodec([parse_key(k) for k in keys]))
 
 
 class TemporalUnreachable(RuntimeError):
@@ -30,7 +40,7 @@ async def connect(settings: Settings, *, quick: bool = False) -> Client:
         return await Client.connect(
             settings.temporal_address,
             namespace=settings.temporal_namespace,
-            data_converter=DATA_CONVERTER,
+            data_converter=data_converter(settings),
             retry_config=retry,
         )
     except RuntimeError as err:

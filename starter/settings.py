@@ -45,7 +45,35 @@ class Settings(BaseSettings):
     dev_temporal_port: int = Field(default=7233, description="Port of the embedded Temporal dev server.")
     dev_ui_port: int = Field(default=8233, description="Port of the embedded Temporal Web UI.")
 
+    # Encryption of workflow payloads
+    payload_key: SecretStr | None = Field(
+        default=None,
+        description="Base64 of 32 bytes: the AES-GCM key for workflow payloads (else the key file is used).",
+    )
+    payload_key_file: Path | None = Field(
+        default=Path(".onramp/payload.key"),
+        description="Where the key is read from when ONRAMP_PAYLOAD_KEY is unset (`onramp dev` makes it).",
+    )
+    payload_old_keys: str = Field(
+        default="", description="Comma-separated older keys, still accepted for decryption (key rotation)."
+    )
+    codec_cors_origins: str = Field(
+        default="http://127.0.0.1:8233,http://localhost:8233",
+        description="Origins (the Temporal Web UI) allowed to call the codec endpoint /codec.",
+    )
+
     log_level: str = Field(default="INFO", description="Python log level.")
+
+    def payload_keys(self) -> list[str]:
+        """The current key first, then the old ones; empty when encryption is off (no key configured)."""
+        keys = []
+        if self.payload_key is not None:
+            keys.append(self.payload_key.get_secret_value())
+        elif self.payload_key_file is not None and self.payload_key_file.exists():
+            keys.append(self.payload_key_file.read_text().strip())
+        if keys:
+            keys += [key.strip() for key in self.payload_old_keys.split(",") if key.strip()]
+        return keys
 
     @property
     def mail_dir(self) -> Path:

@@ -71,7 +71,9 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
 
 
 async def temporal(request: Request) -> Client:
-    """The Temporal client, connected on first use so the API starts (and says so) while Temporal is down."""
+    """The Temporal client, connected on first use so the API starts (and says so) while Temporal is down.
+
+    Handlers call it after FastAPI has validated their input: bad input is a 422 even while Temporal is down."""
     state = request.app.state
     if state.client is None:
         async with state.client_lock:
@@ -86,7 +88,6 @@ def db(request: Request) -> SessionFactory:
     return sessions
 
 
-TemporalClient = Annotated[Client, Depends(temporal)]
 Sessions = Annotated[SessionFactory, Depends(db)]
 
 
@@ -104,8 +105,8 @@ def _routes(app: FastAPI) -> None:
         tags=["partner orders"],
         summary="Take in a partner's Webex order (as Cisco Commerce Workspace submits it)",
     )
-    async def post_partner_order(order: PartnerOrderInput, response: Response, client: TemporalClient) -> StartedOrder:
-        started = await partner_orders.start(client, app.state.settings, order)
+    async def post_partner_order(order: PartnerOrderInput, request: Request, response: Response) -> StartedOrder:
+        started = await partner_orders.start(await temporal(request), app.state.settings, order)
         if not started.created:
             response.status_code = 200
         return StartedOrder(workflow_id=started.workflow_id, created=started.created, state=started.state)
@@ -117,8 +118,8 @@ def _routes(app: FastAPI) -> None:
         tags=["partner orders"],
         summary="The order's state: status, dates, deadlines, e-mails, escalation, timeline",
     )
-    async def get_partner_order(order_id: str, client: TemporalClient) -> PartnerOrderState:
-        return await partner_orders.status(client, order_id)
+    async def get_partner_order(order_id: str, request: Request) -> PartnerOrderState:
+        return await partner_orders.status(await temporal(request), order_id)
 
     @app.post(
         "/api/partner-orders/{order_id}/resend",
@@ -127,8 +128,8 @@ def _routes(app: FastAPI) -> None:
         tags=["partner orders"],
         summary="Resend the Set Up Now e-mail (refused once the order is set up or closed)",
     )
-    async def resend(order_id: str, client: TemporalClient, request: ResendSetUpMail | None = None) -> MailQueued:
-        return await partner_orders.resend(client, order_id, request or ResendSetUpMail())
+    async def resend(order_id: str, http: Request, request: ResendSetUpMail | None = None) -> MailQueued:
+        return await partner_orders.resend(await temporal(http), order_id, request or ResendSetUpMail())
 
     @app.post(
         "/api/partner-orders/{order_id}/send-now",
@@ -137,8 +138,8 @@ def _routes(app: FastAPI) -> None:
         tags=["partner orders"],
         summary="Send the Set Up Now e-mail before the requested start date",
     )
-    async def send_now(order_id: str, client: TemporalClient, request: SendSetUpMailNow | None = None) -> MailQueued:
-        return await partner_orders.send_now(client, order_id, request or SendSetUpMailNow())
+    async def send_now(order_id: str, http: Request, request: SendSetUpMailNow | None = None) -> MailQueued:
+        return await partner_orders.send_now(await temporal(http), order_id, request or SendSetUpMailNow())
 
     @app.post(
         "/api/partner-orders/{order_id}/contact",
@@ -147,10 +148,8 @@ def _routes(app: FastAPI) -> None:
         tags=["partner orders"],
         summary="Change the provisioning contact: earlier links stop working, the new contact gets one",
     )
-    async def change_contact(
-        order_id: str, request: ChangeProvisioningContact, client: TemporalClient
-    ) -> ContactChanged:
-        return await partner_orders.change_contact(client, order_id, request)
+    async def change_contact(order_id: str, request: ChangeProvisioningContact, http: Request) -> ContactChanged:
+        return await partner_orders.change_contact(await temporal(http), order_id, request)
 
     @app.get("/healthz", response_model=Health, responses={503: {"model": Health}}, tags=["operations"])
     async def healthz(request: Request, response: Response, sessions: Sessions) -> Health:

@@ -33,6 +33,13 @@ def field_problems(errors: list[Any]) -> list[FieldProblem]:
     """pydantic's errors as (dotted field path, message), dropping FastAPI's 'body' prefix."""
     problems = []
     for error in errors:
+        if error.get("type") == "json_invalid":
+            where = error.get("loc", ("body", "?"))[-1]
+            reason = (error.get("ctx") or {}).get("error", "JSON decode error")
+            problems.append(
+                FieldProblem(field="body", message=f"The body is not valid JSON (at character {where}): {reason}")
+            )
+            continue
         location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
         message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
         problems.append(FieldProblem(field=".".join(location) or "body", message=message))

@@ -6,7 +6,6 @@ from typing import Annotated
 
 import typer
 from rich.table import Table
-from temporalio.client import Client
 
 from models import search_attributes as sa
 from models.partner_order import PartnerOrderState
@@ -19,13 +18,18 @@ from starter.settings import get_settings
 KINDS = {"partner-order": "partner_order", "partner_order": "partner_order"}
 
 
-async def _state(client: Client, workflow_id: str) -> PartnerOrderState:
+def _order_id(workflow_id: str) -> str:
     if not workflow_id.startswith("partner-order-"):
         fail(
             f"'{workflow_id}' is not an onramp workflow id (e.g. partner-order-<order id>). `onramp list` shows them.",
             EXIT_INVALID,
         )
-    return await partner_orders.status(client, workflow_id.removeprefix("partner-order-"))
+    return workflow_id.removeprefix("partner-order-")
+
+
+async def _state(workflow_id: str) -> PartnerOrderState:
+    order_id = _order_id(workflow_id)  # checked before Temporal is contacted
+    return await partner_orders.status(await connect(get_settings(), quick=True), order_id)
 
 
 @run_async
@@ -34,7 +38,7 @@ async def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print the state as JSON.")] = False,
 ) -> None:
     """Show a workflow's state."""
-    state = await _state(await connect(get_settings(), quick=True), workflow_id)
+    state = await _state(workflow_id)
     if as_json:
         print_json(state)
     else:
@@ -44,7 +48,7 @@ async def status(
 @run_async
 async def history(workflow_id: Annotated[str, typer.Argument(help="e.g. partner-order-<order id>")]) -> None:
     """The business timeline of a workflow: e-mails, escalations, state changes, operator steps."""
-    state = await _state(await connect(get_settings(), quick=True), workflow_id)
+    state = await _state(workflow_id)
     console.print(timeline_table(state))
 
 
@@ -73,9 +77,10 @@ async def list_workflows(
     as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
 ) -> None:
     """List onramp workflows, newest first, filtered by kind, status and escalation."""
+    query = list_query(kind, status, escalated)
     client = await connect(get_settings(), quick=True)
     rows = []
-    async for execution in client.list_workflows(list_query(kind, status, escalated), limit=limit):
+    async for execution in client.list_workflows(query, limit=limit):
         attrs = execution.typed_search_attributes
         rows.append(
             {

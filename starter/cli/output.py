@@ -12,6 +12,7 @@ from typing import Any, NoReturn, ParamSpec, TypeVar
 import typer
 from pydantic import BaseModel, ValidationError
 from rich.console import Console
+from temporalio.service import RPCError
 
 from starter.client import TemporalUnreachable
 from starter.errors import OnrampError
@@ -54,6 +55,8 @@ def run_async(command: Callable[P, Coroutine[Any, Any, R]]) -> Callable[P, R]:
             fail(err.message, EXIT_INVALID if err.http_status == 422 else EXIT_REFUSED)
         except ValidationError as err:
             invalid(err, "The input")
+        except RPCError as err:
+            fail(f"Temporal refused the request: {err.message}", EXIT_REFUSED)
 
     return wrapper
 
