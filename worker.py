@@ -72,6 +72,8 @@ def build_worker(
 async def run_worker(settings: Settings, stop: asyncio.Event, client: Client | None = None) -> None:
     """Run until ``stop`` is set, then finish the tasks in hand and return."""
     client = client or await connect(settings)
+    if client.data_converter.payload_codec is None:
+        log.warning("payload encryption is OFF: set ONRAMP_PAYLOAD_KEY so personal data is not stored in clear text")
     engine = make_engine(settings.database_url)
     worker = build_worker(client, settings.task_queue, all_activities(make_session_factory(engine), settings))
     log.info(

@@ -22,6 +22,7 @@ from activities.store import make_engine, make_session_factory, upgrade
 from models import search_attributes
 from starter.api import create_app
 from starter.client import TemporalUnreachable, connect
+from starter.codec import ensure_key_file
 from starter.mail_sink import MailSink
 from starter.settings import Settings
 from worker import run_worker
@@ -71,6 +72,7 @@ class DevStack:
         try:
             self._take_lock()
             self._check_ports()
+            self._ensure_payload_key()
             client = await self._start_temporal()
             await self._migrate()
             self._start_sink()
@@ -117,6 +119,11 @@ class DevStack:
                         f"Temporal) running? Stop it, or choose another port with {variable}."
                     ) from None
 
+    def _ensure_payload_key(self) -> None:
+        """Encrypt payloads in dev too, with a key kept beside the dev data (unless ONRAMP_PAYLOAD_KEY is set)."""
+        if not self.settings.payload_keys():
+            ensure_key_file(self.settings.key_file)
+
     async def _start_temporal(self) -> Client:
         s = self.settings
         log_path = s.data_dir / "temporal.log"
@@ -137,6 +144,9 @@ class DevStack:
             s.temporal_namespace,
             "--log-level",
             "warn",
+            # The Web UI asks the API to decrypt payloads, so operators see inputs and states in clear text.
+            "--ui-codec-endpoint",
+            f"http://{s.api_host}:{s.api_port}/codec",
             *search_attribute_flags(),
         ]
         self._temporal = await asyncio.create_subprocess_exec(

@@ -51,8 +51,9 @@ class Settings(BaseSettings):
         description="Base64 of 32 bytes: the AES-GCM key for workflow payloads (else the key file is used).",
     )
     payload_key_file: Path | None = Field(
-        default=Path(".onramp/payload.key"),
-        description="Where the key is read from when ONRAMP_PAYLOAD_KEY is unset (`onramp dev` makes it).",
+        default=None,
+        description="Where the key is read from when ONRAMP_PAYLOAD_KEY is unset; default <data dir>/payload.key, "
+        "which `onramp dev` makes.",
     )
     payload_old_keys: str = Field(
         default="", description="Comma-separated older keys, still accepted for decryption (key rotation)."
@@ -67,10 +68,10 @@ class Settings(BaseSettings):
     def payload_keys(self) -> list[str]:
         """The current key first, then the old ones; empty when encryption is off (no key configured)."""
         keys = []
-        if self.payload_key is not None:
+        if self.payload_key is not None and self.payload_key.get_secret_value().strip():
             keys.append(self.payload_key.get_secret_value())
-        elif self.payload_key_file is not None and self.payload_key_file.exists():
-            keys.append(self.payload_key_file.read_text().strip())
+        elif self.key_file.exists():
+            keys.append(self.key_file.read_text().strip())
         if keys:
             keys += [key.strip() for key in self.payload_old_keys.split(",") if key.strip()]
         return keys
@@ -78,6 +79,10 @@ class Settings(BaseSettings):
     @property
     def mail_dir(self) -> Path:
         return self.data_dir / "mail"
+
+    @property
+    def key_file(self) -> Path:
+        return self.payload_key_file or self.data_dir / "payload.key"
 
     @property
     def link_base(self) -> str:

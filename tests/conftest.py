@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
-from pathlib import Path
 
 import asyncpg
 import pytest
@@ -17,7 +16,6 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.api.enums.v1 import IndexedValueType
 from temporalio.api.operatorservice.v1 import AddSearchAttributesRequest
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
@@ -26,7 +24,7 @@ from activities.store import SessionFactory, make_engine, make_session_factory, 
 from models import search_attributes
 from starter.mail_sink import MailSink
 from starter.settings import Settings
-from tests.support import binary, free_port, test_database_url
+from tests.support import binary, free_port, make_converter, make_settings, postgres_url_from_env
 from worker import build_worker
 
 TASK_QUEUE = "onramp-tests"
@@ -38,7 +36,7 @@ TASK_QUEUE = "onramp-tests"
 @pytest.fixture(scope="session")
 async def postgres_url() -> AsyncIterator[str | None]:
     """A fresh PostgreSQL database for this run, or None when ONRAMP_TEST_DATABASE_URL is not set."""
-    base = test_database_url()
+    base = postgres_url_from_env()
     if base is None:
         yield None
         return
@@ -53,7 +51,7 @@ async def postgres_url() -> AsyncIterator[str | None]:
 
 
 def _backends() -> list[str]:
-    return ["sqlite", "postgresql"] if test_database_url() else ["sqlite"]
+    return ["sqlite", "postgresql"] if postgres_url_from_env() else ["sqlite"]
 
 
 @pytest.fixture(scope="session", params=_backends())
@@ -106,14 +104,12 @@ async def workflow_db(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator
 
 @pytest.fixture(scope="session")
 def settings(workflow_db: tuple[str, SessionFactory], mail_sink: MailSink) -> Settings:
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
+    return make_settings(
         database_url=workflow_db[0],
         smtp_host=mail_sink.host,
         smtp_port=mail_sink.port,
         task_queue=TASK_QUEUE,
         public_base_url="http://onramp.test",
-        data_dir=Path("/nonexistent"),
     )
 
 
@@ -132,7 +128,7 @@ async def register_search_attributes(client: Client) -> None:
 @pytest.fixture(scope="session")
 async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=pydantic_data_converter,
+        data_converter=make_converter(),
         test_server_existing_path=binary("temporal-test-server"),
     )
     await register_search_attributes(env.client)

@@ -13,9 +13,28 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from temporalio.converter import DataConverter
+
 from models.partner_order import PartnerOrderInput
+from starter.client import data_converter
+from starter.settings import Settings
 
 T = TypeVar("T")
+
+# A key for the tests only (not a secret): saved histories are encrypted with it, so it must not change.
+TEST_PAYLOAD_KEY = "3ii8/3jc/peGXlDEVOCJppGfKyPRQD16x7CD06n4+dg="
+
+
+def make_settings(**values: Any) -> Settings:
+    """Settings that ignore the machine's .env and ONRAMP_ variables' defaults where tests need determinism."""
+    values.setdefault("payload_key", TEST_PAYLOAD_KEY)
+    values.setdefault("data_dir", Path("/nonexistent"))
+    return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+def make_converter() -> DataConverter:
+    """The data converter of the tests' clients, workers and replayer: pydantic plus the payload codec."""
+    return data_converter(make_settings())
 
 
 def binary(name: str) -> str:
@@ -63,5 +82,5 @@ def order(start: date, **overrides: Any) -> PartnerOrderInput:
     return PartnerOrderInput.model_validate(values)
 
 
-def test_database_url() -> str | None:
+def postgres_url_from_env() -> str | None:
     return os.environ.get("ONRAMP_TEST_DATABASE_URL") or None

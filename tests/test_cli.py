@@ -265,6 +265,8 @@ def temporal_up(
     """Point the CLI at the time-skipping server, whose worker polls the tests' task queue."""
     monkeypatch.setenv("ONRAMP_TEMPORAL_ADDRESS", ts_env.client.service_client.config.target_host)
     monkeypatch.setenv("ONRAMP_TASK_QUEUE", settings.task_queue)
+    assert settings.payload_key is not None
+    monkeypatch.setenv("ONRAMP_PAYLOAD_KEY", settings.payload_key.get_secret_value())  # the worker encrypts
     get_settings.cache_clear()
     return client
 

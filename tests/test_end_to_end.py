@@ -7,13 +7,11 @@ from __future__ import annotations
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
 from sqlalchemy import select
 from temporalio.client import Client
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 
 from activities import all_activities
@@ -24,14 +22,14 @@ from starter.api import create_app
 from starter.cli.inspect import list_query
 from starter.mail_sink import MailSink, ReceivedMail
 from starter.settings import Settings
-from tests.support import binary, eventually, free_port, order
+from tests.support import binary, eventually, free_port, make_converter, make_settings, order
 from worker import build_worker
 
 
 @pytest.fixture(scope="module")
 async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
     env = await WorkflowEnvironment.start_local(
-        data_converter=pydantic_data_converter,
+        data_converter=make_converter(),
         dev_server_existing_path=binary("temporal"),
         search_attributes=sa.ALL,
         dev_server_log_level="error",
@@ -41,13 +39,8 @@ async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
 
 
 def _settings(database_url: str, smtp_port: int, task_queue: str) -> Settings:
-    return Settings(
-        _env_file=None,  # type: ignore[call-arg]
-        database_url=database_url,
-        smtp_port=smtp_port,
-        task_queue=task_queue,
-        public_base_url="http://onramp.example",
-        data_dir=Path("/nonexistent"),
+    return make_settings(
+        database_url=database_url, smtp_port=smtp_port, task_queue=task_queue, public_base_url="http://onramp.example"
     )
 
 

@@ -13,7 +13,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from temporalio.client import Client, WorkflowHistory
-from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
@@ -21,7 +20,7 @@ from models.partner_order import ChangeProvisioningContact, ResendSetUpMail, Sen
 from starter import partner_orders
 from starter.mail_sink import MailSink
 from starter.settings import Settings
-from tests.support import eventually, order
+from tests.support import eventually, make_converter, order
 from workflows import ALL_WORKFLOWS, workflow_runner
 
 HISTORIES = Path(__file__).parent / "histories"
@@ -39,9 +38,7 @@ def test_there_are_saved_histories_of_every_workflow() -> None:
 @pytest.mark.parametrize("path", _saved(), ids=lambda path: path.name)
 async def test_saved_history_replays(path: Path) -> None:
     history = WorkflowHistory.from_json(path.stem, path.read_text())
-    replayer = Replayer(
-        workflows=ALL_WORKFLOWS, data_converter=pydantic_data_converter, workflow_runner=workflow_runner()
-    )
+    replayer = Replayer(workflows=ALL_WORKFLOWS, data_converter=make_converter(), workflow_runner=workflow_runner())
     await replayer.replay_workflow(history)
 
 

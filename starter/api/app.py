@@ -25,8 +25,8 @@ from models.partner_order import (
     SendSetUpMailNow,
 )
 from starter import partner_orders
-from starter.api import errors
-from starter.client import connect
+from starter.api import codec, errors
+from starter.client import connect, data_converter
 from starter.settings import Settings
 
 
@@ -67,6 +67,10 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
     app.state.sessions = sessions
     errors.install(app)
     _routes(app)
+    converter = data_converter(settings)
+    if converter.payload_codec is not None:
+        origins = [origin.strip() for origin in settings.codec_cors_origins.split(",") if origin.strip()]
+        codec.install(app, converter.payload_codec, origins)
     return app
 
 
