@@ -1,7 +1,8 @@
 """Saved histories replay against today's workflow code: a change that would break running workflows fails here.
 
 Record new histories with `ONRAMP_RECORD_HISTORIES=1 uv run pytest tests/test_replay.py -k record` after a change
-that is meant to be behind `workflow.patched` (keep the old files: they are what running workflows look like).
+that is behind `workflow.patched`, with RECORDING bumped (keep the old files: they are what running workflows look
+like, and they must keep replaying).
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from tests.support import eventually, make_converter, order
 from workflows import ALL_WORKFLOWS, workflow_runner
 
 HISTORIES = Path(__file__).parent / "histories"
+# Bump when recording after a patched change; keep the older files: they are what running workflows look like.
+RECORDING = "v2"
 
 
 def _saved() -> list[Path]:
@@ -51,7 +54,7 @@ async def test_record_partner_order_histories(
     # 1. Left alone: Set Up Now on the start date, escalation, closure.
     alone = await partner_orders.start(client, settings, order(today + timedelta(days=2), offer="A-FLEX"))
     await alone.handle.result()
-    await _save(client, alone.workflow_id, "PartnerOrderWorkflow.closed-unattended")
+    await _save(client, alone.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-closed-unattended")
 
     # 2. Operators at work: send now, resend, contact change, then closure.
     o = order(today + timedelta(days=5), offer="A-WX")
@@ -61,7 +64,7 @@ async def test_record_partner_order_histories(
     await partner_orders.resend(client, o.order_id, ResendSetUpMail(operator="ana", reason="lost it"))
     await partner_orders.change_contact(client, o.order_id, ChangeProvisioningContact(new_email="maja@p.example"))
     await busy.handle.result()
-    await _save(client, busy.workflow_id, "PartnerOrderWorkflow.operator-steps")
+    await _save(client, busy.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-operator-steps")
 
 
 async def _sent(sink: MailSink, to: str) -> bool:

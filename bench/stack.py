@@ -1,0 +1,122 @@
+"""A measuring bench: Temporal's dev server, onramp's worker and API in one process, plus a reference workflow.
+
+Every benchmark measures onramp next to a reference on the same server in the same run, and prints the ratio.
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import httpx
+from temporalio import workflow
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import Worker
+
+from activities import all_activities
+from activities.store import make_engine, make_session_factory, upgrade
+from models import search_attributes
+from starter.api import create_app
+from starter.client import data_converter
+from starter.mail_sink import MailSink
+from starter.settings import Settings
+from tests.support import TEST_PAYLOAD_KEY, binary, free_port
+from worker import build_worker
+
+
+@workflow.defn(sandboxed=False)
+class ReferenceWorkflow:
+    """The least a workflow can be: waits for one no-op Update, then returns."""
+
+    def __init__(self) -> None:
+        self._done = False
+
+    @workflow.run
+    async def run(self) -> None:
+        await workflow.wait_condition(lambda: self._done)
+
+    @workflow.update
+    async def noop(self, _: str) -> str:
+        return "ok"
+
+    @workflow.signal
+    def finish(self) -> None:
+        self._done = True
+
+
+@dataclass
+class Bench:
+    client: Client
+    http: httpx.AsyncClient
+    settings: Settings
+    reference_queue: str
+
+
+@asynccontextmanager
+async def bench_stack() -> AsyncIterator[Bench]:
+    with tempfile.TemporaryDirectory() as folder:
+        settings = Settings(
+            _env_file=None,  # type: ignore[call-arg]
+            database_url=f"sqlite+aiosqlite:///{Path(folder) / 'onramp.db'}",
+            smtp_port=free_port(),
+            payload_key=TEST_PAYLOAD_KEY,
+            task_queue="bench",
+            data_dir=Path(folder),
+        )
+        engine = make_engine(settings.database_url)
+        await upgrade(engine)
+        sessions = make_session_factory(engine)
+        env = await WorkflowEnvironment.start_local(
+            data_converter=data_converter(settings),
+            dev_server_existing_path=binary("temporal"),
+            search_attributes=search_attributes.ALL,
+            dev_server_log_level="error",
+        )
+        app = create_app(settings, client=env.client, sessions=sessions)
+        with MailSink(port=settings.smtp_port):
+            async with (
+                build_worker(env.client, settings.task_queue, all_activities(sessions, settings)),
+                Worker(env.client, task_queue="reference", workflows=[ReferenceWorkflow]),
+                httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http,
+            ):
+                yield Bench(env.client, http, settings, "reference")
+        await env.shutdown()
+        await engine.dispose()
+
+
+async def timed(operation: Callable[[int], Awaitable[object]], runs: int, warmup: int = 5) -> list[float]:
+    """Milliseconds of each of ``runs`` calls (after ``warmup`` untimed ones)."""
+    for i in range(warmup):
+        await operation(-1 - i)
+    samples = []
+    for i in range(runs):
+        start = time.perf_counter()
+        await operation(i)
+        samples.append((time.perf_counter() - start) * 1000)
+    return samples
+
+
+def percentile(samples: list[float], pct: float) -> float:
+    ordered = sorted(samples)
+    return ordered[min(len(ordered) - 1, round(pct / 100 * (len(ordered) - 1)))]
+
+
+def report(title: str, measured: tuple[str, list[float]], reference: tuple[str, list[float]]) -> None:
+    (name, ours), (ref_name, ref) = measured, reference
+    print(f"\n{title}  ({len(ours)} runs each, same dev server, same run)")
+    print(f"{'':<44}{'p50 ms':>10}{'p99 ms':>10}{'mean ms':>10}")
+    for label, samples in ((name, ours), (ref_name, ref)):
+        print(
+            f"{label:<44}{percentile(samples, 50):>10.2f}{percentile(samples, 99):>10.2f}"
+            f"{statistics.fmean(samples):>10.2f}"
+        )
+    print(
+        f"{'ratio (ours / reference)':<44}{percentile(ours, 50) / percentile(ref, 50):>10.2f}"
+        f"{percentile(ours, 99) / percentile(ref, 99):>10.2f}{statistics.fmean(ours) / statistics.fmean(ref):>10.2f}"
+    )
