@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from bench.stack import Bench, ReferenceWorkflow, bench_stack, report, timed
 from starter import partner_orders
-from tests.support import order
+from tests.support import eventually, order
 
 
 async def main(runs: int) -> None:
@@ -46,8 +46,11 @@ async def _operator_update(bench: Bench, runs: int) -> None:
     yesterday = (datetime.now(UTC) - timedelta(days=1)).date()
     o = order(yesterday, time_zone="UTC")
     await partner_orders.start(bench.client, bench.settings, o)
-    while (await partner_orders.status(bench.client, o.order_id)).set_up_now_sent_at is None:
-        await asyncio.sleep(0.05)
+
+    async def mail_sent() -> bool:
+        return (await partner_orders.status(bench.client, o.order_id)).set_up_now_sent_at is not None
+
+    await eventually(mail_sent, what="the Set Up Now mail")
     reference = await bench.client.start_workflow(
         ReferenceWorkflow.run, id=f"ref-{uuid.uuid4().hex}", task_queue=bench.reference_queue
     )
