@@ -109,6 +109,7 @@ class MailActivities:
                 contact_generation=link.contact_generation,
                 expires_at=link.expires_at,
                 now=datetime.now(UTC),
+                audience=link.audience,
             )
         return f"{self._settings.link_base}/setup/{token}"
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import AwareDatetime, Field
 
@@ -19,6 +19,7 @@ class SetupLinkRequest(Contract):
     order_id: str
     contact_generation: int
     expires_at: AwareDatetime
+    audience: Literal["partner", "customer"] = "partner"
 
 
 class MailRequest(Contract):

@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, EmailStr, Field, StringConstraints, field_validator
 
 from models.common import Contract, Language, Name, OperatorNote, TimeZoneName
+from models.wizard import WizardState
 
 
 class Offer(StrEnum):
@@ -69,6 +70,9 @@ class PartnerOrderPolicy(Contract):
         le=365,
         description="A-WX / A-SPK order lines close when not provisioned this many days after the start date.",
     )
+    wizard_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="A wizard session with no step for this long expires."
+    )
     mail_retry_max_seconds: float = Field(
         default=300, gt=0, le=3600, description="Longest pause between two tries to hand an e-mail to SMTP."
     )
@@ -126,7 +130,7 @@ class MailRecord(Contract):
     error: str | None = None
 
 
-TimelineKind = Literal["state", "mail", "escalation", "operator", "closure"]
+TimelineKind = Literal["state", "mail", "escalation", "operator", "closure", "wizard"]
 
 
 class TimelineEntry(Contract):
@@ -163,6 +167,7 @@ class PartnerOrderState(Contract):
     next_deadline_kind: str | None = None
     mails: list[MailRecord] = Field(default_factory=list)
     timeline: list[TimelineEntry] = Field(default_factory=list)
+    wizard: WizardState = Field(default_factory=WizardState)
 
 
 # ----- operator steps (workflow Updates) -----

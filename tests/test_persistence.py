@@ -31,7 +31,18 @@ from activities.store.tables import Base, Organization, PartnerOrder, SetupToken
 from models.common import add_local_days, local_midnight
 from models.partner_order import Offer, PartnerOrderSnapshot, PartnerOrderState, PartnerOrderStatus, Service
 
-APP_TABLES = {"partner_orders", "organizations", "setup_tokens", "mail_outbox"}
+APP_TABLES = {
+    "partner_orders",
+    "organizations",
+    "setup_tokens",
+    "mail_outbox",
+    "org_users",
+    "order_setups",
+    "org_credentials",
+    "org_settings",
+    "subscriptions",
+    "billing_records",
+}
 LJUBLJANA = "Europe/Ljubljana"
 
 
@@ -132,7 +143,7 @@ async def alembic_revision(engine: AsyncEngine) -> list[str]:
         return list((await connection.execute(text("SELECT version_num FROM alembic_version"))).scalars())
 
 
-async def test_migrations_create_the_four_tables_and_running_them_twice_is_harmless(empty_database_url: str) -> None:
+async def test_migrations_create_every_table_and_running_them_twice_is_harmless(empty_database_url: str) -> None:
     head = ScriptDirectory.from_config(alembic_config()).get_current_head()
     engine = make_engine(empty_database_url)
     try:

@@ -22,6 +22,8 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeUpdate
 from temporalio.exceptions import ActivityError, ApplicationError
 
+from workflows.setup_wizard import SetupWizard
+
 with workflow.unsafe.imports_passed_through():
     from models import search_attributes as sa
     from models.common import Recipient, add_local_days, local_midnight
@@ -61,7 +63,7 @@ DB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=t
 
 
 @workflow.defn
-class PartnerOrderWorkflow:
+class PartnerOrderWorkflow(SetupWizard):
     @workflow.init
     def __init__(self, order: PartnerOrderInput) -> None:
         self._order = order
@@ -70,6 +72,7 @@ class PartnerOrderWorkflow:
         self._changes = 0
         self._mail_tasks: list[asyncio.Task[None]] = []
         self._contact_lock = asyncio.Lock()
+        self._submitting = False
         self._note(
             "state", f"awaiting_start_date: order received; Set Up Now e-mail due on {order.requested_start_date}"
         )
@@ -110,15 +113,20 @@ class PartnerOrderWorkflow:
             seen = self._changes
             await self._sleep_until(deadline, wake=lambda seen=seen: self._changes != seen)  # type: ignore[misc]
             now = workflow.now()
+            self.expire_idle_session(now)
             if self._escalation_due(now):
                 await self._escalate()
             if self._closure_due(now):
                 await self._close()
 
     def _next_deadline(self) -> tuple[datetime, str]:
+        deadline, kind = self._state.closes_at, "order line closes"
         if self._escalation_pending():
-            return self._state.escalates_at, "escalation"
-        return self._state.closes_at, "order line closes"
+            deadline, kind = self._state.escalates_at, "escalation"
+        session_ends = self.wizard_deadline()
+        if session_ends is not None and session_ends < deadline:
+            deadline, kind = session_ends, "wizard session expires"
+        return deadline, kind
 
     def _escalation_pending(self) -> bool:
         return not self._state.escalated and self._state.status in BEFORE_SET_UP
@@ -236,6 +244,15 @@ class PartnerOrderWorkflow:
                 non_retryable=True,
             )
 
+    async def _hand_over(self, email: str) -> None:
+        """The wizard's "another person in my company will set up": a contact change the partner makes."""
+        async with self._contact_lock:
+            self._state.provisioning_contact_email = email
+            self._state.contact_generation += 1
+            self._queue_set_up_now_mail()
+            await self._save()
+            self._publish()
+
     def _require_before_set_up(self, action: str) -> None:
         status = self._state.status
         if status in BEFORE_SET_UP:
@@ -315,6 +332,10 @@ class PartnerOrderWorkflow:
             "escalates_at": state.escalates_at.isoformat(),
             "closes_at": state.closes_at.isoformat(),
             "close_after_days": self._order.policy.close_after_days(self._order.offer),
+            "account_representative_email": state.account_representative_email,
+            "customer_admin_email": state.wizard.setup.customer_admin_email if state.wizard.setup else None,
+            "partner_access": state.wizard.partner_access,
+            "subdomain": state.wizard.services.subdomain,
         }
 
     def _provisioning_contact(self) -> Recipient:

@@ -29,6 +29,7 @@ async def mint(
     contact_generation: int,
     expires_at: datetime,
     now: datetime,
+    audience: str = "partner",
 ) -> str:
     """Make a fresh token for the mail ``mail_key``; a retry of the same mail replaces its earlier token."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
@@ -41,6 +42,7 @@ async def mint(
             "mail_key": mail_key,
             "contact_email": contact_email,
             "contact_generation": contact_generation,
+            "audience": audience,
             "created_at": now,
             "expires_at": expires_at,
             "revoked_at": None,

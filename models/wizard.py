@@ -1,0 +1,333 @@
+"""Contracts of the Set Up Now wizard (seeds 001/003, steps 4-11): each step's input, the wizard's state, and
+what its activities answer. Every step names the wizard session it belongs to, so a second tab or a stale page is
+recognised instead of overwriting the first."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, EmailStr, Field, StringConstraints, field_validator, model_validator
+
+from models.common import Contract, Name, TimeZoneName
+
+SessionId = Annotated[str, StringConstraints(min_length=8, max_length=64)]
+
+
+class WizardStep(StrEnum):
+    """The pages of the wizard, in the seed's order."""
+
+    ROLE = "role"
+    SETUP_BY = "setup_by"
+    PARTNER_ORG = "partner_org"
+    CUSTOMER_ADMIN = "customer_admin"
+    CUSTOMER_ORG = "customer_org"
+    REVIEW = "review"
+    PASSWORD = "password"
+    SUBSCRIPTION = "subscription"
+    CALLING = "calling"
+    MEETINGS = "meetings"
+    COMPANY = "company"
+    PROVISION = "provision"
+    DONE = "done"
+
+
+STEP_TITLES: dict[WizardStep, str] = {
+    WizardStep.ROLE: "Your role",
+    WizardStep.SETUP_BY: "Who sets up",
+    WizardStep.PARTNER_ORG: "Partner organization",
+    WizardStep.CUSTOMER_ADMIN: "Customer administrator",
+    WizardStep.CUSTOMER_ORG: "Customer organization",
+    WizardStep.REVIEW: "Review and submit",
+    WizardStep.PASSWORD: "Partner password",
+    WizardStep.SUBSCRIPTION: "Subscription details",
+    WizardStep.CALLING: "Calling settings",
+    WizardStep.MEETINGS: "Meeting settings",
+    WizardStep.COMPANY: "Company settings",
+    WizardStep.PROVISION: "Provision and start billing",
+    WizardStep.DONE: "Done",
+}
+
+BEFORE_SUBMIT_STEPS = (
+    WizardStep.ROLE,
+    WizardStep.SETUP_BY,
+    WizardStep.PARTNER_ORG,
+    WizardStep.CUSTOMER_ADMIN,
+    WizardStep.CUSTOMER_ORG,
+    WizardStep.REVIEW,
+)
+
+Audience = Literal["partner", "customer"]
+"""Whom a Set Up Now link was sent to: the partner's provisioning contact, or the customer's administrator."""
+
+
+class OrgDetails(Contract):
+    """What is entered to create (or confirmed of) a Webex organization."""
+
+    name: Name
+    country: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{2}$")] = Field(
+        description="ISO 3166 two-letter country code, e.g. SI."
+    )
+    address: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    city: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    postal_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+
+
+class FoundOrg(Contract):
+    """An existing organization the organization finder proposes, and why."""
+
+    id: str
+    kind: Literal["partner", "customer"]
+    name: str
+    country: str | None = None
+    city: str | None = None
+    match: Literal["admin_email", "name", "domain", "partner_admin", "partner_name"]
+
+
+# ----------------------------------------------------------------------------------------------- steps
+
+
+class StepInput(Contract):
+    session_id: SessionId
+
+
+class OpenSession(Contract):
+    """Clicking the link: the API has checked the token and says whom it was sent to."""
+
+    audience: Audience
+    email: EmailStr
+
+
+class RoleStep(StepInput):
+    role: Audience = Field(description='"partner" ("I am a partner") or "customer".')
+
+
+class SetupByStep(StepInput):
+    who: Literal["me", "colleague", "customer"] = Field(
+        description="me: I will set up; colleague: another person in my company; customer: the customer will."
+    )
+    email: EmailStr | None = Field(default=None, description="The colleague's or the customer administrator's e-mail.")
+
+    @model_validator(mode="after")
+    def _email_when_handing_over(self) -> SetupByStep:
+        if self.who != "me" and self.email is None:
+            whose = "your colleague's" if self.who == "colleague" else "the customer administrator's"
+            raise ValueError(f"enter {whose} e-mail address")
+        return self
+
+
+class OrgDecision(StepInput):
+    decision: Literal["use_existing", "create", "not_recognised"]
+    org_id: str | None = Field(default=None, description="With use_existing: which of the proposed organizations.")
+    details: OrgDetails | None = Field(default=None, description="With create: the new organization's details.")
+
+    @model_validator(mode="after")
+    def _needs(self) -> OrgDecision:
+        if self.decision == "create" and self.details is None:
+            raise ValueError("enter the organization's details to create it")
+        return self
+
+
+class PartnerOrgStep(OrgDecision):
+    """Create the partner organization (first order) or confirm the existing one; or say it is not yours."""
+
+
+class CustomerAdminStep(StepInput):
+    email: EmailStr
+
+
+class CustomerOrgStep(OrgDecision):
+    """Pick the customer's existing organization, or create a new one; or say none of them is right."""
+
+
+class SubmitStep(StepInput):
+    confirm: Literal[True] = Field(description="The customer and partner details are correct.")
+
+
+class PasswordSetStep(StepInput):
+    """Sent by the API after it stored the hash: the workflow learns only that a password exists."""
+
+
+class SubscriptionStep(StepInput):
+    """The subscription details were reviewed."""
+
+
+class CallingStep(StepInput):
+    calling_option: Literal["webex_calling", "cloud_connected_pstn", "premises_pstn"]
+    location_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
+    emergency_callback_number: Annotated[
+        str, StringConstraints(strip_whitespace=True, pattern=r"^\+[1-9][0-9 ]{6,18}$")
+    ] = Field(description="International format, e.g. +386 1 234 5678.")
+
+
+class MeetingStep(StepInput):
+    default_language: Literal["en", "sl", "de", "fr", "es", "ar", "zh-CN", "zh-TW"] = "en"
+    audio: Literal["webex_audio", "voip_only"] = "webex_audio"
+    time_zone: TimeZoneName
+    recording: bool = True
+
+
+RESERVED_SUBDOMAINS = frozenset({"www", "admin", "api", "mail", "webex", "cisco", "support", "help", "login"})
+
+Subdomain = Annotated[
+    str,
+    StringConstraints(
+        strip_whitespace=True, to_lower=True, min_length=3, max_length=63, pattern=r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$"
+    ),
+]
+
+
+class CompanyStep(StepInput):
+    subdomain: Subdomain = Field(description="3-63 letters, digits or hyphens, e.g. kranj-logistics.")
+
+    @field_validator("subdomain")
+    @classmethod
+    def _not_reserved(cls, value: str) -> str:
+        if value in RESERVED_SUBDOMAINS:
+            raise ValueError(f"'{value}' is reserved; choose another subdomain")
+        return value
+
+
+class ProvisionStep(StepInput):
+    pass
+
+
+class LeaveStep(StepInput):
+    """Exit: before the order is set up nothing entered is kept."""
+
+
+# ----------------------------------------------------------------------------------------------- state
+
+
+class WizardSession(Contract):
+    id: str
+    audience: Audience
+    email: EmailStr
+    opened_at: AwareDatetime
+    last_active_at: AwareDatetime
+    expires_at: AwareDatetime
+
+
+class WizardAnswers(Contract):
+    """What was entered before the order is set up; discarded when the session ends before the submit."""
+
+    role: Audience | None = None
+    setup_by: Literal["me", "colleague", "customer"] | None = None
+    partner_org_found: FoundOrg | None = None
+    partner_org_id: str | None = None
+    new_partner_org: OrgDetails | None = None
+    customer_admin_email: EmailStr | None = None
+    customer_org_matches: list[FoundOrg] = Field(default_factory=list)
+    customer_org_id: str | None = None
+    new_customer_org: OrgDetails | None = None
+
+
+class ServiceSetup(Contract):
+    """What the service setup pages saved (persisted too, so nothing is lost after the submit)."""
+
+    password_required: bool = False
+    password_set: bool = False
+    subscription_reviewed: bool = False
+    calling: CallingStep | None = None
+    meetings: MeetingStep | None = None
+    subdomain: str | None = None
+
+
+class SetupRecord(Contract):
+    """The point of no return: what the submit persisted."""
+
+    partner_org_id: str
+    customer_org_id: str
+    partner_org_created: bool
+    customer_org_created: bool
+    customer_admin_email: EmailStr
+    partner_access: bool
+    set_up_by: EmailStr
+    set_up_at: AwareDatetime
+
+
+class WizardState(Contract):
+    session: WizardSession | None = None
+    step: WizardStep = WizardStep.ROLE
+    answers: WizardAnswers = Field(default_factory=WizardAnswers)
+    setup_by: Literal["me", "colleague", "customer"] | None = Field(
+        default=None, description="Who sets up, once decided (kept across sessions)."
+    )
+    setup_by_email: EmailStr | None = None
+    partner_access: bool = Field(
+        default=True, description="False once the customer sets up: the partner cannot manage it."
+    )
+    setup: SetupRecord | None = None
+    services: ServiceSetup = Field(default_factory=ServiceSetup)
+    steps_taken: int = 0
+
+
+class WizardView(Contract):
+    """What a step answers: where the wizard is now, and what the next page needs."""
+
+    session_id: str | None
+    step: WizardStep
+    message: str | None = None
+    state: WizardState
+
+
+# ----------------------------------------------------------------------------------------------- activities
+
+FIND_PARTNER_ORG_ACTIVITY = "find_partner_org"
+CHECK_CUSTOMER_ADMIN_ACTIVITY = "check_customer_admin"
+SET_UP_ORDER_ACTIVITY = "set_up_order"
+SAVE_ORG_SETTINGS_ACTIVITY = "save_org_settings"
+CLAIM_SUBDOMAIN_ACTIVITY = "claim_subdomain"
+PROVISION_ORDER_ACTIVITY = "provision_order"
+
+
+class FindPartnerOrg(Contract):
+    email: EmailStr
+    partner_name: str
+
+
+class CheckCustomerAdmin(Contract):
+    email: EmailStr
+    customer_name: str
+    partner_org_id: str | None = None
+
+
+class CustomerAdminCheck(Contract):
+    refusal: str | None = Field(default=None, description="Why the address cannot be the customer administrator.")
+    matches: list[FoundOrg] = Field(default_factory=list)
+
+
+class SetUpOrder(Contract):
+    order_id: str
+    partner_org_id: str
+    new_partner_org: OrgDetails | None
+    partner_admin_email: EmailStr | None
+    customer_org_id: str
+    new_customer_org: OrgDetails | None
+    customer_admin_email: EmailStr
+    partner_access: bool
+    set_up_by: EmailStr
+
+
+class SaveOrgSettings(Contract):
+    order_id: str
+    org_id: str
+    section: Literal["subscription", "calling", "meetings"]
+    values: dict[str, object]
+
+
+class ClaimSubdomain(Contract):
+    org_id: str
+    subdomain: str
+
+
+class ProvisionOrder(Contract):
+    order_id: str
+    org_id: str
+    services: list[str]
+    billing_start: AwareDatetime
+
+
+class Provisioned(Contract):
+    activated_at: AwareDatetime
+    billing: dict[str, AwareDatetime]
