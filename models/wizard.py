@@ -65,7 +65,7 @@ class OrgDetails(Contract):
     """What is entered to create (or confirmed of) a Webex organization."""
 
     name: Name
-    country: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Z]{2}$")] = Field(
+    country: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")] = Field(
         description="ISO 3166 two-letter country code, e.g. SI."
     )
     address: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]

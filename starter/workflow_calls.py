@@ -21,7 +21,7 @@ from starter.errors import NotFound, OnrampError, StepRefused
 T = TypeVar("T")
 
 # ApplicationError types raised by workflows for input that breaks a rule (HTTP 422) rather than a state conflict.
-INVALID_INPUT_TYPES = frozenset({"InvalidStep", "ValidationError"})
+INVALID_INPUT_TYPES = frozenset({"InvalidStep", "ValidationError", "InvalidPassword"})
 
 
 class WorkflowCompleted(OnrampError):
@@ -72,11 +72,13 @@ async def query(handle: WorkflowHandle[Any, Any], name: str, result_type: type[T
 
 def _refusal(cause: BaseException | None) -> OnrampError:
     if isinstance(cause, ApplicationError):
+        details = cause.details
+        field = details[0] if details and isinstance(details[0], str) else None
         if cause.type in INVALID_INPUT_TYPES:
-            error = OnrampError(cause.message, type=cause.type or "Refused")
+            error = OnrampError(cause.message, type=cause.type or "Refused", field=field)
             error.http_status = 422
             return error
-        return StepRefused(cause.message, type=cause.type or "Refused")
+        return StepRefused(cause.message, type=cause.type or "Refused", field=field)
     return StepRefused(str(cause) if cause else "The workflow refused the step.")
 
 

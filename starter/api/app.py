@@ -25,7 +25,7 @@ from models.partner_order import (
     SendSetUpMailNow,
 )
 from starter import partner_orders
-from starter.api import codec, errors
+from starter.api import codec, errors, setup
 from starter.client import connect, data_converter
 from starter.settings import Settings
 
@@ -67,6 +67,7 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
     app.state.sessions = sessions
     errors.install(app)
     _routes(app)
+    setup.install(app)
     converter = data_converter(settings)
     if converter.payload_codec is not None:
         origins = [origin.strip() for origin in settings.codec_cors_origins.split(",") if origin.strip()]

@@ -1,0 +1,174 @@
+"""The Set Up Now wizard from the client side, shared by the JSON API and the web pages.
+
+A link's token is looked up (hashed) in the database; every step is an Update on the order's workflow; the
+password is checked and hashed here and stored by this process, so the workflow only ever learns that it is set.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import os
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from temporalio.client import Client
+
+from activities.store import SessionFactory, setup_tokens
+from activities.store.tables import Organization, OrgCredential
+from activities.store.upsert import upsert
+from models.partner_order import PartnerOrderState, partner_order_workflow_id
+from models.wizard import (
+    RESERVED_SUBDOMAINS,
+    Audience,
+    OpenSession,
+    PasswordSetStep,
+    WizardView,
+)
+from starter import workflow_calls
+from starter.errors import NotFound, OnrampError
+from workflows.partner_order import PartnerOrderWorkflow
+
+T = TypeVar("T", bound=BaseModel)
+
+SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+
+
+class LinkInvalid(NotFound):
+    """An unknown, expired or revoked Set Up Now link."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This Set Up Now link does not work any more: it is unknown, has expired, or was replaced by a newer one "
+            "(for example after the setup was handed to someone else). Use the newest Set Up Now e-mail, or ask "
+            "your Cisco account representative to send a new one.",
+            type="LinkInvalid",
+        )
+
+
+class PasswordRefused(OnrampError):
+    http_status = 422
+
+
+@dataclass(frozen=True)
+class SetupLink:
+    order_id: str
+    audience: Audience
+    email: str
+
+    @property
+    def workflow_id(self) -> str:
+        return partner_order_workflow_id(self.order_id)
+
+
+async def resolve(sessions: SessionFactory, token: str) -> SetupLink:
+    if not token or len(token) > 200:
+        raise LinkInvalid()
+    async with sessions() as session:
+        found = await setup_tokens.find_valid(session, token, datetime.now(UTC))
+    if found is None:
+        raise LinkInvalid()
+    return SetupLink(order_id=found.order_id, audience=found.audience, email=found.contact_email)  # type: ignore[arg-type]
+
+
+def _handle(client: Client, link: SetupLink) -> Any:
+    return client.get_workflow_handle_for(PartnerOrderWorkflow.run, link.workflow_id)
+
+
+async def open_session(client: Client, link: SetupLink) -> WizardView:
+    return await step(client, link, "open_session", OpenSession(audience=link.audience, email=link.email))
+
+
+async def step(client: Client, link: SetupLink, update: str, request: BaseModel) -> WizardView:
+    """Run one wizard step (a workflow Update) and answer with where the wizard is now."""
+    return await workflow_calls.update(client, _handle(client, link), update, request, WizardView)
+
+
+async def state(client: Client, link: SetupLink) -> PartnerOrderState:
+    from starter import partner_orders
+
+    return await partner_orders.status(client, link.order_id)
+
+
+# ---------------------------------------------------------------------------------------------- password
+
+SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+
+
+def check_password_policy(password: str, confirmation: str) -> None:
+    """At least 8 characters with letters and digits; typed the same twice."""
+    problems = []
+    if len(password) < 8:
+        problems.append("at least 8 characters")
+    if not re.search(r"[A-Za-z]", password):
+        problems.append("a letter")
+    if not re.search(r"[0-9]", password):
+        problems.append("a digit")
+    if problems:
+        raise PasswordRefused(
+            "The password needs " + ", ".join(problems) + ".", type="InvalidPassword", field="password"
+        )
+    if password != confirmation:
+        raise PasswordRefused(
+            "The two passwords are not the same.", type="InvalidPassword", field="password_confirmation"
+        )
+
+
+def hash_password(password: str) -> str:
+    """scrypt (memory-hard, in the standard library) with a random salt: `scrypt$n$r$p$salt$hash`."""
+    salt = os.urandom(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **SCRYPT)
+    encoded = "$".join(base64.b64encode(part).decode() for part in (salt, digest))
+    return f"scrypt${SCRYPT['n']}${SCRYPT['r']}${SCRYPT['p']}${encoded}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    _, n, r, p, salt, digest = stored.split("$")
+    candidate = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), dklen=32, n=int(n), r=int(r), p=int(p))
+    return hmac.compare_digest(candidate, base64.b64decode(digest))
+
+
+async def set_password(
+    client: Client, sessions: SessionFactory, link: SetupLink, session_id: str, password: str, confirmation: str
+) -> WizardView:
+    """Store the partner organization's password hash, then tell the workflow (without the password) it is set."""
+    check_password_policy(password, confirmation)
+    current = await state(client, link)
+    setup = current.wizard.setup
+    if setup is None or not current.wizard.services.password_required or current.wizard.step.value != "password":
+        raise OnrampError("No password is asked for at this point of the setup.", type="WizardStepConflict")
+    if current.wizard.session is None or current.wizard.session.id != session_id:
+        raise OnrampError(
+            "This wizard was opened again in another window or tab. Continue there, or open the link again here.",
+            type="WizardSessionInvalid",
+        )
+    async with sessions.begin() as session:
+        await upsert(
+            session,
+            OrgCredential,
+            {"org_id": setup.partner_org_id, "password_hash": hash_password(password), "set_at": datetime.now(UTC)},
+            key=["org_id"],
+        )
+    return await step(client, link, "password_set", PasswordSetStep(session_id=session_id))
+
+
+# ---------------------------------------------------------------------------------------------- subdomain
+
+
+async def subdomain_available(sessions: SessionFactory, subdomain: str) -> tuple[bool, str]:
+    """'Check availability': a read, and only advice; 'Save' claims it under a unique constraint."""
+    name = subdomain.strip().lower()
+    if not (3 <= len(name) <= 63) or not SUBDOMAIN.match(name):
+        return False, "Use 3-63 lowercase letters, digits or hyphens, not starting or ending with a hyphen."
+    if name in RESERVED_SUBDOMAINS:
+        return False, f"'{name}' is reserved; choose another subdomain."
+    async with sessions() as session:
+        taken = (await session.execute(select(Organization.id).where(Organization.subdomain == name))).first()
+    if taken:
+        return False, f"'{name}' is already taken by another organization."
+    return True, f"'{name}' is available."
