@@ -14,7 +14,8 @@ import sys
 import uuid
 from datetime import UTC, datetime, timedelta
 
-from bench.stack import Bench, ReferenceWorkflow, bench_stack, report, timed
+from bench.reference_workflow import ReferenceWorkflow
+from bench.stack import Bench, bench_stack, report, timed
 from starter import partner_orders
 from tests.support import eventually, order
 

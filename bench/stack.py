@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
-from temporalio import workflow
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
 from activities import all_activities
 from activities.store import make_engine, make_session_factory, upgrade
+from bench.reference_workflow import ReferenceWorkflow
 from models import search_attributes
 from starter.api import create_app
 from starter.client import data_converter
@@ -30,32 +30,13 @@ from tests.support import TEST_PAYLOAD_KEY, binary, free_port
 from worker import build_worker
 
 
-@workflow.defn(sandboxed=False)
-class ReferenceWorkflow:
-    """The least a workflow can be: waits for one no-op Update, then returns."""
-
-    def __init__(self) -> None:
-        self._done = False
-
-    @workflow.run
-    async def run(self) -> None:
-        await workflow.wait_condition(lambda: self._done)
-
-    @workflow.update
-    async def noop(self, _: str) -> str:
-        return "ok"
-
-    @workflow.signal
-    def finish(self) -> None:
-        self._done = True
-
-
 @dataclass
 class Bench:
     client: Client
     http: httpx.AsyncClient
     settings: Settings
     reference_queue: str
+    sink: MailSink
 
 
 @asynccontextmanager
@@ -79,13 +60,13 @@ async def bench_stack() -> AsyncIterator[Bench]:
             dev_server_log_level="error",
         )
         app = create_app(settings, client=env.client, sessions=sessions)
-        with MailSink(port=settings.smtp_port):
+        with MailSink(port=settings.smtp_port) as sink:
             async with (
                 build_worker(env.client, settings.task_queue, all_activities(sessions, settings)),
                 Worker(env.client, task_queue="reference", workflows=[ReferenceWorkflow]),
                 httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http,
             ):
-                yield Bench(env.client, http, settings, "reference")
+                yield Bench(env.client, http, settings, "reference", sink)
         await env.shutdown()
         await engine.dispose()
 

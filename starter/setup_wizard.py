@@ -11,6 +11,7 @@ import hashlib
 import hmac
 import os
 import re
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
@@ -66,9 +67,27 @@ class SetupLink:
         return partner_order_workflow_id(self.order_id)
 
 
-async def resolve(sessions: SessionFactory, token: str) -> SetupLink:
+_recent: dict[str, tuple[SetupLink, float]] = {}
+RECENT_SECONDS = 30.0
+
+
+async def resolve(sessions: SessionFactory, token: str, *, fresh: bool = True) -> SetupLink:
+    """The link's order and audience. ``fresh=False`` (the steps after the first) may answer from a 30-second
+    memory: a step also needs the wizard session that only a fresh look-up opens, and a handed-over or closed
+    order ends that session in the workflow itself."""
     if not token or len(token) > 200:
         raise LinkInvalid()
+    now = time.monotonic()
+    if not fresh and (remembered := _recent.get(token)) and remembered[1] > now:
+        return remembered[0]
+    link = await _look_up(sessions, token)
+    if len(_recent) > 10_000:
+        _recent.clear()
+    _recent[token] = (link, now + RECENT_SECONDS)
+    return link
+
+
+async def _look_up(sessions: SessionFactory, token: str) -> SetupLink:
     async with sessions() as session:
         found = await setup_tokens.find_valid(session, token, datetime.now(UTC))
     if found is None:

@@ -58,6 +58,7 @@ WRONG_STATE = "OrderStateConflict"
 
 # Patches (workflow.patched): changes to logic that running workflows may already have passed through.
 RESEND_WITHOUT_SAVE = "resend-without-save"  # a resend changes nothing the order row holds: answer sooner
+QUIET_WATCH = "quiet-watch-loop"  # the deadline loop wakes for status changes only, and upserts changed attributes only
 
 DB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 
@@ -70,6 +71,8 @@ class PartnerOrderWorkflow(SetupWizard):
         self._state = self._initial_state(order, received_at=workflow.now())
         self._send_now = False
         self._changes = 0
+        self._quiet_watch = False
+        self._published: list[Any] | None = None
         self._mail_tasks: list[asyncio.Task[None]] = []
         self._contact_lock = asyncio.Lock()
         self._submitting = False
@@ -81,6 +84,7 @@ class PartnerOrderWorkflow(SetupWizard):
 
     @workflow.run
     async def run(self, order: PartnerOrderInput) -> PartnerOrderState:
+        self._quiet_watch = workflow.patched(QUIET_WATCH)
         await self._save()
         await self._wait_for_start_date()
         await self._send_set_up_now_mail_when_due()
@@ -223,6 +227,9 @@ class PartnerOrderWorkflow(SetupWizard):
                 + _why(request.reason),
             )
             mail = None
+            if self._state.wizard.session is not None and self._state.wizard.session.audience == "partner":
+                self._end_session()  # whoever had the wizard open was the old contact
+                self._discard_answers()
             if self._state.status is PartnerOrderStatus.AWAITING_SETUP:
                 mail = self._queue_set_up_now_mail()
             await self._save()  # revokes the links of earlier contacts
@@ -377,11 +384,17 @@ class PartnerOrderWorkflow(SetupWizard):
     async def _change_status(self, status: PartnerOrderStatus, text: str) -> None:
         self._state.status = status
         self._note("state", f"{status.value}: {text}")
+        self._wake_watch()
         self._publish()
         await self._save()
 
     def _note(self, kind: TimelineKind, text: str) -> None:
         self._state.timeline.append(TimelineEntry(at=workflow.now(), kind=kind, text=text))
+        if not self._quiet_watch:
+            self._changes += 1  # runs from before QUIET_WATCH woke the loop for every line of the timeline
+
+    def _wake_watch(self) -> None:
+        """Something the deadlines depend on changed (status, a new wizard session): recompute them now."""
         self._changes += 1
 
     def _set_next_deadline(self, deadline: datetime, kind: str) -> None:
@@ -401,6 +414,11 @@ class PartnerOrderWorkflow(SetupWizard):
             updates.append(sa.NEXT_DEADLINE.value_unset())
         else:
             updates.append(sa.NEXT_DEADLINE.value_set(self._state.next_deadline))
+        if self._quiet_watch:
+            values = [(u.key.name, u.value) for u in updates]
+            if values == self._published:
+                return
+            self._published = values
         workflow.upsert_search_attributes(updates)
 
     async def _save(self) -> None:

@@ -111,6 +111,9 @@ class SetupWizard:
     async def _hand_over(self, email: str) -> None:
         raise NotImplementedError
 
+    def _wake_watch(self) -> None:
+        raise NotImplementedError
+
     @property
     def _wizard(self) -> WizardState:
         return self._state.wizard
@@ -132,6 +135,7 @@ class SetupWizard:
             expires_at=now + self._idle_limit(),
         )
         self._note("wizard", f"{request.email} opened the setup wizard ({request.audience} link)")
+        self._wake_watch()  # the session's expiry is a deadline
         return self._view()
 
     @open_session.validator
@@ -184,7 +188,7 @@ class SetupWizard:
                 FIND_PARTNER_ORG_ACTIVITY,
                 FindPartnerOrg(email=self._session().email, partner_name=self._state.partner_name),
                 FoundOrg,
-                none_ok=True,
+                local=True,
             )
             return self._advance(WizardStep.SETUP_BY, WizardStep.PARTNER_ORG, "I will set up")
         assert request.email is not None
@@ -290,6 +294,7 @@ class SetupWizard:
             CHECK_CUSTOMER_ADMIN_ACTIVITY,
             CheckCustomerAdmin(email=email, customer_name=self._state.customer_name),
             CustomerAdminCheck,
+            local=True,
         )
         answers = self._wizard.answers
         answers.customer_org_matches = check.matches
@@ -678,9 +683,20 @@ class SetupWizard:
             None,
         )
 
-    async def _activity(self, name: str, arg: Any, result_type: Any, none_ok: bool = False) -> Any:
-        """Run an activity for a step; its business refusal (non-retryable) comes back as the step's answer."""
+    async def _activity(self, name: str, arg: Any, result_type: Any, local: bool = False) -> Any:
+        """Run an activity for a step; its business refusal (non-retryable) comes back as the step's answer.
+
+        ``local``: a short read (the organization finder) runs as a local activity, in the worker that runs the
+        step, without a round trip through the server - a person is waiting for the next page."""
         try:
+            if local:
+                return await workflow.execute_local_activity(
+                    name,
+                    arg,
+                    result_type=result_type,
+                    start_to_close_timeout=timedelta(seconds=10),
+                    retry_policy=ACTIVITY_RETRY,
+                )
             return await workflow.execute_activity(
                 name,
                 arg,

@@ -120,7 +120,7 @@ def install(app: FastAPI) -> None:
 
 def _step_route(router, path, update, model, summary, sessions, client) -> None:  # type: ignore[no-untyped-def]
     async def run_step(token: str, body: model, request: Request) -> WizardView:  # type: ignore[valid-type]
-        link = await setup_wizard.resolve(sessions(request), token)
+        link = await setup_wizard.resolve(sessions(request), token, fresh=False)
         return await setup_wizard.step(await client(request), link, update, body)
 
     run_step.__name__ = f"setup_{update}"

@@ -8,6 +8,7 @@ from rich.panel import Panel
 from rich.table import Table
 
 from models.partner_order import PartnerOrderState
+from models.wizard import STEP_TITLES
 
 STATUS_STYLE = {
     "awaiting_start_date": "cyan",
@@ -52,11 +53,36 @@ def order_panel(state: PartnerOrderState) -> Panel:
     ]
     if state.next_deadline:
         rows.append(("Next deadline", f"{when(state.next_deadline, tz)} — {state.next_deadline_kind}"))
+    rows += wizard_rows(state)
     sent = sum(1 for mail in state.mails if mail.status.value == "sent")
     rows.append(("E-mails", f"{sent} sent, {len(state.mails) - sent} pending or failed"))
     for label, value in rows:
         table.add_row(label, value)
     return Panel(table, title=f"partner order {state.order_id}", expand=False)
+
+
+def wizard_rows(state: PartnerOrderState) -> list[tuple[str, str]]:
+    """Where the Set Up Now wizard is and who is setting up (`onramp status`)."""
+    wizard = state.wizard
+    rows = [("Wizard step", f"{STEP_TITLES[wizard.step]} ({wizard.step.value})")]
+    who = {"me": "the provisioning contact", "colleague": "a colleague", "customer": "the customer's administrator"}
+    if wizard.setup_by:
+        rows.append(("Set up by", f"{who[wizard.setup_by]}: {wizard.setup_by_email}"))
+    if wizard.session:
+        session = wizard.session
+        rows.append(
+            (
+                "Wizard session",
+                f"{session.email} ({session.audience} link), expires {when(session.expires_at, state.time_zone)}",
+            )
+        )
+    if not wizard.partner_access:
+        rows.append(("Partner access", "none: the customer manages their organization"))
+    if wizard.setup:
+        rows.append(("Set up at", f"{when(wizard.setup.set_up_at, state.time_zone)} by {wizard.setup.set_up_by}"))
+    if wizard.services.subdomain:
+        rows.append(("Subdomain", wizard.services.subdomain))
+    return rows
 
 
 def timeline_table(state: PartnerOrderState) -> Table:
