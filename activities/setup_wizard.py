@@ -140,7 +140,7 @@ class SetupActivities:
                 return False
         try:
             async with self._sessions.begin() as session:
-                if request.new_partner_org is not None:
+                if request.new_partner_org is not None and request.partner_org_id is not None:
                     await _create_org(session, request.partner_org_id, "partner", request.new_partner_org, None, now)
                     if request.partner_admin_email is not None:
                         await _add_user(session, request.partner_admin_email, request.partner_org_id, now)
@@ -222,6 +222,7 @@ class SetupActivities:
         except IntegrityError:
             raise ApplicationError(
                 f"The subdomain '{request.subdomain}' is already taken by another organization. Choose another one.",
+                "subdomain",
                 type=SUBDOMAIN_TAKEN,
                 non_retryable=True,
             ) from None

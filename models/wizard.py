@@ -180,6 +180,11 @@ Subdomain = Annotated[
 class CompanyStep(StepInput):
     subdomain: Subdomain = Field(description="3-63 letters, digits or hyphens, e.g. kranj-logistics.")
 
+    @field_validator("subdomain", mode="before")
+    @classmethod
+    def _lower(cls, value: object) -> object:
+        return value.strip().lower() if isinstance(value, str) else value
+
     @field_validator("subdomain")
     @classmethod
     def _not_reserved(cls, value: str) -> str:
@@ -236,7 +241,7 @@ class ServiceSetup(Contract):
 class SetupRecord(Contract):
     """The point of no return: what the submit persisted."""
 
-    partner_org_id: str
+    partner_org_id: str | None = Field(description="None when the customer set up and the partner has no org yet.")
     customer_org_id: str
     partner_org_created: bool
     customer_org_created: bool
@@ -248,6 +253,7 @@ class SetupRecord(Contract):
 
 class WizardState(Contract):
     session: WizardSession | None = None
+    expired_session_id: str | None = Field(default=None, description="The last session that expired idle.")
     step: WizardStep = WizardStep.ROLE
     answers: WizardAnswers = Field(default_factory=WizardAnswers)
     setup_by: Literal["me", "colleague", "customer"] | None = Field(
@@ -299,7 +305,7 @@ class CustomerAdminCheck(Contract):
 
 class SetUpOrder(Contract):
     order_id: str
-    partner_org_id: str
+    partner_org_id: str | None
     new_partner_org: OrgDetails | None
     partner_admin_email: EmailStr | None
     customer_org_id: str

@@ -34,7 +34,7 @@ class ReceivedMail:
 
     @property
     def subject(self) -> str:
-        return str(self.message["Subject"])
+        return " ".join(str(self.message["Subject"]).split())  # a folded long subject, unfolded
 
     @property
     def text(self) -> str:

@@ -32,7 +32,7 @@ from models.wizard import (
     WizardView,
 )
 from starter import workflow_calls
-from starter.errors import NotFound, OnrampError
+from starter.errors import NotFound, OnrampError, StepRefused
 from workflows.partner_order import PartnerOrderWorkflow
 
 T = TypeVar("T", bound=BaseModel)
@@ -160,9 +160,9 @@ async def set_password(
     current = await state(client, link)
     setup = current.wizard.setup
     if setup is None or not current.wizard.services.password_required or current.wizard.step.value != "password":
-        raise OnrampError("No password is asked for at this point of the setup.", type="WizardStepConflict")
+        raise StepRefused("No password is asked for at this point of the setup.", type="WizardStepConflict")
     if current.wizard.session is None or current.wizard.session.id != session_id:
-        raise OnrampError(
+        raise StepRefused(
             "This wizard was opened again in another window or tab. Continue there, or open the link again here.",
             type="WizardSessionInvalid",
         )

@@ -191,7 +191,8 @@ class SetupWizard:
                 local=True,
             )
             return self._advance(WizardStep.SETUP_BY, WizardStep.PARTNER_ORG, "I will set up")
-        assert request.email is not None
+        if request.email is None:  # the model requires it; kept for the type checker
+            raise refuse("Enter an e-mail address.", field="email")
         if request.who == "colleague":
             return await self._delegate_to_colleague(str(request.email))
         return await self._delegate_to_customer(str(request.email))
@@ -355,10 +356,11 @@ class SetupWizard:
     async def _set_up(self) -> WizardView:
         wizard, answers, session = self._wizard, self._wizard.answers, self._session()
         partner_side = session.audience == "partner"
-        partner_org_id = answers.partner_org_id or str(workflow.uuid4())
+        partner_org_id = answers.partner_org_id if partner_side else await self._partners_own_org()
         customer_org_id = answers.customer_org_id
         admin = answers.customer_admin_email
-        assert customer_org_id is not None and admin is not None
+        if customer_org_id is None or admin is None:
+            raise refuse("Some earlier answers are missing: go back to the customer organization step.", WRONG_STEP)
         request = SetUpOrder(
             order_id=self._order.order_id,
             partner_org_id=partner_org_id,
@@ -375,9 +377,13 @@ class SetupWizard:
         try:
             await self._activity(SET_UP_ORDER_ACTIVITY, request, bool)
         except ApplicationError as lost:  # another order took the administrator's address a moment ago
-            answers.customer_admin_email = None
             answers.customer_org_matches = []
-            wizard.step = WizardStep.CUSTOMER_ORG if not partner_side else WizardStep.CUSTOMER_ADMIN
+            answers.customer_org_id = answers.new_customer_org = None
+            if partner_side:
+                answers.customer_admin_email = None
+                wizard.step = WizardStep.CUSTOMER_ADMIN
+            else:  # the address is the link's own: the role step checks it again and says what to do
+                wizard.step = WizardStep.ROLE
             raise refuse(lost.message, CONFLICT, field="email") from None
         wizard.setup = SetupRecord(
             partner_org_id=partner_org_id,
@@ -392,6 +398,17 @@ class SetupWizard:
         wizard.services.password_required = request.new_partner_org is not None
         await self._change_status(PartnerOrderStatus.SET_UP, f"order set up by {session.email}")
         return self._advance(WizardStep.REVIEW, self._next_service_step(), "submitted: your order was set up")
+
+    async def _partners_own_org(self) -> str | None:
+        """On the customer's path the partner never reached step 4: map the order to the partner's existing
+        organization when there is one (the partner still has no access to manage the customer's)."""
+        found: FoundOrg | None = await self._activity(
+            FIND_PARTNER_ORG_ACTIVITY,
+            FindPartnerOrg(email=self._state.provisioning_contact_email, partner_name=self._state.partner_name),
+            FoundOrg,
+            local=True,
+        )
+        return found.id if found else None
 
     # ------------------------------------------------------------------ 8. partner password
 
@@ -445,8 +462,7 @@ class SetupWizard:
     @workflow.update
     async def company_settings(self, request: CompanyStep) -> WizardView:
         self._begin(request, WizardStep.COMPANY)
-        setup = self._wizard.setup
-        assert setup is not None
+        setup = self._setup_record()
         await self._activity(
             CLAIM_SUBDOMAIN_ACTIVITY, ClaimSubdomain(org_id=setup.customer_org_id, subdomain=request.subdomain), None
         )
@@ -462,8 +478,7 @@ class SetupWizard:
     @workflow.update
     async def provision(self, request: ProvisionStep) -> WizardView:
         self._begin(request, WizardStep.PROVISION)
-        setup = self._wizard.setup
-        assert setup is not None
+        setup = self._setup_record()
         result = await self._activity(
             PROVISION_ORDER_ACTIVITY,
             ProvisionOrder(
@@ -508,6 +523,11 @@ class SetupWizard:
 
     # ------------------------------------------------------------------ session and step bookkeeping
 
+    def _setup_record(self) -> SetupRecord:
+        if self._wizard.setup is None:
+            raise refuse("The order is not set up yet.", WRONG_STEP)
+        return self._wizard.setup
+
     def _session(self) -> WizardSession:
         session = self._wizard.session
         if session is None:
@@ -515,6 +535,9 @@ class SetupWizard:
         return session
 
     def _require_session(self, request: StepInput) -> WizardSession:
+        session = self._wizard.session
+        if session is None and request.session_id == self._wizard.expired_session_id:
+            raise self._expired()
         session = self._session()
         if session.id != request.session_id:
             raise refuse(
@@ -522,12 +545,15 @@ class SetupWizard:
                 SESSION,
             )
         if workflow.now() >= session.expires_at:
-            raise refuse(
-                f"Your session expired after {int(self._idle_limit().total_seconds() // 60)} minutes without "
-                "activity. Open the link in your e-mail to start again.",
-                SESSION,
-            )
+            raise self._expired()
         return session
+
+    def _expired(self) -> ApplicationError:
+        return refuse(
+            f"Your session expired after {int(self._idle_limit().total_seconds() // 60)} minutes without "
+            "activity. Open the link in your e-mail to start again.",
+            SESSION,
+        )
 
     def _check(self, request: StepInput, step: WizardStep) -> None:
         """The validator part every step shares: right session, right order state, the step is open."""
@@ -541,15 +567,15 @@ class SetupWizard:
             )
         if not before_submit and status is not PartnerOrderStatus.SET_UP:
             raise refuse(f"'{STEP_TITLES[step]}' comes after the order is set up.", WRONG_STEP)
+        if step is WizardStep.CALLING and Service.CALLING not in self._state.purchased_services:
+            raise refuse("Calling was not purchased on this order.", WRONG_STEP)
+        if step is WizardStep.MEETINGS and Service.MEETINGS not in self._state.purchased_services:
+            raise refuse("Meetings were not purchased on this order.", WRONG_STEP)
         if not self._reachable(step):
             raise refuse(
                 f"'{STEP_TITLES[step]}' is not open yet: the wizard is at '{STEP_TITLES[self._wizard.step]}'.",
                 WRONG_STEP,
             )
-        if step is WizardStep.CALLING and Service.CALLING not in self._state.purchased_services:
-            raise refuse("Calling was not purchased on this order.", WRONG_STEP)
-        if step is WizardStep.MEETINGS and Service.MEETINGS not in self._state.purchased_services:
-            raise refuse("Meetings were not purchased on this order.", WRONG_STEP)
 
     def _reachable(self, step: WizardStep) -> bool:
         """Before the submit, a step already passed may be done again (Back); after it, any service page may be
@@ -655,6 +681,7 @@ class SetupWizard:
         )
         if before:
             self._discard_answers()
+        self._wizard.expired_session_id = session.id
         self._end_session()
 
     async def _halt(self, what: str) -> WizardView:
@@ -673,8 +700,7 @@ class SetupWizard:
     async def _save_settings(
         self, section: Literal["subscription", "calling", "meetings"], values: dict[str, Any]
     ) -> None:
-        setup = self._wizard.setup
-        assert setup is not None
+        setup = self._setup_record()
         await self._activity(
             SAVE_ORG_SETTINGS_ACTIVITY,
             SaveOrgSettings(

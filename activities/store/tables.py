@@ -102,7 +102,7 @@ class OrderSetup(Base):
     __tablename__ = "order_setups"
 
     order_id: Mapped[str] = mapped_column(ForeignKey("partner_orders.order_id"), primary_key=True)
-    partner_org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"))
+    partner_org_id: Mapped[str | None] = mapped_column(ForeignKey("organizations.id"))  # None: customer set up alone
     customer_org_id: Mapped[str] = mapped_column(ForeignKey("organizations.id"))
     customer_admin_email: Mapped[str] = mapped_column(String(320))
     partner_access: Mapped[bool] = mapped_column(Boolean)

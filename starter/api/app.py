@@ -5,16 +5,14 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import Depends, FastAPI, Request, Response
-from fastapi.responses import HTMLResponse
 from pydantic import BaseModel
 from sqlalchemy import text
 from temporalio.client import Client
 
-from activities.store import SessionFactory, make_engine, make_session_factory, setup_tokens
+from activities.store import SessionFactory, make_engine, make_session_factory
 from models.partner_order import (
     ChangeProvisioningContact,
     ContactChanged,
@@ -28,6 +26,7 @@ from starter import partner_orders
 from starter.api import codec, errors, setup
 from starter.client import connect, data_converter
 from starter.settings import Settings
+from starter.web import pages
 
 
 class StartedOrder(BaseModel):
@@ -68,6 +67,7 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
     errors.install(app)
     _routes(app)
     setup.install(app)
+    pages.install(app)
     converter = data_converter(settings)
     if converter.payload_codec is not None:
         origins = [origin.strip() for origin in settings.codec_cors_origins.split(",") if origin.strip()]
@@ -172,27 +172,3 @@ def _routes(app: FastAPI) -> None:
         healthy = temporal_ok == database_ok == "ok"
         response.status_code = 200 if healthy else 503
         return Health(status="ok" if healthy else "degraded", temporal=temporal_ok, database=database_ok)
-
-    @app.get("/setup/{token}", response_class=HTMLResponse, include_in_schema=False)
-    async def setup_link(token: str, sessions: Sessions) -> HTMLResponse:
-        """Until the wizard lands, the link tells whether it is valid (and never shows a stack trace)."""
-        async with sessions() as session:
-            found = await setup_tokens.find_valid(session, token, datetime.now(UTC))
-        if found is None:
-            return HTMLResponse(
-                _page(
-                    "This link no longer works",
-                    "It is unknown, has expired, or was replaced by a newer one. "
-                    "Ask your Cisco account representative to resend the Set Up Now e-mail.",
-                ),
-                status_code=404,
-            )
-        return HTMLResponse(_page(f"Set up order {found.order_id}", "Your link is valid. The setup wizard opens here."))
-
-
-def _page(title: str, body: str) -> str:
-    return (
-        "<!doctype html><html lang=en><meta charset=utf-8><title>onramp</title>"
-        "<body style='font-family:sans-serif;max-width:40rem;margin:4rem auto'>"
-        f"<h1>{title}</h1><p>{body}</p></body></html>"
-    )

@@ -41,7 +41,7 @@ def upgrade() -> None:
     op.create_table(
         "order_setups",
         sa.Column("order_id", sa.String(length=64), nullable=False),
-        sa.Column("partner_org_id", sa.String(length=36), nullable=False),
+        sa.Column("partner_org_id", sa.String(length=36), nullable=True),
         sa.Column("customer_org_id", sa.String(length=36), nullable=False),
         sa.Column("customer_admin_email", sa.String(length=320), nullable=False),
         sa.Column("partner_access", sa.Boolean(), nullable=False),
