@@ -10,6 +10,7 @@ import uuid
 from collections.abc import AsyncIterator, Iterator
 
 import asyncpg
+import httpx
 import pytest
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
@@ -22,6 +23,7 @@ from temporalio.worker import Worker
 from activities import all_activities
 from activities.store import SessionFactory, make_engine, make_session_factory, normalize_url, upgrade
 from models import search_attributes
+from starter.api import create_app
 from starter.mail_sink import MailSink
 from starter.settings import Settings
 from tests.support import binary, free_port, make_converter, make_settings, postgres_url_from_env
@@ -148,3 +150,13 @@ async def worker(
 @pytest.fixture
 async def client(ts_env: WorkflowEnvironment, worker: Worker) -> Client:
     return ts_env.client
+
+
+@pytest.fixture
+async def http(
+    client: Client, settings: Settings, workflow_db: tuple[str, SessionFactory]
+) -> AsyncIterator[httpx.AsyncClient]:
+    """The HTTP API (and pages) in process, on the time-skipping server and the worker's database."""
+    app = create_app(settings, client=client, sessions=workflow_db[1])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+        yield http

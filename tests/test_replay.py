@@ -18,10 +18,8 @@ from temporalio.client import Client, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
-from activities.store import SessionFactory
 from models.partner_order import ChangeProvisioningContact, ResendSetUpMail, SendSetUpMailNow
 from starter import partner_orders
-from starter.api import create_app
 from starter.mail_sink import MailSink
 from starter.settings import Settings
 from tests.support import eventually, make_converter, order
@@ -77,73 +75,71 @@ async def test_record_wizard_histories(
     ts_env: WorkflowEnvironment,
     settings: Settings,
     mail_sink: MailSink,
-    workflow_db: tuple[str, SessionFactory],
+    http: httpx.AsyncClient,
 ) -> None:
-    app = create_app(settings, client=client, sessions=workflow_db[1])
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
-        # The whole partner path to provisioned, with a Back, a refusal and a second tab on the way.
-        o, token = await order_awaiting_setup(
-            client, ts_env, settings, mail_sink, purchased_services=["meetings", "calling"]
-        )
-        first = Wizard(http, token)
-        await first.open()
-        w = Wizard(http, token)
-        await w.open()
-        await first.refused("role", 409, role="partner")
-        await w.ok("role", role="partner")
-        await w.ok("setup-by", who="me")
-        await w.ok("partner-org", decision="create", details=NEW_PARTNER | {"name": f"Replay Partner {o.order_id}"})
-        await w.refused("customer-admin", 422, email=o.provisioning_contact_email)
-        await w.ok("customer-admin", email=f"admin@{o.order_id.lower()}.example")
-        await w.ok("role", role="partner")  # Back to the start
-        await w.ok("setup-by", who="me")
-        await w.ok("partner-org", decision="create", details=NEW_PARTNER | {"name": f"Replay Partner {o.order_id}"})
-        await w.ok("customer-admin", email=f"admin@{o.order_id.lower()}.example")
-        await w.ok("customer-org", decision="create", details=NEW_CUSTOMER)
-        await w.ok("submit", confirm=True)
-        await w.ok("password", password="replay-pass-1", password_confirmation="replay-pass-1")
-        await w.ok("subscription")
-        await w.ok(
-            "calling", calling_option="webex_calling", location_name="HQ", emergency_callback_number="+386 1 234 5678"
-        )
-        await w.ok("meetings", time_zone="Europe/Ljubljana")
-        await w.ok("company", subdomain=f"replay-{o.order_id.lower()}")
-        await w.ok("provision")
-        await _save(client, o.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-wizard-provisioned")
+    # The whole partner path to provisioned, with a Back, a refusal and a second tab on the way.
+    o, token = await order_awaiting_setup(
+        client, ts_env, settings, mail_sink, purchased_services=["meetings", "calling"]
+    )
+    first = Wizard(http, token)
+    await first.open()
+    w = Wizard(http, token)
+    await w.open()
+    await first.refused("role", 409, role="partner")
+    await w.ok("role", role="partner")
+    await w.ok("setup-by", who="me")
+    await w.ok("partner-org", decision="create", details=NEW_PARTNER | {"name": f"Replay Partner {o.order_id}"})
+    await w.refused("customer-admin", 422, email=o.provisioning_contact_email)
+    await w.ok("customer-admin", email=f"admin@{o.order_id.lower()}.example")
+    await w.ok("role", role="partner")  # Back to the start
+    await w.ok("setup-by", who="me")
+    await w.ok("partner-org", decision="create", details=NEW_PARTNER | {"name": f"Replay Partner {o.order_id}"})
+    await w.ok("customer-admin", email=f"admin@{o.order_id.lower()}.example")
+    await w.ok("customer-org", decision="create", details=NEW_CUSTOMER)
+    await w.ok("submit", confirm=True)
+    await w.ok("password", password="replay-pass-1", password_confirmation="replay-pass-1")
+    await w.ok("subscription")
+    await w.ok(
+        "calling", calling_option="webex_calling", location_name="HQ", emergency_callback_number="+386 1 234 5678"
+    )
+    await w.ok("meetings", time_zone="Europe/Ljubljana")
+    await w.ok("company", subdomain=f"replay-{o.order_id.lower()}")
+    await w.ok("provision")
+    await _save(client, o.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-wizard-provisioned")
 
-        # Handed to the customer, who leaves once, then the session expires idle.
-        o2, token2 = await order_awaiting_setup(client, ts_env, settings, mail_sink)
-        p = Wizard(http, token2)
-        await p.open()
-        await p.ok("role", role="partner")
-        await p.ok("setup-by", who="customer", email=f"boss@{o2.order_id.lower()}.example")
-        [mail] = await mail_to(mail_sink, f"boss@{o2.order_id.lower()}.example")
-        c = Wizard(http, token_of(mail))
-        await c.open()
-        await c.ok("role", role="customer")
-        await c.ok("leave")
-        await c.open()
-        await ts_env.sleep(timedelta(minutes=31))
-        await eventually(lambda: _session_gone(client, o2.order_id), what="the idle session to expire")
-        await c.open()
-        await c.ok("role", role="customer")
-        await c.ok("customer-org", decision="create", details=NEW_CUSTOMER | {"name": f"Replay Customer {o2.order_id}"})
-        await c.ok("submit", confirm=True)
-        await _save(client, o2.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-wizard-customer-set-up")
+    # Handed to the customer, who leaves once, then the session expires idle.
+    o2, token2 = await order_awaiting_setup(client, ts_env, settings, mail_sink)
+    p = Wizard(http, token2)
+    await p.open()
+    await p.ok("role", role="partner")
+    await p.ok("setup-by", who="customer", email=f"boss@{o2.order_id.lower()}.example")
+    [mail] = await mail_to(mail_sink, f"boss@{o2.order_id.lower()}.example")
+    c = Wizard(http, token_of(mail))
+    await c.open()
+    await c.ok("role", role="customer")
+    await c.ok("leave")
+    await c.open()
+    await ts_env.sleep(timedelta(minutes=31))
+    await eventually(lambda: _session_gone(client, o2.order_id), what="the idle session to expire")
+    await c.open()
+    await c.ok("role", role="customer")
+    await c.ok("customer-org", decision="create", details=NEW_CUSTOMER | {"name": f"Replay Customer {o2.order_id}"})
+    await c.ok("submit", confirm=True)
+    await _save(client, o2.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-wizard-customer-set-up")
 
-        # Not recognised: halted.
-        o3, token3 = await order_awaiting_setup(client, ts_env, settings, mail_sink)
-        h = Wizard(http, token3)
-        await h.open()
-        await h.ok("role", role="partner")
-        await h.ok("setup-by", who="me")
-        await h.ok("partner-org", decision="create", details=NEW_PARTNER | {"name": f"Halt Partner {o3.order_id}"})
-        await h.ok("customer-admin", email=f"x@{o3.order_id.lower()}.example")
-        await h.ok("customer-org", decision="create", details=NEW_CUSTOMER)
-        await h.ok("role", role="partner")
-        await h.ok("setup-by", who="colleague", email=f"colleague@{o3.order_id.lower()}.example")
-        await mail_to(mail_sink, f"colleague@{o3.order_id.lower()}.example")
-        await _save(client, o3.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-wizard-handed-to-colleague")
+    # Not recognised: halted.
+    o3, token3 = await order_awaiting_setup(client, ts_env, settings, mail_sink)
+    h = Wizard(http, token3)
+    await h.open()
+    await h.ok("role", role="partner")
+    await h.ok("setup-by", who="me")
+    await h.ok("partner-org", decision="create", details=NEW_PARTNER | {"name": f"Halt Partner {o3.order_id}"})
+    await h.ok("customer-admin", email=f"x@{o3.order_id.lower()}.example")
+    await h.ok("customer-org", decision="create", details=NEW_CUSTOMER)
+    await h.ok("role", role="partner")
+    await h.ok("setup-by", who="colleague", email=f"colleague@{o3.order_id.lower()}.example")
+    await mail_to(mail_sink, f"colleague@{o3.order_id.lower()}.example")
+    await _save(client, o3.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-wizard-handed-to-colleague")
 
 
 async def _session_gone(client: Client, order_id: str) -> bool:

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 
 import httpx
-import pytest
 from sqlalchemy import select
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
@@ -14,19 +12,9 @@ from temporalio.testing import WorkflowEnvironment
 from activities.store import SessionFactory
 from activities.store.tables import BillingRecord, OrderSetup, Organization, OrgCredential, Subscription
 from starter import partner_orders
-from starter.api import create_app
 from starter.mail_sink import MailSink
 from starter.settings import Settings
 from tests.wizard_support import NEW_CUSTOMER, NEW_PARTNER, Wizard, mail_to, order_awaiting_setup
-
-
-@pytest.fixture
-async def http(
-    client: Client, settings: Settings, workflow_db: tuple[str, SessionFactory]
-) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, client=client, sessions=workflow_db[1])
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
-        yield http
 
 
 async def test_a_partner_sets_up_and_provisions_a_new_customer(

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,7 +39,6 @@ from models.partner_order import (
     ResendSetUpMail,
 )
 from starter import partner_orders
-from starter.api import create_app
 from starter.errors import StepRefused
 from starter.mail_sink import MailSink, ReceivedMail
 from starter.settings import Settings
@@ -63,15 +62,6 @@ def org_details(name: str, city: str = "Kranj") -> dict[str, str]:
 def new_admin() -> str:
     """A customer administrator address on a domain no organization has."""
     return f"admin-{uid()}@cust-{uid()}.example"
-
-
-@pytest.fixture
-async def http(
-    client: Client, settings: Settings, workflow_db: tuple[str, SessionFactory]
-) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, client=client, sessions=workflow_db[1])
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
-        yield http
 
 
 @pytest.fixture
