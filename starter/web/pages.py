@@ -339,6 +339,7 @@ class ProgressItem:
     title: str
     state: str  # done | current | todo
     href: str | None
+    number: int = 0
 
 
 @dataclass
@@ -353,10 +354,13 @@ def _progress(token: str, order: PartnerOrderState, shown: WizardStep) -> list[P
         linked = step is not shown and _reachable(order, step)
         return ProgressItem(STEP_TITLES[step], state, _step_url(token, order, step) if linked else None)
 
-    return [
+    phases = [
         Phase("Order setup", [item(step) for step in _before_path(order)]),
         Phase("Service setup", [item(step) for step in _after_path(order)]),
     ]
+    for number, entry in enumerate((entry for phase in phases for entry in phase.items), start=1):
+        entry.number = number  # one count across both phases, as "Step N of M" on the page
+    return phases
 
 
 def _back(token: str, order: PartnerOrderState, shown: WizardStep) -> str | None:
@@ -582,6 +586,10 @@ def _guarded(handler: Handler) -> Handler:
 def install(app: FastAPI) -> None:
     """The wizard's pages at /setup/<token> and their stylesheet at /static."""
     app.mount("/static", StaticFiles(directory=HERE / "static"), name="static")
+
+    @app.get("/favicon.ico", include_in_schema=False)
+    async def favicon() -> Response:
+        return Response(status_code=204)  # no icon, and no 404 in every browser's console
 
     def sessions(request: Request) -> SessionFactory:
         factory: SessionFactory = request.app.state.sessions
