@@ -44,15 +44,19 @@ def list_mail(
 
 @mail.command("show")
 def show_mail(
-    number: Annotated[int, typer.Argument(help="The number `onramp mail` shows; -1 for the newest.")] = -1,
+    number: Annotated[
+        int | None, typer.Argument(help="The number `onramp mail` shows; the newest when left out.")
+    ] = None,
 ) -> None:
     """Print one e-mail: headers, plain text and its links."""
     mails = read_folder(get_settings().mail_dir)
     if not mails:
         fail("No e-mail received yet.", EXIT_INVALID)
-    if number == 0 or abs(number) > len(mails):
+    if number is None:
+        number = len(mails)
+    if not 1 <= number <= len(mails):
         fail(f"There is no e-mail #{number}; there are {len(mails)}.", EXIT_INVALID)
-    m = mails[number - 1 if number > 0 else number]
+    m = mails[number - 1]
     console.print(f"[bold]From:[/] {m.message['From']}", highlight=False)
     console.print(f"[bold]To:[/] {m.to}", highlight=False)
     console.print(f"[bold]Subject:[/] {m.subject}", highlight=False)
