@@ -42,6 +42,10 @@ async def start(client: Client, settings: Settings, order: PartnerOrderInput) ->
     A finished order keeps its id: starting it again is refused (REJECT_DUPLICATE) rather than silently
     opening a second order line with the same number.
     """
+    if "wizard_idle_minutes" not in order.policy.model_fields_set:  # the operator's setting, unless the order says
+        order = order.model_copy(
+            update={"policy": order.policy.model_copy(update={"wizard_idle_minutes": settings.wizard_idle_minutes})}
+        )
     try:
         h = await client.start_workflow(
             PartnerOrderWorkflow.run,

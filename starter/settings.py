@@ -63,6 +63,10 @@ class Settings(BaseSettings):
         description="Origins (the Temporal Web UI) allowed to call the codec endpoint /codec.",
     )
 
+    wizard_idle_minutes: int = Field(
+        default=30, ge=1, le=24 * 60, description="A Set Up Now wizard session with no step for this long expires."
+    )
+
     log_level: str = Field(default="INFO", description="Python log level.")
 
     def payload_keys(self) -> list[str]:

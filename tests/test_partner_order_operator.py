@@ -12,6 +12,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.store import SessionFactory, setup_tokens
 from models.partner_order import (
     ChangeProvisioningContact,
+    PartnerOrderInput,
     PartnerOrderState,
     PartnerOrderStatus,
     ResendSetUpMail,
@@ -194,3 +195,26 @@ async def test_a_second_start_returns_the_running_workflow(
     assert second.workflow_id == first.workflow_id == f"partner-order-{o.order_id}"
     assert second.run_id == first.run_id
     assert second.state.customer_name == "Kranj Logistics"  # the running order, not a new one
+
+
+async def test_the_wizard_idle_limit_comes_from_the_settings_unless_the_order_sets_it(
+    client: Client, ts_env: WorkflowEnvironment, settings: Settings
+) -> None:
+    quick = settings.model_copy(update={"wizard_idle_minutes": 7})
+    plain = await partner_orders.start(client, quick, await _future_order(ts_env))
+    explicit = await partner_orders.start(
+        client, quick, await _future_order(ts_env, policy={"wizard_idle_minutes": 45})
+    )
+    plain_input = await _input_policy(plain.handle)
+    explicit_input = await _input_policy(explicit.handle)
+    assert plain_input["wizard_idle_minutes"] == 7
+    assert explicit_input["wizard_idle_minutes"] == 45
+
+
+async def _input_policy(handle: object) -> dict[str, object]:
+    from tests.support import make_converter
+
+    history = await handle.fetch_history()  # type: ignore[attr-defined]
+    started = history.events[0].workflow_execution_started_event_attributes
+    [order_input] = await make_converter().decode(started.input.payloads, [PartnerOrderInput])
+    return dict(order_input.policy.model_dump())
