@@ -76,6 +76,7 @@ class DevStack:
             client = await self._start_temporal()
             await self._migrate()
             self._start_sink()
+            await self._load_demo_account()
             await self._start_worker_and_api(client)
         except BaseException:
             await self.__aexit__(None, None, None)
@@ -166,6 +167,12 @@ class DevStack:
         self._engine = make_engine(self.settings.database_url)
         await upgrade(self._engine)
 
+    async def _load_demo_account(self) -> None:
+        """The demo account, so the seat portal and the admin portal have something to show (needs SMTP)."""
+        from starter.accounts import ensure_demo_account
+
+        await ensure_demo_account(make_session_factory(self._engine), self.settings)
+
     def _start_sink(self) -> None:
         s = self.settings
         self._sink = MailSink(host=s.smtp_host, port=s.smtp_port, folder=s.mail_dir).start()
@@ -224,6 +231,8 @@ class DevStack:
             f"[bold]SMTP sink[/]       {s.smtp_host}:{s.smtp_port} → {s.mail_dir}/   (read with `onramp mail`)",
             f"[bold]Database[/]        {database}",
             f"[bold]Worker[/]          task queue {s.task_queue}",
+            "",
+            "[bold]Demo account[/]    DEMO-1001, enterprise admin admin@yitong.example / demo1234",
             "",
             "Try: uv run onramp partner-order start --help      Stop: Ctrl-C",
         ]

@@ -6,10 +6,6 @@ password is checked and hashed here and stored by this process, so the workflow 
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
-import os
 import re
 import time
 from dataclasses import dataclass
@@ -33,6 +29,7 @@ from models.wizard import (
 )
 from starter import workflow_calls
 from starter.errors import NotFound, OnrampError, StepRefused
+from starter.passwords import hash_password
 from workflows.partner_order import PartnerOrderWorkflow
 
 T = TypeVar("T", bound=BaseModel)
@@ -116,8 +113,6 @@ async def state(client: Client, link: SetupLink) -> PartnerOrderState:
 
 # ---------------------------------------------------------------------------------------------- password
 
-SCRYPT = {"n": 2**14, "r": 8, "p": 1}
-
 
 def check_password_policy(password: str, confirmation: str) -> None:
     """At least 8 characters with letters and digits; typed the same twice."""
@@ -136,20 +131,6 @@ def check_password_policy(password: str, confirmation: str) -> None:
         raise PasswordRefused(
             "The two passwords are not the same.", type="InvalidPassword", field="password_confirmation"
         )
-
-
-def hash_password(password: str) -> str:
-    """scrypt (memory-hard, in the standard library) with a random salt: `scrypt$n$r$p$salt$hash`."""
-    salt = os.urandom(16)
-    digest = hashlib.scrypt(password.encode(), salt=salt, dklen=32, **SCRYPT)
-    encoded = "$".join(base64.b64encode(part).decode() for part in (salt, digest))
-    return f"scrypt${SCRYPT['n']}${SCRYPT['r']}${SCRYPT['p']}${encoded}"
-
-
-def verify_password(password: str, stored: str) -> bool:
-    _, n, r, p, salt, digest = stored.split("$")
-    candidate = hashlib.scrypt(password.encode(), salt=base64.b64decode(salt), dklen=32, n=int(n), r=int(r), p=int(p))
-    return hmac.compare_digest(candidate, base64.b64decode(digest))
 
 
 async def set_password(

@@ -42,6 +42,17 @@ APP_TABLES = {
     "org_settings",
     "subscriptions",
     "billing_records",
+    "accounts",
+    "account_subscriptions",
+    "enterprise_admins",
+    "admin_sessions",
+    "payment_cards",
+    "gateway_charges",
+    "gateway_attempts",
+    "seat_orders",
+    "account_orders",
+    "seat_assignments",
+    "organizers",
 }
 LJUBLJANA = "Europe/Ljubljana"
 

@@ -42,7 +42,7 @@ from starter import partner_orders
 from starter.errors import StepRefused
 from starter.mail_sink import MailSink, ReceivedMail
 from starter.settings import Settings
-from starter.setup_wizard import verify_password
+from starter.passwords import verify_password
 from tests.support import eventually, make_converter, order
 from tests.wizard_support import Wizard, mail_to, token_of
 

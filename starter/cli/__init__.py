@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from starter.cli import dev, inspect, mail, orders, services
+from starter.cli import accounts, dev, inspect, mail, orders, services
 
 app = typer.Typer(
     name="onramp",
@@ -18,6 +18,7 @@ services.register(app)
 orders.register(app)
 inspect.register(app)
 mail.register(app)
+accounts.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,82 @@
+"""`onramp account create --file account.json` and `onramp account demo`."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from pydantic import ValidationError
+
+from starter.cli.output import EXIT_INVALID, console, fail, invalid, run_async
+from starter.settings import get_settings
+
+account = typer.Typer(help="Billing accounts (seat orders, enterprise admin self-service).", no_args_is_help=True)
+
+
+@account.command("create")
+@run_async
+async def create(
+    file: Annotated[Path, typer.Option("--file", "-f", help="The account as JSON (see POST /api/accounts).")],
+) -> None:
+    """Create a billing account; its enterprise admin is e-mailed a username and first password."""
+    from models.accounts import NewAccount
+
+    try:
+        data = json.loads(file.read_text())
+    except FileNotFoundError:
+        fail(f"{file} does not exist.", EXIT_INVALID)
+    except json.JSONDecodeError as err:
+        fail(f"{file} is not valid JSON: {err}", EXIT_INVALID)
+    try:
+        new = NewAccount.model_validate(data)
+    except ValidationError as err:
+        invalid(err, "The account")
+    await _create(new)
+    console.print(
+        f"[green]Account {new.account_no} created.[/] Login details were e-mailed to {new.company.admin_email}."
+    )
+
+
+@account.command("demo")
+@run_async
+async def demo() -> None:
+    """Load the demo account (DEMO-1001) unless it exists."""
+    from starter.accounts import DEMO_ACCOUNT_NO, DEMO_PASSWORD, demo_account
+
+    sample = demo_account()
+    created = await _ensure_demo()
+    verb = "Created" if created else "Already there:"
+    console.print(f"[green]{verb}[/] demo account {DEMO_ACCOUNT_NO}")
+    console.print(f"Enterprise admin: {sample.company.admin_email} / first password {DEMO_PASSWORD}")
+
+
+async def _create(new: object) -> None:
+    from activities.store import make_engine, make_session_factory, upgrade
+    from starter.accounts import create_account
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        await create_account(make_session_factory(engine), settings, new)  # type: ignore[arg-type]
+    finally:
+        await engine.dispose()
+
+
+async def _ensure_demo() -> bool:
+    from activities.store import make_engine, make_session_factory, upgrade
+    from starter.accounts import ensure_demo_account
+
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        return await ensure_demo_account(make_session_factory(engine), settings)
+    finally:
+        await engine.dispose()
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(account, name="account")
