@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from activities.gateway import GatewayActivities
 from activities.mail import MailActivities
 from activities.partner_orders import PartnerOrderActivities
+from activities.seat_orders import SeatOrderActivities
 from activities.setup_wizard import SetupActivities
 from activities.store import SessionFactory
 from starter.settings import Settings
@@ -26,6 +28,20 @@ def all_activities(sessions: SessionFactory, settings: Settings) -> list[Callabl
         setup.save_org_settings,
         setup.claim_subdomain,
         setup.provision_order,
+        *seat_order_activities(sessions),
+    ]
+
+
+def seat_order_activities(sessions: SessionFactory) -> list[Callable[..., Any]]:
+    seat_orders, gateway = SeatOrderActivities(sessions), GatewayActivities(sessions)
+    return [
+        seat_orders.load_account_snapshot,
+        seat_orders.claim_open_quote,
+        seat_orders.release_open_quote,
+        seat_orders.apply_seat_order,
+        seat_orders.save_seat_order,
+        gateway.check_card,
+        gateway.charge_card,
     ]
 
 

@@ -142,6 +142,37 @@ async def test_record_wizard_histories(
     await _save(client, o3.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-wizard-handed-to-colleague")
 
 
+@pytest.mark.skipif(not os.environ.get("ONRAMP_RECORD_HISTORIES"), reason="set ONRAMP_RECORD_HISTORIES=1 to record")
+async def test_record_seat_order_histories(
+    client: Client, ts_env: WorkflowEnvironment, mail_sink: MailSink, http: httpx.AsyncClient
+) -> None:
+    from tests.seat_support import add_card, new_account, start, step, up_to_service_order
+
+    account_no = await new_account(http, (await ts_env.get_current_time()).date())
+    card = await add_card(http, account_no)
+    first = (await start(http, account_no))["order_no"]
+    await step(http, first, "quantities", lines=[{"product": "GoTo Webinar", "edition": "Standard", "new_seats": 1}])
+    await step(http, first, "review")
+    second = (await start(http, account_no, policy={"manual_review_over": "100"}))["order_no"]
+    await up_to_service_order(http, second, card)
+    await step(http, second, "place")
+    await eventually(lambda: _seat_status(http, second, "awaiting_review"), what="the review")
+    await ts_env.sleep(timedelta(hours=25))
+    await eventually(lambda: _seat_escalated(http, second), what="the escalation")
+    await step(http, second, "approve", operator="cas")
+    await eventually(lambda: _seat_status(http, second, "completed"), what="completion")
+    await _save(client, f"seat-order-{first}", f"SeatOrderWorkflow.{RECORDING}-superseded")
+    await _save(client, f"seat-order-{second}", f"SeatOrderWorkflow.{RECORDING}-reviewed-escalated-completed")
+
+
+async def _seat_status(http: httpx.AsyncClient, order_no: str, status: str) -> bool:
+    return bool((await http.get(f"/api/seat-orders/{order_no}")).json()["status"] == status)
+
+
+async def _seat_escalated(http: httpx.AsyncClient, order_no: str) -> bool:
+    return bool((await http.get(f"/api/seat-orders/{order_no}")).json()["escalated"])
+
+
 async def _session_gone(client: Client, order_id: str) -> bool:
     return (await partner_orders.status(client, order_id)).wizard.session is None
 

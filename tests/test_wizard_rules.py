@@ -41,8 +41,8 @@ from models.partner_order import (
 from starter import partner_orders
 from starter.errors import StepRefused
 from starter.mail_sink import MailSink, ReceivedMail
-from starter.settings import Settings
 from starter.passwords import verify_password
+from starter.settings import Settings
 from tests.support import eventually, make_converter, order
 from tests.wizard_support import Wizard, mail_to, token_of
 

@@ -3,8 +3,9 @@
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
 from workflows.partner_order import PartnerOrderWorkflow
+from workflows.seat_order import SeatOrderWorkflow
 
-ALL_WORKFLOWS = [PartnerOrderWorkflow]
+ALL_WORKFLOWS = [PartnerOrderWorkflow, SeatOrderWorkflow]
 
 # Libraries pydantic loads lazily while validating models inside workflows (EmailStr): deterministic, side-effect
 # free, so they are shared with the sandbox instead of being re-imported in every workflow run.
@@ -18,4 +19,4 @@ def workflow_runner() -> SandboxedWorkflowRunner:
     )
 
 
-__all__ = ["ALL_WORKFLOWS", "PartnerOrderWorkflow", "workflow_runner"]
+__all__ = ["ALL_WORKFLOWS", "PartnerOrderWorkflow", "SeatOrderWorkflow", "workflow_runner"]

@@ -23,7 +23,7 @@ from models.partner_order import (
     SendSetUpMailNow,
 )
 from starter import partner_orders
-from starter.api import accounts, codec, errors, setup
+from starter.api import accounts, codec, errors, seat_orders, setup
 from starter.client import connect, data_converter
 from starter.settings import Settings
 from starter.web import pages
@@ -68,6 +68,7 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
     _routes(app)
     setup.install(app)
     accounts.install(app)
+    seat_orders.install(app)
     pages.install(app)
     converter = data_converter(settings)
     if converter.payload_codec is not None:

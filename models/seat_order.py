@@ -1,0 +1,303 @@
+"""Contracts of the seat order (seed 002): a billing admin adds seats, gets a quote, pays, places the service order;
+the order is processed within 24 hours and a receipt goes to the billing contact."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AwareDatetime, EmailStr, Field, StringConstraints, field_validator
+
+from models.accounts import CORPORATE_ACCOUNT_SERVICES, Edition, Product
+from models.common import Contract, Name
+
+OrderNo = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")
+]
+CENT = Decimal("0.01")
+
+
+def money(value: Decimal) -> Decimal:
+    return value.quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class SeatOrderStatus(StrEnum):
+    CART = "cart"
+    QUOTED = "quoted"
+    PAYMENT = "payment"
+    SERVICE_ORDER = "service_order"
+    PLACED = "placed"
+    AWAITING_REVIEW = "awaiting_review"
+    COMPLETED = "completed"
+    FAILED = "failed"
+    DECLINED = "declined"
+    SUPERSEDED = "superseded"
+    EXPIRED = "expired"
+    REFUSED = "refused"
+
+
+OPEN_QUOTE = frozenset({SeatOrderStatus.QUOTED, SeatOrderStatus.PAYMENT, SeatOrderStatus.SERVICE_ORDER})
+BEFORE_PLACED = frozenset({SeatOrderStatus.CART, *OPEN_QUOTE})
+FINISHED = frozenset(
+    {
+        SeatOrderStatus.COMPLETED,
+        SeatOrderStatus.FAILED,
+        SeatOrderStatus.DECLINED,
+        SeatOrderStatus.SUPERSEDED,
+        SeatOrderStatus.EXPIRED,
+        SeatOrderStatus.REFUSED,
+    }
+)
+
+
+class SeatOrderPolicy(Contract):
+    quote_valid_days: int = Field(default=7, ge=1, le=90, description="An untouched quote expires after this.")
+    processing_hours: int = Field(default=24, ge=1, le=240, description="Seed 002: processed within 24 hours.")
+    max_new_seats: int = Field(default=500, ge=1, le=100_000, description="Most seats one line may add.")
+    manual_review_over: Decimal = Field(
+        default=Decimal("10000"), gt=0, description="Orders whose total is above this wait for an operator's approval."
+    )
+    corporate_account_services_email: EmailStr = "corporate-account-services@goto.example"
+
+
+class SeatOrderInput(Contract):
+    order_no: OrderNo
+    account_no: str
+    requested_by: EmailStr = Field(description="The billing admin placing the order.")
+    policy: SeatOrderPolicy = Field(default_factory=SeatOrderPolicy)
+    account: AccountSnapshot | None = Field(
+        default=None,
+        description="The account as read when the order started (its prices quote); read by the workflow when absent.",
+    )
+
+    @property
+    def workflow_id(self) -> str:
+        return seat_order_workflow_id(self.order_no)
+
+
+def seat_order_workflow_id(order_no: str) -> str:
+    return f"seat-order-{order_no}"
+
+
+# ----------------------------------------------------------------------------------------------- account snapshot
+
+
+class PricedLine(Contract):
+    product: Product
+    edition: Edition
+    seats: int
+    unit_price: Decimal
+    renewal_date: date
+
+
+class AccountSnapshot(Contract):
+    """What the order needs to know of the account, read once at the start."""
+
+    account_no: str
+    customer_name: str
+    self_service: bool
+    pays_by_card: bool
+    card_last4: str | None = None
+    currency: str
+    tax_rate: Decimal
+    billing_contact_email: EmailStr
+    billing_contact_name: str
+    customer_type: str
+    lines: list[PricedLine]
+
+    def line(self, product: Product, edition: Edition) -> PricedLine | None:
+        return next((x for x in self.lines if x.product is product and x.edition is edition), None)
+
+
+# ----------------------------------------------------------------------------------------------- steps
+
+
+class NewSeats(Contract):
+    product: Product
+    edition: Edition
+    new_seats: int = Field(description="New Seat Qty: how many seats to add.")
+
+    @field_validator("new_seats")
+    @classmethod
+    def _positive(cls, value: int) -> int:
+        if value < 1:
+            raise ValueError("enter a whole number of seats, 1 or more")
+        return value
+
+
+class SetQuantities(Contract):
+    lines: list[NewSeats] = Field(min_length=1)
+
+    @field_validator("lines")
+    @classmethod
+    def _once(cls, lines: list[NewSeats]) -> list[NewSeats]:
+        keys = [(line.product, line.edition) for line in lines]
+        if len(set(keys)) != len(keys):
+            raise ValueError("each product and edition may be listed once")
+        return lines
+
+
+class ReviewCart(Contract):
+    """Save cart & review: make the quote."""
+
+
+class AcceptQuote(Contract):
+    """Proceed to payment."""
+
+
+class DeclineQuote(Contract):
+    reason: Annotated[str, StringConstraints(max_length=300)] | None = None
+
+
+class AdminContact(Contract):
+    """Seed 002: creates or updates the admin and assigns them a seat for every product in the quote."""
+
+    first_name: Name
+    last_name: Name
+    email: EmailStr
+
+
+class BillingAddress(Contract):
+    company: Name
+    street: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+    city: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+    postal_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
+    country: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")]
+
+
+class PaymentDetails(Contract):
+    """Save and continue to the service order. The card is a token from the gateway (never a card number)."""
+
+    admin_contact: AdminContact
+    card_token: Annotated[str, StringConstraints(pattern=r"^tok_[A-Za-z0-9_-]{8,60}$")] | None = Field(
+        default=None, description="A card tokenised by POST /api/accounts/{no}/cards; empty for the card on file."
+    )
+    billing_address: BillingAddress
+
+
+class PlaceOrder(Contract):
+    """Place the service order."""
+
+
+class ApproveOrder(Contract):
+    operator: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] = "operator"
+
+
+# ----------------------------------------------------------------------------------------------- quote and state
+
+
+class QuoteLine(Contract):
+    product: Product
+    edition: Edition
+    new_seats: int
+    unit_price: Decimal
+    days_to_renewal: int
+    amount: Decimal = Field(description="new seats x yearly unit price x days to renewal / 365, to the cent.")
+
+
+class Quote(Contract):
+    lines: list[QuoteLine]
+    currency: str
+    subtotal: Decimal
+    tax_rate: Decimal
+    tax: Decimal
+    total: Decimal
+    quoted_at: AwareDatetime
+    expires_at: AwareDatetime
+
+
+class CardOnOrder(Contract):
+    token: str
+    brand: str
+    last4: str
+
+
+class ChargeResult(Contract):
+    outcome: Literal["approved", "declined"]
+    reason: str | None = None
+    reference: str
+    amount: Decimal
+    currency: str
+
+
+class SeatOrderState(Contract):
+    order_no: str
+    account_no: str
+    status: SeatOrderStatus
+    requested_by: EmailStr
+    reason: str | None = Field(default=None, description="Why the order was refused, failed, declined or ended.")
+    cart: list[NewSeats] = Field(default_factory=list)
+    quote: Quote | None = None
+    admin_contact: AdminContact | None = None
+    card: CardOnOrder | None = None
+    billing_address: BillingAddress | None = None
+    placed_at: AwareDatetime | None = None
+    process_by: AwareDatetime | None = None
+    escalated: bool = False
+    approved_by: str | None = None
+    charge: ChargeResult | None = None
+    completed_at: AwareDatetime | None = None
+    timeline: list[tuple[AwareDatetime, str]] = Field(default_factory=list)
+
+
+def refusal_for(account: AccountSnapshot) -> str | None:
+    """Seed 002's account-level refusals, as a person should read them."""
+    if not account.self_service:
+        return (
+            "This account cannot add seats itself: its products need additional support. "
+            f"Please contact {CORPORATE_ACCOUNT_SERVICES}."
+        )
+    if not account.pays_by_card:
+        return (
+            "Adding seats needs an automatic payment method (credit or debit card) on the account. Choose one, or "
+            f"contact {CORPORATE_ACCOUNT_SERVICES}."
+        )
+    return None
+
+
+# ----------------------------------------------------------------------------------------------- activities
+
+LOAD_ACCOUNT_ACTIVITY = "load_account_snapshot"
+CLAIM_OPEN_QUOTE_ACTIVITY = "claim_open_quote"
+RELEASE_OPEN_QUOTE_ACTIVITY = "release_open_quote"
+CHECK_CARD_ACTIVITY = "check_card"
+CHARGE_ACTIVITY = "charge_card"
+APPLY_SEAT_ORDER_ACTIVITY = "apply_seat_order"
+SAVE_SEAT_ORDER_ACTIVITY = "save_seat_order"
+
+
+class ClaimOpenQuote(Contract):
+    account_no: str
+    order_no: str
+
+
+class CheckCard(Contract):
+    account_no: str
+    token: str | None
+
+
+class ChargeRequest(Contract):
+    idempotency_key: str
+    account_no: str
+    card_token: str
+    amount: Decimal
+    currency: str
+
+
+class ApplySeatOrder(Contract):
+    order_no: str
+    account_no: str
+    lines: list[QuoteLine]
+    admin_contact: AdminContact
+    billing_address: BillingAddress
+    payment_type: str
+    customer_type: str
+
+
+class SeatOrderSnapshot(Contract):
+    state: SeatOrderState
+
+
+SeatOrderInput.model_rebuild()
