@@ -92,6 +92,7 @@ class SeatOrderWorkflow:
         self._mail_tasks: list[asyncio.Task[None]] = []
         self._mail_counts: dict[str, int] = {}
         self._superseded_by: str | None = None
+        self._placing = False
 
     # ------------------------------------------------------------------ the process
 
@@ -339,12 +340,15 @@ class SeatOrderWorkflow:
 
     @workflow.update
     async def place(self, request: PlaceOrder) -> SeatOrderState:
+        if self._placing:  # a second click that passed the validator in the same moment
+            raise refuse("This service order has already been placed.")
+        self._placing = True
         await self._set_status(SeatOrderStatus.PLACED, "service order placed: processing within 24 hours")
         return self._state
 
     @place.validator
     def _validate_place(self, request: PlaceOrder) -> None:
-        if self._state.status is SeatOrderStatus.PLACED or self._state.placed_at is not None:
+        if self._placing or self._state.status is SeatOrderStatus.PLACED or self._state.placed_at is not None:
             raise refuse("This service order has already been placed.")
         self._require({SeatOrderStatus.SERVICE_ORDER}, "place the service order")
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from starter.cli import accounts, dev, inspect, mail, orders, services
+from starter.cli import accounts, dev, inspect, mail, orders, seat_orders, services
 
 app = typer.Typer(
     name="onramp",
@@ -19,6 +19,7 @@ orders.register(app)
 inspect.register(app)
 mail.register(app)
 accounts.register(app)
+seat_orders.register(app)
 
 
 def main() -> None:
