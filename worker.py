@@ -24,7 +24,7 @@ from activities import all_activities
 from activities.store import make_engine, make_session_factory
 from starter.client import connect
 from starter.settings import Settings, get_settings
-from workflows import ALL_WORKFLOWS, workflow_runner
+from workflows.registry import ALL_WORKFLOWS, workflow_runner
 
 log = logging.getLogger("onramp.worker")
 

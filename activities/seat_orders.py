@@ -33,6 +33,7 @@ from models.seat_order import (
     ClaimOpenQuote,
     PricedLine,
     SeatOrderSnapshot,
+    SeatOrderState,
 )
 
 
@@ -104,6 +105,8 @@ class SeatOrderActivities:
                     account.billing_address = request.billing_address.model_dump(mode="json")
                     if account.open_quote_order_no == request.order_no:
                         account.open_quote_order_no = None
+                if request.completed is not None:
+                    await _save_row(session, request.completed, now)
         except IntegrityError:
             return  # a concurrent attempt applied the order first
 
@@ -155,22 +158,24 @@ class SeatOrderActivities:
 
     @activity.defn(name=SAVE_SEAT_ORDER_ACTIVITY)
     async def save_seat_order(self, snapshot: SeatOrderSnapshot) -> None:
-        state = snapshot.state
-        now = datetime.now(UTC)
         async with self._sessions.begin() as session:
-            await upsert(
-                session,
-                SeatOrderRow,
-                {
-                    "order_no": state.order_no,
-                    "account_no": state.account_no,
-                    "status": state.status.value,
-                    "quote": state.quote.model_dump(mode="json") if state.quote else None,
-                    "total": str(state.quote.total) if state.quote else None,
-                    "reason": state.reason,
-                    "created_at": now,
-                    "updated_at": now,
-                },
-                key=["order_no"],
-                update=["status", "quote", "total", "reason", "updated_at"],
-            )
+            await _save_row(session, snapshot.state, datetime.now(UTC))
+
+
+async def _save_row(session, state: SeatOrderState, now: datetime) -> None:  # type: ignore[no-untyped-def]
+    await upsert(
+        session,
+        SeatOrderRow,
+        {
+            "order_no": state.order_no,
+            "account_no": state.account_no,
+            "status": state.status.value,
+            "quote": state.quote.model_dump(mode="json") if state.quote else None,
+            "total": str(state.quote.total) if state.quote else None,
+            "reason": state.reason,
+            "created_at": now,
+            "updated_at": now,
+        },
+        key=["order_no"],
+        update=["status", "quote", "total", "reason", "updated_at"],
+    )

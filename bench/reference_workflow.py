@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from temporalio import workflow
+from datetime import timedelta
+
+from temporalio import activity, workflow
 
 
 @workflow.defn
@@ -23,3 +25,19 @@ class ReferenceWorkflow:
     @workflow.signal
     def finish(self) -> None:
         self._done = True
+
+
+@activity.defn(name="bench_noop")
+async def noop_activity(step: int) -> int:
+    return step
+
+
+@workflow.defn
+class NoopActivitiesWorkflow:
+    """Runs the given number of no-op activities one after the other: the reference for a process's work."""
+
+    @workflow.run
+    async def run(self, count: int) -> int:
+        for step in range(count):
+            await workflow.execute_activity(noop_activity, step, start_to_close_timeout=timedelta(seconds=30))
+        return count

@@ -5,6 +5,7 @@ Every benchmark measures onramp next to a reference on the same server in the sa
 
 from __future__ import annotations
 
+import os
 import statistics
 import tempfile
 import time
@@ -20,7 +21,7 @@ from temporalio.worker import Worker
 
 from activities import all_activities
 from activities.store import make_engine, make_session_factory, upgrade
-from bench.reference_workflow import ReferenceWorkflow
+from bench.reference_workflow import NoopActivitiesWorkflow, ReferenceWorkflow, noop_activity
 from models import search_attributes
 from starter.api import create_app
 from starter.client import data_converter
@@ -44,7 +45,8 @@ async def bench_stack() -> AsyncIterator[Bench]:
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
-            database_url=f"sqlite+aiosqlite:///{Path(folder) / 'onramp.db'}",
+            database_url=os.environ.get("ONRAMP_BENCH_DATABASE_URL")
+            or f"sqlite+aiosqlite:///{Path(folder) / 'onramp.db'}",
             smtp_port=free_port(),
             payload_key=TEST_PAYLOAD_KEY,
             task_queue="bench",
@@ -63,7 +65,12 @@ async def bench_stack() -> AsyncIterator[Bench]:
         with MailSink(port=settings.smtp_port) as sink:
             async with (
                 build_worker(env.client, settings.task_queue, all_activities(sessions, settings)),
-                Worker(env.client, task_queue="reference", workflows=[ReferenceWorkflow]),
+                Worker(
+                    env.client,
+                    task_queue="reference",
+                    workflows=[ReferenceWorkflow, NoopActivitiesWorkflow],
+                    activities=[noop_activity],
+                ),
                 httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http,
             ):
                 yield Bench(env.client, http, settings, "reference", sink)

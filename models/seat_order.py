@@ -294,6 +294,9 @@ class ApplySeatOrder(Contract):
     billing_address: BillingAddress
     payment_type: str
     customer_type: str
+    completed: SeatOrderState | None = Field(
+        default=None, description="The order's row, written as completed in the same transaction."
+    )
 
 
 class SeatOrderSnapshot(Contract):

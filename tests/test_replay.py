@@ -24,7 +24,7 @@ from starter.mail_sink import MailSink
 from starter.settings import Settings
 from tests.support import eventually, make_converter, order
 from tests.wizard_support import NEW_CUSTOMER, NEW_PARTNER, Wizard, mail_to, order_awaiting_setup, token_of
-from workflows import ALL_WORKFLOWS, workflow_runner
+from workflows.registry import ALL_WORKFLOWS, workflow_runner
 
 HISTORIES = Path(__file__).parent / "histories"
 # Bump when recording after a patched change; keep the older files: they are what running workflows look like.

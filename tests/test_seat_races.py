@@ -6,7 +6,7 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from decimal import Decimal
 
@@ -24,8 +24,9 @@ from activities.store.tables import AccountOrder, GatewayAttempt, GatewayCharge
 from models.seat_order import ChargeRequest
 from starter.api import create_app
 from starter.mail_sink import MailSink
+from tests.conftest import register_search_attributes
 from tests.seat_support import APPROVE, FLAKY, add_card, new_account, start, step, up_to_service_order
-from tests.support import eventually, make_settings
+from tests.support import binary, eventually, make_converter, make_settings
 from worker import build_worker
 
 
@@ -35,6 +36,24 @@ class Backend:
     http: httpx.AsyncClient
     sessions: SessionFactory
     today: datetime
+    orders: list[str] = field(default_factory=list)
+
+    async def start(self, account_no: str) -> str:
+        order_no = str((await start(self.http, account_no))["order_no"])
+        self.orders.append(order_no)
+        return order_no
+
+
+@pytest.fixture(scope="module")
+async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of this module's own: the concurrent Updates of a race (one accepted, then refused by
+    its handler) can leave the Java test server's time-skipping lock held, which would stall every later test."""
+    env = await WorkflowEnvironment.start_time_skipping(
+        data_converter=make_converter(), test_server_existing_path=binary("temporal-test-server")
+    )
+    await register_search_attributes(env.client)
+    yield env
+    await env.shutdown()
 
 
 @pytest.fixture
@@ -49,13 +68,21 @@ async def backend(
         build_worker(ts_env.client, settings.task_queue, all_activities(sessions, settings)),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http,
     ):
-        yield Backend(ts_env.client, http, sessions, await ts_env.get_current_time())
+        backend = Backend(ts_env.client, http, sessions, await ts_env.get_current_time())
+        try:
+            yield backend
+        finally:
+            # This worker stops with the fixture: a workflow left with work on its task queue would hold the
+            # time-skipping server's clock for every later test.
+            for order_no in backend.orders:
+                with contextlib.suppress(RPCError):
+                    await ts_env.client.get_workflow_handle(f"seat-order-{order_no}").terminate("test finished")
 
 
 async def test_a_double_place_order_places_and_charges_once(backend: Backend) -> None:
     account_no = await new_account(backend.http, backend.today.date())
     card = await add_card(backend.http, account_no)
-    order_no = (await start(backend.http, account_no))["order_no"]
+    order_no = await backend.start(account_no)
     await up_to_service_order(backend.http, order_no, card)
 
     answers = await asyncio.gather(
@@ -78,14 +105,12 @@ async def test_a_double_place_order_places_and_charges_once(backend: Backend) ->
             select(func.count()).select_from(AccountOrder).where(AccountOrder.order_no == order_no)
         )
     assert (charges, lines) == (1, 1)
-    with contextlib.suppress(RPCError):
-        await backend.client.get_workflow_handle(f"seat-order-{order_no}").terminate("test finished")
 
 
 async def test_a_transient_gateway_error_is_retried_and_charged_once(backend: Backend) -> None:
     account_no = await new_account(backend.http, backend.today.date())
     card = await add_card(backend.http, account_no, FLAKY)
-    order_no = (await start(backend.http, account_no))["order_no"]
+    order_no = await backend.start(account_no)
     await up_to_service_order(backend.http, order_no, card)
     await step(backend.http, order_no, "place")
 

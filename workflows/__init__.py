@@ -1,22 +1,5 @@
-"""Every workflow the worker hosts; deterministic code only (imports models/ and nothing with I/O)."""
+"""The processes, one module each; deterministic code only (imports models/ and nothing with I/O).
 
-from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
-
-from workflows.partner_order import PartnerOrderWorkflow
-from workflows.seat_order import SeatOrderWorkflow
-
-ALL_WORKFLOWS = [PartnerOrderWorkflow, SeatOrderWorkflow]
-
-# Libraries pydantic loads lazily while validating models inside workflows (EmailStr): deterministic, side-effect
-# free, so they are shared with the sandbox instead of being re-imported in every workflow run.
-PASSTHROUGH_MODULES = ("email_validator", "idna")
-
-
-def workflow_runner() -> SandboxedWorkflowRunner:
-    """The sandbox the worker and the replay tests both use."""
-    return SandboxedWorkflowRunner(
-        restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH_MODULES)
-    )
-
-
-__all__ = ["ALL_WORKFLOWS", "PartnerOrderWorkflow", "SeatOrderWorkflow", "workflow_runner"]
+The list the worker registers is in workflows/registry.py: this package stays empty because the workflow sandbox
+re-imports it for every workflow run.
+"""

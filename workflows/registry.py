@@ -1,0 +1,26 @@
+"""Every workflow the worker hosts, and the sandbox they run in.
+
+Kept out of workflows/__init__.py on purpose: the sandbox re-imports a workflow's package for every workflow run, so
+the package itself must stay empty (importing every workflow there made each run compile all of them).
+"""
+
+from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
+
+from workflows.partner_order import PartnerOrderWorkflow
+from workflows.seat_order import SeatOrderWorkflow
+
+ALL_WORKFLOWS = [PartnerOrderWorkflow, SeatOrderWorkflow]
+
+# Libraries pydantic loads lazily while validating models inside workflows (EmailStr): deterministic, side-effect
+# free, so they are shared with the sandbox instead of being re-imported in every workflow run.
+PASSTHROUGH_MODULES = ("email_validator", "idna")
+
+
+def workflow_runner() -> SandboxedWorkflowRunner:
+    """The sandbox the worker and the replay tests both use."""
+    return SandboxedWorkflowRunner(
+        restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH_MODULES)
+    )
+
+
+__all__ = ["ALL_WORKFLOWS", "PartnerOrderWorkflow", "SeatOrderWorkflow", "workflow_runner"]
