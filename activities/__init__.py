@@ -7,6 +7,7 @@ from typing import Any
 
 from activities.gateway import GatewayActivities
 from activities.mail import MailActivities
+from activities.organizers import OrganizerActivities
 from activities.partner_orders import PartnerOrderActivities
 from activities.seat_orders import SeatOrderActivities
 from activities.setup_wizard import SetupActivities
@@ -29,6 +30,7 @@ def all_activities(sessions: SessionFactory, settings: Settings) -> list[Callabl
         setup.claim_subdomain,
         setup.provision_order,
         *seat_order_activities(sessions),
+        *organizer_activities(sessions),
     ]
 
 
@@ -45,4 +47,14 @@ def seat_order_activities(sessions: SessionFactory) -> list[Callable[..., Any]]:
     ]
 
 
-__all__ = ["MailActivities", "PartnerOrderActivities", "SetupActivities", "all_activities"]
+def organizer_activities(sessions: SessionFactory) -> list[Callable[..., Any]]:
+    organizers = OrganizerActivities(sessions)
+    return [
+        organizers.create_organizer,
+        organizers.activate_organizer,
+        organizers.remove_organizer,
+        organizers.account_admin,
+    ]
+
+
+__all__ = ["MailActivities", "OrganizerActivities", "PartnerOrderActivities", "SetupActivities", "all_activities"]

@@ -15,7 +15,7 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.mail_templates import MailTemplateMissing, MailTemplates, RenderedMail
-from activities.store import SessionFactory, setup_tokens
+from activities.store import SessionFactory, activation_tokens, setup_tokens
 from activities.store.tables import OutboxMail
 from activities.store.upsert import insert_if_absent
 from models.mail import SEND_MAIL_ACTIVITY, MailReceipt, MailRequest
@@ -44,6 +44,8 @@ class MailActivities:
         context = dict(request.context)
         if request.setup_link is not None:
             context["setup_url"] = await self._setup_url(request)
+        if request.activation_link is not None:
+            context["activation_url"] = await self._activation_url(request)
         try:
             rendered = self._templates.render(request.template, request.recipient.language, context)
         except MailTemplateMissing as err:
@@ -112,6 +114,21 @@ class MailActivities:
                 audience=link.audience,
             )
         return f"{self._settings.link_base}/setup/{token}"
+
+    async def _activation_url(self, request: MailRequest) -> str:
+        link = request.activation_link
+        assert link is not None
+        async with self._sessions.begin() as session:
+            token = await activation_tokens.mint(
+                session,
+                purpose=link.purpose,
+                workflow_id=link.workflow_id,
+                mail_key=request.outbox_key,
+                email=str(request.recipient.email),
+                expires_at=link.expires_at,
+                now=datetime.now(UTC),
+            )
+        return f"{self._settings.link_base}/activate/{token}"
 
     def _message(self, request: MailRequest, rendered: RenderedMail, message_id: str) -> EmailMessage:
         message = EmailMessage()

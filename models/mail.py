@@ -22,6 +22,18 @@ class SetupLinkRequest(Contract):
     audience: Literal["partner", "customer"] = "partner"
 
 
+class ActivationLinkRequest(Contract):
+    """Ask the mail activity to mint an activation link (an organizer's invitation or reminder, seed 000).
+
+    Like the Set Up Now link: the token is made, hashed and stored inside the activity and appears only in the
+    e-mail. ``purpose`` says what the link activates; ``workflow_id`` is the workflow the activation goes to.
+    """
+
+    purpose: Literal["organizer"] = "organizer"
+    workflow_id: str
+    expires_at: AwareDatetime
+
+
 class MailRequest(Contract):
     """One e-mail to send exactly once, whatever the activity's retries.
 
@@ -37,6 +49,7 @@ class MailRequest(Contract):
     template: str = Field(pattern=r"^[a-z0-9_]+$")
     context: dict[str, Any] = Field(default_factory=dict)
     setup_link: SetupLinkRequest | None = None
+    activation_link: ActivationLinkRequest | None = None
 
     @property
     def outbox_key(self) -> str:

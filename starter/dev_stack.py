@@ -233,6 +233,7 @@ class DevStack:
             f"[bold]Worker[/]          task queue {s.task_queue}",
             "",
             "[bold]Demo account[/]    DEMO-1001, enterprise admin admin@yitong.example / demo1234",
+            f"[bold]Admin portal[/]    http://{s.api_host}:{s.api_port}/admin/login   (the enterprise admin, seed 000)",
             "",
             "Try: uv run onramp partner-order start --help      Stop: Ctrl-C",
         ]

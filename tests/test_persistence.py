@@ -53,6 +53,7 @@ APP_TABLES = {
     "account_orders",
     "seat_assignments",
     "organizers",
+    "activation_tokens",
 }
 LJUBLJANA = "Europe/Ljubljana"
 

@@ -6,10 +6,11 @@ the package itself must stay empty (importing every workflow there made each run
 
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from workflows.organizer_account import OrganizerAccountWorkflow
 from workflows.partner_order import PartnerOrderWorkflow
 from workflows.seat_order import SeatOrderWorkflow
 
-ALL_WORKFLOWS = [PartnerOrderWorkflow, SeatOrderWorkflow]
+ALL_WORKFLOWS = [PartnerOrderWorkflow, SeatOrderWorkflow, OrganizerAccountWorkflow]
 
 # Libraries pydantic loads lazily while validating models inside workflows (EmailStr): deterministic, side-effect
 # free, so they are shared with the sandbox instead of being re-imported in every workflow run.
@@ -23,4 +24,4 @@ def workflow_runner() -> SandboxedWorkflowRunner:
     )
 
 
-__all__ = ["ALL_WORKFLOWS", "PartnerOrderWorkflow", "SeatOrderWorkflow", "workflow_runner"]
+__all__ = ["ALL_WORKFLOWS", "OrganizerAccountWorkflow", "PartnerOrderWorkflow", "SeatOrderWorkflow", "workflow_runner"]

@@ -363,3 +363,23 @@ class Organizer(Base):
     invited_at: Mapped[datetime]
     activated_at: Mapped[datetime | None]
     removed_at: Mapped[datetime | None]
+    # The workflow run that created the row (OrganizerAccountWorkflow): a retried activity recognises its own write.
+    creation_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class ActivationToken(Base):
+    """An activation link (an organizer's invitation, seed 000). Only the SHA-256 of the token is kept; the token
+    itself exists only in the e-mail. It works while unexpired, unrevoked and unused."""
+
+    __tablename__ = "activation_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    purpose: Mapped[str] = mapped_column(String(32))  # organizer
+    workflow_id: Mapped[str] = mapped_column(String(400), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    mail_key: Mapped[str] = mapped_column(String(500), unique=True)
+    email: Mapped[str] = mapped_column(String(320))
+    created_at: Mapped[datetime]
+    expires_at: Mapped[datetime]
+    used_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]

@@ -23,6 +23,7 @@ from models.partner_order import (
     SendSetUpMailNow,
 )
 from starter import partner_orders
+from starter.admin import install as install_admin_portal
 from starter.api import accounts, codec, errors, seat_orders, setup
 from starter.client import connect, data_converter
 from starter.settings import Settings
@@ -70,6 +71,7 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
     accounts.install(app)
     seat_orders.install(app)
     pages.install(app)
+    install_admin_portal(app)
     converter = data_converter(settings)
     if converter.payload_codec is not None:
         origins = [origin.strip() for origin in settings.codec_cors_origins.split(",") if origin.strip()]

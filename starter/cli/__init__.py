@@ -5,6 +5,7 @@ from __future__ import annotations
 import typer
 
 from starter.cli import accounts, dev, inspect, mail, orders, seat_orders, services
+from starter.cli import admin as admin_portal
 
 app = typer.Typer(
     name="onramp",
@@ -20,6 +21,7 @@ inspect.register(app)
 mail.register(app)
 accounts.register(app)
 seat_orders.register(app)
+admin_portal.register(app)
 
 
 def main() -> None:

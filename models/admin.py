@@ -1,0 +1,153 @@
+"""Contracts of the enterprise admin's self-service portal (seed 000): login, the forced password change, company
+info, license counts, organizer rows, and the order list with its filters. They cross the JSON API and the CLI
+(the organizer workflow's own contracts are in models/organizer.py)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Annotated
+
+from pydantic import AwareDatetime, EmailStr, Field, SecretStr, StringConstraints, ValidationInfo, field_validator
+
+from models.accounts import CompanyInfo, Edition, Phone, Product
+from models.common import Contract, Name
+from models.organizer import OrganizerStatus
+
+PASSWORD_RULE = "4-16 letters and digits"
+"""Seed 000: 密码格式为 4-16 位字母数字任意组合."""
+
+ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
+
+
+class Login(Contract):
+    """The login form: the username is the admin e-mail."""
+
+    username: Annotated[str, StringConstraints(strip_whitespace=True, max_length=320)] = Field(
+        description="The enterprise admin's e-mail address."
+    )
+    password: SecretStr = Field(max_length=200)
+
+
+class AdminSessionView(Contract):
+    """Who is logged in, and whether the first password must still be changed."""
+
+    account_no: str
+    username: EmailStr
+    admin_name: str
+    customer_name: str
+    must_change_password: bool
+    expires_at: AwareDatetime
+
+
+class PasswordChange(Contract):
+    """Seed 000, step 2: the old password, then the new one twice (4-16 letters and digits)."""
+
+    old_password: SecretStr = Field(max_length=200)
+    new_password: SecretStr = Field(max_length=200, description=f"{PASSWORD_RULE}.")
+    new_password_confirmation: SecretStr = Field(max_length=200)
+
+
+class CompanyEdit(Contract):
+    """Seed 000, step 3: every field of the basic information except the customer name, which is read-only.
+    The username follows the admin e-mail."""
+
+    admin_email: EmailStr
+    admin_name: Name
+    admin_phone: Phone = Field(min_length=1)
+    admin_mobile: Phone = ""
+    company_phone: Phone = ""
+    company_fax: Phone = ""
+    province: ShortText = ""
+    city: ShortText = ""
+    street: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+
+
+class CompanyView(Contract):
+    company: CompanyInfo
+    username: EmailStr = Field(description="Always the admin e-mail.")
+    username_changed: bool = False
+
+
+class LicenseCount(Contract):
+    """One product edition's pool: what remains is what organizer accounts can still take."""
+
+    product: Product
+    edition: Edition
+    label: str
+    seats: int
+    used: int
+    remaining: int
+
+
+class OrganizerRow(Contract):
+    """One organizer account in the product list."""
+
+    email: EmailStr
+    last_name: str
+    first_name: str
+    product: Product
+    edition: Edition
+    label: str
+    status: OrganizerStatus
+    invited_at: AwareDatetime
+    activated_at: AwareDatetime | None = None
+
+
+class OrganizerList(Contract):
+    licenses: list[LicenseCount]
+    remaining: str = Field(description="What remains per edition, as the portal says it.")
+    organizers: list[OrganizerRow]
+
+
+class OrderFilter(Contract):
+    """The order list's filters (seed 000, step 6): date range, order number, promotion. Empty means any."""
+
+    date_from: date | None = None
+    date_to: date | None = None
+    order_no: Annotated[str, StringConstraints(strip_whitespace=True, max_length=40)] | None = None
+    promotion: Annotated[str, StringConstraints(strip_whitespace=True, max_length=80)] | None = None
+
+    @field_validator("date_to")
+    @classmethod
+    def _range(cls, date_to: date | None, info: ValidationInfo) -> date | None:
+        date_from = info.data.get("date_from")
+        if date_to and date_from and date_to < date_from:
+            raise ValueError("the end of the date range is before its start")
+        return date_to
+
+    @field_validator("order_no", "promotion")
+    @classmethod
+    def _blank_is_any(cls, value: str | None) -> str | None:
+        return value or None
+
+    @property
+    def active(self) -> bool:
+        return any(value is not None for value in (self.date_from, self.date_to, self.order_no, self.promotion))
+
+
+class OrderLine(Contract):
+    """One row of the order list, with the seed's columns."""
+
+    id: int
+    number: int = Field(description="No.: the row's position in the list.")
+    customer_name: str
+    ordered_at: datetime
+    kind: str = Field(description="Order nature: 'account increase'.")
+    quantity: int
+    running_total: int = Field(description="Accounts of the edition after this order (remaining max accounts).")
+    payment_type: str
+    invoice_type: str
+    order_no: str
+    customer_type: str
+    expires_at: date | None
+    product: Product | str
+    edition: Edition | str
+    product_edition: str
+    promotion: str | None
+    available: bool
+
+
+class OrderList(Contract):
+    filter: OrderFilter
+    promotions: list[str] = Field(description="Every promotion on the account's orders, for the filter.")
+    orders: list[OrderLine]

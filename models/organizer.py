@@ -1,0 +1,249 @@
+"""Contracts of the enterprise admin's organizer accounts (seed 000): OrganizerAccountWorkflow's input, policy, steps,
+state, and its activities' inputs and outputs.
+
+An organizer account holds one license of one product edition of the account while it exists. Creating it takes the
+license (atomically, in an activity) and invites the organizer by e-mail; the workflow then waits for the organizer
+to activate the account through the link, with a reminder after three days, until the admin removes it (which
+returns the license and ends the workflow).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Annotated, Literal
+
+from pydantic import AfterValidator, AwareDatetime, EmailStr, Field, StringConstraints
+
+from models.accounts import AccountNo, Edition, Product
+from models.common import Contract, OperatorNote
+from models.partner_order import MailQueued, MailRecord
+
+MAX_EMAIL = 120  # the workflow id (organizer-<account no>-<e-mail>) and the outbox keys built on it stay short
+
+
+def _short_email(email: str) -> str:
+    if len(email) > MAX_EMAIL:
+        raise ValueError(f"an organizer's e-mail address may have at most {MAX_EMAIL} characters")
+    return email
+
+
+OrganizerEmail = Annotated[EmailStr, AfterValidator(_short_email)]
+"""An organizer's e-mail address (at most 120 characters)."""
+
+PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
+"""A last or first name (the organizers table keeps 100 characters)."""
+
+KIND = "organizer"
+
+
+def organizer_workflow_id(account_no: str, email: str) -> str:
+    """`organizer-<account no>-<e-mail>`: the business key (DESIGN, principle 1). The e-mail is lowercased."""
+    return f"organizer-{account_no}-{email.strip().lower()}"
+
+
+def edition_label(product: Product | str, edition: Edition | str) -> str:
+    """'GoTo Meeting Standard'."""
+    return f"{Product(product).value} {Edition(edition).value}"
+
+
+def no_license_left_message(product: Product | str, edition: Edition | str, seats: int) -> str:
+    """The refusal when an edition has run out (seed 000: refuse clearly at zero)."""
+    if seats == 0:
+        held = "the account has no seats of it"
+    else:
+        held = "its only license is in use" if seats == 1 else f"all {seats} licenses are in use"
+    return (
+        f"No {Edition(edition).value} licenses left for {Product(product).value}: {held}. "
+        "Remove an organizer account, or add seats, to create another one."
+    )
+
+
+class OrganizerStatus(StrEnum):
+    PENDING = "pending"  # started; the admin's create step has not taken a license yet
+    INVITED = "invited"  # holds a license; the invitation went out; waiting for the organizer to activate
+    ACTIVE = "active"  # the organizer activated the account through the link
+    REMOVED = "removed"  # the admin removed it: the license is back in the pool (final)
+    REFUSED = "refused"  # no license was left (or the edition is not the account's): nothing was created (final)
+    ABANDONED = "abandoned"  # the create step never came (the portal went away between start and create) (final)
+
+
+FINAL_STATUSES = frozenset({OrganizerStatus.REMOVED, OrganizerStatus.REFUSED, OrganizerStatus.ABANDONED})
+HOLDS_LICENSE = frozenset({OrganizerStatus.INVITED, OrganizerStatus.ACTIVE})
+
+
+class OrganizerPolicy(Contract):
+    """The timers of the process, with the seed's values as defaults."""
+
+    reminder_after_days: int = Field(
+        default=3, ge=1, le=60, description="Remind the organizer this many days after an unanswered invitation."
+    )
+    link_valid_days: int = Field(default=30, ge=1, le=365, description="How long an activation link works.")
+    create_within_minutes: int = Field(
+        default=10,
+        ge=1,
+        le=24 * 60,
+        description="A workflow started for a create step that never arrives ends (abandoned) after this long.",
+    )
+    mail_retry_max_seconds: float = Field(
+        default=300, gt=0, le=3600, description="Longest pause between two tries to hand an e-mail to SMTP."
+    )
+
+
+class OrganizerAccountInput(Contract):
+    """The workflow's input: only the business key (and policy). The details come with the create step."""
+
+    account_no: AccountNo
+    email: OrganizerEmail
+    policy: OrganizerPolicy = Field(default_factory=OrganizerPolicy)
+
+    @property
+    def workflow_id(self) -> str:
+        return organizer_workflow_id(self.account_no, str(self.email))
+
+
+class NewOrganizer(Contract):
+    """What the enterprise admin enters in the 'create account' window (seed 000, step 4)."""
+
+    last_name: PersonName
+    first_name: PersonName
+    email: OrganizerEmail = Field(
+        description="The organizer's e-mail: the account is opened at once, so it must be right."
+    )
+    product: Product = Field(default=Product.GOTO_MEETING, description="The product whose license the account uses.")
+    edition: Edition = Field(description="Only an edition the account has licenses of.")
+
+
+# ----- steps (workflow Updates) -----
+
+
+class CreateOrganizer(OperatorNote):
+    """Take one license of the edition and invite the organizer (the first step after the workflow starts)."""
+
+    last_name: PersonName
+    first_name: PersonName
+    product: Product
+    edition: Edition
+
+
+class ReinviteOrganizer(OperatorNote):
+    """Send the invitation again, with a fresh activation link (seed 000, step 5)."""
+
+
+class ActivateOrganizer(Contract):
+    """The organizer opened the activation link and confirmed (the API checked the link; no token reaches here)."""
+
+    via: Literal["link", "operator"] = "link"
+
+
+class RemoveOrganizer(OperatorNote):
+    """Remove the organizer account: its license goes back to the pool and the workflow ends."""
+
+
+# ----- state (the `status` Query) -----
+
+OrganizerEventKind = Literal["state", "mail", "admin", "reminder", "activation"]
+
+
+class OrganizerEvent(Contract):
+    """One line of the organizer account's timeline."""
+
+    at: AwareDatetime
+    kind: OrganizerEventKind
+    text: str
+
+
+class OrganizerState(Contract):
+    workflow_id: str
+    account_no: str
+    email: EmailStr
+    status: OrganizerStatus = OrganizerStatus.PENDING
+    last_name: str | None = None
+    first_name: str | None = None
+    product: Product | None = None
+    edition: Edition | None = None
+    started_at: AwareDatetime
+    invited_at: AwareDatetime | None = Field(default=None, description="When the account was created and invited.")
+    last_invited_at: AwareDatetime | None = Field(default=None, description="The newest invitation (re-invites).")
+    invitations: int = 0
+    reminders: int = 0
+    reminder_due_at: AwareDatetime | None = None
+    activated_at: AwareDatetime | None = None
+    removed_at: AwareDatetime | None = None
+    finished_at: AwareDatetime | None = None
+    refusal: str | None = Field(default=None, description="Why the create step was refused.")
+    remaining: int | None = Field(default=None, description="Licenses of the edition left after this one was taken.")
+    next_deadline: AwareDatetime | None = None
+    next_deadline_kind: str | None = None
+    mails: list[MailRecord] = Field(default_factory=list)
+    timeline: list[OrganizerEvent] = Field(default_factory=list)
+
+    @property
+    def edition_label(self) -> str | None:
+        return edition_label(self.product, self.edition) if self.product and self.edition else None
+
+
+class InvitationSent(Contract):
+    """What create and re-invite answer: the invitation and the admin's copy are on their way."""
+
+    invitation: MailQueued
+    admin_copy: MailQueued
+    state: OrganizerState
+
+
+# ----- activities -----
+
+
+class AccountAdmin(Contract):
+    """The account's enterprise admin as of now: copies go to the current admin e-mail (it may have changed)."""
+
+    account_no: str
+    email: EmailStr
+    name: str
+    customer_name: str
+
+
+class TakeLicense(Contract):
+    """Create the organizer row and take one license of its edition, in one transaction (idempotent per creation)."""
+
+    workflow_id: str
+    creation_id: str = Field(description="Unique per workflow run: a retried activity recognises its own row.")
+    account_no: str
+    email: EmailStr
+    last_name: str
+    first_name: str
+    product: Product
+    edition: Edition
+    at: AwareDatetime
+
+
+class LicenseTaken(Contract):
+    remaining: int = Field(description="Licenses of the edition left after this one.")
+    seats: int
+    admin: AccountAdmin
+
+
+class OrganizerRef(Contract):
+    """One organizer row, as the activities that change it need it."""
+
+    workflow_id: str
+    creation_id: str
+    account_no: str
+    email: EmailStr
+    at: AwareDatetime
+
+
+class LicenseReturned(Contract):
+    returned: bool = Field(description="False when a retry found the license returned already.")
+    remaining: int
+
+
+CREATE_ORGANIZER_ACTIVITY = "create_organizer"
+ACTIVATE_ORGANIZER_ACTIVITY = "activate_organizer"
+REMOVE_ORGANIZER_ACTIVITY = "remove_organizer"
+ACCOUNT_ADMIN_ACTIVITY = "account_admin"
+
+# ApplicationError types (starter/workflow_calls.py maps InvalidStep to 422, the rest to 409).
+NO_LICENSE_LEFT = "NoLicenseLeft"
+ORGANIZER_EXISTS = "OrganizerExists"
+WRONG_STATE = "OrganizerStateConflict"
+INVALID = "InvalidStep"

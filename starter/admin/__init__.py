@@ -1,0 +1,20 @@
+"""The enterprise admin's self-service portal (seed 000): login with the forced first password change, company
+info, organizer accounts drawn from per-edition licenses, the order list and its export.
+
+`install(app)` adds the JSON API (`/api/admin/…`, `/api/organizer-activation/…`) and the pages (`/admin/…`,
+`/activate/<token>`) to the HTTP API.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI
+
+
+def install(app: FastAPI) -> None:
+    from starter.admin import api, pages
+
+    api.install(app)
+    pages.install(app)
+
+
+__all__ = ["install"]

@@ -1,0 +1,256 @@
+"""`onramp organizer create|reinvite|remove|status|list` and `onramp orders list|export`: the enterprise admin's
+self-service (seed 000) from a terminal, for operators. The commands talk to the database and to Temporal
+directly (ONRAMP_ settings), like the other commands; `--account` names the enterprise account."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from pydantic import ValidationError
+from rich.table import Table
+
+from starter.cli.output import EXIT_INVALID, console, fail, invalid, print_json, run_async
+from starter.cli.render import when
+from starter.settings import get_settings
+
+organizer = typer.Typer(help="Organizer accounts of an enterprise account (seed 000).", no_args_is_help=True)
+orders_app = typer.Typer(
+    help="The order list of an enterprise account: list and export (seed 000).", no_args_is_help=True
+)
+
+Account = Annotated[str, typer.Option("--account", "-a", help="The enterprise account number, e.g. DEMO-1001.")]
+Email = Annotated[str, typer.Argument(help="The organizer's e-mail address.")]
+Operator = Annotated[str, typer.Option(help="Who asks (shown in the organizer account's history).")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+DateFrom = Annotated[str | None, typer.Option("--from", help="First order day, YYYY-MM-DD (UTC).")]
+DateTo = Annotated[str | None, typer.Option("--to", help="Last order day, YYYY-MM-DD (UTC).")]
+OrderNo = Annotated[str | None, typer.Option("--order-no", help="Part of the order number.")]
+Promotion = Annotated[str | None, typer.Option(help="Only orders with this promotion.")]
+
+
+@asynccontextmanager
+async def _database(account_no: str) -> AsyncIterator[Any]:
+    """The session factory, after checking that the account exists (an unknown one is bad input: exit 2)."""
+    from activities.store import make_engine, make_session_factory, upgrade
+    from activities.store.tables import Account as AccountRow
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        await upgrade(engine)
+        sessions = make_session_factory(engine)
+        async with sessions() as session:
+            if await session.get(AccountRow, account_no) is None:
+                fail(f"No account {account_no}. `onramp account create` makes one.", EXIT_INVALID)
+        yield sessions
+    finally:
+        await engine.dispose()
+
+
+# ---------------------------------------------------------------------------------------------- organizers
+
+
+@organizer.command("create")
+@run_async
+async def create(
+    account: Account,
+    email: Annotated[str, typer.Option(help="The organizer's e-mail: the account is opened at once.")],
+    last_name: Annotated[str, typer.Option(help="Last name.")],
+    first_name: Annotated[str, typer.Option(help="First name.")],
+    edition: Annotated[str, typer.Option(help="Enterprise, Standard or Basic (an edition the account has).")],
+    product: Annotated[str, typer.Option(help="The product.")] = "GoTo Meeting",
+    operator: Operator = "operator",
+    as_json: AsJson = False,
+) -> None:
+    """Create an organizer account: takes one license of the edition and e-mails the invitation at once."""
+    from models.organizer import NewOrganizer
+    from starter.admin import organizers
+    from starter.client import connect
+
+    try:
+        new = NewOrganizer(last_name=last_name, first_name=first_name, email=email, product=product, edition=edition)  # type: ignore[arg-type]
+    except ValidationError as err:
+        invalid(err, "The organizer")
+    settings = get_settings()
+    async with _database(account) as sessions:
+        client = await connect(settings, quick=True)
+        sent = await organizers.create(client, settings, sessions, account, new, operator=operator)
+        counts = await organizers.licenses(sessions, account)
+    if as_json:
+        print_json(sent)
+        return
+    console.print(f"[green]Organizer account created[/] for {sent.state.email} ({sent.state.edition_label}).")
+    console.print(f"Invitation e-mailed to {sent.invitation.to}; a copy to the admin, {sent.admin_copy.to}.")
+    console.print(f"Left: {organizers.remaining_text(counts)}")
+
+
+@organizer.command("reinvite")
+@run_async
+async def reinvite(account: Account, email: Email, operator: Operator = "operator") -> None:
+    """Send the invitation again, with a fresh activation link (and a copy to the admin)."""
+    from starter.admin import organizers
+    from starter.client import connect
+
+    async with _database(account):
+        sent = await organizers.reinvite(await connect(get_settings(), quick=True), account, email, operator=operator)
+    console.print(
+        f"[green]Invitation #{sent.invitation.sequence} e-mailed[/] to {sent.invitation.to}; "
+        f"a copy to the admin, {sent.admin_copy.to}."
+    )
+
+
+@organizer.command("remove")
+@run_async
+async def remove(
+    account: Account,
+    email: Email,
+    operator: Operator = "operator",
+    reason: Annotated[str | None, typer.Option(help="Why (shown in the history).")] = None,
+) -> None:
+    """Remove an organizer account: its license goes back to the edition's pool."""
+    from starter.admin import organizers
+    from starter.client import connect
+
+    async with _database(account):
+        state = await organizers.remove(
+            await connect(get_settings(), quick=True), account, email, operator=operator, reason=reason
+        )
+    console.print(f"[green]Removed[/] {state.email}: {state.remaining} {state.edition_label} licenses left.")
+
+
+@organizer.command("status")
+@run_async
+async def status(account: Account, email: Email, as_json: AsJson = False) -> None:
+    """One organizer account's state and history."""
+    from starter.admin import organizers
+    from starter.client import connect
+
+    async with _database(account):
+        state = await organizers.status(await connect(get_settings(), quick=True), account, email)
+    if as_json:
+        print_json(state)
+        return
+    console.print(f"{state.email}: [bold]{state.status.value}[/] ({state.edition_label or 'no edition'})")
+    if state.next_deadline:
+        console.print(f"Next: {state.next_deadline_kind} at {when(state.next_deadline)}")
+    table = Table(title=f"history of {state.workflow_id}")
+    for column in ("when", "what", ""):
+        table.add_column(column)
+    for entry in state.timeline:
+        table.add_row(when(entry.at), entry.kind, entry.text)
+    console.print(table)
+
+
+@organizer.command("list")
+@run_async
+async def list_organizers(account: Account, as_json: AsJson = False) -> None:
+    """What remains per edition, and the organizer accounts."""
+    from starter.admin import organizers
+
+    async with _database(account) as sessions:
+        listing = await organizers.listing(sessions, account)
+    if as_json:
+        print_json(listing)
+        return
+    console.print(f"Left: {listing.remaining}")
+    if not listing.organizers:
+        console.print("No organizer accounts yet.")
+        return
+    table = Table()
+    for column in ("name", "e-mail", "product edition", "status", "invited", "activated"):
+        table.add_column(column)
+    for row in listing.organizers:
+        table.add_row(
+            f"{row.last_name} {row.first_name}",
+            str(row.email),
+            row.label,
+            row.status.value,
+            when(row.invited_at),
+            when(row.activated_at),
+        )
+    console.print(table)
+
+
+# ---------------------------------------------------------------------------------------------- orders
+
+
+def _filter(date_from: str | None, date_to: str | None, order_no: str | None, promotion: str | None) -> Any:
+    from models.admin import OrderFilter
+
+    try:
+        return OrderFilter.model_validate(
+            {"date_from": date_from, "date_to": date_to, "order_no": order_no, "promotion": promotion}
+        )
+    except ValidationError as err:
+        invalid(err, "The filter")
+
+
+@orders_app.command("list")
+@run_async
+async def list_orders(
+    account: Account,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    order_no: OrderNo = None,
+    promotion: Promotion = None,
+    as_json: AsJson = False,
+) -> None:
+    """The account's orders (every 'account increase' with its running total), filtered."""
+    from starter.admin import orders
+
+    wanted = _filter(date_from, date_to, order_no, promotion)
+    async with _database(account) as sessions:
+        listed = await orders.query(sessions, account, wanted)
+    if as_json:
+        print_json(listed)
+        return
+    if not listed.orders:
+        console.print("No order matches these filters." if wanted.active else "No orders yet.")
+        return
+    # The customer name is the same on every row: it goes in the title, so the other columns fit a terminal.
+    columns = [(heading, cell) for heading, cell in orders.COLUMNS if heading != "Customer name"]
+    table = Table(title=f"orders of {account} ({listed.orders[0].customer_name})")
+    for heading, _ in columns:
+        table.add_column(heading, no_wrap=heading in ("Order number", "Order date (UTC)"))
+    for line in listed.orders:
+        cells = [cell(line) for _, cell in columns]
+        table.add_row(*("" if value is None else str(value) for value in cells))
+    console.print(table)
+
+
+@orders_app.command("export")
+@run_async
+async def export_orders(
+    account: Account,
+    format: Annotated[str, typer.Option("--format", "-f", help="csv or xlsx.")] = "csv",
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="The file (default: orders-<account>-<day>.<format>).")
+    ] = None,
+    date_from: DateFrom = None,
+    date_to: DateTo = None,
+    order_no: OrderNo = None,
+    promotion: Promotion = None,
+) -> None:
+    """Export the (filtered) order list as CSV or XLSX."""
+    from starter.admin import orders
+
+    if format not in ("csv", "xlsx"):
+        fail(f"Unknown format '{format}': use csv or xlsx.", EXIT_INVALID)
+    wanted = _filter(date_from, date_to, order_no, promotion)
+    async with _database(account) as sessions:
+        listed = await orders.query(sessions, account, wanted)
+    content = orders.to_xlsx(listed.orders, account) if format == "xlsx" else orders.to_csv(listed.orders)
+    target = output or Path(orders.filename(account, format))
+    try:
+        target.write_bytes(content)
+    except OSError as err:
+        fail(f"Cannot write {target}: {err.strerror or err}.", EXIT_INVALID)
+    console.print(f"[green]{len(listed.orders)} order(s) exported[/] to {target}.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(organizer, name="organizer")
+    app.add_typer(orders_app, name="orders")

@@ -1,0 +1,436 @@
+"""OrganizerAccountWorkflow: one organizer account of an enterprise account (seed 000, steps 4 and 5).
+
+The process:
+1. The portal starts the workflow (`organizer-<account no>-<e-mail>`) and sends the create step (an Update): an
+   activity takes one license of the chosen edition (a conditional UPDATE: refused clearly when none is left) and
+   creates the account at once; the invitation e-mail goes to the organizer, with an activation link, and a copy
+   to the account's admin (at the admin e-mail of that moment).
+2. Re-invite (an Update) sends the invitation again with a fresh link, and a copy to the admin.
+3. The workflow waits for the organizer to activate through the link (an Update the activation page sends);
+   three days after an unanswered invitation the organizer gets a reminder.
+4. Remove (an Update) deletes the account, returns its license to the pool and ends the workflow.
+
+No password and no token enters the history: activation links are minted inside the mail activity.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+from datetime import datetime, timedelta
+from typing import Any
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy, SearchAttributeUpdate
+from temporalio.exceptions import ActivityError, ApplicationError
+
+with workflow.unsafe.imports_passed_through():
+    from models import search_attributes as sa
+    from models.common import Recipient
+    from models.mail import SEND_MAIL_ACTIVITY, ActivationLinkRequest, MailReceipt, MailRequest
+    from models.organizer import (
+        ACCOUNT_ADMIN_ACTIVITY,
+        ACTIVATE_ORGANIZER_ACTIVITY,
+        CREATE_ORGANIZER_ACTIVITY,
+        FINAL_STATUSES,
+        HOLDS_LICENSE,
+        KIND,
+        REMOVE_ORGANIZER_ACTIVITY,
+        WRONG_STATE,
+        AccountAdmin,
+        ActivateOrganizer,
+        CreateOrganizer,
+        InvitationSent,
+        LicenseReturned,
+        LicenseTaken,
+        OrganizerAccountInput,
+        OrganizerEvent,
+        OrganizerEventKind,
+        OrganizerRef,
+        OrganizerState,
+        OrganizerStatus,
+        ReinviteOrganizer,
+        RemoveOrganizer,
+        TakeLicense,
+        edition_label,
+    )
+    from models.partner_order import MailQueued, MailRecord, MailStatus
+
+INVITATION = "invitation"
+INVITATION_COPY = "invitation_copy"
+REMINDER = "reminder"
+
+DB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
+DB_TIMEOUT = timedelta(seconds=30)
+
+
+def refuse(message: str, kind: str = WRONG_STATE, field: str | None = None) -> ApplicationError:
+    return ApplicationError(message, *([field] if field else []), type=kind, non_retryable=True)
+
+
+@workflow.defn
+class OrganizerAccountWorkflow:
+    @workflow.init
+    def __init__(self, request: OrganizerAccountInput) -> None:
+        self._input = request
+        self._policy = request.policy
+        self._creation_id = workflow.uuid4().hex[:12]  # this run's rows and mails, apart from earlier runs' (same id)
+        self._state = OrganizerState(
+            workflow_id=workflow.info().workflow_id,
+            account_no=request.account_no,
+            email=str(request.email).lower(),
+            started_at=workflow.now(),
+        )
+        self._admin: AccountAdmin | None = None
+        self._lock = asyncio.Lock()  # one state-changing step at a time (create, re-invite, activate, remove)
+        self._creating = False
+        self._changes = 0
+        self._mail_tasks: list[asyncio.Task[None]] = []
+        self._published: list[Any] | None = None
+
+    # ------------------------------------------------------------------ the process
+
+    @workflow.run
+    async def run(self, request: OrganizerAccountInput) -> OrganizerState:
+        await self._await_create_step()
+        while self._state.status not in FINAL_STATUSES:
+            await self._wait_for_activation_or_removal()
+        await self._finish()
+        return self._state
+
+    async def _await_create_step(self) -> None:
+        """Step 1 arrives as an Update right after the start; a start whose step never comes ends by itself."""
+        window = timedelta(minutes=self._policy.create_within_minutes)
+        self._note("state", "pending: waiting for the admin's create step")
+        self._set_deadline(self._state.started_at + window, "create step")
+        with contextlib.suppress(TimeoutError):
+            await workflow.wait_condition(lambda: self._state.status is not OrganizerStatus.PENDING, timeout=window)
+        if self._state.status is OrganizerStatus.PENDING and not self._creating:
+            self._state.status = OrganizerStatus.ABANDONED
+            self._note("state", "abandoned: the create step did not come; no license was taken")
+            self._publish()
+        await workflow.wait_condition(lambda: self._state.status is not OrganizerStatus.PENDING)
+
+    async def _wait_for_activation_or_removal(self) -> None:
+        """Step 3: until the organizer activates or the admin removes the account; a reminder when one is due."""
+        due = self._state.reminder_due_at
+        self._set_deadline(due, "reminder")
+        seen = self._changes
+        if due is None:
+            await workflow.wait_condition(lambda: self._changes != seen)
+            return
+        remaining = due - workflow.now()
+        if remaining > timedelta(0):
+            with contextlib.suppress(TimeoutError):
+                await workflow.wait_condition(lambda: self._changes != seen, timeout=remaining)
+        if self._reminder_due(workflow.now()):
+            self._remind()
+
+    def _reminder_due(self, now: datetime) -> bool:
+        due = self._state.reminder_due_at
+        return self._state.status is OrganizerStatus.INVITED and due is not None and now >= due
+
+    def _remind(self) -> None:
+        state = self._state
+        state.reminders += 1
+        state.reminder_due_at = None  # one reminder per invitation; a re-invite starts the clock again
+        self._note(
+            "reminder",
+            f"Not activated {self._policy.reminder_after_days} days after the invitation: reminder sent",
+        )
+        self._queue_mail(REMINDER, Recipient(email=state.email), "organizer_reminder", activation=True)
+        self._publish()
+
+    async def _finish(self) -> None:
+        await workflow.wait_condition(lambda: all(task.done() for task in self._mail_tasks))
+        await workflow.wait_condition(workflow.all_handlers_finished)
+        self._state.finished_at = workflow.now()
+        self._set_deadline(None, None)
+
+    # ------------------------------------------------------------------ steps
+
+    @workflow.query
+    def status(self) -> OrganizerState:
+        return self._state
+
+    @workflow.update
+    async def create(self, request: CreateOrganizer) -> InvitationSent:
+        async with self._lock:
+            self._require_pending()
+            self._creating = True
+            state = self._state
+            state.last_name, state.first_name = request.last_name, request.first_name
+            state.product, state.edition = request.product, request.edition
+            label = edition_label(request.product, request.edition)
+            try:
+                taken = await workflow.execute_activity(
+                    CREATE_ORGANIZER_ACTIVITY,
+                    TakeLicense(
+                        workflow_id=state.workflow_id,
+                        creation_id=self._creation_id,
+                        account_no=state.account_no,
+                        email=state.email,
+                        last_name=request.last_name,
+                        first_name=request.first_name,
+                        product=request.product,
+                        edition=request.edition,
+                        at=workflow.now(),
+                    ),
+                    result_type=LicenseTaken,
+                    start_to_close_timeout=DB_TIMEOUT,
+                    retry_policy=DB_RETRY,
+                )
+            except ActivityError as err:
+                cause = err.cause
+                if not isinstance(cause, ApplicationError):
+                    raise
+                state.status = OrganizerStatus.REFUSED
+                state.refusal = cause.message
+                self._note("state", f"refused: {cause.message}")
+                self._changed()
+                raise ApplicationError(cause.message, *cause.details, type=cause.type, non_retryable=True) from None
+            self._admin = taken.admin
+            state.status = OrganizerStatus.INVITED
+            state.invited_at = workflow.now()
+            state.remaining = taken.remaining
+            self._note(
+                "admin",
+                f"{request.operator} created the organizer account ({label}); "
+                f"{taken.remaining} of {taken.seats} {label} licenses left",
+            )
+            return self._invite(taken.admin)
+
+    @create.validator
+    def _validate_create(self, request: CreateOrganizer) -> None:
+        self._require_pending()
+
+    @workflow.update
+    async def reinvite(self, request: ReinviteOrganizer) -> InvitationSent:
+        async with self._lock:
+            self._require_invited("re-invite")
+            admin = await workflow.execute_activity(
+                ACCOUNT_ADMIN_ACTIVITY,
+                self._state.account_no,
+                result_type=AccountAdmin,
+                start_to_close_timeout=DB_TIMEOUT,
+                retry_policy=DB_RETRY,
+            )
+            self._admin = admin
+            self._note("admin", f"{request.operator} re-invited the organizer")
+            return self._invite(admin)
+
+    @reinvite.validator
+    def _validate_reinvite(self, request: ReinviteOrganizer) -> None:
+        self._require_invited("re-invite")
+
+    @workflow.update
+    async def activate(self, request: ActivateOrganizer) -> OrganizerState:
+        async with self._lock:
+            self._require_invited("activate")
+            now = workflow.now()
+            await workflow.execute_activity(
+                ACTIVATE_ORGANIZER_ACTIVITY,
+                self._ref(now),
+                result_type=bool,
+                start_to_close_timeout=DB_TIMEOUT,
+                retry_policy=DB_RETRY,
+            )
+            state = self._state
+            state.status = OrganizerStatus.ACTIVE
+            state.activated_at = now
+            state.reminder_due_at = None
+            self._note("activation", f"activated by the organizer ({request.via})")
+            self._changed()
+            return state
+
+    @activate.validator
+    def _validate_activate(self, request: ActivateOrganizer) -> None:
+        self._require_invited("activate")
+
+    @workflow.update
+    async def remove(self, request: RemoveOrganizer) -> OrganizerState:
+        async with self._lock:
+            self._require_holding()
+            now = workflow.now()
+            returned = await workflow.execute_activity(
+                REMOVE_ORGANIZER_ACTIVITY,
+                self._ref(now),
+                result_type=LicenseReturned,
+                start_to_close_timeout=DB_TIMEOUT,
+                retry_policy=DB_RETRY,
+            )
+            state = self._state
+            state.status = OrganizerStatus.REMOVED
+            state.removed_at = now
+            state.reminder_due_at = None
+            state.remaining = returned.remaining
+            self._note(
+                "admin",
+                f"{request.operator} removed the organizer account; its license is back "
+                f"({returned.remaining} {state.edition_label} left)"
+                + (f" ({request.reason})" if request.reason else ""),
+            )
+            self._changed()
+            return state
+
+    @remove.validator
+    def _validate_remove(self, request: RemoveOrganizer) -> None:
+        self._require_holding()
+
+    # ------------------------------------------------------------------ rules
+
+    def _require_pending(self) -> None:
+        state = self._state
+        if state.status is OrganizerStatus.PENDING and not self._creating:
+            return
+        if state.status in HOLDS_LICENSE:
+            raise refuse(
+                f"{state.email} already has an organizer account here ({state.edition_label}, "
+                f"{state.status.value}). Use re-invite to send the invitation again.",
+                "OrganizerExists",
+                "email",
+            )
+        if self._creating and state.status is OrganizerStatus.PENDING:
+            raise refuse(f"The organizer account for {state.email} is being created.", field="email")
+        raise refuse(f"This organizer account cannot be created here any more ({state.status.value}).")
+
+    def _require_invited(self, action: str) -> None:
+        state = self._state
+        if state.status is OrganizerStatus.INVITED:
+            return
+        reasons = {
+            OrganizerStatus.PENDING: "the account has not been created yet",
+            OrganizerStatus.ACTIVE: f"{state.email} has already activated the account",
+            OrganizerStatus.REMOVED: "the account was removed",
+            OrganizerStatus.REFUSED: "the account was not created",
+            OrganizerStatus.ABANDONED: "the account was not created",
+        }
+        raise refuse(f"Cannot {action}: {reasons[state.status]}.")
+
+    def _require_holding(self) -> None:
+        if self._state.status not in HOLDS_LICENSE:
+            raise refuse(f"Cannot remove: the account is {self._state.status.value}.")
+
+    # ------------------------------------------------------------------ e-mail
+
+    def _invite(self, admin: AccountAdmin) -> InvitationSent:
+        state = self._state
+        now = workflow.now()
+        state.invitations += 1
+        state.last_invited_at = now
+        state.reminder_due_at = now + timedelta(days=self._policy.reminder_after_days)
+        invitation = self._queue_mail(INVITATION, Recipient(email=state.email), "organizer_invitation", activation=True)
+        copy = self._queue_mail(INVITATION_COPY, Recipient(email=admin.email), "organizer_invitation_copy")
+        self._changed()
+        return InvitationSent(invitation=invitation, admin_copy=copy, state=state)
+
+    def _queue_mail(self, purpose: str, recipient: Recipient, template: str, activation: bool = False) -> MailQueued:
+        """Hand a mail to a background task: an SMTP outage delays the mail, never the steps or the timers."""
+        sequence = 1 + sum(1 for mail in self._state.mails if mail.purpose == purpose)
+        record = MailRecord(purpose=purpose, sequence=sequence, to=recipient.email, queued_at=workflow.now())
+        self._state.mails.append(record)
+        expires_at = workflow.now() + timedelta(days=self._policy.link_valid_days)
+        request = MailRequest(
+            # the run's creation id keeps a re-created organizer's mails apart from the removed one's in the outbox
+            workflow_id=f"{self._state.workflow_id}#{self._creation_id}",
+            purpose=purpose,
+            sequence=sequence,
+            recipient=recipient,
+            template=template,
+            context=self._mail_context(sequence, expires_at),
+            activation_link=(
+                ActivationLinkRequest(workflow_id=self._state.workflow_id, expires_at=expires_at)
+                if activation
+                else None
+            ),
+        )
+        self._mail_tasks.append(asyncio.create_task(self._deliver(request, record)))
+        return MailQueued(purpose=purpose, sequence=sequence, to=recipient.email)
+
+    async def _deliver(self, request: MailRequest, record: MailRecord) -> None:
+        retry = RetryPolicy(
+            initial_interval=timedelta(seconds=1),
+            backoff_coefficient=2.0,
+            maximum_interval=timedelta(seconds=self._policy.mail_retry_max_seconds),
+            non_retryable_error_types=["MailTemplateMissing", "MailTemplateBroken"],
+        )
+        try:
+            receipt = await workflow.execute_activity(
+                SEND_MAIL_ACTIVITY,
+                request,
+                result_type=MailReceipt,
+                start_to_close_timeout=timedelta(seconds=60),
+                retry_policy=retry,
+            )
+        except ActivityError as err:
+            record.status = MailStatus.FAILED
+            record.error = str(err.cause or err)
+            self._note("mail", f"E-mail '{request.purpose}' to {record.to} could not be sent: {record.error}")
+            return
+        record.status = MailStatus.SENT
+        record.sent_at = receipt.sent_at
+        self._note("mail", f"E-mail '{receipt.subject}' sent to {record.to}")
+
+    def _mail_context(self, sequence: int, expires_at: datetime) -> dict[str, Any]:
+        state, admin = self._state, self._admin
+        return {
+            "account_no": state.account_no,
+            "organizer_email": state.email,
+            "first_name": state.first_name,
+            "last_name": state.last_name,
+            "edition": state.edition_label,
+            "customer_name": admin.customer_name if admin else "",
+            "admin_name": admin.name if admin else "",
+            "admin_email": admin.email if admin else "",
+            "invitation_number": state.invitations,
+            "sequence": sequence,
+            "link_valid_days": self._policy.link_valid_days,
+            "link_expires_on": expires_at.date().isoformat(),
+            "reminder_after_days": self._policy.reminder_after_days,
+        }
+
+    # ------------------------------------------------------------------ state, search attributes
+
+    def _ref(self, now: datetime) -> OrganizerRef:
+        state = self._state
+        return OrganizerRef(
+            workflow_id=state.workflow_id,
+            creation_id=self._creation_id,
+            account_no=state.account_no,
+            email=state.email,
+            at=now,
+        )
+
+    def _note(self, kind: OrganizerEventKind, text: str) -> None:
+        self._state.timeline.append(OrganizerEvent(at=workflow.now(), kind=kind, text=text))
+
+    def _changed(self) -> None:
+        """The status or a deadline changed: the waiting loop looks again; the search attributes follow."""
+        self._changes += 1
+        self._publish()
+
+    def _set_deadline(self, deadline: datetime | None, kind: str | None) -> None:
+        self._state.next_deadline = deadline
+        self._state.next_deadline_kind = kind if deadline is not None else None
+        self._publish()
+
+    def _publish(self) -> None:
+        """Kind, status, the account no as business id, the next deadline: no personal data (not encrypted)."""
+        updates: list[SearchAttributeUpdate[Any]] = [
+            sa.KIND.value_set(KIND),
+            sa.STATUS.value_set(self._state.status.value),
+            sa.BUSINESS_ID.value_set(self._state.account_no),
+            sa.ESCALATED.value_set(False),
+        ]
+        if self._state.next_deadline is None:
+            updates.append(sa.NEXT_DEADLINE.value_unset())
+        else:
+            updates.append(sa.NEXT_DEADLINE.value_set(self._state.next_deadline))
+        values = [(update.key.name, update.value) for update in updates]
+        if values == self._published:
+            return
+        self._published = values
+        workflow.upsert_search_attributes(updates)
+
+
+__all__ = ["OrganizerAccountWorkflow"]
