@@ -24,10 +24,12 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeUpdate
 from temporalio.exceptions import ActivityError, ApplicationError
 
+from workflows.mail import send_mail
+
 with workflow.unsafe.imports_passed_through():
     from models import search_attributes as sa
     from models.common import Recipient
-    from models.mail import SEND_MAIL_ACTIVITY, ActivationLinkRequest, MailReceipt, MailRequest
+    from models.mail import ActivationLinkRequest, MailRequest
     from models.organizer import (
         ACCOUNT_ADMIN_ACTIVITY,
         ACTIVATE_ORGANIZER_ACTIVITY,
@@ -348,20 +350,8 @@ class OrganizerAccountWorkflow:
         return MailQueued(purpose=purpose, sequence=sequence, to=recipient.email)
 
     async def _deliver(self, request: MailRequest, record: MailRecord) -> None:
-        retry = RetryPolicy(
-            initial_interval=timedelta(seconds=1),
-            backoff_coefficient=2.0,
-            maximum_interval=timedelta(seconds=self._policy.mail_retry_max_seconds),
-            non_retryable_error_types=["MailTemplateMissing", "MailTemplateBroken"],
-        )
         try:
-            receipt = await workflow.execute_activity(
-                SEND_MAIL_ACTIVITY,
-                request,
-                result_type=MailReceipt,
-                start_to_close_timeout=timedelta(seconds=60),
-                retry_policy=retry,
-            )
+            receipt = await send_mail(request, self._policy.mail_retry_max_seconds)
         except ActivityError as err:
             record.status = MailStatus.FAILED
             record.error = str(err.cause or err)

@@ -22,12 +22,13 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeUpdate
 from temporalio.exceptions import ActivityError, ApplicationError
 
+from workflows.mail import send_mail
 from workflows.setup_wizard import SetupWizard
 
 with workflow.unsafe.imports_passed_through():
     from models import search_attributes as sa
     from models.common import Recipient, add_local_days, local_midnight
-    from models.mail import SEND_MAIL_ACTIVITY, MailReceipt, MailRequest, SetupLinkRequest
+    from models.mail import MailRequest, SetupLinkRequest
     from models.partner_order import (
         BEFORE_SET_UP,
         FINAL_STATUSES,
@@ -302,20 +303,8 @@ class PartnerOrderWorkflow(SetupWizard):
         return MailQueued(purpose=purpose, sequence=sequence, to=recipient.email)
 
     async def _deliver(self, request: MailRequest, record: MailRecord) -> None:
-        retry = RetryPolicy(
-            initial_interval=timedelta(seconds=1),
-            backoff_coefficient=2.0,
-            maximum_interval=timedelta(seconds=self._order.policy.mail_retry_max_seconds),
-            non_retryable_error_types=["MailTemplateMissing", "MailTemplateBroken"],
-        )
         try:
-            receipt = await workflow.execute_activity(
-                SEND_MAIL_ACTIVITY,
-                request,
-                result_type=MailReceipt,
-                start_to_close_timeout=timedelta(seconds=60),
-                retry_policy=retry,
-            )
+            receipt = await send_mail(request, self._order.policy.mail_retry_max_seconds)
         except ActivityError as err:
             record.status = MailStatus.FAILED
             record.error = str(err.cause or err)

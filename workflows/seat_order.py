@@ -21,11 +21,13 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy, SearchAttributeUpdate
 from temporalio.exceptions import ApplicationError
 
+from workflows.mail import send_mail
+
 with workflow.unsafe.imports_passed_through():
     from models import search_attributes as sa
     from models.accounts import SEAT_ADDITION_PRODUCTS
     from models.common import Recipient
-    from models.mail import SEND_MAIL_ACTIVITY, MailReceipt, MailRequest
+    from models.mail import MailRequest
     from models.seat_order import (
         APPLY_SEAT_ORDER_ACTIVITY,
         BEFORE_PLACED,
@@ -511,17 +513,7 @@ class SeatOrderWorkflow:
         self._mail_tasks.append(asyncio.create_task(self._deliver(request)))
 
     async def _deliver(self, request: MailRequest) -> None:
-        await workflow.execute_activity(
-            SEND_MAIL_ACTIVITY,
-            request,
-            result_type=MailReceipt,
-            start_to_close_timeout=timedelta(seconds=60),
-            retry_policy=RetryPolicy(
-                initial_interval=timedelta(seconds=1),
-                maximum_interval=timedelta(minutes=5),
-                non_retryable_error_types=["MailTemplateMissing", "MailTemplateBroken"],
-            ),
-        )
+        await send_mail(request)
         self._note(f"e-mail '{request.purpose}' sent to {request.recipient.email}")
 
     def _mail_context(self) -> dict[str, Any]:
