@@ -1,0 +1,180 @@
+"""Adding seats (seed 002) in a real browser: Debian's Chromium, driven by Playwright. The billing admin logs in to
+the admin portal, opens Subscriptions, adds seats, reviews the quote, pays with the sandbox's test card, places the
+service order and sees it completed; the receipt arrives at the billing contact in the real SMTP sink.
+
+The app is served over real HTTP on a port of its own; the workflow runs on the time-skipping server with a worker
+of this test's own. Nothing sleeps on a timer: the order page refreshes itself (a meta refresh, no JavaScript) and
+the test waits for what it shows.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from playwright.async_api import ConsoleMessage, Page, Response, async_playwright, expect
+from temporalio.testing import WorkflowEnvironment
+
+from activities import all_activities
+from activities.store import SessionFactory
+from starter.api import create_app
+from starter.mail_sink import MailSink
+from tests.admin_support import NEW_PASSWORD, browser, mails_to, ready_admin, uid
+from tests.seat_portal_support import PAYMENT, seat_account
+from tests.support import free_port, make_settings
+from tests.test_wizard_browser import CHROMIUM, CHROMIUM_ARGS, heading, serving
+from worker import build_worker
+
+pytestmark = pytest.mark.skipif(
+    not CHROMIUM.exists(),
+    reason="Debian's Chromium (/usr/bin/chromium) is not installed: `apt-get install chromium` (.ci/run does)",
+)
+
+
+async def click(page: Page, button: str) -> None:
+    await page.get_by_role("button", name=button, exact=True).click()
+
+
+async def fill(page: Page, label: str, value: str) -> None:
+    await page.get_by_label(label, exact=True).fill(value)
+
+
+async def test_a_billing_admin_adds_seats_and_gets_the_receipt_in_chromium(
+    ts_env: WorkflowEnvironment, workflow_db: tuple[str, SessionFactory], mail_sink: MailSink, tmp_path: Path
+) -> None:
+    port = free_port()
+    settings = make_settings(
+        database_url=workflow_db[0],
+        smtp_host=mail_sink.host,
+        smtp_port=mail_sink.port,
+        task_queue=f"onramp-seat-browser-{uid()}",
+        public_base_url=f"http://127.0.0.1:{port}",
+    )
+    sessions = workflow_db[1]
+    today = (await ts_env.get_current_time()).date()
+    account = await seat_account(sessions, settings, today)
+    app = create_app(settings, client=ts_env.client, sessions=sessions)
+    async with browser(app) as http:  # the first password change over the API: the admin browser test clicks it
+        await ready_admin(http, account)
+
+    async with (
+        build_worker(ts_env.client, settings.task_queue, all_activities(sessions, settings)),
+        serving(app, port) as base_url,
+        async_playwright() as p,
+    ):
+        chromium = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            page = await (await chromium.new_context(viewport={"width": 1280, "height": 900})).new_page()
+            page.set_default_timeout(15_000)
+            expect.set_options(timeout=15_000)
+            problems: list[str] = []
+
+            def on_console(message: ConsoleMessage) -> None:
+                if message.type == "error" and not message.text.startswith("Failed to load resource"):
+                    problems.append(f"console: {message.text}")
+
+            def on_response(response: Response) -> None:
+                if response.url.endswith("/favicon.ico"):
+                    return
+                if response.status >= 500 or (response.status >= 400 and response.request.resource_type != "document"):
+                    problems.append(f"{response.status} {response.request.resource_type} {response.url}")
+
+            page.on("console", on_console)
+            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
+            page.on("response", on_response)
+
+            # 1. log in to the portal
+            await page.goto(f"{base_url}/admin/login")
+            await fill(page, "Username", account.admin_email)
+            await fill(page, "Password", NEW_PASSWORD)
+            await click(page, "Log in")
+            await heading(page, "User information")
+
+            # 2. Subscriptions, in the service menu
+            await page.get_by_role("navigation", name="Service menu").get_by_role("link", name="Subscriptions").click()
+            await heading(page, "Subscriptions")
+            meeting = page.locator("#subscriptions tbody tr", has_text="GoTo Meeting").filter(has_text="Enterprise")
+            await expect(meeting).to_contain_text(account.renewal.isoformat())
+            await expect(meeting.locator("td").nth(2)).to_have_text("3")
+            connect = page.locator("#subscriptions tbody tr", has_text="GoTo Connect")
+            await expect(connect).to_contain_text("No: contact Corporate Account Services")
+            await page.screenshot(path=tmp_path / "subscriptions.png", full_page=True)
+
+            # 3. Add seats: New Seat Qty, then Save cart & review
+            await page.get_by_role("link", name="Add seats", exact=True).click()
+            await heading(page, "Add seats")
+            await fill(page, "New Seat Qty for GoTo Meeting Enterprise", "0")
+            await click(page, "Save cart & review")
+            await expect(page.locator("#qty-goto-meeting-enterprise-error")).to_have_text(
+                "Enter a whole number of seats, 1 or more."
+            )
+            await page.screenshot(path=tmp_path / "new-seat-qty.png", full_page=True)
+            await fill(page, "New Seat Qty for GoTo Meeting Enterprise", "5")
+            await click(page, "Save cart & review")
+
+            # 4. the quote, prorated to the renewal date
+            await heading(page, "Your quote")
+            quote = page.locator("#quote tbody tr")
+            await expect(quote).to_have_count(1)
+            await expect(quote).to_contain_text("GoTo Meeting Enterprise")
+            await expect(quote.locator("td")).to_have_text(
+                ["GoTo Meeting Enterprise", "5", "240.00 EUR", "73", "240.00 EUR"]
+            )
+            await expect(page.locator("#tax")).to_have_text("52.80 EUR")
+            await expect(page.locator("#total")).to_have_text("292.80 EUR")
+            await page.screenshot(path=tmp_path / "quote.png", full_page=True)
+            await click(page, "Proceed to payment")
+
+            # 5. payment details: admin contact, a new card (the sandbox's test card), billing address
+            await heading(page, "Payment details")
+            await expect(page.get_by_label("E-mail", exact=True)).to_have_value(account.admin_email)
+            for label, name in [
+                ("First name", "first_name"),
+                ("Last name", "last_name"),
+                ("E-mail", "email"),
+                ("Card number", "card_number"),
+                ("Expiry (MM/YYYY)", "card_expiry"),
+                ("Company", "company"),
+                ("Street address", "street"),
+                ("Postal code", "postal_code"),
+                ("City", "city"),
+                ("Country code", "country"),
+            ]:
+                await fill(page, label, PAYMENT[name])
+            await page.screenshot(path=tmp_path / "payment.png", full_page=True)
+            await click(page, "Save and continue")
+
+            # 6. the service order, then place it
+            await heading(page, "Service order")
+            await expect(page.locator(".details")).to_contain_text("Visa ending 4242")
+            await expect(page.locator(".details")).to_contain_text(account.billing_email)
+            await expect(page.locator("#total")).to_have_text("292.80 EUR")
+            await page.screenshot(path=tmp_path / "service-order.png", full_page=True)
+            await click(page, "Place service order")
+
+            # 7. processed: the page refreshes itself until the order is completed
+            await expect(page.get_by_role("heading", level=1)).to_have_text("Your seats have been added")
+            await expect(page.locator("#order-status")).to_have_text("completed")
+            order_no = await page.locator("#order-no").inner_text()
+            await expect(page.locator("#outcome")).to_have_text(
+                f"Service order {order_no} is complete: 5 GoTo Meeting Enterprise seats added. 292.80 EUR was charged "
+                f"to the Visa card ending 4242. A confirmation e-mail with the receipt is on its way to the billing "
+                f"contact, {account.billing_email}."
+            )
+            await page.screenshot(path=tmp_path / "completed.png", full_page=True)
+
+            # the receipt reaches the billing contact
+            [receipt] = await mails_to(
+                mail_sink, account.billing_email, subject=f"Receipt for your seat order {order_no}"
+            )
+            assert receipt.subject == f"Receipt for your seat order {order_no}"
+            assert "Total:    292.80 EUR" in receipt.text and "4242 4242 4242 4242" not in receipt.text
+
+            # Subscriptions shows the new seats and the order
+            await page.get_by_role("link", name="Back to Subscriptions").click()
+            await heading(page, "Subscriptions")
+            await expect(meeting.locator("td").nth(2)).to_have_text("8")
+            await expect(page.locator("#orders tbody tr", has_text=order_no)).to_contain_text("completed")
+            assert problems == []
+        finally:
+            await chromium.close()
