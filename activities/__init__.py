@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from activities.assist import AssistActivities
 from activities.gateway import GatewayActivities
 from activities.mail import MailActivities
 from activities.organizers import OrganizerActivities
@@ -31,6 +32,7 @@ def all_activities(sessions: SessionFactory, settings: Settings) -> list[Callabl
         setup.provision_order,
         *seat_order_activities(sessions),
         *organizer_activities(sessions),
+        *assist_activities(sessions),
     ]
 
 
@@ -47,6 +49,19 @@ def seat_order_activities(sessions: SessionFactory) -> list[Callable[..., Any]]:
     ]
 
 
+def assist_activities(sessions: SessionFactory) -> list[Callable[..., Any]]:
+    assist = AssistActivities(sessions)
+    return [
+        assist.check_producers,
+        assist.hold_producer,
+        assist.release_producer,
+        assist.find_scheduled_session,
+        assist.move_site_session,
+        assist.save_booking,
+        assist.post_event,
+    ]
+
+
 def organizer_activities(sessions: SessionFactory) -> list[Callable[..., Any]]:
     organizers = OrganizerActivities(sessions)
     return [
@@ -57,4 +72,11 @@ def organizer_activities(sessions: SessionFactory) -> list[Callable[..., Any]]:
     ]
 
 
-__all__ = ["MailActivities", "OrganizerActivities", "PartnerOrderActivities", "SetupActivities", "all_activities"]
+__all__ = [
+    "AssistActivities",
+    "MailActivities",
+    "OrganizerActivities",
+    "PartnerOrderActivities",
+    "SetupActivities",
+    "all_activities",
+]

@@ -41,7 +41,7 @@ class MailActivities:
                 sent_at=outbox.sent_at,
                 already_sent=True,
             )
-        context = dict(request.context)
+        context = {"public_base_url": self._settings.public_base_url.rstrip("/"), **request.context}
         if request.setup_link is not None:
             context["setup_url"] = await self._setup_url(request)
         if request.activation_link is not None:

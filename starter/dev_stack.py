@@ -168,10 +168,13 @@ class DevStack:
         await upgrade(self._engine)
 
     async def _load_demo_account(self) -> None:
-        """The demo account, so the seat portal and the admin portal have something to show (needs SMTP)."""
+        """The demo account, so the seat portal and the admin portal have something to show (needs SMTP), and the
+        Webex Assist demo site with its producers and scheduled sessions."""
         from starter.accounts import ensure_demo_account
+        from starter.assist_demo import ensure_assist_demo
 
         await ensure_demo_account(make_session_factory(self._engine), self.settings)
+        await ensure_assist_demo(make_session_factory(self._engine))
 
     def _start_sink(self) -> None:
         s = self.settings

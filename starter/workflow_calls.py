@@ -78,6 +78,8 @@ def _refusal(cause: BaseException | None) -> OnrampError:
             error = OnrampError(cause.message, type=cause.type or "Refused", field=field)
             error.http_status = 422
             return error
+        if cause.type == "NotFound":
+            return NotFound(cause.message, type="NotFound", field=field)
         return StepRefused(cause.message, type=cause.type or "Refused", field=field)
     return StepRefused(str(cause) if cause else "The workflow refused the step.")
 

@@ -54,6 +54,12 @@ APP_TABLES = {
     "seat_assignments",
     "organizers",
     "activation_tokens",
+    "assist_sites",
+    "assist_scheduled_sessions",
+    "assist_producers",
+    "assist_producer_claims",
+    "assist_bookings",
+    "assist_recordings",
 }
 LJUBLJANA = "Europe/Ljubljana"
 

@@ -6,11 +6,12 @@ the package itself must stay empty (importing every workflow there made each run
 
 from temporalio.worker.workflow_sandbox import SandboxedWorkflowRunner, SandboxRestrictions
 
+from workflows.assist_booking import AssistBookingWorkflow
 from workflows.organizer_account import OrganizerAccountWorkflow
 from workflows.partner_order import PartnerOrderWorkflow
 from workflows.seat_order import SeatOrderWorkflow
 
-ALL_WORKFLOWS = [PartnerOrderWorkflow, SeatOrderWorkflow, OrganizerAccountWorkflow]
+ALL_WORKFLOWS = [PartnerOrderWorkflow, SeatOrderWorkflow, OrganizerAccountWorkflow, AssistBookingWorkflow]
 
 # Libraries pydantic loads lazily while validating models inside workflows (EmailStr): deterministic, side-effect
 # free, so they are shared with the sandbox instead of being re-imported in every workflow run.
@@ -24,4 +25,11 @@ def workflow_runner() -> SandboxedWorkflowRunner:
     )
 
 
-__all__ = ["ALL_WORKFLOWS", "OrganizerAccountWorkflow", "PartnerOrderWorkflow", "SeatOrderWorkflow", "workflow_runner"]
+__all__ = [
+    "ALL_WORKFLOWS",
+    "AssistBookingWorkflow",
+    "OrganizerAccountWorkflow",
+    "PartnerOrderWorkflow",
+    "SeatOrderWorkflow",
+    "workflow_runner",
+]

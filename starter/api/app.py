@@ -24,7 +24,7 @@ from models.partner_order import (
 )
 from starter import partner_orders
 from starter.admin import install as install_admin_portal
-from starter.api import accounts, codec, errors, seat_orders, setup
+from starter.api import accounts, assist, codec, errors, seat_orders, setup
 from starter.client import connect, data_converter
 from starter.settings import Settings
 from starter.web import pages
@@ -70,6 +70,7 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
     setup.install(app)
     accounts.install(app)
     seat_orders.install(app)
+    assist.install(app)
     pages.install(app)
     install_admin_portal(app)
     converter = data_converter(settings)

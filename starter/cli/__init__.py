@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from starter.cli import accounts, dev, inspect, mail, orders, seat_orders, services
+from starter.cli import accounts, assist, dev, inspect, mail, orders, seat_orders, services, sites
 from starter.cli import admin as admin_portal
 
 app = typer.Typer(
@@ -22,6 +22,8 @@ mail.register(app)
 accounts.register(app)
 seat_orders.register(app)
 admin_portal.register(app)
+sites.register(app)
+assist.register(app)
 
 
 def main() -> None:

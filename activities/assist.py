@@ -1,0 +1,162 @@
+"""Webex Assist bookings' side effects (seed 004): the producer calendar (check, hold, release), the meeting lookup
+on the Webex site, moving the site's session, the booking's row, and the post-event report and recording.
+
+Every activity is idempotent: a retry finds its own earlier work and returns the same answer. A hold is race-safe
+by the claims' primary key (producer, slot): all slots of a hold go in one transaction, and when another booking
+won one of them the transaction rolls back and the next producer is tried.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from sqlalchemy.exc import IntegrityError
+from temporalio import activity
+
+from activities.store import SessionFactory
+from activities.store import assist as store
+from activities.store import assist_calendar as calendar
+from models.assist import (
+    BookingRecord,
+    EventReport,
+    HoldRequest,
+    HoldResult,
+    LookupResult,
+    MoveSiteSession,
+    PostEventRequest,
+    Producer,
+    ScheduledSession,
+    SessionLookup,
+    SessionTime,
+    Slot,
+    SlotCheck,
+)
+
+OTHER_SESSIONS_SHOWN = 3
+
+
+def _when(session: SessionTime) -> str:
+    return f"{session.date:%Y-%m-%d} at {session.time:%H:%M} ({session.time_zone})"
+
+
+class AssistActivities:
+    def __init__(self, sessions: SessionFactory) -> None:
+        self._sessions = sessions
+
+    # ------------------------------------------------------------------------------------ producer calendar
+
+    async def _busy(self, request: HoldRequest) -> dict[str, set[datetime]]:
+        begin, end = calendar.search_range(request.session, request.lead_minutes)
+        async with self._sessions() as session:
+            return await store.busy_slots(session, begin, end, apart_from=request.reservation_no)
+
+    def _alternatives(self, request: HoldRequest, busy: dict[str, set[datetime]]) -> list[Slot]:
+        return calendar.alternatives(request.session, request.lead_minutes, request.not_before, busy)
+
+    @activity.defn
+    async def check_producers(self, request: HoldRequest) -> SlotCheck:
+        """Is a producer free for the session (lead-in included)? If not, the three nearest starts where one is."""
+        busy = await self._busy(request)
+        if calendar.free_producers(calendar.slots(request.session, request.lead_minutes), busy):
+            return SlotCheck(available=True)
+        return SlotCheck(available=False, alternatives=self._alternatives(request, busy))
+
+    @activity.defn
+    async def hold_producer(self, request: HoldRequest) -> HoldResult:
+        """Claim a free producer for the session, lead-in included; a booking that holds another time (a reschedule)
+        moves in one transaction, to the same producer when they are free, and keeps its old time when nobody is."""
+        window = calendar.slots(request.session, request.lead_minutes)
+        async with self._sessions() as session:
+            held = await store.claims_of(session, request.reservation_no)
+        if len(held) == 1 and next(iter(held.values())) == set(window):  # a retry: held already
+            return HoldResult(producer=await self._producer(next(iter(held))))
+        busy = await self._busy(request)
+        free = calendar.free_producers(window, busy)
+        free.sort(key=lambda producer_id: producer_id not in held)  # the same producer first
+        for producer_id in free:
+            try:
+                async with self._sessions.begin() as session:
+                    await store.claim(session, producer_id, request.reservation_no, window)
+            except IntegrityError:
+                continue  # another booking took one of the producer's slots since we looked
+            return HoldResult(producer=await self._producer(producer_id))
+        return HoldResult(producer=None, alternatives=self._alternatives(request, await self._busy(request)))
+
+    async def _producer(self, producer_id: str) -> Producer:
+        async with self._sessions() as session:
+            found = await store.producer(session, producer_id)
+        assert found is not None, producer_id  # claims reference producers by foreign key
+        return found
+
+    @activity.defn
+    async def release_producer(self, reservation_no: str) -> bool:
+        """Free the booking's producer: True when it held one."""
+        async with self._sessions.begin() as session:
+            return await store.release(session, reservation_no) > 0
+
+    # ------------------------------------------------------------------------------------------- the Webex site
+
+    @activity.defn
+    async def find_scheduled_session(self, lookup: SessionLookup) -> LookupResult:
+        """The host's session on the site that starts at the given time; a miss says what was searched."""
+        async with self._sessions() as session:
+            site = await store.site(session, lookup.site)
+            if site is None:
+                return LookupResult(
+                    message=f"The Webex site {lookup.site} is unknown here. Check the site's address "
+                    "(for example yitong.webex.com)."
+                )
+            hosted = await store.sessions_of_host(session, site.name, lookup.host_id, lookup.host_email)
+        starts_at = lookup.session.starts_at
+        for scheduled in hosted:
+            if scheduled.session.starts_at == starts_at:
+                return LookupResult(found=scheduled)
+        message = (
+            f"No session of host ID '{lookup.host_id}' with e-mail '{lookup.host_email}' starts on "
+            f"{_when(lookup.session)} on {site.name}."
+        )
+        others = _nearest(hosted, starts_at, datetime.now(UTC))
+        if others:
+            listed = "; ".join(f"{_when(other.session)}: {other.topic}" for other in others)
+            message += f" This host's sessions there start on {listed}."
+        return LookupResult(message=message)
+
+    @activity.defn
+    async def move_site_session(self, move: MoveSiteSession) -> bool:
+        """Move the site's session to the new start (the customer's "update the schedule for me"): False when the
+        site has no such session."""
+        async with self._sessions.begin() as session:
+            return await store.move_scheduled_session(session, move.session_key, move.session.starts_at)
+
+    # ---------------------------------------------------------------------------------------------- bookings
+
+    @activity.defn
+    async def save_booking(self, record: BookingRecord) -> None:
+        async with self._sessions.begin() as session:
+            await store.save_booking(session, record, datetime.now(UTC))
+
+    @activity.defn
+    async def post_event(self, request: PostEventRequest) -> EventReport:
+        """The post-event report: final registrations and attendance from the site, and the recording posted to the
+        site once when the package includes it."""
+        async with self._sessions.begin() as session:
+            found = await store.scheduled_session(session, request.session_key) if request.session_key else None
+            url = (
+                await store.post_recording(
+                    session, request.reservation_no, request.site, request.session_key, datetime.now(UTC)
+                )
+                if request.recording
+                else None
+            )
+        return EventReport(
+            registrations=found.registrations if found else None,
+            attendees=found.attendees if found else None,
+            recording_url=url,
+        )
+
+
+def _nearest(hosted: list[ScheduledSession], starts_at: datetime, now: datetime) -> list[ScheduledSession]:
+    """At most three of the host's sessions still ahead, the nearest to the time asked for, by start."""
+    ahead = [other for other in hosted if other.session.starts_at >= now]
+    ahead.sort(key=lambda other: abs(other.session.starts_at - starts_at))
+    return sorted(ahead[:OTHER_SESSIONS_SHOWN], key=lambda other: other.session.starts_at)

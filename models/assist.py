@@ -1,0 +1,444 @@
+"""Contracts of Webex Assist bookings (seed 004): AssistBookingWorkflow's input, policy, steps, state, and its
+activities' inputs and outputs.
+
+A booking is one workflow from the first ordering step on (id `assist-<reservation number>`): availability →
+meeting lookup → event info → submit, which reserves a producer and confirms. A confirmed booking can be moved
+(date and time only) or cancelled by whoever knows its reservation number and contact e-mail; its timers remind the
+customer, call the producer in 30 minutes before the start, and run the post-event step after the end.
+
+Times are wall-clock times with their IANA zone (`SessionTime`): a booking across a DST change keeps its local time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import Annotated, Literal
+from zoneinfo import ZoneInfo
+
+from pydantic import (
+    AwareDatetime,
+    BeforeValidator,
+    EmailStr,
+    Field,
+    StringConstraints,
+    field_validator,
+    model_validator,
+)
+
+from models.assist_packages import PACKAGES, Package
+from models.common import Contract, Name, TimeZoneName
+from models.partner_order import MailRecord
+
+KIND = "assist_booking"
+SLOT_MINUTES = 15
+"""Sessions start on a quarter hour and last whole quarter hours: the producer calendar's grain."""
+
+
+def _lower(value: object) -> object:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _upper(value: object) -> object:
+    return value.strip().upper() if isinstance(value, str) else value
+
+
+ReservationNo = Annotated[str, BeforeValidator(_upper), StringConstraints(pattern=r"^WA-\d{6}-[0-9A-F]{6}$")]
+"""WA-<yymmdd>-<6 hex digits>, e.g. WA-261121-3F9A0C."""
+
+SiteName = Annotated[
+    str, BeforeValidator(_lower), StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}(\.[a-z0-9-]{1,63})*$")
+]
+"""A Webex site's host name, e.g. yitong.webex.com."""
+
+HostId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()./-]{6,30}$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Topic = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
+
+
+def assist_workflow_id(reservation_no: str) -> str:
+    """`assist-<reservation number>`: the business key (DESIGN, principle 1)."""
+    return f"assist-{reservation_no.strip().upper()}"
+
+
+class AssistStatus(StrEnum):
+    DRAFT = "draft"  # the ordering steps are under way; nothing is reserved
+    CONFIRMED = "confirmed"  # a producer is reserved; the timers run
+    LIVE = "live"  # the producer has been called in (30 minutes before the start) and the session runs
+    COMPLETED = "completed"  # the session is over and the post-event step is done (final)
+    CANCELLED = "cancelled"  # cancelled by the customer; the producer is released (final)
+    ABANDONED = "abandoned"  # the ordering steps stopped before the submit (final)
+
+
+FINAL_STATUSES = frozenset({AssistStatus.COMPLETED, AssistStatus.CANCELLED, AssistStatus.ABANDONED})
+
+
+class AssistPolicy(Contract):
+    """The process's rules, with the seed's values as defaults (fees and cut-off come from settings)."""
+
+    lead_days: int = Field(default=14, ge=0, le=90, description="Order at least this many days before the session.")
+    reminder_days_before: int = Field(default=2, ge=1, le=14, description="Remind the customer this many days before.")
+    producer_lead_minutes: int = Field(
+        default=30, ge=0, le=120, description="The producer starts the session this many minutes before its start."
+    )
+    free_cancellation_days: int = Field(
+        default=7, ge=0, le=60, description="Cancelling at least this many days before the start costs nothing."
+    )
+    cancellation_fee_percent: int = Field(
+        default=50, ge=0, le=100, description="Inside the free period, this share of the package's standard fee."
+    )
+    draft_idle_minutes: int = Field(
+        default=120, ge=1, le=24 * 60, description="An order not submitted after this long idle is abandoned."
+    )
+
+
+class SessionTime(Contract):
+    """When a session runs: a local date and time in an IANA zone, and how long it lasts."""
+
+    date: dt.date
+    time: dt.time
+    time_zone: TimeZoneName
+    duration_minutes: int = Field(ge=SLOT_MINUTES, le=12 * 60)
+
+    @field_validator("time")
+    @classmethod
+    def _quarter_hour(cls, value: dt.time) -> dt.time:
+        if value.minute % SLOT_MINUTES or value.second or value.microsecond:
+            raise ValueError("the start time must be on the hour or a quarter past, half past or a quarter to")
+        return value.replace(tzinfo=None)
+
+    @field_validator("duration_minutes")
+    @classmethod
+    def _whole_quarters(cls, value: int) -> int:
+        if value % SLOT_MINUTES:
+            raise ValueError("the duration must be a multiple of 15 minutes")
+        return value
+
+    @model_validator(mode="after")
+    def _exists_on_the_wall_clock(self) -> SessionTime:
+        zone = ZoneInfo(self.time_zone)
+        local = datetime.combine(self.date, self.time)
+        round_trip = local.replace(tzinfo=zone).astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
+        if round_trip != local:
+            raise ValueError(
+                f"{self.time:%H:%M} does not exist on {self.date:%Y-%m-%d} in {self.time_zone} "
+                "(the clocks go forward then); choose another time"
+            )
+        return self
+
+    @property
+    def starts_at(self) -> datetime:
+        """The start as an aware datetime in its zone (an ambiguous hour takes its first occurrence)."""
+        return datetime.combine(self.date, self.time, ZoneInfo(self.time_zone))
+
+    @property
+    def ends_at(self) -> datetime:
+        return (self.starts_at.astimezone(ZoneInfo("UTC")) + timedelta(minutes=self.duration_minutes)).astimezone(
+            ZoneInfo(self.time_zone)
+        )
+
+    def moved_to(self, day: dt.date, at: dt.time) -> SessionTime:
+        return SessionTime(date=day, time=at, time_zone=self.time_zone, duration_minutes=self.duration_minutes)
+
+    def label(self) -> str:
+        """'Thu 10 Dec 2026, 15:00-16:00 (Asia/Taipei)'."""
+        return (
+            f"{self.starts_at:%a %d %b %Y, %H:%M}-{self.ends_at:%H:%M} ({self.time_zone})"
+            if self.ends_at.date() == self.starts_at.date()
+            else f"{self.starts_at:%a %d %b %Y, %H:%M} - {self.ends_at:%a %d %b %Y, %H:%M} ({self.time_zone})"
+        )
+
+
+def lead_time_refusal(session: SessionTime, now: datetime, lead_days: int) -> str | None:
+    """The seed's rule: order at least 2 weeks before the session. None when the session is far enough ahead."""
+    earliest = now + timedelta(days=lead_days)
+    if session.starts_at >= earliest:
+        return None
+    first_day = earliest.astimezone(ZoneInfo(session.time_zone))
+    return (
+        f"An assist must be ordered at least {lead_days} days before the session: the earliest start is "
+        f"{first_day:%Y-%m-%d %H:%M} ({session.time_zone})."
+    )
+
+
+class Customer(Contract):
+    first_name: Name
+    last_name: Name
+    phone: Phone
+    email: EmailStr
+    company: Name
+
+
+class Availability(Contract):
+    """Ordering, step 1: who orders, for which site and package, and when."""
+
+    customer: Customer
+    site: SiteName
+    package: Package
+    session: SessionTime
+
+
+ScheduledAnswer = Literal["by_me", "by_someone_else", "not_yet"]
+
+
+class MeetingLookup(Contract):
+    """Ordering, step 2: is the session scheduled on the Webex site (required unless Event Center Premium)?
+
+    `by_me` fetches the session from the site by host id and e-mail; `by_someone_else` (ordering for someone else)
+    and `not_yet` (Event Center Premium only) leave the event info to be typed in.
+    """
+
+    scheduled: ScheduledAnswer | None = None
+    host_id: HostId | None = None
+    host_email: EmailStr | None = None
+
+    @model_validator(mode="after")
+    def _host_when_by_me(self) -> MeetingLookup:
+        if self.scheduled == "by_me" and (self.host_id is None or self.host_email is None):
+            raise ValueError("give the host ID and the host's e-mail address to fetch the session from the site")
+        return self
+
+
+def lookup_refusal(package: Package, lookup: MeetingLookup) -> tuple[str, str] | None:
+    """(field, message) when the answer breaks the seed's rule: scheduled first, unless Event Center Premium."""
+    if not PACKAGES[package].needs_scheduled_session:
+        return None
+    if lookup.scheduled is None:
+        return "scheduled", (
+            f"Say whether the session is already scheduled on your Webex site: {PACKAGES[package].name} "
+            "needs a scheduled session (only Event Center Premium can be ordered before it is scheduled)."
+        )
+    if lookup.scheduled == "not_yet":
+        return "scheduled", (
+            f"Schedule the session on your Webex site first: {PACKAGES[package].name} needs a scheduled session "
+            "(only Event Center Premium can be ordered before it is scheduled)."
+        )
+    return None
+
+
+class EventInfo(Contract):
+    """Ordering, step 3: the event's details (filled from the site when the lookup found it), comments, language."""
+
+    topic: Topic
+    host_name: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    expected_attendees: int | None = Field(default=None, ge=1, le=100_000)
+    comments: Text | None = None
+    language: Annotated[str, StringConstraints(strip_whitespace=True, min_length=2, max_length=50)] | None = Field(
+        default=None, description="A language other than English the assist should be given in."
+    )
+
+
+class SubmitBooking(Contract):
+    """Ordering, step 4: submit. The step names the page's state to refuse a stale or double submit."""
+
+    confirm: Literal[True] = True
+
+
+class ContactProof(Contract):
+    """Reservation number and contact e-mail together find a booking; a wrong pair reads like an unknown number."""
+
+    contact_email: EmailStr
+
+
+class Reschedule(ContactProof):
+    """Update: date and time only; the site schedule has been moved already, or should be moved for the customer."""
+
+    date: dt.date
+    time: dt.time
+    site_schedule: Literal["updated", "update_for_me"] = "updated"
+
+
+class CancelBooking(ContactProof):
+    confirm: Literal[True] = True
+
+
+class Producer(Contract):
+    producer_id: str
+    name: str
+    email: EmailStr
+
+
+class Slot(Contract):
+    """A start the producer calendar can serve (a wall-clock time in the booking's zone)."""
+
+    date: dt.date
+    time: dt.time
+    free_producers: int = Field(ge=0)
+
+
+class SlotCheck(Contract):
+    """The answer of the availability check: free or not, and when not, the three nearest free starts."""
+
+    available: bool
+    alternatives: list[Slot] = Field(default_factory=list)
+
+
+# --- activity contracts -------------------------------------------------------------------------------------------
+
+
+class HoldRequest(Contract):
+    """A producer's time for a session: from `producer_lead_minutes` before the start to its end."""
+
+    reservation_no: str
+    session: SessionTime
+    lead_minutes: int
+    not_before: AwareDatetime = Field(description="No alternative may start before this (the lead-time rule).")
+
+
+class HoldResult(Contract):
+    producer: Producer | None = None
+    alternatives: list[Slot] = Field(default_factory=list)
+
+
+class SessionLookup(Contract):
+    site: str
+    host_id: str
+    host_email: str
+    session: SessionTime
+
+
+class ScheduledSession(Contract):
+    """A session scheduled on a Webex site (the site table stands for the Webex site)."""
+
+    session_key: str
+    site: str
+    host_id: str
+    host_email: str
+    topic: str
+    kind: Literal["meeting", "training", "event"] = "meeting"
+    session: SessionTime
+
+
+class LookupResult(Contract):
+    found: ScheduledSession | None = None
+    message: str | None = Field(default=None, description="Why nothing was found, in words for the customer.")
+
+
+class MoveSiteSession(Contract):
+    session_key: str
+    session: SessionTime
+
+
+class EventReport(Contract):
+    """The post-event report of an Event Center session: final registrations and attendance, and the recording."""
+
+    registrations: int | None = None
+    attendees: int | None = None
+    recording_url: str | None = None
+
+
+class PostEventRequest(Contract):
+    reservation_no: str
+    site: str
+    session_key: str | None
+    topic: str
+    recording: bool
+
+
+class BookingRecord(Contract):
+    """The booking's row (for listings and find-my-booking); the workflow stays the source of truth."""
+
+    reservation_no: str
+    status: AssistStatus
+    site: str
+    package: Package
+    session: SessionTime
+    contact_email: str
+    company: str
+    producer_id: str | None = None
+    standard_fee: Decimal
+    cancellation_fee: Decimal | None = None
+
+
+# --- state --------------------------------------------------------------------------------------------------------
+
+
+class Move(Contract):
+    at: AwareDatetime
+    old: SessionTime
+    new: SessionTime
+
+
+class AssistBookingInput(Contract):
+    reservation_no: ReservationNo
+    availability: Availability
+    policy: AssistPolicy = Field(default_factory=AssistPolicy)
+    language: str = "en"
+
+
+class AssistBookingState(Contract):
+    reservation_no: str
+    status: AssistStatus
+    step: Literal["availability", "lookup", "event_info", "submit", "done"] = "availability"
+    availability: Availability
+    policy: AssistPolicy
+    lookup: MeetingLookup | None = None
+    session_key: str | None = Field(default=None, description="The site's session, when the lookup found it.")
+    event_info: EventInfo | None = None
+    producer: Producer | None = None
+    standard_fee: Decimal
+    currency: str = "USD"
+    created_at: AwareDatetime
+    confirmed_at: AwareDatetime | None = None
+    moves: list[Move] = Field(default_factory=list)
+    cancelled_at: AwareDatetime | None = None
+    cancellation_fee: Decimal | None = None
+    reminder_sent_for: AwareDatetime | None = Field(default=None, description="The start the reminder was about.")
+    producer_called_for: AwareDatetime | None = None
+    report: EventReport | None = None
+    completed_at: AwareDatetime | None = None
+    next_deadline: AwareDatetime | None = None
+    mails: list[MailRecord] = Field(default_factory=list)
+
+    @property
+    def session(self) -> SessionTime:
+        return self.availability.session
+
+
+def cancellation_fee(policy: AssistPolicy, standard_fee: Decimal, starts_at: datetime, now: datetime) -> Decimal:
+    """Free up to `free_cancellation_days` before the start; inside that, the policy's share of the standard fee."""
+    if starts_at - now >= timedelta(days=policy.free_cancellation_days):
+        return Decimal("0.00")
+    fee = standard_fee * Decimal(policy.cancellation_fee_percent) / Decimal(100)
+    return fee.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+class CancellationQuote(Contract):
+    """What cancelling now would cost (the workflow charges by its own clock when the cancel arrives)."""
+
+    reservation_no: str
+    standard_fee: Decimal
+    cancellation_fee: Decimal
+    currency: str
+    free_until: AwareDatetime
+
+
+def not_found_message(reservation_no: str) -> str:
+    """The one refusal for an unknown number and for a wrong number/e-mail pair: it tells nothing about which."""
+    return (
+        f"No assist booking matches reservation number {reservation_no} and that e-mail address. Check both against "
+        "your confirmation e-mail."
+    )
+
+
+class BookingAnswer(Contract):
+    """What submit and reschedule answer: confirmed, or no producer free and the three nearest free starts."""
+
+    confirmed: bool
+    alternatives: list[Slot] = Field(default_factory=list)
+    message: str | None = None
+    state: AssistBookingState
+
+
+ASSIST_ACTIVITIES = (
+    "check_producers",
+    "hold_producer",
+    "release_producer",
+    "find_scheduled_session",
+    "move_site_session",
+    "save_booking",
+    "post_event",
+)

@@ -1,0 +1,211 @@
+"""The Webex Assist packages of seed 004 as data: what each includes, its hours, its standard fee and its add-ons,
+and the seed's package comparison table, row by row.
+
+The seed's table lost its check marks in the copy we have; where a cell is blank in the seed, the package includes
+the service. Its text cells are kept: "not applicable" for Meeting Center Premium's planning call, and "optional,
+billed by the hour, at least 1.5 hours" for invitations and registration (except Event Center Premium) and for
+rehearsals (except Event Center Premium). The post-event report and the posted recording are Event Center's, whose
+assist the seed says covers "every stage of the event, including post-event follow-up".
+
+The standard fees are list prices in US dollars; the seed says the actual charge follows the contract's rates.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from enum import StrEnum
+
+from models.common import Contract
+
+
+class Package(StrEnum):
+    MEETING_CENTER_PREMIUM = "mc_premium"
+    TRAINING_CENTER_PREMIUM = "tc_premium"
+    EVENT_CENTER_STANDARD = "ec_standard"
+    EVENT_CENTER_PREMIUM = "ec_premium"
+
+
+class AddOn(StrEnum):
+    EXTRA_TIME = "extra_time"
+    EXTRA_REHEARSAL = "extra_rehearsal"
+    EXTRA_RECORDING_EDITING = "extra_recording_editing"
+    INVITATION_REGISTRATION = "invitation_registration"
+
+
+ADD_ON_NAMES: dict[AddOn, str] = {
+    AddOn.EXTRA_TIME: "Extra time for an event longer than 1 hour",
+    AddOn.EXTRA_REHEARSAL: "An extra rehearsal",
+    AddOn.EXTRA_RECORDING_EDITING: "Extra editing of the event recording",
+    AddOn.INVITATION_REGISTRATION: "Invitation and registration management",
+}
+
+
+class Coverage(StrEnum):
+    INCLUDED = "included"
+    HOURLY = "hourly"  # optional, billed by the hour, at least 1.5 hours
+    NOT_APPLICABLE = "not_applicable"
+
+
+COVERAGE_TEXT: dict[Coverage, str] = {
+    Coverage.INCLUDED: "Included",
+    Coverage.HOURLY: "Optional. Billed by the hour, at least 1.5 hours.",
+    Coverage.NOT_APPLICABLE: "Not applicable",
+}
+
+
+class PackageInfo(Contract):
+    package: Package
+    name: str
+    center: str
+    summary: str
+    standard_fee: Decimal
+    currency: str = "USD"
+    included_event_hours: Decimal = Decimal(1)
+    production_hours: Decimal | None = None
+    production_hours_note: str | None = None
+    add_ons: tuple[AddOn, ...]
+    needs_scheduled_session: bool = True
+    post_event_report: bool = False
+    recording_posted: bool = False
+
+
+_ALL_ADD_ONS = (AddOn.EXTRA_TIME, AddOn.EXTRA_REHEARSAL, AddOn.EXTRA_RECORDING_EDITING, AddOn.INVITATION_REGISTRATION)
+
+PACKAGES: dict[Package, PackageInfo] = {
+    Package.MEETING_CENTER_PREMIUM: PackageInfo(
+        package=Package.MEETING_CENTER_PREMIUM,
+        name="Meeting Center Premium",
+        center="Meeting Center",
+        summary="30 minutes of support before the meeting and live assistance while it runs.",
+        standard_fee=Decimal("300.00"),
+        add_ons=_ALL_ADD_ONS,
+    ),
+    Package.TRAINING_CENTER_PREMIUM: PackageInfo(
+        package=Package.TRAINING_CENTER_PREMIUM,
+        name="Training Center Premium",
+        center="Training Center",
+        summary="A certified producer helps you deliver a high-quality online training session.",
+        standard_fee=Decimal("450.00"),
+        add_ons=_ALL_ADD_ONS,
+    ),
+    Package.EVENT_CENTER_STANDARD: PackageInfo(
+        package=Package.EVENT_CENTER_STANDARD,
+        name="Event Center Standard",
+        center="Event Center",
+        summary="Support at every stage of the event: planning before it, service during it, follow-up after it.",
+        standard_fee=Decimal("650.00"),
+        add_ons=_ALL_ADD_ONS,
+        post_event_report=True,
+        recording_posted=True,
+    ),
+    Package.EVENT_CENTER_PREMIUM: PackageInfo(
+        package=Package.EVENT_CENTER_PREMIUM,
+        name="Event Center Premium",
+        center="Event Center",
+        summary=(
+            "Support at every stage of the event, with invitations, registration and a rehearsal included; "
+            "the event need not be scheduled yet."
+        ),
+        standard_fee=Decimal("2400.00"),
+        production_hours=Decimal("6.5"),
+        production_hours_note=(
+            "6.5 production hours for a 1-hour event. They cannot be split or customised to serve several events."
+        ),
+        add_ons=(AddOn.EXTRA_TIME, AddOn.EXTRA_REHEARSAL, AddOn.EXTRA_RECORDING_EDITING),
+        needs_scheduled_session=False,
+        post_event_report=True,
+        recording_posted=True,
+    ),
+}
+
+COLUMNS: tuple[Package, ...] = (
+    Package.EVENT_CENTER_PREMIUM,
+    Package.EVENT_CENTER_STANDARD,
+    Package.TRAINING_CENTER_PREMIUM,
+    Package.MEETING_CENTER_PREMIUM,
+)
+"""The seed's column order: EC Premium, EC Standard, TC Premium, MC Premium."""
+
+
+class ServiceRow(Contract):
+    phase: str
+    service: str
+    description: str
+    coverage: dict[Package, Coverage]
+
+
+def _row(phase: str, service: str, description: str, *cells: Coverage) -> ServiceRow:
+    return ServiceRow(
+        phase=phase, service=service, description=description, coverage=dict(zip(COLUMNS, cells, strict=True))
+    )
+
+
+_IN, _HOURLY, _NA = Coverage.INCLUDED, Coverage.HOURLY, Coverage.NOT_APPLICABLE
+
+COMPARISON: tuple[ServiceRow, ...] = (
+    _row(
+        "Before the event",
+        "Planning session",
+        "A 15-minute call about the producer's hosting duties, the recording format and the event's details.",
+        _IN, _IN, _IN, _NA,
+    ),
+    _row(
+        "Before the event",
+        "Consultation (up to 1 hour)",
+        "Schedule the event, give the customer the invitation link, build the registration page and customise the "
+        "approval and reminder messages.",
+        _IN, _HOURLY, _HOURLY, _HOURLY,
+    ),
+    _row(
+        "Before the event",
+        "Rehearsal (up to 1 hour)",
+        "Settle the timeline and build a fallback plan, with the roles and duties for the live event.",
+        _IN, _HOURLY, _HOURLY, _HOURLY,
+    ),
+    _row(
+        "Live event",
+        "Live event (from up to 30 minutes before the start)",
+        "The producer starts the event 30 minutes early, makes sure the presenters join, confirms the roles agreed "
+        "in rehearsal or planning, answers last questions and the audience's technical questions, and stands in "
+        "when a presenter needs help.",
+        _IN, _IN, _IN, _IN,
+    ),
+    _row("Live event", "Hold music", "The producer can play hold music for the audience.", _IN, _IN, _IN, _IN),
+    _row(
+        "Live event",
+        "Polling coordinator",
+        "The producer can support and run polls during the session (the customer owns their content).",
+        _IN, _IN, _IN, _IN,
+    ),
+    _row(
+        "Live event",
+        "Producer hosting",
+        "The producer starts the session, manages attendee audio, passes the presenter ball and so on.",
+        _IN, _IN, _IN, _IN,
+    ),
+    _row(
+        "Live event",
+        "Shared content",
+        "The producer can review and load slides; testing needs 24 hours' notice.",
+        _IN, _IN, _IN, _IN,
+    ),
+    _row(
+        "Live event",
+        "Prepared video",
+        "The production team can host video and help play prepared video files.",
+        _IN, _IN, _IN, _IN,
+    ),
+    _row(
+        "After the event",
+        "Post-event report",
+        "Final registration and attendance figures in a post-event report.",
+        _IN, _IN, _NA, _NA,
+    ),
+    _row(
+        "After the event",
+        "Recording",
+        "The recording is edited (start and end only) and posted to the customer's Webex site, with a link for "
+        "review and playback. Several recording formats are available.",
+        _IN, _IN, _NA, _NA,
+    ),
+)  # fmt: skip

@@ -1,0 +1,258 @@
+"""`onramp assist book|status|reschedule|cancel|list`: Webex Assist bookings from the terminal (seed 004).
+
+`book` runs the seed's four ordering steps in one go; `reschedule` and `cancel` need the reservation number and the
+contact e-mail together, like the pages."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.table import Table
+
+from starter.cli.output import EXIT_INVALID, EXIT_REFUSED, console, fail, invalid, print_json, run_async
+from starter.client import connect
+from starter.settings import get_settings
+
+assist_app = typer.Typer(
+    help="Webex Assist bookings: a producer for a meeting, training or event.", no_args_is_help=True
+)
+
+NumberArg = Annotated[str, typer.Argument(help="The reservation number, e.g. WA-261121-3F9A0C.")]
+EmailOpt = Annotated[str, typer.Option("--email", help="The contact e-mail the booking was made with.")]
+
+
+def _validated(model: Any, data: dict[str, Any], what: str) -> Any:
+    from pydantic import ValidationError
+
+    try:
+        return model.model_validate(data)
+    except ValidationError as err:
+        invalid(err, what)
+
+
+@assist_app.command("book")
+@run_async
+async def book(
+    first_name: Annotated[str, typer.Option(help="Customer's first name.")] = "",
+    last_name: Annotated[str, typer.Option(help="Customer's last name.")] = "",
+    phone: Annotated[str, typer.Option(help="Customer's phone number.")] = "",
+    email: Annotated[str, typer.Option(help="Customer's e-mail (the booking's contact).")] = "",
+    company: Annotated[str, typer.Option(help="Company name.")] = "",
+    site: Annotated[str, typer.Option(help="The Webex site, e.g. yitong.webex.com.")] = "",
+    package: Annotated[str, typer.Option(help="mc_premium, tc_premium, ec_standard or ec_premium.")] = "ec_standard",
+    on: Annotated[str, typer.Option("--date", help="Start date, YYYY-MM-DD (at least 14 days ahead).")] = "",
+    at: Annotated[str, typer.Option("--time", help="Start time, HH:MM on a quarter hour.")] = "",
+    time_zone: Annotated[str, typer.Option(help="IANA time zone of the start time.")] = "UTC",
+    duration: Annotated[int, typer.Option(help="Minutes (a multiple of 15).")] = 60,
+    scheduled: Annotated[
+        str, typer.Option(help="by_me (fetch it by host id and e-mail), by_someone_else, not_yet (EC Premium only).")
+    ] = "by_someone_else",
+    host_id: Annotated[str | None, typer.Option(help="Host ID on the site (with --scheduled by_me).")] = None,
+    host_email: Annotated[str | None, typer.Option(help="Host e-mail (with --scheduled by_me).")] = None,
+    topic: Annotated[str | None, typer.Option(help="Topic (filled from the site when found there).")] = None,
+    comments: Annotated[str | None, typer.Option(help="Other instructions for the assist team.")] = None,
+    language: Annotated[str | None, typer.Option(help="A language other than English, if needed.")] = None,
+    file: Annotated[Path | None, typer.Option(help="A JSON file with the same fields (flags are ignored).")] = None,
+) -> None:
+    """Order an assist: availability, meeting lookup, event info, submit; prints the reservation number."""
+    import json
+
+    from models.assist import AssistBookingState, Availability, BookingAnswer, EventInfo, MeetingLookup, SubmitBooking
+    from starter import assist
+
+    if file is not None:
+        try:
+            data = json.loads(file.read_text())
+        except (OSError, ValueError) as err:
+            fail(f"Cannot read {file}: {err}", EXIT_INVALID)
+    else:
+        data = {
+            "availability": {
+                "customer": {
+                    "first_name": first_name,
+                    "last_name": last_name,
+                    "phone": phone,
+                    "email": email,
+                    "company": company,
+                },
+                "site": site,
+                "package": package,
+                "session": {"date": on, "time": at, "time_zone": time_zone, "duration_minutes": duration},
+            },
+            "lookup": {"scheduled": scheduled, "host_id": host_id, "host_email": host_email},
+            "event_info": {"topic": topic, "comments": comments, "language": language},
+        }
+    availability: Availability = _validated(Availability, data.get("availability", {}), "The availability step")
+    lookup: MeetingLookup = _validated(MeetingLookup, data.get("lookup", {}), "The meeting lookup")
+    settings = get_settings()
+    client = await connect(settings, quick=True)
+    number, check = await assist.order(client, settings, availability)
+    if not check.available:
+        _no_producer(number, check.alternatives)
+    state = await assist.step(client, number, "lookup", lookup, AssistBookingState)
+    info = {key: value for key, value in data.get("event_info", {}).items() if value is not None}
+    if state.event_info is not None:
+        info = state.event_info.model_dump(exclude_none=True) | info
+    event: EventInfo = _validated(EventInfo, info, "The event info (give --topic when the site has no session)")
+    await assist.step(client, number, "event_info", event, AssistBookingState)
+    answer = await assist.step(client, number, "submit", SubmitBooking(), BookingAnswer)
+    if not answer.confirmed:
+        _no_producer(number, answer.alternatives)
+    _print_state(answer.state)
+    console.print(f"[green]Confirmed.[/] Reservation number [bold]{number}[/]; the confirmation e-mail is on its way.")
+
+
+def _no_producer(number: str, alternatives: list[Any]) -> None:
+    starts = ", ".join(f"{slot.date} {slot.time:%H:%M}" for slot in alternatives) or "none within two weeks"
+    fail(f"No producer is free then (order {number} is not confirmed). Nearest free starts: {starts}.", EXIT_REFUSED)
+
+
+@assist_app.command("status")
+@run_async
+async def status(
+    number: NumberArg, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
+) -> None:
+    """Show a booking (operators: by reservation number alone)."""
+    from starter import assist
+
+    state = await assist.status(await connect(get_settings(), quick=True), number.removeprefix("assist-").upper())
+    if as_json:
+        print_json(state)
+        return
+    _print_state(state)
+
+
+@assist_app.command("reschedule")
+@run_async
+async def reschedule(
+    number: NumberArg,
+    email: EmailOpt,
+    on: Annotated[str, typer.Option("--date", help="New start date, YYYY-MM-DD.")],
+    at: Annotated[str, typer.Option("--time", help="New start time, HH:MM.")],
+    update_site: Annotated[
+        bool, typer.Option("--update-site", help="Move the session on the Webex site too (else: already moved).")
+    ] = False,
+) -> None:
+    """Move a booking to another date and time (the only change the seed allows)."""
+    from models.assist import BookingAnswer, Reschedule
+    from starter import assist
+
+    request: Reschedule = _validated(
+        Reschedule,
+        {
+            "contact_email": email,
+            "date": on,
+            "time": at,
+            "site_schedule": "update_for_me" if update_site else "updated",
+        },
+        "The new date and time",
+    )
+    answer = await assist.step(
+        await connect(get_settings(), quick=True), number.upper(), "reschedule", request, BookingAnswer
+    )
+    if not answer.confirmed:
+        _no_producer(number.upper(), answer.alternatives)
+    old = answer.state.moves[-1].old.label()
+    console.print(f"[green]Moved[/] {answer.state.reservation_no}: {old} → {answer.state.session.label()}")
+
+
+@assist_app.command("cancel")
+@run_async
+async def cancel(
+    number: NumberArg,
+    email: EmailOpt,
+    yes: Annotated[bool, typer.Option("--yes", help="Do not ask; cancel at the stated fee.")] = False,
+) -> None:
+    """Cancel a booking; states the fee by policy first and releases the producer."""
+    from models.assist import AssistBookingState, CancelBooking
+    from starter import assist
+
+    client = await connect(get_settings(), quick=True)
+    state = await assist.find(client, number, email)
+    quote = assist.cancellation_quote(state, datetime.now(UTC))
+    fee = "no fee" if not quote.cancellation_fee else f"a fee of {quote.cancellation_fee} {quote.currency}"
+    console.print(
+        f"Cancelling {state.reservation_no} ({state.session.label()}) now costs {fee} "
+        f"(free until {quote.free_until:%Y-%m-%d %H:%M %Z})."
+    )
+    if not yes and not typer.confirm("Cancel the booking?"):
+        raise typer.Exit(EXIT_REFUSED)
+    request: CancelBooking = _validated(CancelBooking, {"contact_email": email}, "The cancellation")
+    final = await assist.step(client, state.reservation_no, "cancel", request, AssistBookingState)
+    console.print(
+        f"[green]Cancelled[/] {final.reservation_no}; the producer is released. "
+        f"Cancellation fee: {final.cancellation_fee or '0.00'} {final.currency}."
+    )
+
+
+@assist_app.command("list")
+@run_async
+async def list_bookings(
+    site: Annotated[str | None, typer.Option(help="Only this site's bookings.")] = None,
+    status: Annotated[str | None, typer.Option(help="confirmed, live, completed, cancelled.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """List the bookings that were confirmed (from the database), by start."""
+    from activities.store import assist as store
+    from activities.store import make_engine, make_session_factory
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        async with make_session_factory(engine)() as session:
+            rows = await store.list_bookings(session, site=site, status=status)
+    finally:
+        await engine.dispose()
+    if as_json:
+        print_json([row.model_dump(mode="json") for row in rows])
+        return
+    if not rows:
+        console.print("No assist bookings" + (f" with status {status}" if status else "") + ".")
+        return
+    table = Table("reservation", "status", "package", "site", "session", "company", "fee")
+    for row in rows:
+        table.add_row(
+            row.reservation_no,
+            row.status.value,
+            row.package.value,
+            row.site,
+            row.session.label(),
+            row.company,
+            f"{row.standard_fee}" + (f" (cancel {row.cancellation_fee})" if row.cancellation_fee else ""),
+        )
+    console.print(table)
+
+
+def _print_state(state: Any) -> None:
+    from models.assist_packages import PACKAGES
+
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold")
+    table.add_column()
+    customer = state.availability.customer
+    table.add_row("Reservation", state.reservation_no)
+    table.add_row(
+        "Status", f"{state.status.value} (step {state.step})" if state.status.value == "draft" else state.status.value
+    )
+    table.add_row("Package", PACKAGES[state.availability.package].name)
+    table.add_row("Site", state.availability.site)
+    table.add_row("Session", state.session.label())
+    table.add_row("Customer", f"{customer.first_name} {customer.last_name}, {customer.company} ({customer.email})")
+    if state.event_info:
+        table.add_row("Topic", state.event_info.topic)
+    if state.producer:
+        table.add_row("Producer", f"{state.producer.name} ({state.producer.email})")
+    table.add_row("Standard fee", f"{state.standard_fee} {state.currency}")
+    for move in state.moves:
+        table.add_row("Moved", f"{move.old.label()} → {move.new.label()}")
+    if state.cancellation_fee is not None:
+        table.add_row("Cancellation fee", f"{state.cancellation_fee} {state.currency}")
+    if state.next_deadline:
+        table.add_row("Next timer", f"{state.next_deadline:%Y-%m-%d %H:%M %Z}")
+    console.print(table)
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(assist_app, name="assist")

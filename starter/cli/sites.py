@@ -1,0 +1,278 @@
+"""`onramp site list|add|sessions|schedule|producers|add-producer`: the Webex sites Webex Assist serves, the
+sessions scheduled on them (the table that stands for the Webex site) and the producers (seed 004). The commands
+talk to the database directly (ONRAMP_DATABASE_URL); Temporal need not run."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Annotated, Any, TypeVar
+
+import typer
+from pydantic import EmailStr, TypeAdapter, ValidationError
+from rich.table import Table
+
+from starter.cli.output import EXIT_INVALID, console, fail, invalid, print_json, run_async
+from starter.settings import get_settings
+
+site_app = typer.Typer(
+    help="Webex sites, their scheduled sessions and the assist producers (seed 004).", no_args_is_help=True
+)
+
+SiteArg = Annotated[str, typer.Argument(help="The site's host name, e.g. yitong.webex.com.")]
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
+
+T = TypeVar("T")
+
+
+@asynccontextmanager
+async def _database() -> AsyncIterator[Any]:
+    from activities.store import make_engine, make_session_factory, upgrade
+
+    engine = make_engine(get_settings().database_url)
+    try:
+        await upgrade(engine)
+        yield make_session_factory(engine)
+    finally:
+        await engine.dispose()
+
+
+def _site_name(value: str) -> str:
+    from models.assist import SiteName
+
+    try:
+        return TypeAdapter(SiteName).validate_python(value.strip().lower())
+    except ValidationError:
+        fail(f"'{value}' is not a Webex site address: give its host name, e.g. yitong.webex.com.", EXIT_INVALID)
+
+
+def _validated(build: Callable[[], T], what: str) -> T:
+    try:
+        return build()
+    except ValidationError as err:
+        invalid(err, what)
+
+
+async def _known_site(sessions: Any, name: str) -> Any:
+    from activities.store import assist as store
+
+    async with sessions() as session:
+        found = await store.site(session, name)
+    if found is None:
+        fail(f"There is no Webex site {name} here. `onramp site list` shows the sites.", EXIT_INVALID)
+    return found
+
+
+# ---------------------------------------------------------------------------------------------------- sites
+
+
+@site_app.command("list")
+@run_async
+async def list_sites(as_json: AsJson = False) -> None:
+    """The Webex sites."""
+    from activities.store import assist as store
+
+    async with _database() as sessions, sessions() as session:
+        found = await store.sites(session)
+    if as_json:
+        print_json([{"name": s.name, "display_name": s.display_name, "time_zone": s.time_zone} for s in found])
+        return
+    if not found:
+        console.print("No Webex sites yet. `onramp site add NAME --name … --time-zone …` adds one.")
+        return
+    table = Table()
+    for column in ("site", "name", "time zone"):
+        table.add_column(column, no_wrap=True)
+    for row in found:
+        table.add_row(row.name, row.display_name, row.time_zone)
+    console.print(table)
+
+
+@site_app.command("add")
+@run_async
+async def add(
+    name: SiteArg,
+    display_name: Annotated[str, typer.Option("--name", help="The company or site's display name.")],
+    time_zone: Annotated[str, typer.Option(help="The site's IANA time zone, e.g. Asia/Taipei.")],
+) -> None:
+    """Add a Webex site (or change the name and time zone of one)."""
+    from activities.store import assist as store
+    from models.common import Contract, Name, TimeZoneName
+
+    class NewSite(Contract):
+        name: Name
+        time_zone: TimeZoneName
+
+    site = _site_name(name)
+    new = _validated(lambda: NewSite(name=display_name, time_zone=time_zone), "The site")
+    async with _database() as sessions, sessions.begin() as session:
+        created = await store.add_site(session, site, new.name, new.time_zone)
+    verb = "added" if created else "updated"
+    console.print(f"[green]Site {site} {verb}[/]: {new.name}, {new.time_zone}.")
+
+
+# ------------------------------------------------------------------------------------------ scheduled sessions
+
+
+@site_app.command("sessions")
+@run_async
+async def sessions_of(name: SiteArg, as_json: AsJson = False) -> None:
+    """The sessions scheduled on a site."""
+    from activities.store import assist as store
+
+    site = _site_name(name)
+    async with _database() as sessions:
+        await _known_site(sessions, site)
+        async with sessions() as session:
+            found = await store.scheduled_sessions(session, site)
+    if as_json:
+        print_json(
+            [
+                {**s.scheduled.model_dump(mode="json"), "registrations": s.registrations, "attendees": s.attendees}
+                for s in found
+            ]
+        )
+        return
+    if not found:
+        console.print(f"No sessions scheduled on {site} yet. `onramp site schedule {site} …` schedules one.")
+        return
+    table = Table(title=f"sessions on {site}")
+    for column, no_wrap in (
+        ("session key", True),
+        ("when", True),
+        ("kind", True),
+        ("topic", False),
+        ("host ID", True),
+        ("host e-mail", True),
+        ("registered", True),
+        ("attended", True),
+    ):
+        table.add_column(column, no_wrap=no_wrap)
+    for row in found:
+        s = row.scheduled
+        table.add_row(
+            s.session_key,
+            s.session.label(),
+            s.kind,
+            s.topic,
+            s.host_id,
+            s.host_email,
+            "—" if row.registrations is None else str(row.registrations),
+            "—" if row.attendees is None else str(row.attendees),
+        )
+    console.print(table)
+
+
+@site_app.command("schedule")
+@run_async
+async def schedule(
+    name: SiteArg,
+    host_id: Annotated[str, typer.Option(help="The host's Webex ID.")],
+    host_email: Annotated[str, typer.Option(help="The host's e-mail address.")],
+    topic: Annotated[str, typer.Option(help="The session's topic.")],
+    date: Annotated[str, typer.Option(help="The start date, YYYY-MM-DD (in the time zone).")],
+    time: Annotated[str, typer.Option(help="The start time, HH:MM, on a quarter hour.")],
+    kind: Annotated[str, typer.Option(help="meeting, training or event.")] = "meeting",
+    time_zone: Annotated[str | None, typer.Option(help="IANA time zone (default: the site's).")] = None,
+    duration: Annotated[int, typer.Option(help="Minutes, a multiple of 15.")] = 60,
+    registrations: Annotated[int | None, typer.Option(min=0, help="Registrations (Event Center).")] = None,
+    attendees: Annotated[int | None, typer.Option(min=0, help="Attendees (Event Center).")] = None,
+    key: Annotated[str | None, typer.Option(help="The session key (made up when absent).")] = None,
+) -> None:
+    """Schedule a meeting, training session or event on a site, as its host would on the Webex site."""
+    from typing import Literal
+
+    from activities.store import assist as store
+    from models.assist import HostId, ScheduledSession, SessionTime, Topic
+    from models.common import Contract
+
+    class NewSession(Contract):
+        host_id: HostId
+        host_email: EmailStr
+        topic: Topic
+        kind: Literal["meeting", "training", "event"]
+        session: SessionTime
+
+    site = _site_name(name)
+    async with _database() as sessions:
+        known = await _known_site(sessions, site)
+        when = {"date": date, "time": time, "time_zone": time_zone or known.time_zone, "duration_minutes": duration}
+        new = _validated(
+            lambda: NewSession.model_validate(
+                {"host_id": host_id, "host_email": host_email, "topic": topic, "kind": kind, "session": when}
+            ),
+            "The session",
+        )
+        scheduled = ScheduledSession(
+            session_key=key or store.new_session_key(),
+            site=site,
+            host_id=new.host_id,
+            host_email=str(new.host_email).lower(),
+            topic=new.topic,
+            kind=new.kind,
+            session=new.session,
+        )
+        async with sessions.begin() as session:
+            created = await store.add_scheduled_session(
+                session, scheduled, registrations=registrations, attendees=attendees
+            )
+    verb = "Scheduled" if created else "Updated"
+    console.print(
+        f"[green]{verb}[/] {scheduled.kind} '{scheduled.topic}' on {site}: {scheduled.session.label()}, "
+        f"host {scheduled.host_id} <{scheduled.host_email}>, session key {scheduled.session_key}.",
+        highlight=False,
+    )
+
+
+# ------------------------------------------------------------------------------------------------ producers
+
+
+@site_app.command("producers")
+@run_async
+async def list_producers(as_json: AsJson = False) -> None:
+    """The assist producers (they serve every site)."""
+    from activities.store import assist as store
+
+    async with _database() as sessions, sessions() as session:
+        found = await store.producers(session)
+    if as_json:
+        print_json([producer.model_dump(mode="json") for producer in found])
+        return
+    if not found:
+        console.print("No producers yet. `onramp site add-producer --id … --name … --email …` adds one.")
+        return
+    table = Table()
+    for column in ("ID", "name", "e-mail"):
+        table.add_column(column, no_wrap=True)
+    for producer in found:
+        table.add_row(producer.producer_id, producer.name, str(producer.email))
+    console.print(table)
+
+
+@site_app.command("add-producer")
+@run_async
+async def add_producer(
+    producer_id: Annotated[str, typer.Option("--id", help="A short ID, e.g. mei.chen.")],
+    name: Annotated[str, typer.Option(help="The producer's name.")],
+    email: Annotated[str, typer.Option(help="The producer's e-mail address.")],
+) -> None:
+    """Add an assist producer (or change the name and e-mail of one)."""
+    from activities.store import assist as store
+    from models.assist import HostId, Producer
+    from models.common import Contract, Name
+
+    class NewProducer(Contract):
+        producer_id: HostId
+        name: Name
+        email: EmailStr
+
+    new = _validated(lambda: NewProducer(producer_id=producer_id, name=name, email=email), "The producer")
+    producer = Producer(producer_id=new.producer_id, name=new.name, email=new.email)
+    async with _database() as sessions, sessions.begin() as session:
+        created = await store.add_producer(session, producer)
+    verb = "added" if created else "updated"
+    console.print(f"[green]Producer {producer.producer_id} {verb}[/]: {producer.name} <{producer.email}>.")
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(site_app, name="site")
