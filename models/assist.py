@@ -248,7 +248,11 @@ class Reschedule(ContactProof):
 
     date: dt.date
     time: dt.time
-    site_schedule: Literal["updated", "update_for_me"] = "updated"
+    site_schedule: Literal["updated", "update_for_me", "will_update"] = Field(
+        default="updated",
+        description="updated: moved on the Webex site already; update_for_me: move it there too; "
+        "will_update: the customer will move it.",
+    )
 
 
 class CancelBooking(ContactProof):
@@ -360,6 +364,7 @@ class Move(Contract):
     at: AwareDatetime
     old: SessionTime
     new: SessionTime
+    site_schedule: str = Field(default="updated", description="What the customer said about the Webex site's schedule.")
 
 
 class AssistBookingInput(Contract):

@@ -22,10 +22,11 @@ from models.assist import (
     SlotCheck,
     assist_workflow_id,
     cancellation_fee,
+    lead_time_refusal,
     not_found_message,
 )
 from starter import workflow_calls
-from starter.errors import NotFound, StepRefused
+from starter.errors import NotFound, OnrampError, StepRefused
 from starter.settings import Settings
 from workflows.assist_booking import AssistBookingWorkflow
 
@@ -47,10 +48,16 @@ def policy(settings: Settings) -> AssistPolicy:
 
 async def order(client: Client, settings: Settings, availability: Availability) -> tuple[str, SlotCheck]:
     """Step 1: start the booking's workflow and check availability; returns the reservation number and the check."""
+    settings_policy = policy(settings)
+    refusal = lead_time_refusal(availability.session, datetime.now(UTC), settings_policy.lead_days)
+    if refusal is not None:  # refused before a workflow exists: no draft is left behind
+        error = OnrampError(refusal, type="InvalidStep", field="session")
+        error.http_status = 422
+        raise error
     reservation_no = new_reservation_no()
     await client.start_workflow(
         AssistBookingWorkflow.run,
-        AssistBookingInput(reservation_no=reservation_no, availability=availability, policy=policy(settings)),
+        AssistBookingInput(reservation_no=reservation_no, availability=availability, policy=settings_policy),
         id=assist_workflow_id(reservation_no),
         task_queue=settings.task_queue,
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,

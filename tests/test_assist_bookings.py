@@ -4,79 +4,28 @@ reschedule and cancel by reservation number and e-mail, and the timers (reminder
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import datetime, time, timedelta
 
 import httpx
-import pytest
-from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Worker
 
-from activities import all_activities
-from activities.store import SessionFactory, make_engine, make_session_factory
+from activities.store import SessionFactory
 from activities.store import assist as store
-from activities.store.migrate import upgrade
 from models.assist import SessionTime
-from starter.api import create_app
 from starter.mail_sink import MailSink
-from starter.settings import Settings
 from tests.admin_support import mails_to
-from tests.assist_support import availability, book, new_site, schedule, session_at, start_order, uid
-from tests.conftest import register_search_attributes
-from tests.support import binary, make_converter, make_settings
 
-# This module's own server, database and worker: its months of skipped time touch no other test's workflows, and
-# its producers are the only ones in its producer calendar.
-
-
-@pytest.fixture(scope="module")
-async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_time_skipping(
-        data_converter=make_converter(), test_server_existing_path=binary("temporal-test-server")
-    )
-    await register_search_attributes(env.client)
-    yield env
-    await env.shutdown()
-
-
-@pytest.fixture(scope="module")
-async def assist_db(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[SessionFactory]:
-    engine = make_engine(f"sqlite+aiosqlite:///{tmp_path_factory.mktemp('assist') / 'onramp.db'}")
-    await upgrade(engine)
-    yield make_session_factory(engine)
-    await engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def settings(assist_db: SessionFactory, mail_sink: MailSink, tmp_path_factory: pytest.TempPathFactory) -> Settings:
-    return make_settings(
-        database_url="sqlite+aiosqlite:///unused.db",
-        smtp_host=mail_sink.host,
-        smtp_port=mail_sink.port,
-        task_queue=f"assist-{uid()}",
-        public_base_url="http://onramp.test",
-    )
-
-
-@pytest.fixture(scope="module")
-async def worker(ts_env: WorkflowEnvironment, assist_db: SessionFactory, settings: Settings) -> AsyncIterator[Worker]:
-    from worker import build_worker
-
-    async with build_worker(ts_env.client, settings.task_queue, all_activities(assist_db, settings)) as worker:
-        yield worker
-
-
-@pytest.fixture
-async def client(ts_env: WorkflowEnvironment, worker: Worker) -> Client:
-    return ts_env.client
-
-
-@pytest.fixture
-async def http(client: Client, settings: Settings, assist_db: SessionFactory) -> AsyncIterator[httpx.AsyncClient]:
-    app = create_app(settings, client=client, sessions=assist_db)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
-        yield http
+# This module's own server, database and worker (tests/assist_env.py): its months of skipped time touch no other
+# test's workflows, and its producers are the only ones in its producer calendar.
+from tests.assist_env import (  # noqa: F401
+    assist_db_fixture,
+    client_fixture,
+    http_fixture,
+    settings_fixture,
+    ts_env_fixture,
+    worker_fixture,
+)
+from tests.assist_support import availability, book, new_site, schedule, session_at, start_order
 
 
 async def now(ts_env: WorkflowEnvironment) -> datetime:

@@ -332,7 +332,7 @@ class AssistBookingWorkflow:
                 )
             state.producer = held.producer
             state.availability = state.availability.model_copy(update={"session": new})
-            state.moves.append(Move(at=workflow.now(), old=old, new=new))
+            state.moves.append(Move(at=workflow.now(), old=old, new=new, site_schedule=request.site_schedule))
             if request.site_schedule == "update_for_me" and state.session_key is not None:
                 await workflow.execute_activity(
                     "move_site_session",

@@ -25,6 +25,7 @@ from models.partner_order import (
 from starter import partner_orders
 from starter.admin import install as install_admin_portal
 from starter.api import accounts, assist, codec, errors, seat_orders, setup
+from starter.assist_web import install as install_assist_pages
 from starter.client import connect, data_converter
 from starter.settings import Settings
 from starter.web import pages
@@ -73,6 +74,7 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
     assist.install(app)
     pages.install(app)
     install_admin_portal(app)
+    install_assist_pages(app)
     converter = data_converter(settings)
     if converter.payload_codec is not None:
         origins = [origin.strip() for origin in settings.codec_cors_origins.split(",") if origin.strip()]
