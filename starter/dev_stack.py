@@ -237,6 +237,9 @@ class DevStack:
             "",
             "[bold]Demo account[/]    DEMO-1001, enterprise admin admin@yitong.example / demo1234",
             f"[bold]Admin portal[/]    http://{s.api_host}:{s.api_port}/admin/login   (the enterprise admin, seed 000)",
+            f"[bold]Seat portal[/]     http://{s.api_host}:{s.api_port}/admin/subscriptions   (add seats, seed 002)",
+            f"[bold]Webex Assist[/]    http://{s.api_host}:{s.api_port}/assist   (demo site yitong.webex.com, host ID "
+            "yitong-admin, seed 004)",
             "",
             "Try: uv run onramp partner-order start --help      Stop: Ctrl-C",
         ]
