@@ -24,7 +24,6 @@ from models.assist import (
     LookupResult,
     MoveSiteSession,
     PostEventRequest,
-    Producer,
     ScheduledSession,
     SessionLookup,
     SessionTime,
@@ -64,29 +63,35 @@ class AssistActivities:
     @activity.defn
     async def hold_producer(self, request: HoldRequest) -> HoldResult:
         """Claim a free producer for the session, lead-in included; a booking that holds another time (a reschedule)
-        moves in one transaction, to the same producer when they are free, and keeps its old time when nobody is."""
+        moves in one transaction, to the same producer when they are free, and keeps its old time when nobody is.
+        With ``request.record`` the booking's row is saved in that same transaction."""
         window = calendar.slots(request.session, request.lead_minutes)
-        async with self._sessions() as session:
+        begin, end = calendar.search_range(request.session, request.lead_minutes)
+        async with self._sessions() as session:  # one read: what the booking holds, and who is busy around it
             held = await store.claims_of(session, request.reservation_no)
-        if len(held) == 1 and next(iter(held.values())) == set(window):  # a retry: held already
-            return HoldResult(producer=await self._producer(next(iter(held))))
-        busy = await self._busy(request)
-        free = calendar.free_producers(window, busy)
-        free.sort(key=lambda producer_id: producer_id not in held)  # the same producer first
+            if len(held) == 1 and next(iter(held.values())) == set(window):  # a retry: held already
+                producer_id = next(iter(held))
+                found = await store.producer(session, producer_id)
+                free = [producer_id]
+            else:
+                busy = await store.busy_slots(session, begin, end, apart_from=request.reservation_no)
+                free = calendar.free_producers(window, busy)
+                free.sort(key=lambda producer_id: producer_id not in held)  # the same producer first
+                found = None
         for producer_id in free:
             try:
                 async with self._sessions.begin() as session:
-                    await store.claim(session, producer_id, request.reservation_no, window)
+                    if found is None:  # not a retry
+                        await store.claim(session, producer_id, request.reservation_no, window)
+                    if request.record is not None:
+                        record = request.record.model_copy(update={"producer_id": producer_id})
+                        await store.save_booking(session, record, datetime.now(UTC))
+                    producer = found or await store.producer(session, producer_id)
             except IntegrityError:
                 continue  # another booking took one of the producer's slots since we looked
-            return HoldResult(producer=await self._producer(producer_id))
+            assert producer is not None, producer_id  # claims reference producers by foreign key
+            return HoldResult(producer=producer)
         return HoldResult(producer=None, alternatives=self._alternatives(request, await self._busy(request)))
-
-    async def _producer(self, producer_id: str) -> Producer:
-        async with self._sessions() as session:
-            found = await store.producer(session, producer_id)
-        assert found is not None, producer_id  # claims reference producers by foreign key
-        return found
 
     @activity.defn
     async def release_producer(self, reservation_no: str) -> bool:

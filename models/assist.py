@@ -283,6 +283,21 @@ class SlotCheck(Contract):
 # --- activity contracts -------------------------------------------------------------------------------------------
 
 
+class BookingRecord(Contract):
+    """The booking's row (for listings and find-my-booking); the workflow stays the source of truth."""
+
+    reservation_no: str
+    status: AssistStatus
+    site: str
+    package: Package
+    session: SessionTime
+    contact_email: str
+    company: str
+    producer_id: str | None = None
+    standard_fee: Decimal
+    cancellation_fee: Decimal | None = None
+
+
 class HoldRequest(Contract):
     """A producer's time for a session: from `producer_lead_minutes` before the start to its end."""
 
@@ -290,6 +305,11 @@ class HoldRequest(Contract):
     session: SessionTime
     lead_minutes: int
     not_before: AwareDatetime = Field(description="No alternative may start before this (the lead-time rule).")
+    record: BookingRecord | None = Field(
+        default=None,
+        description="The booking's row to save in the hold's own transaction (with the producer filled in), so a "
+        "confirmation or a move is one activity.",
+    )
 
 
 class HoldResult(Contract):
@@ -340,21 +360,6 @@ class PostEventRequest(Contract):
     session_key: str | None
     topic: str
     recording: bool
-
-
-class BookingRecord(Contract):
-    """The booking's row (for listings and find-my-booking); the workflow stays the source of truth."""
-
-    reservation_no: str
-    status: AssistStatus
-    site: str
-    package: Package
-    session: SessionTime
-    contact_email: str
-    company: str
-    producer_id: str | None = None
-    standard_fee: Decimal
-    cancellation_fee: Decimal | None = None
 
 
 # --- state --------------------------------------------------------------------------------------------------------

@@ -25,7 +25,7 @@ from tests.admin_support import mails_to
 from tests.assist_support import availability, book, new_site, schedule, session_at
 
 HISTORIES = Path(__file__).parent / "histories"
-RECORDING = "v1"
+RECORDING = "v2"
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("ONRAMP_RECORD_HISTORIES"), reason="set ONRAMP_RECORD_HISTORIES=1 to record"

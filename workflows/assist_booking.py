@@ -70,6 +70,10 @@ with workflow.unsafe.imports_passed_through():
 CONFIRMATION, RESCHEDULED, CANCELLED = "confirmation", "rescheduled", "cancelled"
 REMINDER, PRODUCER_START, REPORT = "reminder", "producer_start", "report"
 
+HOLD_SAVES_BOOKING = "hold-saves-booking"
+"""Patch: the producer hold saves the booking's row in its own transaction (submit and reschedule: one activity
+instead of two). Histories from before it replay the separate save_booking activity."""
+
 DB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
 DB_TIMEOUT = timedelta(seconds=30)
 
@@ -291,7 +295,8 @@ class AssistBookingWorkflow:
         async with self._lock:
             self._require_step("submit")
             state = self._state
-            held = await self._hold(state.session)
+            saves = workflow.patched(HOLD_SAVES_BOOKING)
+            held = await self._hold(state.session, self._record(AssistStatus.CONFIRMED) if saves else None)
             if held.producer is None:
                 state.step = "availability"
                 self._touch()
@@ -305,7 +310,8 @@ class AssistBookingWorkflow:
             state.status = AssistStatus.CONFIRMED
             state.step = "done"
             state.confirmed_at = workflow.now()
-            await self._save()
+            if not saves:
+                await self._save()
             self._queue_mail(CONFIRMATION, self._customer(), "assist_confirmation")
             self._changed()
             return BookingAnswer(confirmed=True, state=state)
@@ -325,7 +331,8 @@ class AssistBookingWorkflow:
             state = self._state
             old = state.session
             new = self._moved(old, request.date, request.time)
-            held = await self._hold(new)
+            saves = workflow.patched(HOLD_SAVES_BOOKING)
+            held = await self._hold(new, self._record(state.status, new) if saves else None)
             if held.producer is None:
                 return BookingAnswer(
                     confirmed=False, alternatives=held.alternatives, message=self._no_producer(new), state=state
@@ -341,7 +348,8 @@ class AssistBookingWorkflow:
                     start_to_close_timeout=DB_TIMEOUT,
                     retry_policy=DB_RETRY,
                 )
-            await self._save()
+            if not saves:
+                await self._save()
             self._queue_mail(RESCHEDULED, self._customer(), "assist_rescheduled")
             self._changed()
             return BookingAnswer(confirmed=True, state=state)
@@ -449,42 +457,45 @@ class AssistBookingWorkflow:
 
     # ------------------------------------------------------------------ activities
 
-    def _hold_request(self, session: SessionTime) -> HoldRequest:
+    def _hold_request(self, session: SessionTime, record: BookingRecord | None = None) -> HoldRequest:
         return HoldRequest(
             reservation_no=self._state.reservation_no,
             session=session,
             lead_minutes=self._state.policy.producer_lead_minutes,
             not_before=workflow.now() + timedelta(days=self._state.policy.lead_days),
+            record=record,
         )
 
-    async def _hold(self, session: SessionTime) -> HoldResult:
+    async def _hold(self, session: SessionTime, record: BookingRecord | None = None) -> HoldResult:
+        """Hold a producer; with ``record``, the booking's row is saved in the same transaction (one activity)."""
         result: HoldResult = await workflow.execute_activity(
             "hold_producer",
-            self._hold_request(session),
+            self._hold_request(session, record),
             result_type=HoldResult,
             start_to_close_timeout=DB_TIMEOUT,
             retry_policy=DB_RETRY,
         )
         return result
 
-    async def _save(self) -> None:
+    def _record(self, status: AssistStatus | None = None, session: SessionTime | None = None) -> BookingRecord:
+        """The booking's row: the state as it is, or as it will be once a hold succeeds."""
         state = self._state
+        return BookingRecord(
+            reservation_no=state.reservation_no,
+            status=status or state.status,
+            site=state.availability.site,
+            package=state.availability.package,
+            session=session or state.session,
+            contact_email=str(state.availability.customer.email).lower(),
+            company=state.availability.customer.company,
+            producer_id=state.producer.producer_id if state.producer else None,
+            standard_fee=state.standard_fee,
+            cancellation_fee=state.cancellation_fee,
+        )
+
+    async def _save(self) -> None:
         await workflow.execute_activity(
-            "save_booking",
-            BookingRecord(
-                reservation_no=state.reservation_no,
-                status=state.status,
-                site=state.availability.site,
-                package=state.availability.package,
-                session=state.session,
-                contact_email=str(state.availability.customer.email).lower(),
-                company=state.availability.customer.company,
-                producer_id=state.producer.producer_id if state.producer else None,
-                standard_fee=state.standard_fee,
-                cancellation_fee=state.cancellation_fee,
-            ),
-            start_to_close_timeout=DB_TIMEOUT,
-            retry_policy=DB_RETRY,
+            "save_booking", self._record(), start_to_close_timeout=DB_TIMEOUT, retry_policy=DB_RETRY
         )
 
     # ------------------------------------------------------------------ e-mail
