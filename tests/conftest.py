@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from pathlib import Path
 
 import asyncpg
 import httpx
@@ -25,7 +26,7 @@ from activities.store import SessionFactory, make_engine, make_session_factory, 
 from models import search_attributes
 from starter.api import create_app
 from starter.mail_sink import MailSink
-from starter.settings import Settings
+from starter.settings import Settings, get_settings
 from tests.support import binary, free_port, make_converter, make_settings, postgres_url_from_env
 from worker import build_worker
 
@@ -160,3 +161,28 @@ async def http(
     app = create_app(settings, client=client, sessions=workflow_db[1])
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
         yield http
+
+
+# ---------------------------------------------------------------- the CLI
+
+
+@pytest.fixture
+def cli_env(
+    client: Client,
+    ts_env: WorkflowEnvironment,
+    settings: Settings,
+    workflow_db: tuple[str, SessionFactory],
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> Iterator[None]:
+    """The CLI's own settings point at the time-skipping server, the tests' task queue and the worker's database."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("ONRAMP_TEMPORAL_ADDRESS", ts_env.client.service_client.config.target_host)
+    monkeypatch.setenv("ONRAMP_TASK_QUEUE", settings.task_queue)
+    monkeypatch.setenv("ONRAMP_DATABASE_URL", workflow_db[0])
+    monkeypatch.setenv("ONRAMP_SMTP_PORT", str(settings.smtp_port))
+    assert settings.payload_key is not None
+    monkeypatch.setenv("ONRAMP_PAYLOAD_KEY", settings.payload_key.get_secret_value())
+    get_settings.cache_clear()
+    yield
+    get_settings.cache_clear()

@@ -13,6 +13,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
+from temporalio.client import Client
 from temporalio.converter import DataConverter
 
 from models.partner_order import PartnerOrderInput
@@ -84,3 +85,14 @@ def order(start: date, **overrides: Any) -> PartnerOrderInput:
 
 def postgres_url_from_env() -> str | None:
     return os.environ.get("ONRAMP_TEST_DATABASE_URL") or None
+
+
+HISTORIES = Path(__file__).parent / "histories"
+"""Saved workflow histories: tests/test_replay.py replays every one against today's code."""
+
+
+async def save_history(client: Client, workflow_id: str, name: str) -> None:
+    """Keep a workflow's history as tests/histories/<name>.json (the recorders: ONRAMP_RECORD_HISTORIES=1)."""
+    history = await client.get_workflow_handle(workflow_id).fetch_history()
+    HISTORIES.mkdir(exist_ok=True)
+    (HISTORIES / f"{name}.json").write_text(history.to_json())

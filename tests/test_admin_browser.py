@@ -13,8 +13,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import openpyxl
-import pytest
-from playwright.async_api import ConsoleMessage, Page, Response, async_playwright, expect
+from playwright.async_api import async_playwright, expect
 from temporalio.testing import WorkflowEnvironment
 
 from activities import all_activities
@@ -23,18 +22,19 @@ from models.accounts import Edition, Product
 from starter.api import create_app
 from starter.mail_sink import MailSink
 from tests.admin_support import activation_link, add_order, mails_to, new_account, uid
+from tests.browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Problems,
+    click,
+    heading,
+    needs_chromium,
+    serving,
+)
 from tests.support import free_port, make_settings
-from tests.test_wizard_browser import CHROMIUM, CHROMIUM_ARGS, heading, serving
 from worker import build_worker
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's Chromium (/usr/bin/chromium) is not installed: `apt-get install chromium` (.ci/run does)",
-)
-
-
-async def click(page: Page, button: str) -> None:
-    await page.get_by_role("button", name=button, exact=True).click()
+pytestmark = needs_chromium
 
 
 async def test_an_admin_changes_the_first_password_and_creates_an_organizer_in_chromium(
@@ -78,21 +78,8 @@ async def test_an_admin_changes_the_first_password_and_creates_an_organizer_in_c
             page = await context.new_page()
             page.set_default_timeout(15_000)
             expect.set_options(timeout=15_000)
-            problems: list[str] = []
-
-            def on_console(message: ConsoleMessage) -> None:
-                if message.type == "error" and not message.text.startswith("Failed to load resource"):
-                    problems.append(f"console: {message.text}")
-
-            def on_response(response: Response) -> None:
-                if response.url.endswith("/favicon.ico"):
-                    return
-                if response.status >= 500 or (response.status >= 400 and response.request.resource_type != "document"):
-                    problems.append(f"{response.status} {response.request.resource_type} {response.url}")
-
-            page.on("console", on_console)
-            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-            page.on("response", on_response)
+            problems = Problems()
+            problems.watch(page)
 
             # 1. log in with the mail's username and first password
             assert login_link == f"{base_url}/admin/login"

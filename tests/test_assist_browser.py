@@ -12,8 +12,7 @@ from __future__ import annotations
 from datetime import timedelta
 from pathlib import Path
 
-import pytest
-from playwright.async_api import ConsoleMessage, Page, Response, async_playwright, expect
+from playwright.async_api import async_playwright, expect
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
@@ -33,25 +32,20 @@ from tests.assist_env import (  # noqa: F401
     worker_fixture,
 )
 from tests.assist_support import uid
-from tests.support import free_port
-from tests.test_wizard_browser import CHROMIUM, CHROMIUM_ARGS, heading, serving
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's Chromium (/usr/bin/chromium) is not installed: `apt-get install chromium` (.ci/run does)",
+from tests.browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Problems,
+    choose,
+    click,
+    fill,
+    heading,
+    needs_chromium,
+    serving,
 )
+from tests.support import free_port
 
-
-async def click(page: Page, button: str) -> None:
-    await page.get_by_role("button", name=button, exact=True).click()
-
-
-async def fill(page: Page, label: str, value: str) -> None:
-    await page.get_by_label(label, exact=True).fill(value)
-
-
-async def choose(page: Page, label: str, value: str) -> None:
-    await page.get_by_label(label, exact=True).select_option(value)
+pytestmark = needs_chromium
 
 
 async def test_a_customer_books_moves_and_cancels_an_event_center_assist_in_chromium(
@@ -79,21 +73,8 @@ async def test_a_customer_books_moves_and_cancels_an_event_center_assist_in_chro
             page = await context.new_page()
             page.set_default_timeout(15_000)
             expect.set_options(timeout=15_000)
-            problems: list[str] = []
-
-            def on_console(message: ConsoleMessage) -> None:
-                if message.type == "error" and not message.text.startswith("Failed to load resource"):
-                    problems.append(f"console: {message.text}")
-
-            def on_response(response: Response) -> None:
-                if response.url.endswith("/favicon.ico"):
-                    return
-                if response.status >= 500 or (response.status >= 400 and response.request.resource_type != "document"):
-                    problems.append(f"{response.status} {response.request.resource_type} {response.url}")
-
-            page.on("console", on_console)
-            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-            page.on("response", on_response)
+            problems = Problems()
+            problems.watch(page)
 
             # the landing page: order an assist, package by package
             await page.goto(f"{base_url}/assist")
@@ -150,8 +131,7 @@ async def test_a_customer_books_moves_and_cancels_an_event_center_assist_in_chro
             await context.close()
             context = await chromium.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
             page = await context.new_page()
-            page.on("console", on_console)
-            page.on("response", on_response)
+            problems.watch(page)
             await page.goto(f"{base_url}/assist")
             await page.get_by_role("link", name="Find my booking").click()
             await heading(page, "Update or cancel an assist")

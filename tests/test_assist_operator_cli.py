@@ -4,44 +4,19 @@ the tests' worker and its database: what they print and their exit codes (0 done
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
 from datetime import time, timedelta
-from pathlib import Path
 
-import pytest
 from click.testing import Result
-from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner
 
 from activities.store import SessionFactory
 from starter.cli import app
 from starter.mail_sink import MailSink
-from starter.settings import Settings, get_settings
 from tests.admin_support import mails_to
 from tests.assist_support import new_site, schedule, session_at, uid
 
 runner = CliRunner()
-
-
-@pytest.fixture
-def cli_env(
-    client: Client,
-    ts_env: WorkflowEnvironment,
-    settings: Settings,
-    workflow_db: tuple[str, SessionFactory],
-    monkeypatch: pytest.MonkeyPatch,
-    tmp_path: Path,
-) -> Iterator[None]:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("ONRAMP_TEMPORAL_ADDRESS", ts_env.client.service_client.config.target_host)
-    monkeypatch.setenv("ONRAMP_TASK_QUEUE", settings.task_queue)
-    monkeypatch.setenv("ONRAMP_DATABASE_URL", workflow_db[0])
-    assert settings.payload_key is not None
-    monkeypatch.setenv("ONRAMP_PAYLOAD_KEY", settings.payload_key.get_secret_value())
-    get_settings.cache_clear()
-    yield
-    get_settings.cache_clear()
 
 
 async def onramp(*args: str, answer: str | None = None) -> Result:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from datetime import time, timedelta
-from pathlib import Path
 
 import httpx
 import pytest
@@ -23,8 +22,8 @@ from starter.mail_sink import MailSink
 from starter.settings import Settings
 from tests.admin_support import mails_to
 from tests.assist_support import availability, book, new_site, schedule, session_at
+from tests.support import save_history
 
-HISTORIES = Path(__file__).parent / "histories"
 RECORDING = "v2"
 
 pytestmark = pytest.mark.skipif(
@@ -69,7 +68,9 @@ async def test_record_assist_histories(
         await mails_to(mail_sink, body["customer"]["email"], subject="Post-event report")
         final = await client.get_workflow_handle(assist_workflow_id(number), result_type=AssistBookingState).result()
         assert final.status is AssistStatus.COMPLETED
-        await _save(client, assist_workflow_id(number), f"AssistBookingWorkflow.{RECORDING}-moved-reported-completed")
+        await save_history(
+            client, assist_workflow_id(number), f"AssistBookingWorkflow.{RECORDING}-moved-reported-completed"
+        )
 
         # Cancelled inside the free period's end, by someone else's order, with a draft that was left alone.
         later = session_at(await ts_env.get_current_time(), 15)
@@ -81,7 +82,7 @@ async def test_record_assist_histories(
         )
         assert cancelled.status_code == 200 and cancelled.json()["cancellation_fee"] == "150.00", cancelled.text
         await client.get_workflow_handle(assist_workflow_id(number)).result()
-        await _save(client, assist_workflow_id(number), f"AssistBookingWorkflow.{RECORDING}-cancelled-with-fee")
+        await save_history(client, assist_workflow_id(number), f"AssistBookingWorkflow.{RECORDING}-cancelled-with-fee")
 
         draft = await http.post(
             "/api/assist/bookings", json=availability(site, session_at(await ts_env.get_current_time(), 30))
@@ -92,10 +93,4 @@ async def test_record_assist_histories(
         )
         await ts_env.sleep(timedelta(hours=3))
         assert (await handle.result()).status is AssistStatus.ABANDONED
-        await _save(client, handle.id, f"AssistBookingWorkflow.{RECORDING}-draft-abandoned")
-
-
-async def _save(client: Client, workflow_id: str, name: str) -> None:
-    history = await client.get_workflow_handle(workflow_id).fetch_history()
-    HISTORIES.mkdir(exist_ok=True)
-    (HISTORIES / f"{name}.json").write_text(history.to_json())
+        await save_history(client, handle.id, f"AssistBookingWorkflow.{RECORDING}-draft-abandoned")

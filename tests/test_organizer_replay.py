@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import update
@@ -24,9 +23,9 @@ from starter.api import create_app
 from starter.mail_sink import MailSink
 from starter.settings import Settings
 from tests.admin_support import activation_path, browser, mails_to, new_account, ready_admin, uid
+from tests.support import save_history
 from workflows.organizer_account import OrganizerAccountWorkflow
 
-HISTORIES = Path(__file__).parent / "histories"
 RECORDING = "v1"
 
 pytestmark = pytest.mark.skipif(
@@ -59,7 +58,7 @@ async def test_record_organizer_histories(
         OrganizerAccountWorkflow.run, organizer_workflow_id(account.account_no, ada)
     )
     assert (await handle.result()).status is OrganizerStatus.REMOVED
-    await _save(client, handle.id, f"OrganizerAccountWorkflow.{RECORDING}-invited-reminded-activated-removed")
+    await save_history(client, handle.id, f"OrganizerAccountWorkflow.{RECORDING}-invited-reminded-activated-removed")
 
     # Refused by the activity: no license left (started directly, past the portal's early look).
     request = OrganizerAccountInput(account_no=account.account_no, email=bob)
@@ -71,7 +70,7 @@ async def test_record_organizer_histories(
     with pytest.raises(WorkflowUpdateFailedError):
         await refused.execute_update(OrganizerAccountWorkflow.create, step)
     assert (await refused.result()).status is OrganizerStatus.REFUSED
-    await _save(client, refused.id, f"OrganizerAccountWorkflow.{RECORDING}-refused-no-license")
+    await save_history(client, refused.id, f"OrganizerAccountWorkflow.{RECORDING}-refused-no-license")
 
 
 async def _take_the_last_license(sessions: SessionFactory, account_no: str) -> None:
@@ -81,9 +80,3 @@ async def _take_the_last_license(sessions: SessionFactory, account_no: str) -> N
             .where(AccountSubscription.account_no == account_no)
             .values(used=AccountSubscription.seats)
         )
-
-
-async def _save(client: Client, workflow_id: str, name: str) -> None:
-    history = await client.get_workflow_handle(workflow_id).fetch_history()
-    HISTORIES.mkdir(exist_ok=True)
-    (HISTORIES / f"{name}.json").write_text(history.to_json())

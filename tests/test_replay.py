@@ -22,11 +22,10 @@ from models.partner_order import ChangeProvisioningContact, ResendSetUpMail, Sen
 from starter import partner_orders
 from starter.mail_sink import MailSink
 from starter.settings import Settings
-from tests.support import eventually, make_converter, order
+from tests.support import HISTORIES, eventually, make_converter, order, save_history
 from tests.wizard_support import NEW_CUSTOMER, NEW_PARTNER, Wizard, mail_to, order_awaiting_setup, token_of
 from workflows.registry import ALL_WORKFLOWS, workflow_runner
 
-HISTORIES = Path(__file__).parent / "histories"
 # Bump when recording after a patched change; keep the older files: they are what running workflows look like.
 RECORDING = "v3"
 
@@ -56,7 +55,7 @@ async def test_record_partner_order_histories(
     # 1. Left alone: Set Up Now on the start date, escalation, closure.
     alone = await partner_orders.start(client, settings, order(today + timedelta(days=2), offer="A-FLEX"))
     await alone.handle.result()
-    await _save(client, alone.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-closed-unattended")
+    await save_history(client, alone.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-closed-unattended")
 
     # 2. Operators at work: send now, resend, contact change, then closure.
     o = order(today + timedelta(days=5), offer="A-WX")
@@ -66,7 +65,7 @@ async def test_record_partner_order_histories(
     await partner_orders.resend(client, o.order_id, ResendSetUpMail(operator="ana", reason="lost it"))
     await partner_orders.change_contact(client, o.order_id, ChangeProvisioningContact(new_email="maja@p.example"))
     await busy.handle.result()
-    await _save(client, busy.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-operator-steps")
+    await save_history(client, busy.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-operator-steps")
 
 
 @pytest.mark.skipif(not os.environ.get("ONRAMP_RECORD_HISTORIES"), reason="set ONRAMP_RECORD_HISTORIES=1 to record")
@@ -105,7 +104,7 @@ async def test_record_wizard_histories(
     await w.ok("meetings", time_zone="Europe/Ljubljana")
     await w.ok("company", subdomain=f"replay-{o.order_id.lower()}")
     await w.ok("provision")
-    await _save(client, o.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-wizard-provisioned")
+    await save_history(client, o.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-wizard-provisioned")
 
     # Handed to the customer, who leaves once, then the session expires idle.
     o2, token2 = await order_awaiting_setup(client, ts_env, settings, mail_sink)
@@ -125,7 +124,7 @@ async def test_record_wizard_histories(
     await c.ok("role", role="customer")
     await c.ok("customer-org", decision="create", details=NEW_CUSTOMER | {"name": f"Replay Customer {o2.order_id}"})
     await c.ok("submit", confirm=True)
-    await _save(client, o2.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-wizard-customer-set-up")
+    await save_history(client, o2.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-wizard-customer-set-up")
 
     # Not recognised: halted.
     o3, token3 = await order_awaiting_setup(client, ts_env, settings, mail_sink)
@@ -139,7 +138,7 @@ async def test_record_wizard_histories(
     await h.ok("role", role="partner")
     await h.ok("setup-by", who="colleague", email=f"colleague@{o3.order_id.lower()}.example")
     await mail_to(mail_sink, f"colleague@{o3.order_id.lower()}.example")
-    await _save(client, o3.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-wizard-handed-to-colleague")
+    await save_history(client, o3.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-wizard-handed-to-colleague")
 
 
 @pytest.mark.skipif(not os.environ.get("ONRAMP_RECORD_HISTORIES"), reason="set ONRAMP_RECORD_HISTORIES=1 to record")
@@ -161,8 +160,8 @@ async def test_record_seat_order_histories(
     await eventually(lambda: _seat_escalated(http, second), what="the escalation")
     await step(http, second, "approve", operator="cas")
     await eventually(lambda: _seat_status(http, second, "completed"), what="completion")
-    await _save(client, f"seat-order-{first}", f"SeatOrderWorkflow.{RECORDING}-superseded")
-    await _save(client, f"seat-order-{second}", f"SeatOrderWorkflow.{RECORDING}-reviewed-escalated-completed")
+    await save_history(client, f"seat-order-{first}", f"SeatOrderWorkflow.{RECORDING}-superseded")
+    await save_history(client, f"seat-order-{second}", f"SeatOrderWorkflow.{RECORDING}-reviewed-escalated-completed")
 
 
 async def _seat_status(http: httpx.AsyncClient, order_no: str, status: str) -> bool:
@@ -179,9 +178,3 @@ async def _session_gone(client: Client, order_id: str) -> bool:
 
 async def _sent(sink: MailSink, to: str) -> bool:
     return bool(sink.to(to))
-
-
-async def _save(client: Client, workflow_id: str, name: str) -> None:
-    history = await client.get_workflow_handle(workflow_id).fetch_history()
-    HISTORIES.mkdir(exist_ok=True)
-    (HISTORIES / f"{name}.json").write_text(history.to_json())

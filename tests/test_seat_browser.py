@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-from playwright.async_api import ConsoleMessage, Page, Response, async_playwright, expect
+from playwright.async_api import async_playwright, expect
 from temporalio.testing import WorkflowEnvironment
 
 from activities import all_activities
@@ -20,23 +19,21 @@ from activities.store import SessionFactory
 from starter.api import create_app
 from starter.mail_sink import MailSink
 from tests.admin_support import NEW_PASSWORD, browser, mails_to, ready_admin, uid
+from tests.browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Problems,
+    click,
+    fill,
+    heading,
+    needs_chromium,
+    serving,
+)
 from tests.seat_portal_support import PAYMENT, seat_account
 from tests.support import free_port, make_settings
-from tests.test_wizard_browser import CHROMIUM, CHROMIUM_ARGS, heading, serving
 from worker import build_worker
 
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's Chromium (/usr/bin/chromium) is not installed: `apt-get install chromium` (.ci/run does)",
-)
-
-
-async def click(page: Page, button: str) -> None:
-    await page.get_by_role("button", name=button, exact=True).click()
-
-
-async def fill(page: Page, label: str, value: str) -> None:
-    await page.get_by_label(label, exact=True).fill(value)
+pytestmark = needs_chromium
 
 
 async def test_a_billing_admin_adds_seats_and_gets_the_receipt_in_chromium(
@@ -67,21 +64,8 @@ async def test_a_billing_admin_adds_seats_and_gets_the_receipt_in_chromium(
             page = await (await chromium.new_context(viewport={"width": 1280, "height": 900})).new_page()
             page.set_default_timeout(15_000)
             expect.set_options(timeout=15_000)
-            problems: list[str] = []
-
-            def on_console(message: ConsoleMessage) -> None:
-                if message.type == "error" and not message.text.startswith("Failed to load resource"):
-                    problems.append(f"console: {message.text}")
-
-            def on_response(response: Response) -> None:
-                if response.url.endswith("/favicon.ico"):
-                    return
-                if response.status >= 500 or (response.status >= 400 and response.request.resource_type != "document"):
-                    problems.append(f"{response.status} {response.request.resource_type} {response.url}")
-
-            page.on("console", on_console)
-            page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-            page.on("response", on_response)
+            problems = Problems()
+            problems.watch(page)
 
             # 1. log in to the portal
             await page.goto(f"{base_url}/admin/login")

@@ -7,19 +7,13 @@ carry that public base URL). Nothing awaits a workflow result or sleeps on the s
 
 from __future__ import annotations
 
-import asyncio
 import re
 import uuid
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import pytest
-import uvicorn
-from fastapi import FastAPI
-from playwright.async_api import ConsoleMessage, Page, Response, async_playwright, expect
+from playwright.async_api import Page, async_playwright, expect
 from temporalio.testing import WorkflowEnvironment
 
 from activities import all_activities
@@ -27,50 +21,12 @@ from activities.store import SessionFactory
 from starter import partner_orders
 from starter.api import create_app
 from starter.mail_sink import MailSink
-from tests.support import eventually, free_port, make_settings, order
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, Problems, heading, needs_chromium, serving
+from tests.support import free_port, make_settings, order
 from tests.wizard_support import mail_to
 from worker import build_worker
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--no-proxy-server",  # the app is on 127.0.0.1: never through a proxy from the environment
-]
-
-pytestmark = pytest.mark.skipif(
-    not CHROMIUM.exists(),
-    reason="Debian's Chromium (/usr/bin/chromium) is not installed: `apt-get install chromium` (.ci/run does)",
-)
-
-
-@asynccontextmanager
-async def serving(app: FastAPI, port: int) -> AsyncIterator[str]:
-    """The app over real HTTP on 127.0.0.1:<port>, in this event loop, until the block ends."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning"))
-    task = asyncio.create_task(server.serve())
-
-    async def started() -> bool:
-        if task.done():  # it failed to start: say why
-            task.result()
-            raise AssertionError("uvicorn stopped before it started")
-        return server.started
-
-    try:
-        await eventually(started, what="uvicorn to start")
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
-
-
-async def heading(page: Page, text: str) -> None:
-    """The page a person sees now has this title (auto-waits for the navigation after a click)."""
-    await expect(page.get_by_role("heading", level=1)).to_have_text(text)
+pytestmark = needs_chromium
 
 
 async def next_page(page: Page, button: str = "Next") -> None:
@@ -121,24 +77,8 @@ async def test_a_partner_goes_from_the_mail_link_to_provisioned_in_chromium(
                 page = await context.new_page()
                 page.set_default_timeout(15_000)
                 expect.set_options(timeout=15_000)  # assertions wait as long as actions do
-                problems: list[str] = []  # script errors, CSP violations, server errors, missing stylesheets
-
-                def on_console(message: ConsoleMessage) -> None:
-                    # a failed load is judged by its response below (the refusal's 422 and the last 404 are meant)
-                    if message.type == "error" and not message.text.startswith("Failed to load resource"):
-                        problems.append(f"console: {message.text}")
-
-                def on_response(response: Response) -> None:
-                    if response.url.endswith("/favicon.ico"):  # the app has none; Chromium asks anyway
-                        return
-                    if response.status >= 500 or (
-                        response.status >= 400 and response.request.resource_type != "document"
-                    ):
-                        problems.append(f"{response.status} {response.request.resource_type} {response.url}")
-
-                page.on("console", on_console)
-                page.on("pageerror", lambda error: problems.append(f"page error: {error}"))
-                page.on("response", on_response)
+                problems = Problems()
+                problems.watch(page)
 
                 # the link from the mail opens the wizard
                 response = await page.goto(link)
