@@ -11,7 +11,7 @@ import asyncio
 import json
 import smtplib
 import uuid
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import date, datetime, timedelta
 from email.message import EmailMessage
 from pathlib import Path
@@ -23,10 +23,17 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner
 
+from activities import all_activities
+from activities.store import SessionFactory
+from models import assist, organizer
+from models import search_attributes as sa
 from starter.cli import app
 from starter.mail_sink import MailSink, ReceivedMail
 from starter.settings import Settings, get_settings
-from tests.support import eventually, free_port
+from tests.admin_support import new_account, uid
+from tests.support import binary, eventually, free_port, make_converter
+from worker import build_worker
+from workflows import partner_order, seat_order
 
 runner = CliRunner()
 
@@ -181,6 +188,15 @@ def test_temporal_unreachable_says_where_and_what_to_do(temporal_down: str, args
     assert f"Error: Cannot reach Temporal at {temporal_down}" in text
     assert "onramp dev" in text
     assert "ONRAMP_TEMPORAL_ADDRESS" in text
+
+
+def test_list_help_names_every_kind_a_workflow_sets(temporal_down: str) -> None:
+    """The kinds come from the workflows' own OnrampKind values (assist_booking: AssistBookingWorkflow's)."""
+    result = onramp("list", "--help")
+    assert result.exit_code == 0, result.output
+    shown = set(result.output.replace(",", " ").replace(".", " ").split())
+    for kind in (partner_order.KIND, seat_order.KIND, organizer.KIND, assist.KIND):
+        assert kind in shown, result.output
 
 
 def test_a_malformed_workflow_id_is_refused_before_contacting_temporal(temporal_down: str) -> None:
@@ -389,7 +405,7 @@ async def test_unknown_and_malformed_ids_against_a_running_temporal(temporal_up:
 async def test_list_refuses_an_unknown_kind_or_status(temporal_up: Client) -> None:
     kind = await cli("list", "--kind", "spaceship")
     assert kind.exit_code == 2, kind.output
-    assert "Unknown kind 'spaceship'. Known kinds: partner_order." in kind.output
+    assert "Unknown kind 'spaceship'. Known kinds: partner_order, seat_order, organizer, assist_booking." in kind.output
 
     status = await cli("list", "--status", "x' OR 'a'='a")
     assert status.exit_code == 2, status.output
@@ -401,3 +417,92 @@ async def test_a_temporal_error_is_a_sentence_not_a_traceback(temporal_up: Clien
     assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
     assert result.exit_code == 1
     assert "Error:" in result.output
+
+
+# ---------------------------------------------------------------- against the dev server (visibility: `onramp list`)
+
+
+@pytest.fixture(scope="module")
+async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
+    """Temporal's dev server: unlike the time-skipping one, it answers visibility queries."""
+    env = await WorkflowEnvironment.start_local(
+        data_converter=make_converter(),
+        dev_server_existing_path=binary("temporal"),
+        search_attributes=sa.ALL,
+        dev_server_log_level="error",
+    )
+    yield env
+    await env.shutdown()
+
+
+@pytest.fixture
+async def dev_up(
+    dev_server: WorkflowEnvironment,
+    settings: Settings,
+    workflow_db: tuple[str, SessionFactory],
+    monkeypatch: pytest.MonkeyPatch,
+) -> AsyncIterator[None]:
+    """The CLI pointed at the dev server and the worker's database; a worker of onramp on a task queue of its own."""
+    task_queue = f"cli-list-{uid()}"
+    monkeypatch.setenv("ONRAMP_TEMPORAL_ADDRESS", dev_server.client.service_client.config.target_host)
+    monkeypatch.setenv("ONRAMP_TASK_QUEUE", task_queue)
+    monkeypatch.setenv("ONRAMP_DATABASE_URL", workflow_db[0])
+    monkeypatch.setenv("ONRAMP_SMTP_PORT", str(settings.smtp_port))
+    assert settings.payload_key is not None
+    monkeypatch.setenv("ONRAMP_PAYLOAD_KEY", settings.payload_key.get_secret_value())
+    get_settings.cache_clear()
+    async with build_worker(dev_server.client, task_queue, all_activities(workflow_db[1], settings)):
+        yield
+
+
+async def _listed(*args: str, expected: set[str]) -> list[dict[str, object]]:
+    """`onramp list --json …` once the server's visibility has caught up with ``expected`` workflow ids."""
+
+    async def caught_up() -> list[dict[str, object]] | None:
+        result = await cli("list", "--json", *args)
+        assert result.exit_code == 0, result.output
+        rows: list[dict[str, object]] = json.loads(result.output)
+        return rows if {str(row["workflow_id"]) for row in rows} >= expected else None
+
+    return await eventually(caught_up, what=f"{sorted(expected)} in `onramp list {' '.join(args)}`")
+
+
+async def test_list_filters_by_each_kind_the_workflows_set(
+    dev_up: None, settings: Settings, workflow_db: tuple[str, SessionFactory]
+) -> None:
+    account = await new_account(workflow_db[1], settings)
+    order_id = _order_id("list")
+    started = await cli(*order_flags(**{"--order-id": order_id}))
+    assert started.exit_code == 0, started.output
+    seat = await cli("seat-order", "start", "--account", account.account_no, "--requested-by", "billing@yitong.example")
+    assert seat.exit_code == 0, seat.output
+    order_no = seat.output.split()[2]  # "Seat order SO-… for account …"
+    email = f"ada-{uid()}@yitong.example"
+    created = await cli(
+        "organizer", "create", "--account", account.account_no, "--email", email,
+        "--last-name", "Lovelace", "--first-name", "Ada", "--edition", "Standard",
+    )  # fmt: skip
+    assert created.exit_code == 0, created.output
+    ids = {
+        "partner_order": f"partner-order-{order_id}",
+        "seat_order": f"seat-order-{order_no}",
+        "organizer": f"organizer-{account.account_no}-{email}",
+    }
+
+    everything = await _listed(expected=set(ids.values()))
+    assert {str(row["kind"]) for row in everything} >= set(ids)
+    for kind, workflow_id in ids.items():
+        for spelled in (kind, kind.replace("_", "-")):
+            rows = await _listed("--kind", spelled, expected={workflow_id})
+            assert {str(row["kind"]) for row in rows} == {kind}, rows
+            others = set(ids.values()) - {workflow_id}
+            assert not others & {str(row["workflow_id"]) for row in rows}, rows
+
+    table = await cli("list", "--kind", "seat_order")
+    assert table.exit_code == 0, table.output
+    [line] = [line for line in table.output.splitlines() if ids["seat_order"] in line]
+    assert "seat_order" in line.split()
+
+    none_yet = await cli("list", "--kind", "assist_booking")
+    assert none_yet.exit_code == 0, none_yet.output
+    assert "No workflows match." in none_yet.output

@@ -15,7 +15,10 @@ from starter.cli.render import order_panel, status_text, timeline_table, when
 from starter.client import connect
 from starter.settings import get_settings
 
-KINDS = {"partner-order": "partner_order", "partner_order": "partner_order"}
+# The kinds onramp's workflows set in the OnrampKind search attribute (each workflow's KIND: workflows/partner_order.py,
+# workflows/seat_order.py, models/organizer.py, models/assist.py), each also accepted with hyphens (seat-order).
+KIND_NAMES = ("partner_order", "seat_order", "organizer", "assist_booking")
+KINDS = {alias: kind for kind in KIND_NAMES for alias in (kind, kind.replace("_", "-"))}
 
 
 def _order_id(workflow_id: str) -> str:
@@ -56,9 +59,10 @@ def list_query(kind: str | None, status: str | None, escalated: bool | None) -> 
     """A Temporal visibility query over onramp's search attributes (values are quoted, never interpolated raw)."""
     clauses = [f"{sa.KIND.name} IS NOT NULL"]
     if kind:
-        if kind not in KINDS:
-            fail(f"Unknown kind '{kind}'. Known kinds: {', '.join(sorted(set(KINDS.values())))}.", EXIT_INVALID)
-        clauses = [f"{sa.KIND.name} = '{KINDS[kind]}'"]
+        known = KINDS.get(kind.strip().lower())
+        if known is None:
+            fail(f"Unknown kind '{kind}'. Known kinds: {', '.join(KIND_NAMES)}.", EXIT_INVALID)
+        clauses = [f"{sa.KIND.name} = '{known}'"]
     if status:
         if not status.replace("_", "").isalpha():
             fail(f"'{status}' is not a status (e.g. awaiting_setup).", EXIT_INVALID)
@@ -70,7 +74,7 @@ def list_query(kind: str | None, status: str | None, escalated: bool | None) -> 
 
 @run_async
 async def list_workflows(
-    kind: Annotated[str | None, typer.Option(help="partner_order, …")] = None,
+    kind: Annotated[str | None, typer.Option(help=f"Only this kind: {', '.join(KIND_NAMES)}.")] = None,
     status: Annotated[str | None, typer.Option(help="e.g. awaiting_setup")] = None,
     escalated: Annotated[bool | None, typer.Option("--escalated/--not-escalated", help="Only (not) escalated.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
