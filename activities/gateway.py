@@ -9,13 +9,17 @@ Charges are rows keyed by the idempotency key: a second charge with the same key
 from __future__ import annotations
 
 import secrets
+from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import bindparam, select
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.statements import ByDialect
 from activities.store import SessionFactory
 from activities.store.tables import Account, GatewayAttempt, GatewayCharge, PaymentCard
 from activities.store.upsert import insert_if_absent
@@ -27,6 +31,11 @@ TEST_CARDS = {
     "4000000000000119": "flaky",
 }
 FLAKY_FAILURES = 2
+CARDS, CHARGES = PaymentCard.__table__, GatewayCharge.__table__
+# Built once, run with parameters (activities/statements.py says why).
+CHARGE_BY_KEY = select(CHARGES).where(CHARGES.c.idempotency_key == bindparam("p_key"))
+CARD_BEHAVIOUR = select(CARDS.c.behaviour).where(CARDS.c.token == bindparam("p_token"))
+RECORD_CHARGE = ByDialect(lambda insert: insert(CHARGES).on_conflict_do_nothing(index_elements=["idempotency_key"]))
 
 
 class CardRefused(ValueError):
@@ -101,37 +110,38 @@ class GatewayActivities:
 
     @activity.defn(name=CHARGE_ACTIVITY)
     async def charge_card(self, request: ChargeRequest) -> ChargeResult:
-        """Idempotent by key. A transient error raises (the workflow retries with backoff); a decline is a result."""
+        """Idempotent by key. A transient error raises (the workflow retries with backoff); a decline is a result.
+
+        One session, plain statements (no ORM objects): the charge is on every seat order's path."""
+        key = request.idempotency_key
         async with self._sessions() as session:
-            earlier = await session.get(GatewayCharge, request.idempotency_key)
+            earlier = await _charge(session, key)
             if earlier is not None:
-                return _result(earlier)
-            card = await session.get(PaymentCard, request.card_token)
-        if card is None:
-            raise ApplicationError("The card is unknown to the gateway.", type="CardUnknown", non_retryable=True)
-        if card.behaviour == "flaky" and await self._transient_failure(request.idempotency_key):
-            raise RuntimeError("sandbox gateway: processing error, try again")
-        approved = card.behaviour != "decline"
-        row = GatewayCharge(
-            idempotency_key=request.idempotency_key,
-            account_no=request.account_no,
-            card_token=request.card_token,
-            amount=str(request.amount),
-            currency=request.currency,
-            outcome="approved" if approved else "declined",
-            reason=None if approved else "insufficient funds",
-            reference="ch_" + secrets.token_hex(8),
-            attempts=1,
-            created_at=datetime.now(UTC),
-        )
-        try:
-            async with self._sessions.begin() as session:
-                session.add(row)
-        except IntegrityError:  # a concurrent attempt with the same key won: answer what it charged
-            async with self._sessions() as session:
-                winner = await session.get(GatewayCharge, request.idempotency_key)
+                return earlier
+            behaviour = (await session.execute(CARD_BEHAVIOUR, {"p_token": request.card_token})).scalar_one_or_none()
+            if behaviour is None:
+                raise ApplicationError("The card is unknown to the gateway.", type="CardUnknown", non_retryable=True)
+            if behaviour == "flaky" and await self._transient_failure(key):
+                raise RuntimeError("sandbox gateway: processing error, try again")
+            approved = behaviour != "decline"
+            row = {
+                "idempotency_key": key,
+                "account_no": request.account_no,
+                "card_token": request.card_token,
+                "amount": str(request.amount),
+                "currency": request.currency,
+                "outcome": "approved" if approved else "declined",
+                "reason": None if approved else "insufficient funds",
+                "reference": "ch_" + secrets.token_hex(8),
+                "attempts": 1,
+                "created_at": datetime.now(UTC),
+            }
+            inserted = await session.execute(RECORD_CHARGE.on(session), row)
+            await session.commit()
+            if inserted.rowcount == 0:  # a concurrent attempt with the same key won: answer what it charged
+                winner = await _charge(session, key)
                 assert winner is not None
-                return _result(winner)
+                return winner
         return _result(row)
 
     async def _transient_failure(self, key: str) -> bool:
@@ -147,11 +157,16 @@ class GatewayActivities:
             return True
 
 
-def _result(row: GatewayCharge) -> ChargeResult:
+async def _charge(session: AsyncSession, key: str) -> ChargeResult | None:
+    found = (await session.execute(CHARGE_BY_KEY, {"p_key": key})).mappings().first()
+    return _result(found) if found is not None else None
+
+
+def _result(row: Mapping[str, Any]) -> ChargeResult:
     return ChargeResult(
-        outcome=row.outcome,  # type: ignore[arg-type]
-        reason=row.reason,
-        reference=row.reference,
-        amount=Decimal(row.amount),
-        currency=row.currency,
+        outcome=row["outcome"],
+        reason=row["reason"],
+        reference=row["reference"],
+        amount=Decimal(row["amount"]),
+        currency=row["currency"],
     )

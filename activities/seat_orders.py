@@ -6,11 +6,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from decimal import Decimal
 
-from sqlalchemy import select, update
+from sqlalchemy import bindparam, case, insert, null, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
+from activities.statements import ByDialect
 from activities.store import SessionFactory
 from activities.store import accounts as store
 from activities.store.tables import (
@@ -21,7 +23,6 @@ from activities.store.tables import (
     SeatAssignment,
     SeatOrderRow,
 )
-from activities.store.upsert import upsert
 from models.seat_order import (
     APPLY_SEAT_ORDER_ACTIVITY,
     CLAIM_OPEN_QUOTE_ACTIVITY,
@@ -34,6 +35,59 @@ from models.seat_order import (
     PricedLine,
     SeatOrderSnapshot,
     SeatOrderState,
+)
+
+# ------------------------------------------------------------------ statements on every placed order's path
+# Built once, run with parameters (activities/statements.py says why). Bound names carry a "p_" prefix: a column's
+# own name is reserved for the VALUES / SET clause.
+ACCOUNTS, ASSIGNMENTS, ORDERS = Account.__table__, SeatAssignment.__table__, AccountOrder.__table__
+SUBSCRIPTIONS, ROWS = AccountSubscription.__table__, SeatOrderRow.__table__
+
+ALREADY_APPLIED = select(ORDERS.c.id).where(ORDERS.c.order_no == bindparam("p_order_no")).limit(1)
+RENAME_ASSIGNED = (
+    update(ASSIGNMENTS)
+    .where(
+        ASSIGNMENTS.c.account_no == bindparam("p_account_no"),
+        ASSIGNMENTS.c.email == bindparam("p_email"),
+        ASSIGNMENTS.c.product == bindparam("p_product"),
+    )
+    .values(first_name=bindparam("p_first_name"), last_name=bindparam("p_last_name"))
+)
+ADD_SEATS = (
+    update(SUBSCRIPTIONS)
+    .where(
+        SUBSCRIPTIONS.c.account_no == bindparam("p_account_no"),
+        SUBSCRIPTIONS.c.product == bindparam("p_product"),
+        SUBSCRIPTIONS.c.edition == bindparam("p_edition"),
+    )
+    .values(
+        seats=SUBSCRIPTIONS.c.seats + bindparam("p_seats"),
+        used=SUBSCRIPTIONS.c.used + bindparam("p_used"),  # the admin's new seat is a license in use
+    )
+    .returning(SUBSCRIPTIONS.c.seats, SUBSCRIPTIONS.c.renewal_date)
+)
+RECORD_ORDER_LINE = insert(ORDERS)
+SET_BILLING_ADDRESS = (
+    update(ACCOUNTS)
+    .where(ACCOUNTS.c.account_no == bindparam("p_account_no"))
+    .values(
+        billing_address=bindparam("p_billing_address", type_=ACCOUNTS.c.billing_address.type),
+        open_quote_order_no=case(  # the order's quote is no longer open; a newer order's stays
+            (ACCOUNTS.c.open_quote_order_no == bindparam("p_order_no"), null()),
+            else_=ACCOUNTS.c.open_quote_order_no,
+        ),
+    )
+)
+ROW_COLUMNS = ("status", "quote", "total", "reason", "updated_at")
+
+
+ASSIGN_SEAT = ByDialect(
+    lambda insert_: insert_(ASSIGNMENTS).on_conflict_do_nothing(index_elements=["account_no", "email", "product"])
+)
+SAVE_ROW = ByDialect(
+    lambda insert_: (statement := insert_(ROWS)).on_conflict_do_update(
+        index_elements=["order_no"], set_={name: statement.excluded[name] for name in ROW_COLUMNS}
+    )
 )
 
 
@@ -87,74 +141,29 @@ class SeatOrderActivities:
     @activity.defn(name=APPLY_SEAT_ORDER_ACTIVITY)
     async def apply_seat_order(self, request: ApplySeatOrder) -> None:
         """Seats, order history (with running totals), the admin's seats and the billing address: all or nothing,
-        and once only (a retry finds the order's history lines and stops)."""
+        and once only (a retry finds the order's history lines and stops).
+
+        Plain statements, no ORM objects: this runs for every seat order placed, and a unit of work per line cost
+        more than the SQL itself."""
         now = datetime.now(UTC)
         try:
             async with self._sessions.begin() as session:
-                done = (
-                    await session.execute(
-                        select(AccountOrder.id).where(AccountOrder.order_no == request.order_no).limit(1)
-                    )
-                ).first()
-                if done:
+                if (await session.execute(ALREADY_APPLIED, {"p_order_no": request.order_no})).first():
                     return
                 for line in request.lines:
-                    await self._add_line(session, request, line.product.value, line.edition.value, line.new_seats, now)
-                account = await session.get(Account, request.account_no)
-                if account is not None:
-                    account.billing_address = request.billing_address.model_dump(mode="json")
-                    if account.open_quote_order_no == request.order_no:
-                        account.open_quote_order_no = None
+                    await _add_line(session, request, line.product.value, line.edition.value, line.new_seats, now)
+                await session.execute(
+                    SET_BILLING_ADDRESS,
+                    {
+                        "p_account_no": request.account_no,
+                        "p_order_no": request.order_no,
+                        "p_billing_address": request.billing_address.model_dump(mode="json"),
+                    },
+                )
                 if request.completed is not None:
                     await _save_row(session, request.completed, now)
         except IntegrityError:
             return  # a concurrent attempt applied the order first
-
-    async def _add_line(self, session, request: ApplySeatOrder, product: str, edition: str, seats: int, now: datetime):  # type: ignore[no-untyped-def]
-        key = (
-            AccountSubscription.account_no == request.account_no,
-            AccountSubscription.product == product,
-            AccountSubscription.edition == edition,
-        )
-        await session.execute(update(AccountSubscription).where(*key).values(seats=AccountSubscription.seats + seats))
-        subscription = (await session.execute(select(AccountSubscription).where(*key))).scalar_one()
-        admin = request.admin_contact
-        assigned = await session.get(SeatAssignment, (request.account_no, str(admin.email).lower(), product))
-        if assigned is None:
-            session.add(
-                SeatAssignment(
-                    account_no=request.account_no,
-                    email=str(admin.email).lower(),
-                    product=product,
-                    edition=edition,
-                    first_name=admin.first_name,
-                    last_name=admin.last_name,
-                    order_no=request.order_no,
-                    assigned_at=now,
-                )
-            )
-            subscription.used += 1  # the admin's seat is a license in use
-        else:
-            assigned.first_name, assigned.last_name = admin.first_name, admin.last_name
-        session.add(
-            AccountOrder(
-                account_no=request.account_no,
-                order_no=request.order_no,
-                ordered_at=now,
-                kind="account increase",
-                product=product,
-                edition=edition,
-                quantity=seats,
-                running_total=subscription.seats,
-                payment_type=request.payment_type,
-                invoice_type="Electronic invoice",
-                customer_type=request.customer_type,
-                promotion=None,
-                expires_at=subscription.renewal_date,
-                available=True,
-            )
-        )
-        await session.flush()
 
     @activity.defn(name=SAVE_SEAT_ORDER_ACTIVITY)
     async def save_seat_order(self, snapshot: SeatOrderSnapshot) -> None:
@@ -162,10 +171,60 @@ class SeatOrderActivities:
             await _save_row(session, snapshot.state, datetime.now(UTC))
 
 
-async def _save_row(session, state: SeatOrderState, now: datetime) -> None:  # type: ignore[no-untyped-def]
-    await upsert(
-        session,
-        SeatOrderRow,
+async def _add_line(
+    session: AsyncSession, request: ApplySeatOrder, product: str, edition: str, seats: int, now: datetime
+) -> None:
+    """One product edition: its seats, the admin's seat of the product (a license in use, once), the history line."""
+    admin = request.admin_contact
+    who = {"p_account_no": request.account_no, "p_email": str(admin.email).lower(), "p_product": product}
+    assigned = await session.execute(
+        ASSIGN_SEAT.on(session),
+        {
+            "account_no": request.account_no,
+            "email": who["p_email"],
+            "product": product,
+            "edition": edition,
+            "first_name": admin.first_name,
+            "last_name": admin.last_name,
+            "order_no": request.order_no,
+            "assigned_at": now,
+        },
+    )
+    newly_assigned = assigned.rowcount == 1
+    if not newly_assigned:
+        await session.execute(
+            RENAME_ASSIGNED, {**who, "p_first_name": admin.first_name, "p_last_name": admin.last_name}
+        )
+    running_total, renewal_date = (
+        await session.execute(
+            ADD_SEATS,
+            {**who, "p_edition": edition, "p_seats": seats, "p_used": 1 if newly_assigned else 0},
+        )
+    ).one()
+    await session.execute(
+        RECORD_ORDER_LINE,
+        {
+            "account_no": request.account_no,
+            "order_no": request.order_no,
+            "ordered_at": now,
+            "kind": "account increase",
+            "product": product,
+            "edition": edition,
+            "quantity": seats,
+            "running_total": running_total,
+            "payment_type": request.payment_type,
+            "invoice_type": "Electronic invoice",
+            "customer_type": request.customer_type,
+            "promotion": None,
+            "expires_at": renewal_date,
+            "available": True,
+        },
+    )
+
+
+async def _save_row(session: AsyncSession, state: SeatOrderState, now: datetime) -> None:
+    await session.execute(
+        SAVE_ROW.on(session),
         {
             "order_no": state.order_no,
             "account_no": state.account_no,
@@ -176,6 +235,4 @@ async def _save_row(session, state: SeatOrderState, now: datetime) -> None:  # t
             "created_at": now,
             "updated_at": now,
         },
-        key=["order_no"],
-        update=["status", "quote", "total", "reason", "updated_at"],
     )

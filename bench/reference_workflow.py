@@ -41,3 +41,25 @@ class NoopActivitiesWorkflow:
         for step in range(count):
             await workflow.execute_activity(noop_activity, step, start_to_close_timeout=timedelta(seconds=30))
         return count
+
+
+@workflow.defn
+class WaitingNoopActivitiesWorkflow:
+    """Started and waiting, like a seat order at its service order: one Update (answered at once) sets it going, then
+    it runs the given number of no-op activities one after the other. The reference for a process's work after a
+    step."""
+
+    def __init__(self) -> None:
+        self._going = False
+
+    @workflow.run
+    async def run(self, count: int) -> int:
+        await workflow.wait_condition(lambda: self._going)
+        for step in range(count):
+            await workflow.execute_activity(noop_activity, step, start_to_close_timeout=timedelta(seconds=30))
+        return count
+
+    @workflow.update
+    async def go(self) -> str:
+        self._going = True
+        return "ok"

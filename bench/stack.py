@@ -1,12 +1,18 @@
 """A measuring bench: Temporal's dev server, onramp's worker and API in one process, plus a reference workflow.
 
+The SMTP sink runs in a process of its own (bench/sink_process.py), as a real relay would: what the measured process
+spends on a mail is onramp's side of it (rendering, the outbox, the SMTP client), not the receiving server's.
+
 Every benchmark measures onramp next to a reference on the same server in the same run, and prints the ratio.
 """
 
 from __future__ import annotations
 
 import os
+import socket
 import statistics
+import subprocess
+import sys
 import tempfile
 import time
 from collections.abc import AsyncIterator, Awaitable, Callable
@@ -21,11 +27,16 @@ from temporalio.worker import Worker
 
 from activities import all_activities
 from activities.store import make_engine, make_session_factory, upgrade
-from bench.reference_workflow import NoopActivitiesWorkflow, ReferenceWorkflow, noop_activity
+from bench.reference_workflow import (
+    NoopActivitiesWorkflow,
+    ReferenceWorkflow,
+    WaitingNoopActivitiesWorkflow,
+    noop_activity,
+)
 from models import search_attributes
 from starter.api import create_app
 from starter.client import data_converter
-from starter.mail_sink import MailSink
+from starter.mail_sink import ReceivedMail, read_folder
 from starter.settings import Settings
 from tests.support import TEST_PAYLOAD_KEY, binary, free_port
 from worker import build_worker
@@ -37,7 +48,45 @@ class Bench:
     http: httpx.AsyncClient
     settings: Settings
     reference_queue: str
-    sink: MailSink
+    sink: SinkProcess
+
+
+class SinkProcess:
+    """The SMTP sink in a process of its own; the mails it got are read from its folder."""
+
+    def __init__(self, port: int, folder: Path) -> None:
+        self.port = port
+        self.folder = folder
+        self._process: subprocess.Popen[bytes] | None = None
+
+    def __enter__(self) -> SinkProcess:
+        self._process = subprocess.Popen(
+            [sys.executable, "-m", "bench.sink_process", str(self.port), str(self.folder)],
+            cwd=Path(__file__).resolve().parent.parent,
+        )
+        deadline = time.monotonic() + 15
+        while True:
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=1).close()
+                return self
+            except OSError:
+                if self._process.poll() is not None or time.monotonic() > deadline:
+                    self.__exit__()
+                    raise RuntimeError("the SMTP sink did not start") from None
+                time.sleep(0.05)
+
+    def __exit__(self, *exc: object) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=10)
+            self._process = None
+
+    @property
+    def mails(self) -> list[ReceivedMail]:
+        return read_folder(self.folder)
+
+    def to(self, address: str) -> list[ReceivedMail]:
+        return [mail for mail in self.mails if mail.to == address]
 
 
 @asynccontextmanager
@@ -62,13 +111,13 @@ async def bench_stack() -> AsyncIterator[Bench]:
             dev_server_log_level="error",
         )
         app = create_app(settings, client=env.client, sessions=sessions)
-        with MailSink(port=settings.smtp_port) as sink:
+        with SinkProcess(settings.smtp_port, settings.mail_dir) as sink:
             async with (
                 build_worker(env.client, settings.task_queue, all_activities(sessions, settings)),
                 Worker(
                     env.client,
                     task_queue="reference",
-                    workflows=[ReferenceWorkflow, NoopActivitiesWorkflow],
+                    workflows=[ReferenceWorkflow, NoopActivitiesWorkflow, WaitingNoopActivitiesWorkflow],
                     activities=[noop_activity],
                 ),
                 httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http,
