@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 import httpx
@@ -49,6 +49,9 @@ async def test_seats_are_added_charged_recorded_and_receipted(
 
     placed = await step(http, order_no, "place")
     assert placed["status"] == "placed"
+    # the 24-hour promise is on the answer (and in the NextDeadline search attribute) from the moment of placing
+    placed_at, process_by = (datetime.fromisoformat(placed[key]) for key in ("placed_at", "process_by"))
+    assert process_by - placed_at == timedelta(hours=24)
     again = await step(http, order_no, "place", status=409)
     assert "already been placed" in again["message"]
 

@@ -69,6 +69,7 @@ KIND = "seat_order"
 LEAN_PROCESSING = (
     "lean-processing"  # placing answers without a database round trip; the seats' transaction records completion
 )
+DEADLINE_AT_PLACE = "deadline-at-place"  # the placed status goes out with its deadline (NextDeadline in visibility)
 WRONG_STEP = "OrderStateConflict"
 INVALID = "InvalidStep"
 
@@ -154,14 +155,20 @@ class SeatOrderWorkflow:
 
     async def _process_within_deadline(self) -> None:
         """Step 3, with the 24-hour promise watched beside it."""
-        placed_at = workflow.now()
-        self._state.placed_at = placed_at
-        self._state.process_by = placed_at + timedelta(hours=self._order.policy.processing_hours)
+        if self._state.process_by is None:  # placed before DEADLINE_AT_PLACE
+            self._start_the_clock()
+        placed_at, process_by = self._state.placed_at or workflow.now(), self._state.process_by
+        assert process_by is not None
         work = asyncio.create_task(self._process())
-        done, _ = await workflow.wait([work], timeout=(self._state.process_by - placed_at).total_seconds())
+        done, _ = await workflow.wait([work], timeout=(process_by - placed_at).total_seconds())
         if not done:
             await self._escalate()
         await work
+
+    def _start_the_clock(self) -> None:
+        """Placed now: processed within the policy's hours (seed 002: 24)."""
+        self._state.placed_at = workflow.now()
+        self._state.process_by = self._state.placed_at + timedelta(hours=self._order.policy.processing_hours)
 
     async def _process(self) -> None:
         quote, account = self._quote(), self._snapshot()
@@ -357,6 +364,8 @@ class SeatOrderWorkflow:
         if self._placing:  # a second click that passed the validator in the same moment
             raise refuse("This service order has already been placed.")
         self._placing = True
+        if workflow.patched(DEADLINE_AT_PLACE):  # the placed status is published with its 24-hour deadline
+            self._start_the_clock()
         await self._set_status(
             SeatOrderStatus.PLACED, "service order placed: processing within 24 hours", save=not self._lean
         )
