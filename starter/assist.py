@@ -12,6 +12,8 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.common import WorkflowIDReusePolicy
 from temporalio.service import RPCError, RPCStatusCode
 
+from activities.store import SessionFactory
+from activities.store import assist as store
 from models.assist import (
     AssistBookingInput,
     AssistBookingState,
@@ -46,9 +48,28 @@ def policy(settings: Settings) -> AssistPolicy:
     )
 
 
-async def order(client: Client, settings: Settings, availability: Availability) -> tuple[str, SlotCheck]:
-    """Step 1: start the booking's workflow and check availability; returns the reservation number and the check."""
+async def require_site(sessions: SessionFactory, site: str) -> None:
+    """A booking is for a Webex site onramp knows (`onramp site list`): refused with the field named otherwise."""
+    async with sessions() as session:
+        found = await store.site(session, site)
+    if found is None:
+        error = OnrampError(
+            f"There is no Webex site {site} here. Choose one of the sites (`onramp site list` shows them).",
+            type="InvalidStep",
+            field="site",
+        )
+        error.http_status = 422
+        raise error
+
+
+async def order(
+    client: Client, settings: Settings, availability: Availability, sessions: SessionFactory | None = None
+) -> tuple[str, SlotCheck]:
+    """Step 1: start the booking's workflow and check availability; returns the reservation number and the check.
+    With ``sessions``, an unknown site is refused before anything starts."""
     settings_policy = policy(settings)
+    if sessions is not None:
+        await require_site(sessions, availability.site)
     refusal = lead_time_refusal(availability.session, datetime.now(UTC), settings_policy.lead_days)
     if refusal is not None:  # refused before a workflow exists: no draft is left behind
         error = OnrampError(refusal, type="InvalidStep", field="session")

@@ -55,6 +55,20 @@ async def test_an_order_less_than_14_days_ahead_is_refused_with_the_earliest_sta
     assert fine["check"]["available"] and fine["state"]["step"] == "lookup"
 
 
+async def test_an_unknown_webex_site_is_refused_before_anything_starts(
+    http: httpx.AsyncClient, ts_env: WorkflowEnvironment
+) -> None:
+    response = await http.post(
+        "/api/assist/bookings", json=availability("nosuch.webex.com", session_at(await now(ts_env), 20))
+    )
+
+    assert refusal(response) == (
+        422,
+        "There is no Webex site nosuch.webex.com here. Choose one of the sites (`onramp site list` shows them).",
+        ["site"],
+    )
+
+
 async def test_a_session_must_be_scheduled_unless_event_center_premium(
     http: httpx.AsyncClient, ts_env: WorkflowEnvironment, assist_db: SessionFactory
 ) -> None:

@@ -57,7 +57,9 @@ def install(app: FastAPI) -> None:
     @router.post("/bookings", status_code=201, response_model=OrderStarted, summary="Order, step 1: availability")
     async def order(body: Availability, request: Request) -> OrderStarted:
         temporal = await client(request)
-        reservation_no, check = await assist.order(temporal, request.app.state.settings, body)
+        reservation_no, check = await assist.order(
+            temporal, request.app.state.settings, body, request.app.state.sessions
+        )
         return OrderStarted(
             reservation_no=reservation_no, check=check, state=await assist.status(temporal, reservation_no)
         )
@@ -70,6 +72,7 @@ def install(app: FastAPI) -> None:
         "/bookings/{reservation_no}/availability", response_model=SlotCheck, summary="Order, step 1 again: availability"
     )
     async def availability(reservation_no: str, body: Availability, request: Request) -> SlotCheck:
+        await assist.require_site(request.app.state.sessions, body.site)
         return await assist.step(await client(request), reservation_no, "availability", body, SlotCheck)
 
     @router.post(

@@ -234,7 +234,9 @@ def install(app: FastAPI) -> None:
         if too_soon:
             return await availability_page(request, None, form, {"date": too_soon}, None, 422)
         try:
-            number, check = await assist.order(await client(request), request.app.state.settings, availability)
+            number, check = await assist.order(
+                await client(request), request.app.state.settings, availability, request.app.state.sessions
+            )
         except OnrampError as err:
             errors, top = refusal(err, forms.AVAILABILITY_FIELDS)
             return await availability_page(request, None, form, errors, top, err.http_status)

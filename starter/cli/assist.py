@@ -89,7 +89,13 @@ async def book(
     lookup: MeetingLookup = _validated(MeetingLookup, data.get("lookup", {}), "The meeting lookup")
     settings = get_settings()
     client = await connect(settings, quick=True)
-    number, check = await assist.order(client, settings, availability)
+    from activities.store import make_engine, make_session_factory
+
+    engine = make_engine(settings.database_url)
+    try:
+        number, check = await assist.order(client, settings, availability, make_session_factory(engine))
+    finally:
+        await engine.dispose()
     if not check.available:
         _no_producer(number, check.alternatives)
     state = await assist.step(client, number, "lookup", lookup, AssistBookingState)
