@@ -6,11 +6,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select
+from sqlalchemy import select, update
 from temporalio.client import Client
 
 from activities.store import SessionFactory
@@ -99,6 +100,32 @@ async def test_the_session_cookie_holds_only_a_random_id(
 
 
 # ------------------------------------------------------------------------------------------------ first password
+
+
+async def test_five_wrong_passwords_lock_the_login_for_15_minutes(
+    http: httpx.AsyncClient, account: PortalAccount, workflow_db: tuple[str, SessionFactory]
+) -> None:
+    for _ in range(5):
+        wrong = await http.post("/api/admin/login", json={"username": account.admin_email, "password": "nope1234"})
+        assert wrong.json()["message"] == "The username or password is not correct."
+
+    locked = await http.post("/api/admin/login", json={"username": account.admin_email, "password": FIRST_PASSWORD})
+
+    assert locked.status_code == 401 and "set-cookie" not in locked.headers
+    assert locked.json()["message"].startswith("Too many wrong passwords: this login is locked until ")
+    page = await http.post("/admin/login", data={"username": account.admin_email, "password": FIRST_PASSWORD})
+    assert page.status_code == 401 and "Too many wrong passwords" in page.text
+    async with workflow_db[1].begin() as session:  # a quarter of an hour later
+        await session.execute(
+            update(EnterpriseAdmin)
+            .where(EnterpriseAdmin.account_no == account.account_no)
+            .values(locked_until=datetime.now(UTC) - timedelta(seconds=1))
+        )
+    again = await http.post("/api/admin/login", json={"username": account.admin_email, "password": FIRST_PASSWORD})
+    assert again.status_code == 200, again.text
+    async with workflow_db[1]() as session:
+        row = await session.get(EnterpriseAdmin, account.account_no)
+        assert row is not None and row.failed_logins == 0 and row.locked_until is None
 
 
 async def test_the_first_login_forces_a_password_change_on_every_page(

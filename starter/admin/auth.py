@@ -4,6 +4,8 @@
 - A session is an AdminSession row. The cookie holds only a random id; the row's key is the id's SHA-256, so the
   table alone does not let anyone in. The cookie is HttpOnly and SameSite=Lax.
 - Until the first password is changed (`must_change_password`), the portal shows only the change page.
+- Five wrong passwords in a row lock the admin's login for 15 minutes (counted in the admin's row, so every API
+  process sees the same count); a right password resets the count.
 - No password ever enters a workflow: this module checks, hashes and stores it, and mails a confirmation (without
   the password) to the admin e-mail of that moment.
 """
@@ -17,7 +19,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 
 from activities.mail import MailActivities
 from activities.store import SessionFactory
@@ -33,6 +35,8 @@ log = logging.getLogger("onramp.admin")
 
 COOKIE = "onramp_admin"
 SESSION_HOURS = 8
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
 PASSWORD = re.compile(r"^[A-Za-z0-9]+$")
 _DUMMY_HASH = hash_password("not-a-password-0")  # a wrong username costs as much time as a wrong password
 
@@ -96,12 +100,21 @@ async def login(sessions: SessionFactory, username: str, password: str) -> tuple
         admin = (
             await session.execute(select(EnterpriseAdmin).where(EnterpriseAdmin.email == username))
         ).scalar_one_or_none()
+    now = datetime.now(UTC)
+    if admin is not None and admin.locked_until is not None and admin.locked_until > now:
+        raise NotLoggedIn(_locked_message(admin.locked_until))
     if not verify_password(password, admin.password_hash if admin else _DUMMY_HASH) or admin is None:
+        if admin is not None:
+            await _count_failure(sessions, admin.account_no, now)
         raise NotLoggedIn("The username or password is not correct.")
     cookie = secrets.token_urlsafe(32)
-    now = datetime.now(UTC)
     async with sessions.begin() as session:
         await session.execute(delete(AdminSession).where(AdminSession.expires_at <= now))
+        await session.execute(
+            update(EnterpriseAdmin)
+            .where(EnterpriseAdmin.account_no == admin.account_no)
+            .values(failed_logins=0, locked_until=None)
+        )
         session.add(
             AdminSession(
                 id=session_key(cookie),
@@ -113,6 +126,33 @@ async def login(sessions: SessionFactory, username: str, password: str) -> tuple
     found = await current(sessions, cookie)
     assert found is not None
     return cookie, found
+
+
+async def _count_failure(sessions: SessionFactory, account_no: str, now: datetime) -> None:
+    """One more wrong password (an atomic increment); the fifth in a row locks the login and starts counting anew."""
+    async with sessions.begin() as session:
+        count = (
+            await session.execute(
+                update(EnterpriseAdmin)
+                .where(EnterpriseAdmin.account_no == account_no)
+                .values(failed_logins=EnterpriseAdmin.failed_logins + 1)
+                .returning(EnterpriseAdmin.failed_logins)
+            )
+        ).scalar_one()
+        if count >= MAX_FAILED_LOGINS:
+            await session.execute(
+                update(EnterpriseAdmin)
+                .where(EnterpriseAdmin.account_no == account_no)
+                .values(failed_logins=0, locked_until=now + LOCKOUT)
+            )
+            log.warning("admin login of account %s locked after %d wrong passwords", account_no, count)
+
+
+def _locked_message(until: datetime) -> str:
+    return (
+        f"Too many wrong passwords: this login is locked until {until.astimezone(UTC):%H:%M} UTC. "
+        "Try again then, or ask Corporate Account Services to help."
+    )
 
 
 async def current(sessions: SessionFactory, cookie: str | None) -> Admin | None:
