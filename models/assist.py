@@ -164,6 +164,22 @@ def lead_time_refusal(session: SessionTime, now: datetime, lead_days: int) -> st
     )
 
 
+def move_refusal(old: SessionTime, new: SessionTime, now: datetime, lead_days: int) -> tuple[str, str] | None:
+    """(field, message) when a booking cannot move from ``old`` to ``new``: the same time, or too soon."""
+    if new.starts_at == old.starts_at:
+        return "date", "That is the booking's current date and time: choose another one to move it."
+    refusal = lead_time_refusal(new, now, lead_days)
+    return ("date", refusal) if refusal else None
+
+
+def no_producer_message(session: SessionTime, what: str = "the order") -> str:
+    """Said wherever no producer is free for a session: ordering (the order) or a move (the assist)."""
+    return (
+        f"No producer is free for {session.label()}. Choose one of the nearest free starts, another date and time, "
+        f"or cancel {what}."
+    )
+
+
 class Customer(Contract):
     first_name: Name
     last_name: Name

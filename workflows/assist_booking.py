@@ -60,6 +60,8 @@ with workflow.unsafe.imports_passed_through():
         cancellation_fee,
         lead_time_refusal,
         lookup_refusal,
+        move_refusal,
+        no_producer_message,
         not_found_message,
     )
     from models.assist_packages import PACKAGES
@@ -303,7 +305,7 @@ class AssistBookingWorkflow:
                 return BookingAnswer(
                     confirmed=False,
                     alternatives=held.alternatives,
-                    message=self._no_producer(state.session),
+                    message=no_producer_message(state.session),
                     state=state,
                 )
             state.producer = held.producer
@@ -335,7 +337,7 @@ class AssistBookingWorkflow:
             held = await self._hold(new, self._record(state.status, new) if saves else None)
             if held.producer is None:
                 return BookingAnswer(
-                    confirmed=False, alternatives=held.alternatives, message=self._no_producer(new), state=state
+                    confirmed=False, alternatives=held.alternatives, message=no_producer_message(new), state=state
                 )
             state.producer = held.producer
             state.availability = state.availability.model_copy(update={"session": new})
@@ -359,9 +361,10 @@ class AssistBookingWorkflow:
         self._require_contact(request)
         self._require_confirmed("move")
         new = self._moved(self._state.session, request.date, request.time)
-        if new.starts_at == self._state.session.starts_at:
-            raise refuse("That is the booking's current date and time: choose another one to move it.", "date")
-        self._require_lead_time(new, field="date")
+        refusal = move_refusal(self._state.session, new, workflow.now(), self._state.policy.lead_days)
+        if refusal is not None:
+            field, message = refusal
+            raise refuse(message, field, "InvalidStep")
 
     # ------------------------------------------------------------------ cancel, at any time
 
@@ -448,12 +451,6 @@ class AssistBookingWorkflow:
         except ValidationError as err:
             message = err.errors()[0]["msg"].removeprefix("Value error, ")
             raise refuse(message[0].upper() + message[1:] + ".", "time", "InvalidStep") from None
-
-    def _no_producer(self, session: SessionTime) -> str:
-        return (
-            f"No producer is free for {session.label()}. Choose one of the nearest free starts, "
-            "another date and time, or cancel the order."
-        )
 
     # ------------------------------------------------------------------ activities
 

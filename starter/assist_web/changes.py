@@ -28,7 +28,8 @@ from models.assist import (
     CancelBooking,
     Reschedule,
     SessionTime,
-    lead_time_refusal,
+    move_refusal,
+    no_producer_message,
 )
 from models.assist_packages import PACKAGES
 from starter import assist
@@ -140,10 +141,7 @@ def install(app: FastAPI) -> None:
         if wanted is not None:
             check = await producer_check(request, state, wanted)
             if not check.available:
-                busy = (
-                    f"No producer is free for {wanted.label()}. Choose one of the nearest free starts, another date "
-                    "and time, or cancel the assist."
-                )
+                busy = no_producer_message(wanted, "the assist")
                 alternatives = slots(state, check)
         return render(
             "reschedule.html",
@@ -202,12 +200,10 @@ def install(app: FastAPI) -> None:
         new, problem = forms.moved(state.session, day, at)
         if new is None:
             return await reschedule_page(request, state, values, {"time": problem or ""}, status=422)
-        if new.starts_at == state.session.starts_at:
-            same = "That is the booking's current date and time: choose another one to move it."
-            return await reschedule_page(request, state, values, {"date": same}, status=422)
-        too_soon = lead_time_refusal(new, now(), state.policy.lead_days)
-        if too_soon:
-            return await reschedule_page(request, state, values, {"date": too_soon}, status=422)
+        refusal = move_refusal(state.session, new, now(), state.policy.lead_days)
+        if refusal is not None:
+            field, problem = refusal
+            return await reschedule_page(request, state, values, {field: problem}, status=422)
         where = f"/assist/bookings/{state.reservation_no}/reschedule"
         query = {"date": day.isoformat(), "time": f"{at:%H:%M}"}
         if not (await producer_check(request, state, new)).available:

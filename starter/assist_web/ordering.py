@@ -34,6 +34,7 @@ from models.assist import (
     SubmitBooking,
     cancellation_fee,
     lead_time_refusal,
+    no_producer_message,
 )
 from models.assist_packages import PACKAGES
 from starter import assist
@@ -96,13 +97,6 @@ def progress(state: AssistBookingState | None, page: int) -> list[Step]:
 
 def idle(minutes: int) -> str:
     return f"{minutes // 60} hours" if minutes % 60 == 0 and minutes > 60 else f"{minutes} minutes"
-
-
-def no_producer_sentence(state: AssistBookingState) -> str:
-    return (
-        f"No producer is free for {state.session.label()}. Choose one of the nearest free starts, another date and "
-        "time, or cancel the order."
-    )
 
 
 def slots(state: AssistBookingState, check: SlotCheck) -> list[dict[str, str]]:
@@ -176,7 +170,7 @@ def install(app: FastAPI) -> None:
         if state is not None and state.step == "availability":
             check = await producer_check(request, state, state.session)
             if not check.available:
-                busy, alternatives = no_producer_sentence(state), slots(state, check)
+                busy, alternatives = no_producer_message(state.session), slots(state, check)
         number = state.reservation_no if state else None
         return render(
             "order_availability.html",
