@@ -19,7 +19,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl, quote, urlencode
 
-import jinja2
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -34,7 +33,7 @@ from starter.admin import auth, company, orders, organizers
 from starter.admin.api import forget_session_cookie, set_session_cookie
 from starter.client import TemporalUnreachable
 from starter.errors import OnrampError
-from starter.web.pages import SECURITY_HEADERS
+from starter.web.rendering import PageRenderer, page_templates
 
 log = logging.getLogger("onramp.admin")
 
@@ -66,23 +65,11 @@ def _when(value: datetime | None) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-templates = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(HERE / "templates"),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+templates = page_templates(HERE / "templates")
 templates.filters["when"] = _when
 
 
-def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    for key in ("admin", "error", "notice", "menu", "wide"):
-        context.setdefault(key, None)
-    context.setdefault("errors", {})
-    context.setdefault("values", {})
-    html = templates.get_template(name).render(**context)
-    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+render = PageRenderer(templates, optional=("admin", "error", "notice", "menu", "wide"))
 
 
 def message(title: str, text: str, status: int, *, link: tuple[str, str] | None = None, **context: Any) -> HTMLResponse:

@@ -14,7 +14,6 @@ from typing import Any
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
-import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from temporalio.client import Client
@@ -29,7 +28,7 @@ from starter.admin.pages import first, read_form
 from starter.assist_web.proof import COOKIE, Proofs
 from starter.client import TemporalUnreachable
 from starter.errors import NotFound, OnrampError
-from starter.web.pages import SECURITY_HEADERS
+from starter.web.rendering import PageRenderer, page_templates
 
 log = logging.getLogger("onramp.assist")
 
@@ -55,29 +54,12 @@ def moment(value: datetime, zone: str) -> str:
 
 
 # the pages' own templates first, then the setup wizard's (its form macros: `_form.html`)
-templates = jinja2.Environment(
-    loader=jinja2.ChoiceLoader(
-        [
-            jinja2.FileSystemLoader(HERE / "templates"),
-            jinja2.FileSystemLoader(HERE.parent / "web" / "templates"),
-        ]
-    ),
-    autoescape=True,
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+templates = page_templates(HERE / "templates", HERE.parent / "web" / "templates")
 templates.filters["money"] = money
 templates.globals["status_labels"] = STATUS_LABELS
 
 
-def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    for key in ("error", "notice", "steps", "wide", "section"):
-        context.setdefault(key, None)
-    context.setdefault("errors", {})
-    context.setdefault("values", {})
-    html = templates.get_template(name).render(**context)
-    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+render = PageRenderer(templates, optional=("error", "notice", "steps", "wide", "section"))
 
 
 def message(

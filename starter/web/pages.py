@@ -20,7 +20,6 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qsl
 
-import jinja2
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.staticfiles import StaticFiles
@@ -36,6 +35,7 @@ from starter.api.setup import STEPS as API_STEPS
 from starter.client import TemporalUnreachable
 from starter.errors import OnrampError
 from starter.setup_wizard import LinkInvalid, SetupLink
+from starter.web.rendering import PageRenderer, page_templates
 
 log = logging.getLogger("onramp.web")
 
@@ -45,23 +45,8 @@ MAX_FORM_BYTES = 64 * 1024
 SESSION_INVALID = "WizardSessionInvalid"
 CONFLICT_TYPES = frozenset({SESSION_INVALID, "WizardStepConflict", "SetupConflict", "SubdomainTaken"})
 
-templates = jinja2.Environment(
-    loader=jinja2.FileSystemLoader(HERE / "templates"),
-    autoescape=True,  # every value is escaped; nothing is marked safe
-    undefined=jinja2.StrictUndefined,
-    trim_blocks=True,
-    lstrip_blocks=True,
-)
+templates = page_templates(HERE / "templates")
 
-SECURITY_HEADERS = {
-    "Cache-Control": "no-store",  # pages carry personal data and live sessions
-    "Referrer-Policy": "no-referrer",  # the URL carries the link's token
-    "X-Content-Type-Options": "nosniff",
-    "Content-Security-Policy": (
-        "default-src 'none'; style-src 'self'; img-src 'self'; form-action 'self'; frame-ancestors 'none'; "
-        "base-uri 'none'"
-    ),
-}
 
 SERVICE_LABELS = {
     Service.MEETINGS: "Webex Meetings",
@@ -454,12 +439,7 @@ class Page:
     availability: tuple[bool, str] | None = None
 
 
-def _render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
-    context.setdefault("order", None)
-    context.setdefault("error", None)
-    context.setdefault("notice", None)
-    html = templates.get_template(name).render(**context)
-    return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+_render = PageRenderer(templates, optional=("order", "error", "notice"))
 
 
 def _render_step(page: Page, status: int = 200) -> HTMLResponse:
