@@ -12,17 +12,18 @@ import secrets
 from collections.abc import Mapping
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 from typing import Any
 
-from sqlalchemy import bindparam, select
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.orm import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.statements import ByDialect
 from activities.store import SessionFactory
 from activities.store.tables import Account, GatewayAttempt, GatewayCharge, PaymentCard
-from activities.store.upsert import insert_if_absent
+from activities.store.transactions import run_transaction
 from models.seat_order import CHARGE_ACTIVITY, CHECK_CARD_ACTIVITY, CardOnOrder, ChargeRequest, ChargeResult, CheckCard
 
 TEST_CARDS = {
@@ -31,11 +32,17 @@ TEST_CARDS = {
     "4000000000000119": "flaky",
 }
 FLAKY_FAILURES = 2
-CARDS, CHARGES = PaymentCard.__table__, GatewayCharge.__table__
+CARDS, CHARGES, ATTEMPTS = PaymentCard.__table__, GatewayCharge.__table__, GatewayAttempt.__table__
 # Built once, run with parameters (activities/statements.py says why).
 CHARGE_BY_KEY = select(CHARGES).where(CHARGES.c.idempotency_key == bindparam("p_key"))
 CARD_BEHAVIOUR = select(CARDS.c.behaviour).where(CARDS.c.token == bindparam("p_token"))
 RECORD_CHARGE = ByDialect(lambda insert: insert(CHARGES).on_conflict_do_nothing(index_elements=["idempotency_key"]))
+RECORD_ATTEMPT = ByDialect(lambda insert: insert(ATTEMPTS).on_conflict_do_nothing(index_elements=["idempotency_key"]))
+COUNT_FAILURE = (
+    update(ATTEMPTS)
+    .where(ATTEMPTS.c.idempotency_key == bindparam("p_key"), ATTEMPTS.c.failures < FLAKY_FAILURES)
+    .values(failures=ATTEMPTS.c.failures + 1)
+)
 
 
 class CardRefused(ValueError):
@@ -110,55 +117,52 @@ class GatewayActivities:
 
     @activity.defn(name=CHARGE_ACTIVITY)
     async def charge_card(self, request: ChargeRequest) -> ChargeResult:
-        """Idempotent by key. A transient error raises (the workflow retries with backoff); a decline is a result.
-
-        One session, plain statements (no ORM objects): the charge is on every seat order's path."""
-        key = request.idempotency_key
-        async with self._sessions() as session:
-            earlier = await _charge(session, key)
-            if earlier is not None:
-                return earlier
-            behaviour = (await session.execute(CARD_BEHAVIOUR, {"p_token": request.card_token})).scalar_one_or_none()
-            if behaviour is None:
-                raise ApplicationError("The card is unknown to the gateway.", type="CardUnknown", non_retryable=True)
-            if behaviour == "flaky" and await self._transient_failure(key):
-                raise RuntimeError("sandbox gateway: processing error, try again")
-            approved = behaviour != "decline"
-            row = {
-                "idempotency_key": key,
-                "account_no": request.account_no,
-                "card_token": request.card_token,
-                "amount": str(request.amount),
-                "currency": request.currency,
-                "outcome": "approved" if approved else "declined",
-                "reason": None if approved else "insufficient funds",
-                "reference": "ch_" + secrets.token_hex(8),
-                "attempts": 1,
-                "created_at": datetime.now(UTC),
-            }
-            inserted = await session.execute(RECORD_CHARGE.on(session), row)
-            await session.commit()
-            if inserted.rowcount == 0:  # a concurrent attempt with the same key won: answer what it charged
-                winner = await _charge(session, key)
-                assert winner is not None
-                return winner
-        return _result(row)
-
-    async def _transient_failure(self, key: str) -> bool:
-        async with self._sessions.begin() as session:
-            await insert_if_absent(
-                session, GatewayAttempt, {"idempotency_key": key, "failures": 0}, key=["idempotency_key"]
-            )
-            attempt = await session.get(GatewayAttempt, key)
-            assert attempt is not None
-            if attempt.failures >= FLAKY_FAILURES:
-                return False
-            attempt.failures += 1
-            return True
+        """Idempotent by key. A transient error raises (the workflow retries with backoff); a decline is a result."""
+        result = await run_transaction(self._sessions, partial(_charge, request))
+        if result is None:
+            raise RuntimeError("sandbox gateway: processing error, try again")
+        return result
 
 
-async def _charge(session: AsyncSession, key: str) -> ChargeResult | None:
-    found = (await session.execute(CHARGE_BY_KEY, {"p_key": key})).mappings().first()
+def _charge(request: ChargeRequest, session: Session) -> ChargeResult | None:
+    """The charge for the request's key, made now or found from before; None for a (counted) transient error."""
+    key = request.idempotency_key
+    earlier = _charged(session, key)
+    if earlier is not None:
+        return earlier
+    behaviour = session.execute(CARD_BEHAVIOUR, {"p_token": request.card_token}).scalar_one_or_none()
+    if behaviour is None:
+        raise ApplicationError("The card is unknown to the gateway.", type="CardUnknown", non_retryable=True)
+    if behaviour == "flaky" and _transient_failure(session, key):
+        return None
+    approved = behaviour != "decline"
+    row = {
+        "idempotency_key": key,
+        "account_no": request.account_no,
+        "card_token": request.card_token,
+        "amount": str(request.amount),
+        "currency": request.currency,
+        "outcome": "approved" if approved else "declined",
+        "reason": None if approved else "insufficient funds",
+        "reference": "ch_" + secrets.token_hex(8),
+        "attempts": 1,
+        "created_at": datetime.now(UTC),
+    }
+    if session.execute(RECORD_CHARGE.on(session), row).rowcount == 0:
+        winner = _charged(session, key)  # a concurrent attempt with the same key won: answer what it charged
+        assert winner is not None
+        return winner
+    return _result(row)
+
+
+def _transient_failure(session: Session, key: str) -> bool:
+    """A flaky test card fails its first FLAKY_FAILURES attempts per key (the count is kept, as the error is)."""
+    session.execute(RECORD_ATTEMPT.on(session), {"idempotency_key": key, "failures": 0})
+    return session.execute(COUNT_FAILURE, {"p_key": key}).rowcount == 1
+
+
+def _charged(session: Session, key: str) -> ChargeResult | None:
+    found = session.execute(CHARGE_BY_KEY, {"p_key": key}).mappings().first()
     return _result(found) if found is not None else None
 
 

@@ -11,6 +11,7 @@ from email.message import Message
 from email.mime.multipart import MIMEMultipart
 from email.mime.text import MIMEText
 from email.utils import formataddr, formatdate, parseaddr
+from typing import Any
 
 import aiosmtplib
 from jinja2 import TemplateError
@@ -19,9 +20,11 @@ from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
 from activities.mail_templates import MailTemplateMissing, MailTemplates, RenderedMail
+from activities.smtp_connections import SmtpConnections
 from activities.statements import ByDialect
 from activities.store import SessionFactory, activation_tokens, setup_tokens
 from activities.store.tables import OutboxMail
+from activities.store.transactions import run_transaction
 from models.mail import SEND_MAIL_ACTIVITY, MailReceipt, MailRequest
 from starter.settings import Settings
 
@@ -43,6 +46,11 @@ MARK_SENT = (
     .where(OUTBOX.c.id == bindparam("p_id"))
     .values(status="sent", subject=bindparam("p_subject"), sent_at=bindparam("p_sent_at"), last_error=None)
 )
+MARK_FAILED = (
+    update(OUTBOX)
+    .where(OUTBOX.c.id == bindparam("p_id"))
+    .values(subject=bindparam("p_subject"), last_error=bindparam("p_error"))
+)
 UTF8 = Charset("utf-8")
 UTF8.body_encoding = QP  # readable in the raw mail, unlike base64
 
@@ -52,6 +60,7 @@ class MailActivities:
         self._sessions = sessions
         self._settings = settings
         self._templates = templates or MailTemplates()
+        self._smtp = SmtpConnections(self._smtp_options, size=settings.smtp_connections)
 
     @activity.defn(name=SEND_MAIL_ACTIVITY)
     async def send_mail(self, request: MailRequest) -> MailReceipt:
@@ -81,7 +90,7 @@ class MailActivities:
             ) from err
         message = self._message(request, rendered, outbox["message_id"])
         try:
-            await aiosmtplib.send(message, **self._smtp_options())
+            await self._smtp.send(message)
         except (aiosmtplib.SMTPException, OSError) as err:
             await self._record_failure(outbox["id"], rendered.subject, err)
             log.warning("mail %s to %s not sent (will retry): %s", request.outbox_key, request.recipient.email, err)
@@ -93,23 +102,21 @@ class MailActivities:
     async def _outbox_row(self, request: MailRequest) -> RowMapping:
         """The mail's outbox row, made on the first attempt; every attempt before it was sent is counted.
         One statement: an upsert answering the row."""
-        async with self._sessions.begin() as session:
-            result = await session.execute(
-                OUTBOX_ROW.on(session),
-                {
-                    "workflow_id": request.workflow_id,
-                    "purpose": request.purpose,
-                    "sequence": request.sequence,
-                    "recipient": str(request.recipient.email),
-                    "language": request.recipient.language,
-                    "template": request.template,
-                    "message_id": _message_id(request),
-                    "status": "pending",
-                    "attempts": 1,
-                    "created_at": datetime.now(UTC),
-                },
-            )
-            return result.mappings().one()
+        row = {
+            "workflow_id": request.workflow_id,
+            "purpose": request.purpose,
+            "sequence": request.sequence,
+            "recipient": str(request.recipient.email),
+            "language": request.recipient.language,
+            "template": request.template,
+            "message_id": _message_id(request),
+            "status": "pending",
+            "attempts": 1,
+            "created_at": datetime.now(UTC),
+        }
+        return await run_transaction(
+            self._sessions, lambda session: session.execute(OUTBOX_ROW.on(session), row).mappings().one()
+        )
 
     async def _setup_url(self, request: MailRequest) -> str:
         link = request.setup_link
@@ -161,7 +168,7 @@ class MailActivities:
             message.attach(part)
         return message
 
-    def _smtp_options(self) -> dict[str, object]:
+    def _smtp_options(self) -> dict[str, Any]:
         s = self._settings
         return {
             "hostname": s.smtp_host,
@@ -174,14 +181,12 @@ class MailActivities:
         }
 
     async def _record_failure(self, row_id: int, subject: str, err: BaseException) -> None:
-        async with self._sessions.begin() as session:
-            await session.execute(
-                update(OUTBOX).where(OUTBOX.c.id == row_id).values(subject=subject, last_error=str(err)[:2000])
-            )
+        values = {"p_id": row_id, "p_subject": subject, "p_error": str(err)[:2000]}
+        await run_transaction(self._sessions, lambda session: session.execute(MARK_FAILED, values))
 
     async def _record_sent(self, row_id: int, subject: str, sent_at: datetime) -> None:
-        async with self._sessions.begin() as session:
-            await session.execute(MARK_SENT, {"p_id": row_id, "p_subject": subject, "p_sent_at": sent_at})
+        values = {"p_id": row_id, "p_subject": subject, "p_sent_at": sent_at}
+        await run_transaction(self._sessions, lambda session: session.execute(MARK_SENT, values))
 
 
 def _address(value: str) -> str:

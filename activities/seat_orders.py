@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from functools import partial
 
 from sqlalchemy import bindparam, case, insert, null, select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
@@ -23,6 +24,7 @@ from activities.store.tables import (
     SeatAssignment,
     SeatOrderRow,
 )
+from activities.store.transactions import run_transaction
 from models.seat_order import (
     APPLY_SEAT_ORDER_ACTIVITY,
     CLAIM_OPEN_QUOTE_ACTIVITY,
@@ -35,6 +37,7 @@ from models.seat_order import (
     PricedLine,
     SeatOrderSnapshot,
     SeatOrderState,
+    SeatOrderStatus,
 )
 
 # ------------------------------------------------------------------ statements on every placed order's path
@@ -79,6 +82,11 @@ SET_BILLING_ADDRESS = (
     )
 )
 ROW_COLUMNS = ("status", "quote", "total", "reason", "updated_at")
+MARK_COMPLETED = (
+    update(ROWS)
+    .where(ROWS.c.order_no == bindparam("p_order_no"))
+    .values(status=SeatOrderStatus.COMPLETED.value, reason=None, updated_at=bindparam("p_updated_at"))
+)
 
 
 ASSIGN_SEAT = ByDialect(
@@ -141,43 +149,43 @@ class SeatOrderActivities:
     @activity.defn(name=APPLY_SEAT_ORDER_ACTIVITY)
     async def apply_seat_order(self, request: ApplySeatOrder) -> None:
         """Seats, order history (with running totals), the admin's seats and the billing address: all or nothing,
-        and once only (a retry finds the order's history lines and stops).
-
-        Plain statements, no ORM objects: this runs for every seat order placed, and a unit of work per line cost
-        more than the SQL itself."""
-        now = datetime.now(UTC)
+        and once only (a retry finds the order's history lines and stops)."""
         try:
-            async with self._sessions.begin() as session:
-                if (await session.execute(ALREADY_APPLIED, {"p_order_no": request.order_no})).first():
-                    return
-                for line in request.lines:
-                    await _add_line(session, request, line.product.value, line.edition.value, line.new_seats, now)
-                await session.execute(
-                    SET_BILLING_ADDRESS,
-                    {
-                        "p_account_no": request.account_no,
-                        "p_order_no": request.order_no,
-                        "p_billing_address": request.billing_address.model_dump(mode="json"),
-                    },
-                )
-                if request.completed is not None:
-                    await _save_row(session, request.completed, now)
+            await run_transaction(self._sessions, partial(_apply, request, datetime.now(UTC)))
         except IntegrityError:
             return  # a concurrent attempt applied the order first
 
     @activity.defn(name=SAVE_SEAT_ORDER_ACTIVITY)
     async def save_seat_order(self, snapshot: SeatOrderSnapshot) -> None:
-        async with self._sessions.begin() as session:
-            await _save_row(session, snapshot.state, datetime.now(UTC))
+        await run_transaction(self._sessions, partial(_save_row, snapshot.state, datetime.now(UTC)))
 
 
-async def _add_line(
-    session: AsyncSession, request: ApplySeatOrder, product: str, edition: str, seats: int, now: datetime
-) -> None:
+def _apply(request: ApplySeatOrder, now: datetime, session: Session) -> None:
+    """Plain statements, no ORM objects: this runs for every seat order placed, and a unit of work per line cost
+    more than the SQL itself."""
+    if session.execute(ALREADY_APPLIED, {"p_order_no": request.order_no}).first():
+        return
+    for line in request.lines:
+        _add_line(session, request, line.product.value, line.edition.value, line.new_seats, now)
+    session.execute(
+        SET_BILLING_ADDRESS,
+        {
+            "p_account_no": request.account_no,
+            "p_order_no": request.order_no,
+            "p_billing_address": request.billing_address.model_dump(mode="json"),
+        },
+    )
+    if request.completed is not None:
+        _save_row(request.completed, now, session)
+    elif request.mark_completed:
+        session.execute(MARK_COMPLETED, {"p_order_no": request.order_no, "p_updated_at": now})
+
+
+def _add_line(session: Session, request: ApplySeatOrder, product: str, edition: str, seats: int, now: datetime) -> None:
     """One product edition: its seats, the admin's seat of the product (a license in use, once), the history line."""
     admin = request.admin_contact
     who = {"p_account_no": request.account_no, "p_email": str(admin.email).lower(), "p_product": product}
-    assigned = await session.execute(
+    assigned = session.execute(
         ASSIGN_SEAT.on(session),
         {
             "account_no": request.account_no,
@@ -192,16 +200,14 @@ async def _add_line(
     )
     newly_assigned = assigned.rowcount == 1
     if not newly_assigned:
-        await session.execute(
-            RENAME_ASSIGNED, {**who, "p_first_name": admin.first_name, "p_last_name": admin.last_name}
-        )
+        session.execute(RENAME_ASSIGNED, {**who, "p_first_name": admin.first_name, "p_last_name": admin.last_name})
     running_total, renewal_date = (
-        await session.execute(
+        session.execute(
             ADD_SEATS,
             {**who, "p_edition": edition, "p_seats": seats, "p_used": 1 if newly_assigned else 0},
         )
     ).one()
-    await session.execute(
+    session.execute(
         RECORD_ORDER_LINE,
         {
             "account_no": request.account_no,
@@ -222,8 +228,8 @@ async def _add_line(
     )
 
 
-async def _save_row(session: AsyncSession, state: SeatOrderState, now: datetime) -> None:
-    await session.execute(
+def _save_row(state: SeatOrderState, now: datetime, session: Session) -> None:
+    session.execute(
         SAVE_ROW.on(session),
         {
             "order_no": state.order_no,

@@ -13,6 +13,7 @@ from typing import Any
 
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 
 class ByDialect:
@@ -21,5 +22,6 @@ class ByDialect:
     def __init__(self, build: Callable[[Any], Any]) -> None:
         self._statements = {"sqlite": build(sqlite.insert), "postgresql": build(postgresql.insert)}
 
-    def on(self, session: AsyncSession) -> Any:
+    def on(self, session: AsyncSession | Session) -> Any:
+        assert session.bind is not None
         return self._statements[session.bind.dialect.name]

@@ -295,7 +295,11 @@ class ApplySeatOrder(Contract):
     payment_type: str
     customer_type: str
     completed: SeatOrderState | None = Field(
-        default=None, description="The order's row, written as completed in the same transaction."
+        default=None, description="The order's row, written as completed in the same transaction (older workflows)."
+    )
+    mark_completed: bool = Field(
+        default=False,
+        description="The order's row (saved at its earlier steps) is marked completed in the same transaction.",
     )
 
 

@@ -27,6 +27,7 @@ class ReceivedMail:
     path: Path | None
     received_at: datetime
     message: EmailMessage
+    peer: str | None = None  # the sending connection's host:port (None when read back from a folder)
 
     @property
     def to(self) -> str:
@@ -55,10 +56,12 @@ class ReceivedMail:
         return str(self.message["Message-ID"])
 
 
-def parse(raw: bytes, path: Path | None = None, received_at: datetime | None = None) -> ReceivedMail:
+def parse(
+    raw: bytes, path: Path | None = None, received_at: datetime | None = None, peer: str | None = None
+) -> ReceivedMail:
     message = message_from_bytes(raw, policy=policy.default)
     assert isinstance(message, EmailMessage)
-    return ReceivedMail(path=path, received_at=received_at or datetime.now(UTC), message=message)
+    return ReceivedMail(path=path, received_at=received_at or datetime.now(UTC), message=message, peer=peer)
 
 
 class _Handler:
@@ -78,7 +81,7 @@ class _Handler:
             path = self.folder / f"{received_at:%Y%m%dT%H%M%S%f}-{count + 1:05d}.eml"
             path.write_bytes(raw)
         with self.arrived:
-            self.mails.append(parse(raw, path, received_at))
+            self.mails.append(parse(raw, path, received_at, _peer(session)))
             self.arrived.notify_all()
         return "250 Message accepted for delivery"
 
@@ -127,3 +130,8 @@ def read_folder(folder: Path) -> list[ReceivedMail]:
         stamp = datetime.strptime(path.name.split("-", 1)[0], "%Y%m%dT%H%M%S%f").replace(tzinfo=UTC)
         mails.append(parse(path.read_bytes(), path, stamp))
     return mails
+
+
+def _peer(session: Session) -> str | None:
+    peer = session.peer
+    return f"{peer[0]}:{peer[1]}" if isinstance(peer, tuple) else None

@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     smtp_timeout: float = Field(
         default=10.0, description="Seconds before an SMTP conversation is given up (and retried)."
     )
+    smtp_connections: int = Field(
+        default=4, ge=1, le=64, description="SMTP connections kept open and reused for the next mails (at most)."
+    )
     mail_sender: str = Field(default="onramp <noreply@onramp.localhost>", description="From: of every e-mail.")
 
     # Links and HTTP

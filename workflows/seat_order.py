@@ -70,6 +70,9 @@ LEAN_PROCESSING = (
     "lean-processing"  # placing answers without a database round trip; the seats' transaction records completion
 )
 DEADLINE_AT_PLACE = "deadline-at-place"  # the placed status goes out with its deadline (NextDeadline in visibility)
+# Decided when the order starts, so placing records no patch marker of its own; the completed status reaches
+# visibility together with the close (after the receipt): one search-attribute write between place and done, not three.
+PUBLISH_AT_CLOSE = "publish-at-close"
 WRONG_STEP = "OrderStateConflict"
 INVALID = "InvalidStep"
 
@@ -102,12 +105,15 @@ class SeatOrderWorkflow:
         self._superseded_by: str | None = None
         self._placing = False
         self._lean = False
+        self._publish_at_close = False
+        self._unpublished = False
 
     # ------------------------------------------------------------------ the process
 
     @workflow.run
     async def run(self, order: SeatOrderInput) -> SeatOrderState:
         self._lean = workflow.patched(LEAN_PROCESSING)
+        self._publish_at_close = workflow.patched(PUBLISH_AT_CLOSE)
         if self._account is None:
             self._account = await self._load_account()
         if not await self._refuse_if_not_eligible():
@@ -187,7 +193,10 @@ class SeatOrderWorkflow:
         done = f"charged {charge.amount} {charge.currency}, seats added"
         await self._add_seats(quote, account, done)
         self._queue_mail("receipt", Recipient(email=account.billing_contact_email), "seat_order_receipt")
-        await self._set_status(SeatOrderStatus.COMPLETED, done, save=not self._lean)
+        if self._publish_at_close:  # the seats' transaction marked the row completed; visibility hears it at the close
+            self._set_status_quietly(SeatOrderStatus.COMPLETED, done)
+        else:
+            await self._set_status(SeatOrderStatus.COMPLETED, done, save=not self._lean)
 
     async def _charge(self, quote: Quote) -> ChargeResult:
         card = self._state.card
@@ -213,7 +222,7 @@ class SeatOrderWorkflow:
         if admin is None or address is None:
             raise refuse("The payment details are missing.")
         completed = None
-        if self._lean:  # the same transaction records the order as completed
+        if self._lean and not self._publish_at_close:  # the same transaction records the order as completed
             completed = self._state.model_copy(update={"status": SeatOrderStatus.COMPLETED})
         await workflow.execute_activity(
             APPLY_SEAT_ORDER_ACTIVITY,
@@ -226,6 +235,7 @@ class SeatOrderWorkflow:
                 payment_type="Credit card",
                 customer_type=account.customer_type,
                 completed=completed,
+                mark_completed=self._publish_at_close,
             ),
             start_to_close_timeout=timedelta(seconds=30),
             retry_policy=DB_RETRY,
@@ -251,6 +261,8 @@ class SeatOrderWorkflow:
     async def _finish(self) -> None:
         await workflow.wait_condition(lambda: all(task.done() for task in self._mail_tasks))
         await workflow.wait_condition(workflow.all_handlers_finished)
+        if self._unpublished:  # in the same workflow task as the close
+            self._publish()
 
     # ------------------------------------------------------------------ step 2: the portal's steps
 
@@ -364,7 +376,7 @@ class SeatOrderWorkflow:
         if self._placing:  # a second click that passed the validator in the same moment
             raise refuse("This service order has already been placed.")
         self._placing = True
-        if workflow.patched(DEADLINE_AT_PLACE):  # the placed status is published with its 24-hour deadline
+        if self._publish_at_close or workflow.patched(DEADLINE_AT_PLACE):  # published with its 24-hour deadline
             self._start_the_clock()
         await self._set_status(
             SeatOrderStatus.PLACED, "service order placed: processing within 24 hours", save=not self._lean
@@ -485,6 +497,12 @@ class SeatOrderWorkflow:
         if save:
             await self._save()
 
+    def _set_status_quietly(self, status: SeatOrderStatus, text: str) -> None:
+        """The status changes now (queries see it); visibility gets it from `_finish`, with the close."""
+        self._state.status = status
+        self._note(f"{status.value}: {text}")
+        self._unpublished = True
+
     def _note(self, text: str) -> None:
         self._state.timeline.append((workflow.now(), text))
 
@@ -500,6 +518,7 @@ class SeatOrderWorkflow:
             deadline = self._state.quote.expires_at
         updates.append(sa.NEXT_DEADLINE.value_set(deadline) if deadline else sa.NEXT_DEADLINE.value_unset())
         workflow.upsert_search_attributes(updates)
+        self._unpublished = False
 
     async def _save(self) -> None:
         await workflow.execute_activity(
