@@ -2,7 +2,8 @@
 
 The sandbox decides by test card number (like real gateways' test modes):
   4242 4242 4242 4242 → approved;   4000 0000 0000 0002 → declined ("insufficient funds");
-  4000 0000 0000 0119 → a transient processing error twice per charge, then approved.
+  4000 0000 0000 0119 → a transient processing error twice per charge, then approved;
+  4000 0000 0000 0259 → an outage: transient errors on the first 8 attempts (about 4 minutes of retries), then approved.
 Charges are rows keyed by the idempotency key: a second charge with the same key returns the first result.
 """
 
@@ -30,8 +31,9 @@ TEST_CARDS = {
     "4242424242424242": "approve",
     "4000000000000002": "decline",
     "4000000000000119": "flaky",
+    "4000000000000259": "outage",
 }
-FLAKY_FAILURES = 2
+TRANSIENT_FAILURES = {"flaky": 2, "outage": 8}  # per idempotency key, before the charge goes through
 CARDS, CHARGES, ATTEMPTS = PaymentCard.__table__, GatewayCharge.__table__, GatewayAttempt.__table__
 # Built once, run with parameters (activities/statements.py says why).
 CHARGE_BY_KEY = select(CHARGES).where(CHARGES.c.idempotency_key == bindparam("p_key"))
@@ -40,7 +42,7 @@ RECORD_CHARGE = ByDialect(lambda insert: insert(CHARGES).on_conflict_do_nothing(
 RECORD_ATTEMPT = ByDialect(lambda insert: insert(ATTEMPTS).on_conflict_do_nothing(index_elements=["idempotency_key"]))
 COUNT_FAILURE = (
     update(ATTEMPTS)
-    .where(ATTEMPTS.c.idempotency_key == bindparam("p_key"), ATTEMPTS.c.failures < FLAKY_FAILURES)
+    .where(ATTEMPTS.c.idempotency_key == bindparam("p_key"), ATTEMPTS.c.failures < bindparam("p_limit"))
     .values(failures=ATTEMPTS.c.failures + 1)
 )
 
@@ -133,7 +135,7 @@ def _charge(request: ChargeRequest, session: Session) -> ChargeResult | None:
     behaviour = session.execute(CARD_BEHAVIOUR, {"p_token": request.card_token}).scalar_one_or_none()
     if behaviour is None:
         raise ApplicationError("The card is unknown to the gateway.", type="CardUnknown", non_retryable=True)
-    if behaviour == "flaky" and _transient_failure(session, key):
+    if behaviour in TRANSIENT_FAILURES and _transient_failure(session, key, TRANSIENT_FAILURES[behaviour]):
         return None
     approved = behaviour != "decline"
     row = {
@@ -155,10 +157,10 @@ def _charge(request: ChargeRequest, session: Session) -> ChargeResult | None:
     return _result(row)
 
 
-def _transient_failure(session: Session, key: str) -> bool:
-    """A flaky test card fails its first FLAKY_FAILURES attempts per key (the count is kept, as the error is)."""
+def _transient_failure(session: Session, key: str, failures: int) -> bool:
+    """A flaky or failing test card fails its first ``failures`` attempts per key (the count is kept, as the error is)."""
     session.execute(RECORD_ATTEMPT.on(session), {"idempotency_key": key, "failures": 0})
-    return session.execute(COUNT_FAILURE, {"p_key": key}).rowcount == 1
+    return session.execute(COUNT_FAILURE, {"p_key": key, "p_limit": failures}).rowcount == 1
 
 
 def _charged(session: Session, key: str) -> ChargeResult | None:

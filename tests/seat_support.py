@@ -11,6 +11,7 @@ import httpx
 from starter.accounts import demo_account
 
 APPROVE, DECLINE, FLAKY = "4242 4242 4242 4242", "4000 0000 0000 0002", "4000 0000 0000 0119"
+OUTAGE = "4000 0000 0000 0259"
 ADMIN = {"first_name": "Mei", "last_name": "Chen", "email": "mei.chen@yitong.example"}
 ADDRESS = {
     "company": "Yitong",

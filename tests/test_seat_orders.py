@@ -7,14 +7,17 @@ from decimal import Decimal
 
 import httpx
 from sqlalchemy import select
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import Client
+from temporalio.converter import default
 from temporalio.testing import WorkflowEnvironment
 
 from activities.store import SessionFactory
 from activities.store.tables import AccountOrder, AccountSubscription, GatewayCharge, SeatAssignment
 from models.seat_order import SeatOrderState
 from starter.mail_sink import MailSink
-from tests.seat_support import DECLINE, add_card, new_account, start, step, up_to_service_order
+from tests.seat_support import DECLINE, OUTAGE, add_card, new_account, start, step, up_to_service_order
 from tests.support import eventually
 
 
@@ -72,6 +75,49 @@ async def test_seats_are_added_charged_recorded_and_receipted(
         assert (await session.get(SeatAssignment, (account_no, "mei.chen@yitong.example", "GoTo Meeting"))) is not None
         charge = await session.get(GatewayCharge, order_no)
         assert charge is not None and charge.amount == "292.80" and charge.outcome == "approved"
+
+
+async def _visible(client: Client, order_no: str) -> dict[str, object]:
+    """The order's search attributes, as operators' searches see them."""
+    response = await client.workflow_service.describe_workflow_execution(
+        DescribeWorkflowExecutionRequest(
+            namespace=client.namespace, execution=WorkflowExecution(workflow_id=f"seat-order-{order_no}")
+        )
+    )
+    fields = response.workflow_execution_info.search_attributes.indexed_fields
+    return {name: default().payload_converter.from_payload(payload) for name, payload in fields.items()}
+
+
+async def test_an_order_still_processing_a_minute_after_placing_shows_as_placed_with_its_deadline(
+    http: httpx.AsyncClient, client: Client, ts_env: WorkflowEnvironment
+) -> None:
+    account_no = await new_account(http, await _today(ts_env))
+    card = await add_card(http, account_no, OUTAGE)  # the gateway fails for about 4 minutes of retries
+    order_no = (await start(http, account_no))["order_no"]
+    await up_to_service_order(http, order_no, card)
+    placed = await step(http, order_no, "place")
+    assert placed["status"] == "placed"
+    assert (await _visible(client, order_no))["OnrampStatus"] == "service_order"  # most orders are done by now
+
+    await ts_env.sleep(timedelta(minutes=2))
+
+    async def shown_placed() -> dict[str, object] | None:
+        visible = await _visible(client, order_no)
+        return visible if visible["OnrampStatus"] == "placed" else None
+
+    visible = await eventually(shown_placed, what="the placed status in visibility")
+    deadline = datetime.fromisoformat(str(visible["OnrampNextDeadline"]))
+    assert deadline == datetime.fromisoformat(placed["process_by"])
+    await ts_env.sleep(timedelta(minutes=5))  # the gateway is back
+
+    async def shown_completed() -> dict[str, object] | None:
+        visible = await _visible(client, order_no)
+        return visible if visible["OnrampStatus"] == "completed" else None
+
+    visible = await eventually(shown_completed, what="the completed status in visibility")
+    assert not visible.get("OnrampNextDeadline"), visible  # unset
+    state = (await http.get(f"/api/seat-orders/{order_no}")).json()
+    assert state["status"] == "completed" and state["charge"]["outcome"] == "approved"
 
 
 async def test_a_declined_card_fails_the_order_without_seats(

@@ -270,7 +270,7 @@ class PaymentCard(Base):
     brand: Mapped[str] = mapped_column(String(20))
     last4: Mapped[str] = mapped_column(String(4))
     expiry: Mapped[str] = mapped_column(String(7))  # MM/YYYY
-    behaviour: Mapped[str] = mapped_column(String(16))  # approve | decline | flaky
+    behaviour: Mapped[str] = mapped_column(String(16))  # approve | decline | flaky | outage
     created_at: Mapped[datetime]
 
 
@@ -292,7 +292,7 @@ class GatewayCharge(Base):
 
 
 class GatewayAttempt(Base):
-    """Transient failures seen per idempotency key (the sandbox's 'flaky' card fails twice, then answers)."""
+    """Transient failures seen per idempotency key (the sandbox's 'flaky' and 'outage' cards fail first, then answer)."""
 
     __tablename__ = "gateway_attempts"
 
