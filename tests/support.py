@@ -8,14 +8,17 @@ import shutil
 import socket
 import sys
 import uuid
-from collections.abc import Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable
+from contextlib import asynccontextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
 from temporalio.client import Client
 from temporalio.converter import DataConverter
+from temporalio.testing import WorkflowEnvironment
 
+from models import search_attributes
 from models.partner_order import PartnerOrderInput
 from starter.client import data_converter
 from starter.settings import Settings
@@ -96,3 +99,19 @@ async def save_history(client: Client, workflow_id: str, name: str) -> None:
     history = await client.get_workflow_handle(workflow_id).fetch_history()
     HISTORIES.mkdir(exist_ok=True)
     (HISTORIES / f"{name}.json").write_text(history.to_json())
+
+
+@asynccontextmanager
+async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
+    """Temporal's dev server with onramp's search attributes: unlike the time-skipping one, it answers visibility
+    queries."""
+    env = await WorkflowEnvironment.start_local(
+        data_converter=make_converter(),
+        dev_server_existing_path=binary("temporal"),
+        search_attributes=search_attributes.ALL,
+        dev_server_log_level="error",
+    )
+    try:
+        yield env
+    finally:
+        await env.shutdown()

@@ -26,12 +26,12 @@ from typer.testing import CliRunner
 from activities import all_activities
 from activities.store import SessionFactory
 from models import assist, organizer
-from models import search_attributes as sa
 from starter.cli import app
 from starter.mail_sink import MailSink, ReceivedMail
 from starter.settings import Settings, get_settings
 from tests.admin_support import new_account, uid
-from tests.support import binary, eventually, free_port, make_converter
+from tests.support import dev_server as dev_server_env
+from tests.support import eventually, free_port
 from worker import build_worker
 from workflows import partner_order, seat_order
 
@@ -424,15 +424,8 @@ async def test_a_temporal_error_is_a_sentence_not_a_traceback(temporal_up: Clien
 
 @pytest.fixture(scope="module")
 async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
-    """Temporal's dev server: unlike the time-skipping one, it answers visibility queries."""
-    env = await WorkflowEnvironment.start_local(
-        data_converter=make_converter(),
-        dev_server_existing_path=binary("temporal"),
-        search_attributes=sa.ALL,
-        dev_server_log_level="error",
-    )
-    yield env
-    await env.shutdown()
+    async with dev_server_env() as env:
+        yield env
 
 
 @pytest.fixture

@@ -17,25 +17,19 @@ from temporalio.testing import WorkflowEnvironment
 from activities import all_activities
 from activities.store import SessionFactory, setup_tokens
 from activities.store.tables import OutboxMail, PartnerOrder
-from models import search_attributes as sa
 from starter.api import create_app
 from starter.cli.inspect import list_query
 from starter.mail_sink import MailSink, ReceivedMail
 from starter.settings import Settings
-from tests.support import binary, eventually, free_port, make_converter, make_settings, order
+from tests.support import dev_server as dev_server_env
+from tests.support import eventually, free_port, make_settings, order
 from worker import build_worker
 
 
 @pytest.fixture(scope="module")
 async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
-    env = await WorkflowEnvironment.start_local(
-        data_converter=make_converter(),
-        dev_server_existing_path=binary("temporal"),
-        search_attributes=sa.ALL,
-        dev_server_log_level="error",
-    )
-    yield env
-    await env.shutdown()
+    async with dev_server_env() as env:
+        yield env
 
 
 def _settings(database_url: str, smtp_port: int, task_queue: str) -> Settings:

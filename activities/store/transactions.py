@@ -72,7 +72,8 @@ def _writer(engine: AsyncEngine) -> SqliteWriter:
     writer = _writers.get(sync_engine)
     if writer is None:
         writer = _writers[sync_engine] = SqliteWriter(engine)
-        event.listen(sync_engine, "engine_disposed", lambda _: _close(sync_engine))
+        if not event.contains(sync_engine, "engine_disposed", _close):
+            event.listen(sync_engine, "engine_disposed", _close)
     return writer
 
 
