@@ -13,9 +13,6 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError
 from temporalio import activity
 
-from activities.store import SessionFactory
-from activities.store import assist as store
-from activities.store import assist_calendar as calendar
 from models.assist import (
     BookingRecord,
     EventReport,
@@ -27,9 +24,11 @@ from models.assist import (
     ScheduledSession,
     SessionLookup,
     SessionTime,
-    Slot,
     SlotCheck,
 )
+from store import SessionFactory
+from store import assist as store
+from store import assist_calendar as calendar
 
 OTHER_SESSIONS_SHOWN = 3
 
@@ -44,21 +43,11 @@ class AssistActivities:
 
     # ------------------------------------------------------------------------------------ producer calendar
 
-    async def _busy(self, request: HoldRequest) -> dict[str, set[datetime]]:
-        begin, end = calendar.search_range(request.session, request.lead_minutes)
-        async with self._sessions() as session:
-            return await store.busy_slots(session, begin, end, apart_from=request.reservation_no)
-
-    def _alternatives(self, request: HoldRequest, busy: dict[str, set[datetime]]) -> list[Slot]:
-        return calendar.alternatives(request.session, request.lead_minutes, request.not_before, busy)
-
     @activity.defn
     async def check_producers(self, request: HoldRequest) -> SlotCheck:
         """Is a producer free for the session (lead-in included)? If not, the three nearest starts where one is."""
-        busy = await self._busy(request)
-        if calendar.free_producers(calendar.slots(request.session, request.lead_minutes), busy):
-            return SlotCheck(available=True)
-        return SlotCheck(available=False, alternatives=self._alternatives(request, busy))
+        async with self._sessions() as session:
+            return await store.producer_check(session, request)
 
     @activity.defn
     async def hold_producer(self, request: HoldRequest) -> HoldResult:
@@ -91,7 +80,9 @@ class AssistActivities:
                 continue  # another booking took one of the producer's slots since we looked
             assert producer is not None, producer_id  # claims reference producers by foreign key
             return HoldResult(producer=producer)
-        return HoldResult(producer=None, alternatives=self._alternatives(request, await self._busy(request)))
+        async with self._sessions() as session:
+            busy = await store.busy_around(session, request)
+        return HoldResult(producer=None, alternatives=store.alternatives(request, busy))
 
     @activity.defn
     async def release_producer(self, reservation_no: str) -> bool:

@@ -21,21 +21,15 @@ from sqlalchemy.orm import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.statements import ByDialect
-from activities.store import SessionFactory
-from activities.store.tables import Account, GatewayAttempt, GatewayCharge, PaymentCard
-from activities.store.transactions import run_transaction
 from models.seat_order import CHARGE_ACTIVITY, CHECK_CARD_ACTIVITY, CardOnOrder, ChargeRequest, ChargeResult, CheckCard
+from store import SessionFactory
+from store.statements import ByDialect
+from store.tables import Account, GatewayAttempt, GatewayCharge, PaymentCard
+from store.transactions import run_transaction
 
-TEST_CARDS = {
-    "4242424242424242": "approve",
-    "4000000000000002": "decline",
-    "4000000000000119": "flaky",
-    "4000000000000259": "outage",
-}
 TRANSIENT_FAILURES = {"flaky": 2, "outage": 8}  # per idempotency key, before the charge goes through
 CARDS, CHARGES, ATTEMPTS = PaymentCard.__table__, GatewayCharge.__table__, GatewayAttempt.__table__
-# Built once, run with parameters (activities/statements.py says why).
+# Built once, run with parameters (store/statements.py says why).
 CHARGE_BY_KEY = select(CHARGES).where(CHARGES.c.idempotency_key == bindparam("p_key"))
 CARD_BEHAVIOUR = select(CARDS.c.behaviour).where(CARDS.c.token == bindparam("p_token"))
 RECORD_CHARGE = ByDialect(lambda insert: insert(CHARGES).on_conflict_do_nothing(index_elements=["idempotency_key"]))
@@ -45,55 +39,6 @@ COUNT_FAILURE = (
     .where(ATTEMPTS.c.idempotency_key == bindparam("p_key"), ATTEMPTS.c.failures < bindparam("p_limit"))
     .values(failures=ATTEMPTS.c.failures + 1)
 )
-
-
-class CardRefused(ValueError):
-    """The card cannot be used; the message says why (shown next to the card number)."""
-
-
-def _luhn_ok(number: str) -> bool:
-    total = 0
-    for index, digit in enumerate(reversed(number)):
-        value = int(digit)
-        if index % 2:
-            value = value * 2 - 9 if value > 4 else value * 2
-        total += value
-    return total % 10 == 0
-
-
-async def tokenize(sessions: SessionFactory, account_no: str, number: str, expiry: str, now: datetime) -> CardOnOrder:
-    """Keep a card and give back a token: the card number never leaves this function (nor enters a workflow)."""
-    digits = "".join(ch for ch in number if ch.isdigit())
-    if not 13 <= len(digits) <= 19 or not _luhn_ok(digits):
-        raise CardRefused("This is not a valid card number.")
-    month, _, year = expiry.partition("/")
-    if not (month.isdigit() and year.isdigit() and 1 <= int(month) <= 12):
-        raise CardRefused("Enter the expiry as MM/YYYY.")
-    full_year = int(year) + (2000 if len(year) == 2 else 0)
-    if (full_year, int(month)) < (now.year, now.month):
-        raise CardRefused("This card has expired.")
-    behaviour = TEST_CARDS.get(digits)
-    if behaviour is None:
-        raise CardRefused("The sandbox gateway only accepts its test cards (4242 4242 4242 4242, …).")
-    token = "tok_" + secrets.token_urlsafe(18)
-    async with sessions.begin() as session:
-        if await session.get(Account, account_no) is None:
-            raise CardRefused(f"No account {account_no}.")
-        session.add(
-            PaymentCard(
-                token=token,
-                account_no=account_no,
-                brand="Visa",
-                last4=digits[-4:],
-                expiry=f"{int(month):02d}/{full_year}",
-                behaviour=behaviour,
-                created_at=now,
-            )
-        )
-        account = await session.get(Account, account_no)
-        if account is not None and account.card_token is None:
-            account.card_token = token  # the first card becomes the card on file
-    return CardOnOrder(token=token, brand="Visa", last4=digits[-4:])
 
 
 class GatewayActivities:

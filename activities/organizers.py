@@ -11,10 +11,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.store import SessionFactory, activation_tokens
-from activities.store import organizers as store
-from activities.store.tables import Organizer
-from activities.store.upsert import upsert
 from models.organizer import (
     ACCOUNT_ADMIN_ACTIVITY,
     ACTIVATE_ORGANIZER_ACTIVITY,
@@ -31,6 +27,10 @@ from models.organizer import (
     edition_label,
     no_license_left_message,
 )
+from store import SessionFactory, activation_tokens
+from store import organizers as store
+from store.tables import Organizer
+from store.upsert import upsert
 
 
 def refuse(message: str, kind: str, field: str) -> ApplicationError:

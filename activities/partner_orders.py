@@ -6,14 +6,14 @@ from datetime import UTC, datetime
 
 from temporalio import activity
 
-from activities.store import SessionFactory, setup_tokens
-from activities.store.tables import PartnerOrder
-from activities.store.upsert import upsert
 from models.partner_order import (
     FINAL_STATUSES,
     SAVE_PARTNER_ORDER_ACTIVITY,
     PartnerOrderSnapshot,
 )
+from store import SessionFactory, setup_tokens
+from store.tables import PartnerOrder
+from store.upsert import upsert
 
 
 class PartnerOrderActivities:

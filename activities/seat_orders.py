@@ -4,7 +4,6 @@ order history and the admin's seats) in one idempotent transaction, and the orde
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 from functools import partial
 
 from sqlalchemy import bindparam, case, insert, null, select, update
@@ -13,18 +12,6 @@ from sqlalchemy.orm import Session
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.statements import ByDialect
-from activities.store import SessionFactory
-from activities.store import accounts as store
-from activities.store.tables import (
-    Account,
-    AccountOrder,
-    AccountSubscription,
-    PaymentCard,
-    SeatAssignment,
-    SeatOrderRow,
-)
-from activities.store.transactions import run_transaction
 from models.seat_order import (
     APPLY_SEAT_ORDER_ACTIVITY,
     CLAIM_OPEN_QUOTE_ACTIVITY,
@@ -34,14 +21,24 @@ from models.seat_order import (
     AccountSnapshot,
     ApplySeatOrder,
     ClaimOpenQuote,
-    PricedLine,
     SeatOrderSnapshot,
     SeatOrderState,
     SeatOrderStatus,
 )
+from store import SessionFactory
+from store import accounts as store
+from store.statements import ByDialect
+from store.tables import (
+    Account,
+    AccountOrder,
+    AccountSubscription,
+    SeatAssignment,
+    SeatOrderRow,
+)
+from store.transactions import run_transaction
 
 # ------------------------------------------------------------------ statements on every placed order's path
-# Built once, run with parameters (activities/statements.py says why). Bound names carry a "p_" prefix: a column's
+# Built once, run with parameters (store/statements.py says why). Bound names carry a "p_" prefix: a column's
 # own name is reserved for the VALUES / SET clause.
 ACCOUNTS, ASSIGNMENTS, ORDERS = Account.__table__, SeatAssignment.__table__, AccountOrder.__table__
 SUBSCRIPTIONS, ROWS = AccountSubscription.__table__, SeatOrderRow.__table__
@@ -106,24 +103,10 @@ class SeatOrderActivities:
     @activity.defn(name=LOAD_ACCOUNT_ACTIVITY)
     async def load_account_snapshot(self, account_no: str) -> AccountSnapshot:
         async with self._sessions() as session:
-            account = await session.get(Account, account_no)
-            if account is None:
-                raise ApplicationError(f"No account {account_no}.", type="AccountUnknown", non_retryable=True)
-            card = await session.get(PaymentCard, account.card_token) if account.card_token else None
-            lines = await store.subscriptions(session, account_no)
-        return AccountSnapshot(
-            account_no=account_no,
-            customer_name=account.customer_name,
-            self_service=account.self_service,
-            pays_by_card=store.pays_automatically(account),
-            card_last4=card.last4 if card else None,
-            currency=account.currency,
-            tax_rate=Decimal(account.tax_rate),
-            billing_contact_email=account.billing_contact_email,
-            billing_contact_name=account.billing_contact_name,
-            customer_type=account.customer_type,
-            lines=[PricedLine(**line.model_dump()) for line in lines],
-        )
+            found = await store.snapshot(session, account_no)
+        if found is None:
+            raise ApplicationError(f"No account {account_no}.", type="AccountUnknown", non_retryable=True)
+        return found
 
     @activity.defn(name=CLAIM_OPEN_QUOTE_ACTIVITY)
     async def claim_open_quote(self, request: ClaimOpenQuote) -> str:

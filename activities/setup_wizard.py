@@ -14,16 +14,6 @@ from sqlalchemy.exc import IntegrityError
 from temporalio import activity
 from temporalio.exceptions import ApplicationError
 
-from activities.store import SessionFactory
-from activities.store.tables import (
-    BillingRecord,
-    OrderSetup,
-    Organization,
-    OrgSettings,
-    OrgUser,
-    Subscription,
-)
-from activities.store.upsert import insert_if_absent, upsert
 from models.wizard import (
     CHECK_CUSTOMER_ADMIN_ACTIVITY,
     CLAIM_SUBDOMAIN_ACTIVITY,
@@ -42,6 +32,16 @@ from models.wizard import (
     SaveOrgSettings,
     SetUpOrder,
 )
+from store import SessionFactory
+from store.tables import (
+    BillingRecord,
+    OrderSetup,
+    Organization,
+    OrgSettings,
+    OrgUser,
+    Subscription,
+)
+from store.upsert import insert_if_absent, upsert
 
 CONFLICT = "SetupConflict"
 SUBDOMAIN_TAKEN = "SubdomainTaken"

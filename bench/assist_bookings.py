@@ -20,11 +20,11 @@ import uuid
 from datetime import UTC, datetime, timedelta
 from datetime import time as clock
 
-from activities.store import assist as store
-from activities.store import make_engine, make_session_factory
 from bench.reference_workflow import ReferenceWorkflow
 from bench.stack import Bench, bench_stack, report, timed
 from models.assist import Producer, SessionTime
+from store import assist as store
+from store import make_engine, make_session_factory
 from tests.assist_support import availability
 
 REFERENCE_UPDATES = 4  # availability, lookup, event info, submit

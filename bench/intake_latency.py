@@ -16,7 +16,7 @@ from datetime import UTC, datetime, timedelta
 
 from bench.reference_workflow import ReferenceWorkflow
 from bench.stack import Bench, bench_stack, report, timed
-from starter import partner_orders
+from starter.services import partner_orders
 from tests.support import eventually, order
 
 

@@ -4,7 +4,7 @@ ratio. Target (issue 4): ratio >= 0.7.
 
 What each side measures, from the same starting point (started, cached on its worker, waiting for one Update):
 - ours: N seat orders, each already at its service order (account, card, quantities, quote, accept and payment done
-  through the HTTP API beforehand, not timed). Timed: `starter.seat_orders.step(client, order, "place", ...)` - the
+  through the HTTP API beforehand, not timed). Timed: `starter.services.seat_orders.step(client, order, "place", ...)` - the
   same Temporal client call the API and the CLI make (an Update: validator, handler, answer) - then waiting for the
   workflow's result, which must be `completed`. Between them the workflow runs three activities one after the other:
   the charge through the sandbox gateway (a database row per idempotency key), the seats (seats, order history, the
@@ -44,7 +44,7 @@ from temporalio.client import WorkflowHandle
 from bench.reference_workflow import WaitingNoopActivitiesWorkflow
 from bench.stack import Bench, bench_stack
 from models.seat_order import PlaceOrder, SeatOrderState, SeatOrderStatus, seat_order_workflow_id
-from starter import seat_orders
+from starter.services import seat_orders
 from tests.seat_support import add_card, new_account, start, up_to_service_order
 
 ACTIVITIES_PER_ORDER = 3

@@ -25,8 +25,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities import all_activities
-from activities.store import make_engine, make_session_factory, upgrade
+from activities.registry import all_activities
 from bench.reference_workflow import (
     NoopActivitiesWorkflow,
     ReferenceWorkflow,
@@ -34,12 +33,13 @@ from bench.reference_workflow import (
     noop_activity,
 )
 from models import search_attributes
-from starter.api import create_app
 from starter.client import data_converter
 from starter.mail_sink import ReceivedMail, read_folder
 from starter.settings import Settings
+from starter.web.app import create_app
+from starter.worker_host import build_worker
+from store import make_engine, make_session_factory, upgrade
 from tests.support import TEST_PAYLOAD_KEY, binary, free_port
-from worker import build_worker
 
 
 @dataclass
@@ -113,7 +113,7 @@ async def bench_stack() -> AsyncIterator[Bench]:
         app = create_app(settings, client=env.client, sessions=sessions)
         with SinkProcess(settings.smtp_port, settings.mail_dir) as sink:
             async with (
-                build_worker(env.client, settings.task_queue, all_activities(sessions, settings)),
+                build_worker(env.client, settings.task_queue, all_activities(sessions, settings.mail_config())),
                 Worker(
                     env.client,
                     task_queue="reference",

@@ -18,14 +18,14 @@ from rich.panel import Panel
 from sqlalchemy.engine import make_url
 from temporalio.client import Client
 
-from activities.store import make_engine, make_session_factory, upgrade
 from models import search_attributes
-from starter.api import create_app
 from starter.client import TemporalUnreachable, connect
 from starter.codec import ensure_key_file
 from starter.mail_sink import MailSink
 from starter.settings import Settings
-from worker import run_worker
+from starter.web.app import create_app
+from starter.worker_host import run_worker
+from store import make_engine, make_session_factory, upgrade
 
 log = logging.getLogger("onramp.dev")
 
@@ -170,8 +170,8 @@ class DevStack:
     async def _load_demo_account(self) -> None:
         """The demo account, so the seat portal and the admin portal have something to show (needs SMTP), and the
         Webex Assist demo site with its producers and scheduled sessions."""
-        from starter.accounts import ensure_demo_account
-        from starter.assist_demo import ensure_assist_demo
+        from starter.services.accounts import ensure_demo_account
+        from starter.services.assist_demo import ensure_assist_demo
 
         await ensure_demo_account(make_session_factory(self._engine), self.settings)
         await ensure_assist_demo(make_session_factory(self._engine))

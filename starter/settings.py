@@ -9,6 +9,9 @@ from typing import Literal
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from activities.mail_delivery import MailConfig
+from store.engine import DEFAULT_DATABASE_URL
+
 
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ONRAMP_", env_file=".env", extra="ignore")
@@ -20,7 +23,7 @@ class Settings(BaseSettings):
 
     # Database
     database_url: str = Field(
-        default="sqlite+aiosqlite:///.onramp/onramp.db",
+        default=DEFAULT_DATABASE_URL,
         description="SQLAlchemy async URL (sqlite+aiosqlite:///… or postgresql+asyncpg://…).",
     )
 
@@ -88,6 +91,20 @@ class Settings(BaseSettings):
         if keys:
             keys += [key.strip() for key in self.payload_old_keys.split(",") if key.strip()]
         return keys
+
+    def mail_config(self) -> MailConfig:
+        """What the e-mail side needs of the settings, handed down to it (it never reads them itself)."""
+        return MailConfig(
+            smtp_host=self.smtp_host,
+            smtp_port=self.smtp_port,
+            smtp_username=self.smtp_username,
+            smtp_password=self.smtp_password.get_secret_value() if self.smtp_password else None,
+            smtp_tls=self.smtp_tls,
+            smtp_timeout=self.smtp_timeout,
+            smtp_connections=self.smtp_connections,
+            sender=self.mail_sender,
+            public_base_url=self.public_base_url,
+        )
 
     @property
     def mail_dir(self) -> Path:

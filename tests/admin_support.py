@@ -11,12 +11,12 @@ from typing import Any
 import httpx
 from fastapi import FastAPI
 
-from activities.store import SessionFactory
-from activities.store.tables import AccountOrder, AccountSubscription
 from models.accounts import CompanyInfo, Edition, NewAccount, Product, SubscriptionLine
-from starter.accounts import create_account
 from starter.mail_sink import MailSink, ReceivedMail
+from starter.services.accounts import create_account
 from starter.settings import Settings
+from store import SessionFactory
+from store.tables import AccountOrder, AccountSubscription
 from tests.support import eventually
 
 FIRST_PASSWORD = "first1234"

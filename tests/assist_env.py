@@ -15,12 +15,12 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities import all_activities
-from activities.store import SessionFactory, make_engine, make_session_factory
-from activities.store.migrate import upgrade
-from starter.api import create_app
+from activities.registry import all_activities
 from starter.mail_sink import MailSink
 from starter.settings import Settings
+from starter.web.app import create_app
+from store import SessionFactory, make_engine, make_session_factory
+from store.migrate import upgrade
 from tests.assist_support import uid
 from tests.conftest import register_search_attributes
 from tests.support import binary, make_converter, make_settings
@@ -61,9 +61,11 @@ def settings_fixture(
 async def worker_fixture(
     ts_env: WorkflowEnvironment, assist_db: SessionFactory, settings: Settings
 ) -> AsyncIterator[Worker]:
-    from worker import build_worker
+    from starter.worker_host import build_worker
 
-    async with build_worker(ts_env.client, settings.task_queue, all_activities(assist_db, settings)) as worker:
+    async with build_worker(
+        ts_env.client, settings.task_queue, all_activities(assist_db, settings.mail_config())
+    ) as worker:
         yield worker
 
 

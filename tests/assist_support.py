@@ -9,9 +9,9 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from activities.store import SessionFactory
-from activities.store import assist as store
 from models.assist import Producer, ScheduledSession, SessionTime
+from store import SessionFactory
+from store import assist as store
 
 
 def uid() -> str:

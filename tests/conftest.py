@@ -21,14 +21,14 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities import all_activities
-from activities.store import SessionFactory, make_engine, make_session_factory, normalize_url, upgrade
+from activities.registry import all_activities
 from models import search_attributes
-from starter.api import create_app
 from starter.mail_sink import MailSink
 from starter.settings import Settings, get_settings
+from starter.web.app import create_app
+from starter.worker_host import build_worker
+from store import SessionFactory, make_engine, make_session_factory, normalize_url, upgrade
 from tests.support import binary, free_port, make_converter, make_settings, postgres_url_from_env
-from worker import build_worker
 
 TASK_QUEUE = "onramp-tests"
 
@@ -143,7 +143,7 @@ async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
 async def worker(
     ts_env: WorkflowEnvironment, workflow_db: tuple[str, SessionFactory], settings: Settings
 ) -> AsyncIterator[Worker]:
-    worker = build_worker(ts_env.client, TASK_QUEUE, all_activities(workflow_db[1], settings))
+    worker = build_worker(ts_env.client, TASK_QUEUE, all_activities(workflow_db[1], settings.mail_config()))
     async with worker:
         yield worker
 

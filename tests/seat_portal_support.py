@@ -10,10 +10,10 @@ from decimal import Decimal
 from html import unescape
 from typing import Any
 
-from activities.store import SessionFactory
 from models.accounts import Edition, NewAccount, Product, SubscriptionLine
-from starter.accounts import create_account, demo_account
+from starter.services.accounts import create_account, demo_account
 from starter.settings import Settings
+from store import SessionFactory
 from tests.admin_support import FIRST_PASSWORD, PortalAccount
 
 RENEWAL_DAYS = 73  # 5 GoTo Meeting Enterprise seats at 240.00 a year for 73 days: 240.00, tax 52.80, total 292.80

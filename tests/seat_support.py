@@ -8,7 +8,7 @@ from typing import Any
 
 import httpx
 
-from starter.accounts import demo_account
+from starter.services.accounts import demo_account
 
 APPROVE, DECLINE, FLAKY = "4242 4242 4242 4242", "4000 0000 0000 0002", "4000 0000 0000 0119"
 OUTAGE = "4000 0000 0000 0259"

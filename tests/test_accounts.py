@@ -7,11 +7,11 @@ from datetime import date
 
 import httpx
 
-from activities.store import SessionFactory
-from activities.store.tables import Account, EnterpriseAdmin
-from starter.accounts import demo_account
 from starter.mail_sink import MailSink
-from starter.passwords import verify_password
+from starter.services.accounts import demo_account
+from starter.services.passwords import verify_password
+from store import SessionFactory
+from store.tables import Account, EnterpriseAdmin
 from tests.support import eventually
 
 

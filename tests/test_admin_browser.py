@@ -16,11 +16,12 @@ import openpyxl
 from playwright.async_api import async_playwright, expect
 from temporalio.testing import WorkflowEnvironment
 
-from activities import all_activities
-from activities.store import SessionFactory
+from activities.registry import all_activities
 from models.accounts import Edition, Product
-from starter.api import create_app
 from starter.mail_sink import MailSink
+from starter.web.app import create_app
+from starter.worker_host import build_worker
+from store import SessionFactory
 from tests.admin_support import activation_link, add_order, mails_to, new_account, uid
 from tests.browser_support import (
     CHROMIUM,
@@ -32,7 +33,6 @@ from tests.browser_support import (
     serving,
 )
 from tests.support import free_port, make_settings
-from worker import build_worker
 
 pytestmark = needs_chromium
 
@@ -68,7 +68,7 @@ async def test_an_admin_changes_the_first_password_and_creates_an_organizer_in_c
     [login_link] = [link for link in welcome.links if link.endswith("/admin/login")]
 
     async with (
-        build_worker(ts_env.client, settings.task_queue, all_activities(sessions, settings)),
+        build_worker(ts_env.client, settings.task_queue, all_activities(sessions, settings.mail_config())),
         serving(app, port) as base_url,
         async_playwright() as p,
     ):

@@ -9,11 +9,11 @@ import json
 from click.testing import Result
 from typer.testing import CliRunner
 
-from activities.store import SessionFactory
 from models.accounts import Edition, Product
 from starter.cli import app
 from starter.mail_sink import MailSink
 from starter.settings import Settings
+from store import SessionFactory
 from tests.admin_support import mails_to, new_account, uid
 
 runner = CliRunner()

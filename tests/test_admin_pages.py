@@ -13,11 +13,11 @@ import pytest
 from fastapi import FastAPI
 from temporalio.client import Client
 
-from activities.store import SessionFactory
 from models.accounts import Edition, Product
-from starter.api import create_app
 from starter.mail_sink import MailSink
 from starter.settings import Settings
+from starter.web.app import create_app
+from store import SessionFactory
 from tests.admin_support import PortalAccount, activation_path, browser, mails_to, new_account, ready_admin, uid
 
 

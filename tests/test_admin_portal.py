@@ -14,13 +14,13 @@ from fastapi import FastAPI
 from sqlalchemy import select, update
 from temporalio.client import Client
 
-from activities.store import SessionFactory
-from activities.store.tables import AdminSession, EnterpriseAdmin
-from starter.admin.auth import session_key
-from starter.api import create_app
 from starter.mail_sink import MailSink
-from starter.passwords import verify_password
+from starter.services.admin_auth import session_key
+from starter.services.passwords import verify_password
 from starter.settings import Settings
+from starter.web.app import create_app
+from store import SessionFactory
+from store.tables import AdminSession, EnterpriseAdmin
 from tests.admin_support import (
     FIRST_PASSWORD,
     NEW_PASSWORD,

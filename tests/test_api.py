@@ -17,10 +17,10 @@ import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from activities.store import SessionFactory
-from starter.api import create_app
 from starter.mail_sink import MailSink, ReceivedMail
 from starter.settings import Settings
+from starter.web.app import create_app
+from store import SessionFactory
 from tests.support import eventually, free_port, order
 
 ORDERS = "/api/partner-orders"

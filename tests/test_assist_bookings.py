@@ -9,10 +9,10 @@ from datetime import datetime, time, timedelta
 import httpx
 from temporalio.testing import WorkflowEnvironment
 
-from activities.store import SessionFactory
-from activities.store import assist as store
 from models.assist import SessionTime
 from starter.mail_sink import MailSink
+from store import SessionFactory
+from store import assist as store
 from tests.admin_support import mails_to
 
 # This module's own server, database and worker (tests/assist_env.py): its months of skipped time touch no other

@@ -16,13 +16,13 @@ from playwright.async_api import async_playwright, expect
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from activities.store import SessionFactory
-from activities.store import assist as store
 from models.assist import ScheduledSession
-from starter.api import create_app
-from starter.assist_demo import DEMO_HOST_EMAIL, DEMO_HOST_ID, DEMO_SITE, demo_sessions, ensure_assist_demo
 from starter.mail_sink import MailSink
+from starter.services.assist_demo import DEMO_HOST_EMAIL, DEMO_HOST_ID, DEMO_SITE, demo_sessions, ensure_assist_demo
 from starter.settings import Settings
+from starter.web.app import create_app
+from store import SessionFactory
+from store import assist as store
 from tests.admin_support import mails_to
 from tests.assist_env import (  # noqa: F401
     assist_db_fixture,

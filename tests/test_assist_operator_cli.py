@@ -10,9 +10,9 @@ from click.testing import Result
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner
 
-from activities.store import SessionFactory
 from starter.cli import app
 from starter.mail_sink import MailSink
+from store import SessionFactory
 from tests.admin_support import mails_to
 from tests.assist_support import new_site, schedule, session_at, uid
 

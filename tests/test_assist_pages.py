@@ -18,13 +18,13 @@ from fastapi import FastAPI
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from activities.store import SessionFactory
-from activities.store import assist as store
 from models.assist import SessionTime, not_found_message
 from models.assist_packages import COLUMNS, COMPARISON, COVERAGE_TEXT
-from starter.api import create_app
 from starter.mail_sink import MailSink
 from starter.settings import Settings
+from starter.web.app import create_app
+from store import SessionFactory
+from store import assist as store
 from tests.admin_support import mails_to
 from tests.assist_env import (  # noqa: F401
     assist_db_fixture,

@@ -15,11 +15,11 @@ import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from activities.store import SessionFactory
 from models.assist import AssistBookingState, AssistStatus, assist_workflow_id
-from starter.api import create_app
 from starter.mail_sink import MailSink
 from starter.settings import Settings
+from starter.web.app import create_app
+from store import SessionFactory
 from tests.admin_support import mails_to
 from tests.assist_support import availability, book, new_site, schedule, session_at
 from tests.support import save_history

@@ -24,10 +24,6 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, make_url
 
 from activities.assist import AssistActivities
-from activities.store import SessionFactory, make_engine, make_session_factory, upgrade
-from activities.store import assist as store
-from activities.store.migrate import alembic_config, current_tables
-from activities.store.tables import AssistProducerClaim, AssistRecording
 from models.assist import (
     AssistStatus,
     BookingRecord,
@@ -42,7 +38,11 @@ from models.assist import (
     Slot,
 )
 from models.assist_packages import Package
-from starter.assist_demo import DEMO_HOST_EMAIL, DEMO_HOST_ID, DEMO_SITE, ensure_assist_demo
+from starter.services.assist_demo import DEMO_HOST_EMAIL, DEMO_HOST_ID, DEMO_SITE, ensure_assist_demo
+from store import SessionFactory, make_engine, make_session_factory, upgrade
+from store import assist as store
+from store.migrate import alembic_config, current_tables
+from store.tables import AssistProducerClaim, AssistRecording
 
 TAIPEI = "Asia/Taipei"
 LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)

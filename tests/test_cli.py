@@ -23,16 +23,16 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner
 
-from activities import all_activities
-from activities.store import SessionFactory
+from activities.registry import all_activities
 from models import assist, organizer
 from starter.cli import app
 from starter.mail_sink import MailSink, ReceivedMail
 from starter.settings import Settings, get_settings
+from starter.worker_host import build_worker
+from store import SessionFactory
 from tests.admin_support import new_account, uid
 from tests.support import dev_server as dev_server_env
 from tests.support import eventually, free_port
-from worker import build_worker
 from workflows import partner_order, seat_order
 
 runner = CliRunner()
@@ -444,7 +444,7 @@ async def dev_up(
     assert settings.payload_key is not None
     monkeypatch.setenv("ONRAMP_PAYLOAD_KEY", settings.payload_key.get_secret_value())
     get_settings.cache_clear()
-    async with build_worker(dev_server.client, task_queue, all_activities(workflow_db[1], settings)):
+    async with build_worker(dev_server.client, task_queue, all_activities(workflow_db[1], settings.mail_config())):
         yield
 
 

@@ -12,11 +12,11 @@ from temporalio.api.common.v1 import Payload
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from activities.store import SessionFactory
-from starter import partner_orders
-from starter.api import create_app
 from starter.codec import EncryptionCodec, PayloadKeyError, new_key, parse_key
+from starter.services import partner_orders
 from starter.settings import Settings
+from starter.web.app import create_app
+from store import SessionFactory
 from tests.support import order
 
 

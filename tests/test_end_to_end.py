@@ -14,16 +14,16 @@ from sqlalchemy import select
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from activities import all_activities
-from activities.store import SessionFactory, setup_tokens
-from activities.store.tables import OutboxMail, PartnerOrder
-from starter.api import create_app
+from activities.registry import all_activities
 from starter.cli.inspect import list_query
 from starter.mail_sink import MailSink, ReceivedMail
 from starter.settings import Settings
+from starter.web.app import create_app
+from starter.worker_host import build_worker
+from store import SessionFactory, setup_tokens
+from store.tables import OutboxMail, PartnerOrder
 from tests.support import dev_server as dev_server_env
 from tests.support import eventually, free_port, make_settings, order
-from worker import build_worker
 
 
 @pytest.fixture(scope="module")
@@ -56,7 +56,7 @@ async def test_an_order_posted_to_the_api_mails_a_working_link(
     o = order(yesterday, time_zone="UTC")
 
     async with (
-        build_worker(client, settings.task_queue, all_activities(sessions, settings)),
+        build_worker(client, settings.task_queue, all_activities(sessions, settings.mail_config())),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://api") as http,
     ):
         response = await http.post("/api/partner-orders", json=o.model_dump(mode="json"))
@@ -96,7 +96,7 @@ async def test_an_smtp_outage_delays_the_mail_and_it_is_sent_once(
     settings = _settings(database_url, port, f"smtp-{uuid.uuid4().hex[:6]}")
     o = order((datetime.now(UTC) - timedelta(days=1)).date(), time_zone="UTC", policy={"mail_retry_max_seconds": 1})
 
-    async with build_worker(client, settings.task_queue, all_activities(sessions, settings)):
+    async with build_worker(client, settings.task_queue, all_activities(sessions, settings.mail_config())):
         await client.start_workflow("PartnerOrderWorkflow", o, id=o.workflow_id, task_queue=settings.task_queue)
 
         async def failing_attempts() -> OutboxMail | None:

@@ -15,13 +15,13 @@ from temporalio.exceptions import ApplicationError
 
 from activities.mail import MailActivities
 from activities.partner_orders import PartnerOrderActivities
-from activities.store import SessionFactory, setup_tokens
-from activities.store.tables import OutboxMail
 from models.common import Recipient, add_local_days, local_midnight
 from models.mail import MailRequest, SetupLinkRequest
 from models.partner_order import Offer, PartnerOrderSnapshot, PartnerOrderState, PartnerOrderStatus, Service
 from starter.mail_sink import MailSink, ReceivedMail
 from starter.settings import Settings
+from store import SessionFactory, setup_tokens
+from store.tables import OutboxMail
 from tests.support import eventually, free_port
 
 LJUBLJANA = "Europe/Ljubljana"
@@ -42,7 +42,7 @@ def mail_settings(host: str, port: int) -> Settings:
 
 @pytest.fixture
 def mail(sessions: SessionFactory, mail_sink: MailSink) -> MailActivities:
-    return MailActivities(sessions, mail_settings(mail_sink.host, mail_sink.port))
+    return MailActivities(sessions, mail_settings(mail_sink.host, mail_sink.port).mail_config())
 
 
 def unique_email(who: str = "provisioning") -> str:
@@ -210,7 +210,7 @@ async def test_a_set_up_now_mail_carries_a_link_whose_token_is_valid(
 
 async def test_smtp_down_then_up_delivers_the_mail_exactly_once(sessions: SessionFactory) -> None:
     dead_port = free_port()  # nothing listens here until the sink below starts
-    mail = MailActivities(sessions, mail_settings("127.0.0.1", dead_port))
+    mail = MailActivities(sessions, mail_settings("127.0.0.1", dead_port).mail_config())
     order_id = new_order_id()
     to = unique_email()
     await save_order(sessions, order_id, to)

@@ -18,12 +18,12 @@ import pytest
 from click.testing import Result
 from typer.testing import CliRunner
 
-from activities.store import SessionFactory
-from starter.admin.orders import HEADINGS
-from starter.api import create_app
 from starter.cli import app as cli_app
 from starter.mail_sink import MailSink
+from starter.services.order_list import HEADINGS
 from starter.settings import get_settings
+from starter.web.app import create_app
+from store import SessionFactory
 from tests.admin_support import PortalAccount, add_order, browser, new_account, ready_admin, uid
 from tests.support import make_settings
 

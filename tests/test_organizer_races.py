@@ -22,17 +22,18 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
-from activities import all_activities
 from activities.organizers import OrganizerActivities
-from activities.store import SessionFactory
-from activities.store.tables import Organizer
+from activities.registry import all_activities
 from models.accounts import Edition, Product
 from models.organizer import OrganizerStatus, TakeLicense, organizer_workflow_id
-from starter.admin import organizers as portal
-from starter.api import create_app
 from starter.errors import OnrampError
 from starter.mail_sink import MailSink
+from starter.services import organizers as portal
 from starter.settings import Settings
+from starter.web.app import create_app
+from starter.worker_host import build_worker
+from store import SessionFactory
+from store.tables import Organizer
 from tests.admin_support import (
     NEW_PASSWORD,
     PortalAccount,
@@ -45,7 +46,6 @@ from tests.admin_support import (
     uid,
 )
 from tests.support import make_settings
-from worker import build_worker
 
 LAST_ONE = (
     "No Standard licenses left for GoTo Meeting: its only license is in use. "
@@ -80,7 +80,7 @@ async def backend(
         public_base_url="http://onramp.test",
     )
     app = create_app(settings, client=ts_env.client, sessions=sessions)
-    async with build_worker(ts_env.client, settings.task_queue, all_activities(sessions, settings)):
+    async with build_worker(ts_env.client, settings.task_queue, all_activities(sessions, settings.mail_config())):
         b = Backend(ts_env.client, settings, sessions, app, mail_sink)
         try:
             yield b

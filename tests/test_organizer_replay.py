@@ -15,13 +15,13 @@ from sqlalchemy import update
 from temporalio.client import Client, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
-from activities.store import SessionFactory
-from activities.store.tables import AccountSubscription
 from models.accounts import Edition, Product
 from models.organizer import CreateOrganizer, OrganizerAccountInput, OrganizerStatus, organizer_workflow_id
-from starter.api import create_app
 from starter.mail_sink import MailSink
 from starter.settings import Settings
+from starter.web.app import create_app
+from store import SessionFactory
+from store.tables import AccountSubscription
 from tests.admin_support import activation_path, browser, mails_to, new_account, ready_admin, uid
 from tests.support import save_history
 from workflows.organizer_account import OrganizerAccountWorkflow

@@ -17,9 +17,7 @@ from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from activities import all_activities
-from activities.store import SessionFactory
-from activities.store.tables import Organizer
+from activities.registry import all_activities
 from models.accounts import Edition, Product
 from models.organizer import (
     CreateOrganizer,
@@ -27,9 +25,12 @@ from models.organizer import (
     OrganizerState,
     OrganizerStatus,
 )
-from starter.api import create_app
 from starter.mail_sink import MailSink
 from starter.settings import Settings
+from starter.web.app import create_app
+from starter.worker_host import build_worker
+from store import SessionFactory
+from store.tables import Organizer
 from tests.admin_support import (
     PortalAccount,
     activation_link,
@@ -43,7 +44,6 @@ from tests.admin_support import (
 )
 from tests.conftest import register_search_attributes
 from tests.support import binary, make_converter, make_settings
-from worker import build_worker
 from workflows.organizer_account import OrganizerAccountWorkflow
 
 # A time-skipping server of this module's own (overriding conftest's ts_env, settings, worker and client): its
@@ -76,7 +76,9 @@ def settings(workflow_db: tuple[str, SessionFactory], mail_sink: MailSink) -> Se
 async def worker(
     ts_env: WorkflowEnvironment, workflow_db: tuple[str, SessionFactory], settings: Settings
 ) -> AsyncIterator[Worker]:
-    async with build_worker(ts_env.client, settings.task_queue, all_activities(workflow_db[1], settings)) as worker:
+    async with build_worker(
+        ts_env.client, settings.task_queue, all_activities(workflow_db[1], settings.mail_config())
+    ) as worker:
         yield worker
 
 

@@ -9,7 +9,6 @@ import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from activities.store import SessionFactory, setup_tokens
 from models.partner_order import (
     ChangeProvisioningContact,
     PartnerOrderInput,
@@ -18,10 +17,11 @@ from models.partner_order import (
     ResendSetUpMail,
     SendSetUpMailNow,
 )
-from starter import partner_orders
 from starter.errors import OnrampError, StepRefused
 from starter.mail_sink import MailSink, ReceivedMail
+from starter.services import partner_orders
 from starter.settings import Settings
+from store import SessionFactory, setup_tokens
 from tests.support import eventually, order
 
 

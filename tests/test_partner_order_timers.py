@@ -10,8 +10,8 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from models.partner_order import PartnerOrderState, PartnerOrderStatus
-from starter import partner_orders
 from starter.mail_sink import MailSink, ReceivedMail
+from starter.services import partner_orders
 from starter.settings import Settings
 from tests.support import eventually, order
 

@@ -25,11 +25,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from activities.partner_orders import PartnerOrderActivities
-from activities.store import SessionFactory, make_engine, make_session_factory, setup_tokens, upgrade
-from activities.store.migrate import alembic_config, current_tables
-from activities.store.tables import Base, Organization, PartnerOrder, SetupToken
 from models.common import add_local_days, local_midnight
 from models.partner_order import Offer, PartnerOrderSnapshot, PartnerOrderState, PartnerOrderStatus, Service
+from store import SessionFactory, make_engine, make_session_factory, setup_tokens, upgrade
+from store.migrate import alembic_config, current_tables
+from store.tables import Base, Organization, PartnerOrder, SetupToken
 
 APP_TABLES = {
     "partner_orders",

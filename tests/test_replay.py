@@ -19,8 +19,8 @@ from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Replayer
 
 from models.partner_order import ChangeProvisioningContact, ResendSetUpMail, SendSetUpMailNow
-from starter import partner_orders
 from starter.mail_sink import MailSink
+from starter.services import partner_orders
 from starter.settings import Settings
 from tests.support import HISTORIES, eventually, make_converter, order, save_history
 from tests.wizard_support import NEW_CUSTOMER, NEW_PARTNER, Wizard, mail_to, order_awaiting_setup, token_of

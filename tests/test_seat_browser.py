@@ -14,10 +14,11 @@ from pathlib import Path
 from playwright.async_api import async_playwright, expect
 from temporalio.testing import WorkflowEnvironment
 
-from activities import all_activities
-from activities.store import SessionFactory
-from starter.api import create_app
+from activities.registry import all_activities
 from starter.mail_sink import MailSink
+from starter.web.app import create_app
+from starter.worker_host import build_worker
+from store import SessionFactory
 from tests.admin_support import NEW_PASSWORD, browser, mails_to, ready_admin, uid
 from tests.browser_support import (
     CHROMIUM,
@@ -31,7 +32,6 @@ from tests.browser_support import (
 )
 from tests.seat_portal_support import PAYMENT, seat_account
 from tests.support import free_port, make_settings
-from worker import build_worker
 
 pytestmark = needs_chromium
 
@@ -55,7 +55,7 @@ async def test_a_billing_admin_adds_seats_and_gets_the_receipt_in_chromium(
         await ready_admin(http, account)
 
     async with (
-        build_worker(ts_env.client, settings.task_queue, all_activities(sessions, settings)),
+        build_worker(ts_env.client, settings.task_queue, all_activities(sessions, settings.mail_config())),
         serving(app, port) as base_url,
         async_playwright() as p,
     ):

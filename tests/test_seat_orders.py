@@ -13,10 +13,10 @@ from temporalio.client import Client
 from temporalio.converter import default
 from temporalio.testing import WorkflowEnvironment
 
-from activities.store import SessionFactory
-from activities.store.tables import AccountOrder, AccountSubscription, GatewayCharge, SeatAssignment
 from models.seat_order import SeatOrderState
 from starter.mail_sink import MailSink
+from store import SessionFactory
+from store.tables import AccountOrder, AccountSubscription, GatewayCharge, SeatAssignment
 from tests.seat_support import DECLINE, OUTAGE, add_card, new_account, start, step, up_to_service_order
 from tests.support import eventually
 

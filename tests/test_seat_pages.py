@@ -14,10 +14,10 @@ from fastapi import FastAPI
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from activities.store import SessionFactory
-from starter.api import create_app
 from starter.mail_sink import MailSink
 from starter.settings import Settings
+from starter.web.app import create_app
+from store import SessionFactory
 from tests.admin_support import browser, mails_to, ready_admin
 from tests.seat_portal_support import CART, PAYMENT, SeatAccount, form_action, seat_account, text_of
 from tests.support import eventually

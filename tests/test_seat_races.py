@@ -17,17 +17,18 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 
-from activities import all_activities
-from activities.gateway import GatewayActivities, tokenize
-from activities.store import SessionFactory
-from activities.store.tables import AccountOrder, GatewayAttempt, GatewayCharge
+from activities.gateway import GatewayActivities
+from activities.registry import all_activities
 from models.seat_order import ChargeRequest
-from starter.api import create_app
 from starter.mail_sink import MailSink
+from starter.web.app import create_app
+from starter.worker_host import build_worker
+from store import SessionFactory
+from store.cards import tokenize
+from store.tables import AccountOrder, GatewayAttempt, GatewayCharge
 from tests.conftest import register_search_attributes
 from tests.seat_support import APPROVE, FLAKY, add_card, new_account, start, step, up_to_service_order
 from tests.support import binary, eventually, make_converter, make_settings
-from worker import build_worker
 
 
 @dataclass
@@ -65,7 +66,7 @@ async def backend(
     )
     app = create_app(settings, client=ts_env.client, sessions=sessions)
     async with (
-        build_worker(ts_env.client, settings.task_queue, all_activities(sessions, settings)),
+        build_worker(ts_env.client, settings.task_queue, all_activities(sessions, settings.mail_config())),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http,
     ):
         backend = Backend(ts_env.client, http, sessions, await ts_env.get_current_time())

@@ -12,9 +12,9 @@ import pytest
 from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
-from activities.store import SessionFactory, make_engine, make_session_factory, upgrade
-from activities.store.tables import GatewayAttempt
-from activities.store.transactions import run_transaction
+from store import SessionFactory, make_engine, make_session_factory, upgrade
+from store.tables import GatewayAttempt
+from store.transactions import run_transaction
 
 ATTEMPTS = GatewayAttempt.__table__
 

@@ -16,15 +16,15 @@ from zoneinfo import ZoneInfo
 from playwright.async_api import Page, async_playwright, expect
 from temporalio.testing import WorkflowEnvironment
 
-from activities import all_activities
-from activities.store import SessionFactory
-from starter import partner_orders
-from starter.api import create_app
+from activities.registry import all_activities
 from starter.mail_sink import MailSink
+from starter.services import partner_orders
+from starter.web.app import create_app
+from starter.worker_host import build_worker
+from store import SessionFactory
 from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, Problems, heading, needs_chromium, serving
 from tests.support import free_port, make_settings, order
 from tests.wizard_support import mail_to
-from worker import build_worker
 
 pytestmark = needs_chromium
 
@@ -63,7 +63,7 @@ async def test_a_partner_goes_from_the_mail_link_to_provisioned_in_chromium(
     )
     contact = o.provisioning_contact_email
 
-    worker = build_worker(ts_env.client, queue, all_activities(workflow_db[1], settings))
+    worker = build_worker(ts_env.client, queue, all_activities(workflow_db[1], settings.mail_config()))
     async with worker, serving(app, port) as base_url:
         await partner_orders.start(ts_env.client, settings, o)
         [mail] = await mail_to(mail_sink, contact)

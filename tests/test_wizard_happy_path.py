@@ -9,11 +9,11 @@ from sqlalchemy import select
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from activities.store import SessionFactory
-from activities.store.tables import BillingRecord, OrderSetup, Organization, OrgCredential, Subscription
-from starter import partner_orders
 from starter.mail_sink import MailSink
+from starter.services import partner_orders
 from starter.settings import Settings
+from store import SessionFactory
+from store.tables import BillingRecord, OrderSetup, Organization, OrgCredential, Subscription
 from tests.wizard_support import NEW_CUSTOMER, NEW_PARTNER, Wizard, mail_to, order_awaiting_setup
 
 

@@ -14,13 +14,13 @@ from fastapi import FastAPI
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from activities.store import SessionFactory
-from activities.store.tables import Organization
 from models.partner_order import PartnerOrderInput
-from starter import partner_orders
-from starter.api import create_app
 from starter.mail_sink import MailSink
+from starter.services import partner_orders
 from starter.settings import Settings
+from starter.web.app import create_app
+from store import SessionFactory
+from store.tables import Organization
 from tests.support import free_port
 from tests.wizard_support import NEW_CUSTOMER, NEW_PARTNER, mail_to, order_awaiting_setup, token_of
 

@@ -25,19 +25,19 @@ from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError
 from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 
-from activities import all_activities
+from activities.registry import all_activities
 from activities.setup_wizard import SetupActivities
-from activities.store import SessionFactory
-from activities.store.tables import OrderSetup, Organization, OrgUser, PartnerOrder
 from models.partner_order import PartnerOrderInput, PartnerOrderState, PartnerOrderStatus
 from models.wizard import ClaimSubdomain, OrgDetails, SetUpOrder
-from starter import partner_orders
-from starter.api import create_app
 from starter.mail_sink import MailSink
+from starter.services import partner_orders
 from starter.settings import Settings
+from starter.web.app import create_app
+from starter.worker_host import build_worker
+from store import SessionFactory
+from store.tables import OrderSetup, Organization, OrgUser, PartnerOrder
 from tests.support import make_settings, order
 from tests.wizard_support import Wizard, mail_to, token_of
-from worker import build_worker
 
 PASSWORD = "r4ce-Pass-77"
 
@@ -90,7 +90,7 @@ async def backend(
     client = ts_env.client
     app = create_app(settings, client=client, sessions=sessions)
     async with (
-        build_worker(client, settings.task_queue, all_activities(sessions, settings)),
+        build_worker(client, settings.task_queue, all_activities(sessions, settings.mail_config())),
         httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http,
     ):
         b = Backend(client, ts_env, settings, sessions, http, mail_sink)

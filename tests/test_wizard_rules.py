@@ -22,15 +22,6 @@ from temporalio.client import Client, WorkflowHandle
 from temporalio.testing import WorkflowEnvironment
 
 from activities.setup_wizard import email_domain
-from activities.store import SessionFactory
-from activities.store.tables import (
-    BillingRecord,
-    OrderSetup,
-    Organization,
-    OrgCredential,
-    OrgUser,
-    Subscription,
-)
 from models.partner_order import (
     ChangeProvisioningContact,
     PartnerOrderInput,
@@ -38,11 +29,20 @@ from models.partner_order import (
     PartnerOrderStatus,
     ResendSetUpMail,
 )
-from starter import partner_orders
 from starter.errors import StepRefused
 from starter.mail_sink import MailSink, ReceivedMail
-from starter.passwords import verify_password
+from starter.services import partner_orders
+from starter.services.passwords import verify_password
 from starter.settings import Settings
+from store import SessionFactory
+from store.tables import (
+    BillingRecord,
+    OrderSetup,
+    Organization,
+    OrgCredential,
+    OrgUser,
+    Subscription,
+)
 from tests.support import eventually, make_converter, order
 from tests.wizard_support import Wizard, mail_to, token_of
 

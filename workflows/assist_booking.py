@@ -440,7 +440,7 @@ class AssistBookingWorkflow:
         self._refuse_final()
 
     def _refuse_final(self) -> None:
-        """The same words as for a booking whose workflow has ended (starter.assist): one answer, whatever the timing."""
+        """The same words as for a booking whose workflow has ended (starter.services.assist): one answer, whatever the timing."""
         if self._state.status in FINAL_STATUSES:
             raise refuse(f"The booking is {self._state.status.value}: it can no longer be changed.")
 

@@ -43,7 +43,7 @@ async def create(
 @run_async
 async def demo() -> None:
     """Load the demo account (DEMO-1001) unless it exists."""
-    from starter.accounts import DEMO_ACCOUNT_NO, DEMO_PASSWORD, demo_account
+    from starter.services.accounts import DEMO_ACCOUNT_NO, DEMO_PASSWORD, demo_account
 
     sample = demo_account()
     created = await _ensure_demo()
@@ -53,8 +53,8 @@ async def demo() -> None:
 
 
 async def _create(new: object) -> None:
-    from activities.store import make_engine, make_session_factory, upgrade
-    from starter.accounts import create_account
+    from starter.services.accounts import create_account
+    from store import make_engine, make_session_factory, upgrade
 
     settings = get_settings()
     engine = make_engine(settings.database_url)
@@ -66,8 +66,8 @@ async def _create(new: object) -> None:
 
 
 async def _ensure_demo() -> bool:
-    from activities.store import make_engine, make_session_factory, upgrade
-    from starter.accounts import ensure_demo_account
+    from starter.services.accounts import ensure_demo_account
+    from store import make_engine, make_session_factory, upgrade
 
     settings = get_settings()
     engine = make_engine(settings.database_url)

@@ -35,8 +35,8 @@ Promotion = Annotated[str | None, typer.Option(help="Only orders with this promo
 @asynccontextmanager
 async def _database(account_no: str) -> AsyncIterator[Any]:
     """The session factory, after checking that the account exists (an unknown one is bad input: exit 2)."""
-    from activities.store import make_engine, make_session_factory, upgrade
-    from activities.store.tables import Account as AccountRow
+    from store import make_engine, make_session_factory, upgrade
+    from store.tables import Account as AccountRow
 
     engine = make_engine(get_settings().database_url)
     try:
@@ -67,8 +67,8 @@ async def create(
 ) -> None:
     """Create an organizer account: takes one license of the edition and e-mails the invitation at once."""
     from models.organizer import NewOrganizer
-    from starter.admin import organizers
     from starter.client import connect
+    from starter.services import organizers
 
     try:
         new = NewOrganizer(last_name=last_name, first_name=first_name, email=email, product=product, edition=edition)  # type: ignore[arg-type]
@@ -91,8 +91,8 @@ async def create(
 @run_async
 async def reinvite(account: Account, email: Email, operator: Operator = "operator") -> None:
     """Send the invitation again, with a fresh activation link (and a copy to the admin)."""
-    from starter.admin import organizers
     from starter.client import connect
+    from starter.services import organizers
 
     async with _database(account):
         sent = await organizers.reinvite(await connect(get_settings(), quick=True), account, email, operator=operator)
@@ -111,8 +111,8 @@ async def remove(
     reason: Annotated[str | None, typer.Option(help="Why (shown in the history).")] = None,
 ) -> None:
     """Remove an organizer account: its license goes back to the edition's pool."""
-    from starter.admin import organizers
     from starter.client import connect
+    from starter.services import organizers
 
     async with _database(account):
         state = await organizers.remove(
@@ -125,8 +125,8 @@ async def remove(
 @run_async
 async def status(account: Account, email: Email, as_json: AsJson = False) -> None:
     """One organizer account's state and history."""
-    from starter.admin import organizers
     from starter.client import connect
+    from starter.services import organizers
 
     async with _database(account):
         state = await organizers.status(await connect(get_settings(), quick=True), account, email)
@@ -148,7 +148,7 @@ async def status(account: Account, email: Email, as_json: AsJson = False) -> Non
 @run_async
 async def list_organizers(account: Account, as_json: AsJson = False) -> None:
     """What remains per edition, and the organizer accounts."""
-    from starter.admin import organizers
+    from starter.services import organizers
 
     async with _database(account) as sessions:
         listing = await organizers.listing(sessions, account)
@@ -199,7 +199,7 @@ async def list_orders(
     as_json: AsJson = False,
 ) -> None:
     """The account's orders (every 'account increase' with its running total), filtered."""
-    from starter.admin import orders
+    from starter.services import order_list as orders
 
     wanted = _filter(date_from, date_to, order_no, promotion)
     async with _database(account) as sessions:
@@ -235,7 +235,7 @@ async def export_orders(
     promotion: Promotion = None,
 ) -> None:
     """Export the (filtered) order list as CSV or XLSX."""
-    from starter.admin import orders
+    from starter.services import order_list as orders
 
     if format not in ("csv", "xlsx"):
         fail(f"Unknown format '{format}': use csv or xlsx.", EXIT_INVALID)

@@ -61,7 +61,7 @@ async def book(
     import json
 
     from models.assist import AssistBookingState, Availability, BookingAnswer, EventInfo, MeetingLookup, SubmitBooking
-    from starter import assist
+    from starter.services import assist
 
     if file is not None:
         try:
@@ -89,7 +89,7 @@ async def book(
     lookup: MeetingLookup = _validated(MeetingLookup, data.get("lookup", {}), "The meeting lookup")
     settings = get_settings()
     client = await connect(settings, quick=True)
-    from activities.store import make_engine, make_session_factory
+    from store import make_engine, make_session_factory
 
     engine = make_engine(settings.database_url)
     try:
@@ -122,7 +122,7 @@ async def status(
     number: NumberArg, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
 ) -> None:
     """Show a booking (operators: by reservation number alone)."""
-    from starter import assist
+    from starter.services import assist
 
     state = await assist.status(await connect(get_settings(), quick=True), number.removeprefix("assist-").upper())
     if as_json:
@@ -144,7 +144,7 @@ async def reschedule(
 ) -> None:
     """Move a booking to another date and time (the only change the seed allows)."""
     from models.assist import BookingAnswer, Reschedule
-    from starter import assist
+    from starter.services import assist
 
     request: Reschedule = _validated(
         Reschedule,
@@ -174,7 +174,7 @@ async def cancel(
 ) -> None:
     """Cancel a booking; states the fee by policy first and releases the producer."""
     from models.assist import AssistBookingState, CancelBooking
-    from starter import assist
+    from starter.services import assist
 
     client = await connect(get_settings(), quick=True)
     state = await assist.find(client, number, email)
@@ -202,8 +202,8 @@ async def list_bookings(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the bookings that were confirmed (from the database), by start."""
-    from activities.store import assist as store
-    from activities.store import make_engine, make_session_factory
+    from store import assist as store
+    from store import make_engine, make_session_factory
 
     engine = make_engine(get_settings().database_url)
     try:

@@ -9,10 +9,10 @@ from rich.table import Table
 
 from models import search_attributes as sa
 from models.partner_order import PartnerOrderState
-from starter import partner_orders
 from starter.cli.output import EXIT_INVALID, console, fail, print_json, run_async
 from starter.cli.render import order_panel, status_text, timeline_table, when
 from starter.client import connect
+from starter.services import partner_orders
 from starter.settings import get_settings
 
 # The kinds onramp's workflows set in the OnrampKind search attribute (each workflow's KIND: workflows/partner_order.py,

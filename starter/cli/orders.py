@@ -17,10 +17,10 @@ from models.partner_order import (
     ResendSetUpMail,
     SendSetUpMailNow,
 )
-from starter import partner_orders
 from starter.cli.output import EXIT_INVALID, console, fail, invalid, print_json, run_async
 from starter.cli.render import order_panel
 from starter.client import connect
+from starter.services import partner_orders
 from starter.settings import get_settings
 
 partner_order = typer.Typer(help="Partner orders (Webex A-WX, A-SPK, A-FLEX).", no_args_is_help=True)

@@ -24,9 +24,9 @@ async def start(
     """Start a seat order for an account (refused with the reason when the account cannot add seats itself)."""
     from pydantic import ValidationError
 
-    from activities.store import make_engine, make_session_factory
     from models.seat_order import SeatOrderInput
-    from starter import seat_orders
+    from starter.services import seat_orders
+    from store import make_engine, make_session_factory
 
     settings = get_settings()
     try:
@@ -53,7 +53,7 @@ async def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print the state as JSON.")] = False,
 ) -> None:
     """Show a seat order: status, quote, payment, charge, deadline."""
-    from starter import seat_orders
+    from starter.services import seat_orders
 
     state = await seat_orders.status(await connect(get_settings(), quick=True), order_no.removeprefix("seat-order-"))
     if as_json:
@@ -91,7 +91,7 @@ async def approve(
 ) -> None:
     """Approve an order waiting for a manual review (its total is above the review limit)."""
     from models.seat_order import ApproveOrder, SeatOrderState
-    from starter import seat_orders
+    from starter.services import seat_orders
 
     if not order_no.strip():
         fail("Give an order number.", EXIT_INVALID)

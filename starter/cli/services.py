@@ -7,6 +7,7 @@ import logging
 
 import typer
 
+from starter import worker_host
 from starter.cli.output import console, fail
 from starter.settings import get_settings
 
@@ -18,7 +19,7 @@ def db_upgrade() -> None:
     """Apply the database migrations (harmless when the database is current)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from activities.store import make_engine, upgrade
+    from store import make_engine, upgrade
 
     settings = get_settings()
 
@@ -44,16 +45,14 @@ def _safe(url: str) -> str:
 
 def worker() -> None:
     """Run a worker (scale out by running more of them on the same task queue)."""
-    import worker as worker_module
-
-    worker_module.main()
+    worker_host.main()
 
 
 def api() -> None:
     """Run the HTTP API (uvicorn) on ONRAMP_API_HOST:ONRAMP_API_PORT."""
     import uvicorn
 
-    from starter.api import create_app
+    from starter.web.app import create_app
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level)

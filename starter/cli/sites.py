@@ -27,7 +27,7 @@ T = TypeVar("T")
 
 @asynccontextmanager
 async def _database() -> AsyncIterator[Any]:
-    from activities.store import make_engine, make_session_factory, upgrade
+    from store import make_engine, make_session_factory, upgrade
 
     engine = make_engine(get_settings().database_url)
     try:
@@ -54,7 +54,7 @@ def _validated(build: Callable[[], T], what: str) -> T:
 
 
 async def _known_site(sessions: Any, name: str) -> Any:
-    from activities.store import assist as store
+    from store import assist as store
 
     async with sessions() as session:
         found = await store.site(session, name)
@@ -70,7 +70,7 @@ async def _known_site(sessions: Any, name: str) -> Any:
 @run_async
 async def list_sites(as_json: AsJson = False) -> None:
     """The Webex sites."""
-    from activities.store import assist as store
+    from store import assist as store
 
     async with _database() as sessions, sessions() as session:
         found = await store.sites(session)
@@ -96,8 +96,8 @@ async def add(
     time_zone: Annotated[str, typer.Option(help="The site's IANA time zone, e.g. Asia/Taipei.")],
 ) -> None:
     """Add a Webex site (or change the name and time zone of one)."""
-    from activities.store import assist as store
     from models.common import Contract, Name, TimeZoneName
+    from store import assist as store
 
     class NewSite(Contract):
         name: Name
@@ -118,7 +118,7 @@ async def add(
 @run_async
 async def sessions_of(name: SiteArg, as_json: AsJson = False) -> None:
     """The sessions scheduled on a site."""
-    from activities.store import assist as store
+    from store import assist as store
 
     site = _site_name(name)
     async with _database() as sessions:
@@ -182,9 +182,9 @@ async def schedule(
     """Schedule a meeting, training session or event on a site, as its host would on the Webex site."""
     from typing import Literal
 
-    from activities.store import assist as store
     from models.assist import HostId, ScheduledSession, SessionTime, Topic
     from models.common import Contract
+    from store import assist as store
 
     class NewSession(Contract):
         host_id: HostId
@@ -231,7 +231,7 @@ async def schedule(
 @run_async
 async def list_producers(as_json: AsJson = False) -> None:
     """The assist producers (they serve every site)."""
-    from activities.store import assist as store
+    from store import assist as store
 
     async with _database() as sessions, sessions() as session:
         found = await store.producers(session)
@@ -257,9 +257,9 @@ async def add_producer(
     email: Annotated[str, typer.Option(help="The producer's e-mail address.")],
 ) -> None:
     """Add an assist producer (or change the name and e-mail of one)."""
-    from activities.store import assist as store
     from models.assist import HostId, Producer
     from models.common import Contract, Name
+    from store import assist as store
 
     class NewProducer(Contract):
         producer_id: HostId

@@ -11,6 +11,10 @@ from typing import Any
 import jinja2
 from fastapi.responses import HTMLResponse
 
+WEB = Path(__file__).parent
+TEMPLATES = WEB / "templates"
+STATIC = WEB / "static"
+
 SECURITY_HEADERS = {
     "Cache-Control": "no-store",  # pages carry personal data and live sessions
     "Referrer-Policy": "no-referrer",  # the URL carries the link's token

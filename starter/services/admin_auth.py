@@ -1,0 +1,273 @@
+"""The enterprise admin's login (seed 000, steps 1 and 2): server-side sessions and the forced password change.
+
+- The username is the admin e-mail (EnterpriseAdmin.email, unique); the password is kept only as a scrypt hash.
+- A session is an AdminSession row. The cookie holds only a random id; the row's key is the id's SHA-256, so the
+  table alone does not let anyone in. The cookie is HttpOnly and SameSite=Lax.
+- Until the first password is changed (`must_change_password`), the portal shows only the change page.
+- Five wrong passwords in a row lock the admin's login for 15 minutes (counted in the admin's row, so every API
+  process sees the same count); a right password resets the count.
+- No password ever enters a workflow: this module checks, hashes and stores it, and mails a confirmation (without
+  the password) to the admin e-mail of that moment.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select, update
+
+from activities.mail_delivery import MailDelivery
+from models.admin import PASSWORD_RULE, AdminSessionView
+from models.common import Recipient
+from models.mail import MailRequest
+from starter.errors import OnrampError
+from starter.services.passwords import hash_password, verify_password
+from starter.settings import Settings
+from store import SessionFactory, outbox
+from store.tables import Account, AdminSession, EnterpriseAdmin
+
+log = logging.getLogger("onramp.admin")
+
+COOKIE = "onramp_admin"
+SESSION_HOURS = 8
+MAX_FAILED_LOGINS = 5
+LOCKOUT = timedelta(minutes=15)
+PASSWORD = re.compile(r"^[A-Za-z0-9]+$")
+_DUMMY_HASH = hash_password("not-a-password-0")  # a wrong username costs as much time as a wrong password
+
+
+class NotLoggedIn(OnrampError):
+    http_status = 401
+
+    def __init__(self, message: str = "Log in to the enterprise admin self-service portal first.") -> None:
+        super().__init__(message, type="NotLoggedIn")
+
+
+class PasswordChangeRequired(OnrampError):
+    http_status = 403
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This is your first login: change your initial password first (POST /api/admin/password).",
+            type="PasswordChangeRequired",
+        )
+
+
+class InvalidInput(OnrampError):
+    http_status = 422
+
+
+@dataclass(frozen=True)
+class Admin:
+    """The logged-in enterprise admin, as the portal needs them."""
+
+    account_no: str
+    email: str
+    name: str
+    customer_name: str
+    must_change_password: bool
+    session_key: str
+    expires_at: datetime
+
+    def view(self) -> AdminSessionView:
+        return AdminSessionView(
+            account_no=self.account_no,
+            username=self.email,
+            admin_name=self.name,
+            customer_name=self.customer_name,
+            must_change_password=self.must_change_password,
+            expires_at=self.expires_at,
+        )
+
+
+def session_key(cookie: str) -> str:
+    return hashlib.sha256(cookie.encode()).hexdigest()
+
+
+async def login(sessions: SessionFactory, username: str, password: str) -> tuple[str, Admin]:
+    """A new session for the right username and password: (the cookie's value, the admin)."""
+    username = username.strip().lower()
+    if not username:
+        raise InvalidInput("Enter your username (your admin e-mail address).", type="InvalidInput", field="username")
+    if not password:
+        raise InvalidInput("Enter your password.", type="InvalidInput", field="password")
+    async with sessions() as session:
+        admin = (
+            await session.execute(select(EnterpriseAdmin).where(EnterpriseAdmin.email == username))
+        ).scalar_one_or_none()
+    now = datetime.now(UTC)
+    if admin is not None and admin.locked_until is not None and admin.locked_until > now:
+        raise NotLoggedIn(_locked_message(admin.locked_until))
+    if not verify_password(password, admin.password_hash if admin else _DUMMY_HASH) or admin is None:
+        if admin is not None:
+            await _count_failure(sessions, admin.account_no, now)
+        raise NotLoggedIn("The username or password is not correct.")
+    cookie = secrets.token_urlsafe(32)
+    async with sessions.begin() as session:
+        await session.execute(delete(AdminSession).where(AdminSession.expires_at <= now))
+        await session.execute(
+            update(EnterpriseAdmin)
+            .where(EnterpriseAdmin.account_no == admin.account_no)
+            .values(failed_logins=0, locked_until=None)
+        )
+        session.add(
+            AdminSession(
+                id=session_key(cookie),
+                account_no=admin.account_no,
+                created_at=now,
+                expires_at=now + timedelta(hours=SESSION_HOURS),
+            )
+        )
+    found = await current(sessions, cookie)
+    assert found is not None
+    return cookie, found
+
+
+async def _count_failure(sessions: SessionFactory, account_no: str, now: datetime) -> None:
+    """One more wrong password (an atomic increment); the fifth in a row locks the login and starts counting anew."""
+    async with sessions.begin() as session:
+        count = (
+            await session.execute(
+                update(EnterpriseAdmin)
+                .where(EnterpriseAdmin.account_no == account_no)
+                .values(failed_logins=EnterpriseAdmin.failed_logins + 1)
+                .returning(EnterpriseAdmin.failed_logins)
+            )
+        ).scalar_one()
+        if count >= MAX_FAILED_LOGINS:
+            await session.execute(
+                update(EnterpriseAdmin)
+                .where(EnterpriseAdmin.account_no == account_no)
+                .values(failed_logins=0, locked_until=now + LOCKOUT)
+            )
+            log.warning("admin login of account %s locked after %d wrong passwords", account_no, count)
+
+
+def _locked_message(until: datetime) -> str:
+    return (
+        f"Too many wrong passwords: this login is locked until {until.astimezone(UTC):%H:%M} UTC. "
+        "Try again then, or ask Corporate Account Services to help."
+    )
+
+
+async def current(sessions: SessionFactory, cookie: str | None) -> Admin | None:
+    """The admin of a live session, or None (no cookie, unknown, expired)."""
+    if not cookie or len(cookie) > 200:
+        return None
+    found = await _by_key(sessions, session_key(cookie))
+    if found is None or found.expires_at <= datetime.now(UTC):
+        return None
+    return found
+
+
+async def logout(sessions: SessionFactory, cookie: str | None) -> None:
+    if not cookie:
+        return
+    async with sessions.begin() as session:
+        await session.execute(delete(AdminSession).where(AdminSession.id == session_key(cookie)))
+
+
+def check_new_password(new: str, confirmation: str) -> None:
+    """Seed 000: 4-16 letters and digits, typed the same twice."""
+    if not new:
+        raise InvalidInput("Enter a new password.", type="InvalidPassword", field="new_password")
+    if not PASSWORD.match(new):
+        raise InvalidInput(
+            f"The new password may contain only letters and digits ({PASSWORD_RULE}): no spaces or symbols.",
+            type="InvalidPassword",
+            field="new_password",
+        )
+    if not 4 <= len(new) <= 16:
+        size = "short" if len(new) < 4 else "long"
+        raise InvalidInput(
+            f"The new password is too {size}: use {PASSWORD_RULE} (it has {len(new)}).",
+            type="InvalidPassword",
+            field="new_password",
+        )
+    if new != confirmation:
+        raise InvalidInput(
+            "The two new passwords are not the same.", type="InvalidPassword", field="new_password_confirmation"
+        )
+
+
+async def change_password(
+    sessions: SessionFactory, settings: Settings, admin: Admin, old: str, new: str, confirmation: str
+) -> Admin:
+    """Check the old password and the new one, store the new hash, end the admin's other sessions, and mail a
+    confirmation to the current admin e-mail."""
+    if not old:
+        raise InvalidInput("Enter your old password.", type="InvalidPassword", field="old_password")
+    check_new_password(new, confirmation)
+    now = datetime.now(UTC)
+    async with sessions.begin() as session:
+        stored = await session.get(EnterpriseAdmin, admin.account_no)
+        if stored is None:
+            raise NotLoggedIn()
+        if not verify_password(old, stored.password_hash):
+            raise InvalidInput("The old password is not correct.", type="InvalidPassword", field="old_password")
+        if new == old:
+            raise InvalidInput(
+                "The new password must be different from the old one.", type="InvalidPassword", field="new_password"
+            )
+        stored.password_hash = hash_password(new)
+        stored.must_change_password = False
+        stored.password_changed_at = now
+        await session.execute(
+            delete(AdminSession).where(
+                AdminSession.account_no == admin.account_no, AdminSession.id != admin.session_key
+            )
+        )
+        email, name = stored.email, stored.name
+    await _mail_password_changed(sessions, settings, admin, email, name, now)
+    found = await _by_key(sessions, admin.session_key)
+    return found or admin
+
+
+async def _by_key(sessions: SessionFactory, key: str) -> Admin | None:
+    async with sessions() as session:
+        row = (
+            await session.execute(
+                select(AdminSession, EnterpriseAdmin, Account.customer_name)
+                .join(EnterpriseAdmin, EnterpriseAdmin.account_no == AdminSession.account_no)
+                .join(Account, Account.account_no == AdminSession.account_no)
+                .where(AdminSession.id == key)
+            )
+        ).one_or_none()
+    if row is None:
+        return None
+    stored, admin, customer_name = row
+    return Admin(
+        admin.account_no, admin.email, admin.name, customer_name, admin.must_change_password, key, stored.expires_at
+    )
+
+
+async def _mail_password_changed(
+    sessions: SessionFactory, settings: Settings, admin: Admin, email: str, name: str, at: datetime
+) -> None:
+    """A short confirmation, without the password. A mail problem does not undo the change: it is logged."""
+    key = f"account-{admin.account_no}"
+    async with sessions() as session:
+        sent = await outbox.sent_count(session, key, "password_changed")
+    request = MailRequest(
+        workflow_id=key,
+        purpose="password_changed",
+        sequence=sent + 1,
+        recipient=Recipient(email=email),
+        template="admin_password_changed",
+        context={
+            "account_no": admin.account_no,
+            "admin_name": name,
+            "customer_name": admin.customer_name,
+            "username": email,
+            "changed_at": f"{at:%Y-%m-%d %H:%M} UTC",
+        },
+    )
+    try:
+        await MailDelivery(sessions, settings.mail_config()).send(request)
+    except Exception:  # SMTP down: the password is changed all the same
+        log.warning("password change confirmation for account %s not sent", admin.account_no, exc_info=True)

@@ -1,0 +1,141 @@
+"""Webex Assist bookings from the client side (API, pages, CLI): start an order, run its steps, find a booking by
+reservation number and contact e-mail."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime, timedelta
+from typing import TypeVar
+
+from pydantic import BaseModel
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.common import WorkflowIDReusePolicy
+from temporalio.service import RPCError, RPCStatusCode
+
+from models.assist import (
+    AssistBookingInput,
+    AssistBookingState,
+    AssistPolicy,
+    AssistStatus,
+    Availability,
+    CancellationQuote,
+    SlotCheck,
+    assist_workflow_id,
+    cancellation_fee,
+    lead_time_refusal,
+    not_found_message,
+)
+from starter.errors import NotFound, OnrampError, StepRefused
+from starter.services import workflow_calls
+from starter.settings import Settings
+from store import SessionFactory
+from store import assist as store
+from workflows.assist_booking import AssistBookingWorkflow
+
+T = TypeVar("T", bound=BaseModel)
+
+
+def new_reservation_no() -> str:
+    """WA-<yymmdd>-<6 hex digits>: short enough to read over the phone, random enough not to be guessed."""
+    return f"WA-{datetime.now(UTC):%y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+def policy(settings: Settings) -> AssistPolicy:
+    """The seed's rules with the fee policy from settings, stamped into each booking at its start."""
+    return AssistPolicy(
+        free_cancellation_days=settings.assist_free_cancellation_days,
+        cancellation_fee_percent=settings.assist_cancellation_fee_percent,
+    )
+
+
+async def require_site(sessions: SessionFactory, site: str) -> None:
+    """A booking is for a Webex site onramp knows (`onramp site list`): refused with the field named otherwise."""
+    async with sessions() as session:
+        found = await store.site(session, site)
+    if found is None:
+        error = OnrampError(
+            f"There is no Webex site {site} here. Choose one of the sites (`onramp site list` shows them).",
+            type="InvalidStep",
+            field="site",
+        )
+        error.http_status = 422
+        raise error
+
+
+async def order(
+    client: Client, settings: Settings, availability: Availability, sessions: SessionFactory | None = None
+) -> tuple[str, SlotCheck]:
+    """Step 1: start the booking's workflow and check availability; returns the reservation number and the check.
+    With ``sessions``, an unknown site is refused before anything starts."""
+    settings_policy = policy(settings)
+    if sessions is not None:
+        await require_site(sessions, availability.site)
+    refusal = lead_time_refusal(availability.session, datetime.now(UTC), settings_policy.lead_days)
+    if refusal is not None:  # refused before a workflow exists: no draft is left behind
+        error = OnrampError(refusal, type="InvalidStep", field="session")
+        error.http_status = 422
+        raise error
+    reservation_no = new_reservation_no()
+    await client.start_workflow(
+        AssistBookingWorkflow.run,
+        AssistBookingInput(reservation_no=reservation_no, availability=availability, policy=settings_policy),
+        id=assist_workflow_id(reservation_no),
+        task_queue=settings.task_queue,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+    )
+    check = await step(client, reservation_no, "availability", availability, SlotCheck)
+    return reservation_no, check
+
+
+async def status(client: Client, reservation_no: str) -> AssistBookingState:
+    handle = client.get_workflow_handle(assist_workflow_id(reservation_no), result_type=AssistBookingState)
+    try:
+        execution = await workflow_calls.execution_status(client, handle.id)
+    except RPCError as err:
+        if err.status is RPCStatusCode.NOT_FOUND:
+            raise NotFound(f"No assist booking {reservation_no}.", type="NotFound", field="reservation_no") from None
+        raise
+    if execution is WorkflowExecutionStatus.COMPLETED:
+        return await handle.result()
+    return await workflow_calls.query(handle, "status", AssistBookingState)
+
+
+async def find(client: Client, reservation_no: str, contact_email: str) -> AssistBookingState:
+    """Find-my-booking: a wrong pair reads exactly like an unknown number, so nothing leaks."""
+    refusal = NotFound(not_found_message(reservation_no.strip().upper()), type="NotFound", field="reservation_no")
+    try:
+        state = await status(client, reservation_no.strip().upper())
+    except NotFound:
+        raise refusal from None
+    if str(state.availability.customer.email).lower() != contact_email.strip().lower():
+        raise refusal
+    return state
+
+
+async def step(client: Client, reservation_no: str, update: str, request: BaseModel, result_type: type[T]) -> T:
+    handle = client.get_workflow_handle(assist_workflow_id(reservation_no))
+    try:
+        return await workflow_calls.update(client, handle, update, request, result_type)
+    except workflow_calls.WorkflowCompleted:
+        final = await status(client, reservation_no)
+        raise StepRefused(
+            f"The booking is {final.status.value}: it can no longer be changed.", type="BookingStateConflict"
+        ) from None
+    except NotFound as err:
+        if err.type == "NotFound" and err.message.startswith("No workflow"):
+            raise NotFound(not_found_message(reservation_no), type="NotFound", field="reservation_no") from None
+        raise
+
+
+def cancellation_quote(state: AssistBookingState, now: datetime) -> CancellationQuote:
+    """The fee the workflow will charge if the cancel comes at ``now``: shown before the customer confirms."""
+    if state.status not in (AssistStatus.CONFIRMED, AssistStatus.LIVE):
+        raise StepRefused(f"The booking is {state.status.value}: there is nothing to cancel.", type="WrongState")
+    starts_at = state.session.starts_at
+    return CancellationQuote(
+        reservation_no=state.reservation_no,
+        standard_fee=state.standard_fee,
+        cancellation_fee=cancellation_fee(state.policy, state.standard_fee, starts_at, now),
+        currency=state.currency,
+        free_until=starts_at - timedelta(days=state.policy.free_cancellation_days),
+    )

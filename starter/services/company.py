@@ -1,0 +1,66 @@
+"""Company info (seed 000, step 3): the basic information, where the username follows the admin e-mail.
+
+After the admin e-mail changes, the username is the new address and every later mail (the password change
+confirmation, invitation copies, order mails) goes there: each of them reads the admin e-mail when it is sent.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from models.accounts import CompanyInfo
+from models.admin import CompanyEdit, CompanyView
+from starter.errors import NotFound, OnrampError
+from store import SessionFactory
+from store import accounts as store
+from store.tables import Account, EnterpriseAdmin
+
+
+class UsernameTaken(OnrampError):
+    http_status = 409
+
+
+async def read(sessions: SessionFactory, account_no: str) -> CompanyView:
+    async with sessions() as session:
+        info = await store.company_info(session, account_no)
+    if info is None:
+        raise NotFound(f"No account {account_no}.", type="NotFound")
+    return CompanyView(company=info, username=info.admin_email)
+
+
+async def update(sessions: SessionFactory, account_no: str, edit: CompanyEdit) -> CompanyView:
+    """Save the basic information; a new admin e-mail becomes the username (unique across all admins)."""
+    email = str(edit.admin_email).lower()
+    try:
+        async with sessions.begin() as session:
+            account = await session.get(Account, account_no)
+            admin = await session.get(EnterpriseAdmin, account_no)
+            if account is None or admin is None:
+                raise NotFound(f"No account {account_no}.", type="NotFound")
+            taken = (
+                await session.execute(
+                    select(EnterpriseAdmin.account_no).where(
+                        EnterpriseAdmin.email == email, EnterpriseAdmin.account_no != account_no
+                    )
+                )
+            ).scalar_one_or_none()
+            if taken is not None:
+                raise _taken(email)
+            changed = admin.email != email
+            admin.email = email
+            admin.name = edit.admin_name
+            fields = edit.model_dump(mode="json", exclude={"admin_email"})
+            account.company = {**account.company, **fields, "customer_name": account.customer_name}
+    except IntegrityError:  # another account took the address at the same moment
+        raise _taken(email) from None
+    info = CompanyInfo.model_validate({**fields, "customer_name": account.customer_name, "admin_email": email})
+    return CompanyView(company=info, username=email, username_changed=changed)
+
+
+def _taken(email: str) -> UsernameTaken:
+    return UsernameTaken(
+        f"{email} is already the username of another enterprise admin; choose another admin e-mail.",
+        type="UsernameTaken",
+        field="admin_email",
+    )

@@ -1,0 +1,195 @@
+"""The order list (seed 000, step 6): every seat order as an 'account increase' row with its running total, the
+filters (date range, order number, promotion), and the export as CSV and XLSX.
+
+The rows are `account_orders`, which the seat orders write; this module only reads them, for one account.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Callable, Sequence
+from datetime import UTC, datetime, time, timedelta
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+from sqlalchemy import func, select
+
+from models.accounts import Edition, Product
+from models.admin import OrderFilter, OrderLine, OrderList
+from models.organizer import edition_label
+from store import SessionFactory
+from store.tables import Account, AccountOrder
+
+NONE = "None"  # the seed's 无: no payment or invoice type
+
+# The seed's columns, in its order: heading, and how a row gives the cell (a value the spreadsheet can type).
+COLUMNS: list[tuple[str, Callable[[OrderLine], Any]]] = [
+    ("No.", lambda o: o.number),
+    ("Customer name", lambda o: o.customer_name),
+    ("Order date (UTC)", lambda o: o.ordered_at.astimezone(UTC).replace(tzinfo=None, second=0, microsecond=0)),
+    ("Order nature", lambda o: o.kind),
+    ("Accounts ordered", lambda o: o.quantity),
+    ("Max accounts (running total)", lambda o: o.running_total),
+    ("Payment type", lambda o: o.payment_type or NONE),
+    ("Invoice type", lambda o: o.invoice_type or NONE),
+    ("Order number", lambda o: o.order_no),
+    ("Customer type", lambda o: o.customer_type),
+    ("Expires", lambda o: o.expires_at),
+    ("Product edition", lambda o: o.product_edition),
+    ("Promotion", lambda o: o.promotion or ""),
+    ("Available", lambda o: "Yes" if o.available else "No"),
+]
+HEADINGS = [heading for heading, _ in COLUMNS]
+
+
+def _label(product: str, edition: str) -> str:
+    try:
+        return edition_label(product, edition)
+    except ValueError:  # a product or edition this version does not know: show it as stored
+        return f"{product} {edition}"
+
+
+async def query(sessions: SessionFactory, account_no: str, wanted: OrderFilter, ids: Sequence[int] = ()) -> OrderList:
+    """The account's orders that pass the filter (and, when ``ids`` are given, only those), oldest first."""
+    statement = select(AccountOrder).where(AccountOrder.account_no == account_no)
+    if wanted.date_from:
+        statement = statement.where(AccountOrder.ordered_at >= datetime.combine(wanted.date_from, time(0), UTC))
+    if wanted.date_to:
+        end = datetime.combine(wanted.date_to + timedelta(days=1), time(0), UTC)
+        statement = statement.where(AccountOrder.ordered_at < end)
+    if wanted.order_no:
+        statement = statement.where(
+            func.lower(AccountOrder.order_no).contains(wanted.order_no.lower(), autoescape=True)
+        )
+    if wanted.promotion:
+        statement = statement.where(AccountOrder.promotion == wanted.promotion)
+    if ids:
+        statement = statement.where(AccountOrder.id.in_(list(ids)))
+    statement = statement.order_by(AccountOrder.ordered_at, AccountOrder.id)
+    async with sessions() as session:
+        account = await session.get(Account, account_no)
+        rows = list((await session.execute(statement)).scalars())
+        promotions = (
+            await session.execute(
+                select(AccountOrder.promotion)
+                .where(AccountOrder.account_no == account_no, AccountOrder.promotion.is_not(None))
+                .where(AccountOrder.promotion != "")
+                .distinct()
+                .order_by(AccountOrder.promotion)
+            )
+        ).scalars()
+        promotion_list = [p for p in promotions if p]
+    customer = account.customer_name if account else ""
+    orders = [
+        OrderLine(
+            id=row.id,
+            number=number,
+            customer_name=customer,
+            ordered_at=row.ordered_at,
+            kind=row.kind,
+            quantity=row.quantity,
+            running_total=row.running_total,
+            payment_type=row.payment_type,
+            invoice_type=row.invoice_type,
+            order_no=row.order_no,
+            customer_type=row.customer_type,
+            expires_at=row.expires_at,
+            product=_known(Product, row.product),
+            edition=_known(Edition, row.edition),
+            product_edition=_label(row.product, row.edition),
+            promotion=row.promotion,
+            available=row.available,
+        )
+        for number, row in enumerate(rows, start=1)
+    ]
+    return OrderList(filter=wanted, promotions=promotion_list, orders=orders)
+
+
+def _known(kind: type[Product] | type[Edition], value: str) -> Any:
+    try:
+        return kind(value)
+    except ValueError:
+        return value
+
+
+def _safe_text(value: Any) -> Any:
+    """A CSV cell that a spreadsheet would run as a formula (=, +, -, @ first) is kept as text."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def to_csv(orders: Sequence[OrderLine]) -> bytes:
+    """UTF-8 with a byte order mark, so Excel shows Chinese customer names right; one header row."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(HEADINGS)
+    for order in orders:
+        cells = [cell(order) for _, cell in COLUMNS]
+        writer.writerow(
+            [
+                value.strftime("%Y-%m-%d %H:%M")
+                if isinstance(value, datetime)
+                else ("" if value is None else _safe_text(value))
+                for value in cells
+            ]
+        )
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def to_xlsx(orders: Sequence[OrderLine], account_no: str) -> bytes:
+    """One sheet, typed cells (dates are dates, counts are numbers), a bold frozen header and a filter."""
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "Orders"
+    sheet.append(HEADINGS)
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for order in orders:
+        sheet.append([cell(order) for _, cell in COLUMNS])
+    for row in sheet.iter_rows(min_row=2):
+        for cell in row:
+            if cell.data_type == "f":  # text that looks like a formula (a promotion '=…') stays text
+                cell.data_type = "s"
+            elif isinstance(cell.value, datetime):
+                cell.number_format = "yyyy-mm-dd hh:mm"
+            elif cell.is_date:
+                cell.number_format = "yyyy-mm-dd"
+    widths = [max(len(str(c.value or "")) for c in column) for column in sheet.iter_cols()]
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = min(max(width + 2, 10), 40)
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    book.properties.title = f"Orders of account {account_no}"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def filename(account_no: str, extension: str) -> str:
+    return f"orders-{account_no}-{datetime.now(UTC):%Y%m%d}.{extension}"
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def download(rows: Sequence[OrderLine], account_no: str, format: str) -> Any:
+    """The export as a file download (CSV or XLSX)."""
+    from fastapi.responses import Response
+
+    if format == "xlsx":
+        content, media_type = to_xlsx(rows, account_no), XLSX_TYPE
+    else:
+        content, media_type = to_csv(rows), "text/csv; charset=utf-8"
+    return Response(
+        content,
+        media_type=media_type,
+        headers={
+            "Content-Disposition": f'attachment; filename="{filename(account_no, format)}"',
+            "Cache-Control": "no-store",
+        },
+    )

@@ -1,0 +1,237 @@
+"""Organizer accounts from the client side (seed 000, steps 4 and 5), shared by the JSON API, the pages and the CLI.
+
+Creating one starts `OrganizerAccountWorkflow` (id `organizer-<account no>-<e-mail>`; a second start finds the
+running one) and sends it the create step, an Update whose activity takes the license: a refusal (no license left,
+an edition the account does not have, an existing organizer) comes back as the Update's error, with its field.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import TypeVar
+
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.service import RPCError, RPCStatusCode
+
+from models.accounts import Edition, Product
+from models.admin import LicenseCount, OrganizerList, OrganizerRow
+from models.organizer import (
+    NO_LICENSE_LEFT,
+    ActivateOrganizer,
+    CreateOrganizer,
+    InvitationSent,
+    NewOrganizer,
+    OrganizerAccountInput,
+    OrganizerState,
+    OrganizerStatus,
+    ReinviteOrganizer,
+    RemoveOrganizer,
+    edition_label,
+    no_license_left_message,
+    organizer_workflow_id,
+)
+from starter.errors import NotFound, OnrampError, StepRefused
+from starter.services import workflow_calls
+from starter.settings import Settings
+from store import SessionFactory, activation_tokens
+from store import organizers as store
+from workflows.organizer_account import OrganizerAccountWorkflow
+
+T = TypeVar("T")
+
+
+class InvalidEdition(OnrampError):
+    http_status = 422
+
+
+class ActivationLinkInvalid(NotFound):
+    def __init__(self) -> None:
+        super().__init__(
+            "This activation link does not work any more: it is unknown, has expired, was already used, or the "
+            "account was removed. Ask your enterprise admin to re-invite you.",
+            type="ActivationLinkInvalid",
+        )
+
+
+# ---------------------------------------------------------------------------------------------- reads
+
+
+async def licenses(sessions: SessionFactory, account_no: str) -> list[LicenseCount]:
+    async with sessions() as session:
+        pools = await store.pools(session, account_no)
+    return [
+        LicenseCount(
+            product=Product(p.product),
+            edition=Edition(p.edition),
+            label=edition_label(p.product, p.edition),
+            seats=p.seats,
+            used=p.used,
+            remaining=p.remaining,
+        )
+        for p in pools
+    ]
+
+
+def remaining_text(counts: list[LicenseCount]) -> str:
+    """'GoTo Meeting Enterprise: 1 left · GoTo Meeting Standard: 2 left' (the seed's 'remaining' line)."""
+    return " · ".join(f"{c.label}: {c.remaining} left" for c in counts) or "No licenses on this account."
+
+
+async def listing(sessions: SessionFactory, account_no: str) -> OrganizerList:
+    async with sessions() as session:
+        rows = await store.listing(session, account_no)
+    counts = await licenses(sessions, account_no)
+    return OrganizerList(
+        licenses=counts,
+        remaining=remaining_text(counts),
+        organizers=[
+            OrganizerRow(
+                email=row.email,
+                last_name=row.last_name,
+                first_name=row.first_name,
+                product=Product(row.product),
+                edition=Edition(row.edition),
+                label=edition_label(row.product, row.edition),
+                status=OrganizerStatus(row.status),
+                invited_at=row.invited_at,
+                activated_at=row.activated_at,
+            )
+            for row in rows
+        ],
+    )
+
+
+def handle(client: Client, account_no: str, email: str) -> WorkflowHandle[OrganizerAccountWorkflow, OrganizerState]:
+    return client.get_workflow_handle_for(OrganizerAccountWorkflow.run, organizer_workflow_id(account_no, email))
+
+
+async def status(client: Client, account_no: str, email: str) -> OrganizerState:
+    """The organizer account's state: from the running workflow, or the result of a finished one."""
+    h = handle(client, account_no, email)
+    try:
+        execution = await workflow_calls.execution_status(client, h.id)
+    except RPCError as err:
+        if err.status is RPCStatusCode.NOT_FOUND:
+            raise _unknown(email) from None
+        raise
+    if execution is WorkflowExecutionStatus.COMPLETED:
+        return await h.result()
+    return await workflow_calls.query(h, "status", OrganizerState)
+
+
+# ---------------------------------------------------------------------------------------------- steps
+
+
+async def create(
+    client: Client,
+    settings: Settings,
+    sessions: SessionFactory,
+    account_no: str,
+    organizer: NewOrganizer,
+    operator: str = "enterprise admin",
+) -> InvitationSent:
+    """Take a license and invite the organizer. Refused, with the field, for an edition the account does not
+    have, an edition with nothing left, or an e-mail that already has an organizer account here."""
+    counts = await licenses(sessions, account_no)
+    pool = next((c for c in counts if c.product is organizer.product and c.edition is organizer.edition), None)
+    if pool is None:
+        have = ", ".join(c.label for c in counts) or "no licenses at all"
+        raise InvalidEdition(
+            f"This account has no {edition_label(organizer.product, organizer.edition)} licenses; it has {have}.",
+            type="InvalidStep",
+            field="edition",
+        )
+    if pool.remaining == 0:  # the activity decides races; this spares a workflow that can only be refused
+        raise StepRefused(
+            no_license_left_message(pool.product, pool.edition, pool.seats), type=NO_LICENSE_LEFT, field="edition"
+        )
+    request = OrganizerAccountInput(account_no=account_no, email=organizer.email)
+    h = await client.start_workflow(
+        OrganizerAccountWorkflow.run,
+        request,
+        id=request.workflow_id,
+        task_queue=settings.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,  # a removed organizer can be created again
+    )
+    step = CreateOrganizer(
+        last_name=organizer.last_name,
+        first_name=organizer.first_name,
+        product=organizer.product,
+        edition=organizer.edition,
+        operator=operator,
+    )
+    try:
+        return await workflow_calls.update(client, h, "create", step, InvitationSent)
+    except workflow_calls.WorkflowCompleted:
+        raise StepRefused(
+            f"The organizer account for {organizer.email} could not be created: try again.", type="Retry"
+        ) from None
+
+
+async def reinvite(client: Client, account_no: str, email: str, operator: str = "enterprise admin") -> InvitationSent:
+    return await _step(client, account_no, email, "reinvite", ReinviteOrganizer(operator=operator), InvitationSent)
+
+
+async def remove(
+    client: Client, account_no: str, email: str, operator: str = "enterprise admin", reason: str | None = None
+) -> OrganizerState:
+    return await _step(
+        client, account_no, email, "remove", RemoveOrganizer(operator=operator, reason=reason), OrganizerState
+    )
+
+
+async def _step(client: Client, account_no: str, email: str, name: str, request: object, result: type[T]) -> T:
+    try:
+        return await workflow_calls.update(client, handle(client, account_no, email), name, request, result)
+    except workflow_calls.WorkflowCompleted:
+        final = await status(client, account_no, email)
+        raise StepRefused(
+            f"{email} has no organizer account here any more ({final.status.value}).", type="OrganizerStateConflict"
+        ) from None
+    except NotFound:
+        raise _unknown(email) from None
+
+
+def _unknown(email: str) -> NotFound:
+    return NotFound(f"There is no organizer account for {email} on this account.", type="NotFound", field="email")
+
+
+# ---------------------------------------------------------------------------------------------- activation
+
+
+async def activation_target(sessions: SessionFactory, token: str) -> OrganizerRow:
+    """The organizer an activation link is for, while the link works."""
+    async with sessions() as session:
+        found = await activation_tokens.find_valid(session, token, datetime.now(UTC), purpose="organizer")
+        if found is None:
+            raise ActivationLinkInvalid()
+        account_no = found.workflow_id.removeprefix("organizer-").removesuffix(f"-{found.email}")
+        row = await store.find(session, account_no, found.email)
+    if row is None or row.status not in store.HOLDING:
+        raise ActivationLinkInvalid()
+    return OrganizerRow(
+        email=row.email,
+        last_name=row.last_name,
+        first_name=row.first_name,
+        product=Product(row.product),
+        edition=Edition(row.edition),
+        label=edition_label(row.product, row.edition),
+        status=OrganizerStatus(row.status),
+        invited_at=row.invited_at,
+        activated_at=row.activated_at,
+    )
+
+
+async def activate(client: Client, sessions: SessionFactory, token: str) -> OrganizerState:
+    """The organizer confirmed: the workflow activates the account (and spends every link of it)."""
+    async with sessions() as session:
+        found = await activation_tokens.find_valid(session, token, datetime.now(UTC), purpose="organizer")
+    if found is None:
+        raise ActivationLinkInvalid()
+    h = client.get_workflow_handle_for(OrganizerAccountWorkflow.run, found.workflow_id)
+    try:
+        return await workflow_calls.update(client, h, "activate", ActivateOrganizer(via="link"), OrganizerState)
+    except (workflow_calls.WorkflowCompleted, NotFound):
+        raise ActivationLinkInvalid() from None

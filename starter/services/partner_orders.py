@@ -1,0 +1,109 @@
+"""Operator actions on partner orders, shared by the HTTP API and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import WorkflowAlreadyStartedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from models.partner_order import (
+    ChangeProvisioningContact,
+    ContactChanged,
+    MailQueued,
+    PartnerOrderInput,
+    PartnerOrderState,
+    ResendSetUpMail,
+    SendSetUpMailNow,
+)
+from starter.errors import NotFound, StepRefused
+from starter.services import workflow_calls
+from starter.settings import Settings
+from workflows.partner_order import PartnerOrderWorkflow
+
+T = TypeVar("T")
+
+
+@dataclass(frozen=True)
+class Started:
+    workflow_id: str
+    run_id: str
+    created: bool
+    state: PartnerOrderState
+    handle: WorkflowHandle[PartnerOrderWorkflow, PartnerOrderState]
+
+
+async def start(client: Client, settings: Settings, order: PartnerOrderInput) -> Started:
+    """Start the order's workflow; a second start for the same order id returns the workflow already running.
+
+    A finished order keeps its id: starting it again is refused (REJECT_DUPLICATE) rather than silently
+    opening a second order line with the same number.
+    """
+    if "wizard_idle_minutes" not in order.policy.model_fields_set:  # the operator's setting, unless the order says
+        order = order.model_copy(
+            update={"policy": order.policy.model_copy(update={"wizard_idle_minutes": settings.wizard_idle_minutes})}
+        )
+    try:
+        h = await client.start_workflow(
+            PartnerOrderWorkflow.run,
+            order,
+            id=order.workflow_id,
+            task_queue=settings.task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+    except WorkflowAlreadyStartedError:
+        raise StepRefused(
+            f"Order {order.order_id} has already been processed: its workflow has finished.",
+            type="OrderExists",
+        ) from None
+    # The start response says whether this call started the workflow or found it running (USE_EXISTING).
+    response = getattr(h, "_start_workflow_response", None)
+    created = bool(getattr(response, "started", True))
+    return Started(h.id, h.result_run_id or "", created, await status(client, order.order_id), h)
+
+
+def handle(client: Client, order_id: str) -> WorkflowHandle[PartnerOrderWorkflow, PartnerOrderState]:
+    return client.get_workflow_handle_for(PartnerOrderWorkflow.run, f"partner-order-{order_id}")
+
+
+async def status(client: Client, order_id: str) -> PartnerOrderState:
+    """The order's state: from the running workflow, or the result of a finished one."""
+    h = handle(client, order_id)
+    try:
+        execution = await workflow_calls.execution_status(client, h.id)
+    except RPCError as err:
+        if err.status is RPCStatusCode.NOT_FOUND:
+            raise NotFound(f"No partner order {order_id}.", type="NotFound") from None
+        raise
+    if execution is WorkflowExecutionStatus.COMPLETED:
+        return await h.result()
+    return await workflow_calls.query(h, "status", PartnerOrderState)
+
+
+async def resend(client: Client, order_id: str, request: ResendSetUpMail) -> MailQueued:
+    return await _update(client, order_id, "resend", request, MailQueued, "resend the Set Up Now e-mail")
+
+
+async def send_now(client: Client, order_id: str, request: SendSetUpMailNow) -> MailQueued:
+    return await _update(client, order_id, "send_now", request, MailQueued, "send the Set Up Now e-mail now")
+
+
+async def change_contact(client: Client, order_id: str, request: ChangeProvisioningContact) -> ContactChanged:
+    return await _update(client, order_id, "change_contact", request, ContactChanged, "change the provisioning contact")
+
+
+async def _update(client: Client, order_id: str, name: str, request: object, result_type: type[T], action: str) -> T:
+    try:
+        return await workflow_calls.update(client, handle(client, order_id), name, request, result_type)
+    except workflow_calls.WorkflowCompleted:
+        final = await status(client, order_id)
+        raise StepRefused(
+            f"Cannot {action}: the order is {final.status.value.replace('_', ' ')} and its process has ended.",
+            type="OrderStateConflict",
+        ) from None
+    except NotFound:
+        raise NotFound(f"No partner order {order_id}.", type="NotFound") from None

@@ -1,0 +1,94 @@
+"""Seat orders from the client side (API and CLI): start one after checking the account, run its steps."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.common import WorkflowIDConflictPolicy
+from temporalio.service import RPCError, RPCStatusCode
+
+from models.seat_order import SeatOrderInput, SeatOrderState, refusal_for, seat_order_workflow_id
+from starter.errors import NotFound, StepRefused
+from starter.services import workflow_calls
+from starter.settings import Settings
+from store import SessionFactory, accounts
+from workflows.seat_order import SeatOrderWorkflow
+
+T = TypeVar("T", bound=BaseModel)
+
+
+def new_order_no() -> str:
+    return f"SO-{datetime.now(UTC):%Y%m%d}-{secrets.token_hex(3).upper()}"
+
+
+async def start(client: Client, settings: Settings, sessions: SessionFactory, order: SeatOrderInput) -> SeatOrderState:
+    """Refuse at once what the seed refuses (not self-service, no card), else start (or find) the order."""
+    async with sessions() as session:
+        snapshot = await accounts.snapshot(session, order.account_no)
+    if snapshot is None:
+        raise NotFound(f"No account {order.account_no}.", type="NotFound")
+    reason = refusal_for(snapshot)
+    if reason:
+        raise StepRefused(reason, type="NotEligible")
+    await client.start_workflow(
+        SeatOrderWorkflow.run,
+        order.model_copy(update={"account": snapshot}),
+        id=order.workflow_id,
+        task_queue=settings.task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+    )
+    return await status(client, order.order_no)
+
+
+async def status(client: Client, order_no: str) -> SeatOrderState:
+    handle = client.get_workflow_handle(seat_order_workflow_id(order_no), result_type=SeatOrderState)
+    try:
+        execution = await workflow_calls.execution_status(client, handle.id)
+    except RPCError as err:
+        if err.status is RPCStatusCode.NOT_FOUND:
+            raise NotFound(f"No seat order {order_no}.", type="NotFound") from None
+        raise
+    if execution is WorkflowExecutionStatus.COMPLETED:
+        return await handle.result()
+    return await workflow_calls.query(handle, "status", SeatOrderState)
+
+
+async def step(client: Client, order_no: str, update: str, request: BaseModel, result_type: type[T]) -> T:
+    handle = client.get_workflow_handle(seat_order_workflow_id(order_no))
+    try:
+        return await workflow_calls.update(client, handle, update, request, result_type)
+    except workflow_calls.WorkflowCompleted:
+        final = await status(client, order_no)
+        raise StepRefused(
+            f"The order is {final.status.value.replace('_', ' ')}." + (f" {final.reason}" if final.reason else ""),
+            type="OrderStateConflict",
+        ) from None
+    except NotFound:
+        raise NotFound(f"No seat order {order_no}.", type="NotFound") from None
+
+
+def steps() -> dict[str, tuple[str, Any]]:
+    """URL path → (Update name, input model); the API and the CLI share the list."""
+    from models.seat_order import (
+        AcceptQuote,
+        ApproveOrder,
+        DeclineQuote,
+        PaymentDetails,
+        PlaceOrder,
+        ReviewCart,
+        SetQuantities,
+    )
+
+    return {
+        "quantities": ("set_quantities", SetQuantities),
+        "review": ("review", ReviewCart),
+        "accept": ("accept", AcceptQuote),
+        "decline": ("decline", DeclineQuote),
+        "payment": ("payment", PaymentDetails),
+        "place": ("place", PlaceOrder),
+        "approve": ("approve", ApproveOrder),
+    }

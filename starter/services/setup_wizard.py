@@ -1,0 +1,174 @@
+"""The Set Up Now wizard from the client side, shared by the JSON API and the web pages.
+
+A link's token is looked up (hashed) in the database; every step is an Update on the order's workflow; the
+password is checked and hashed here and stored by this process, so the workflow only ever learns that it is set.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import select
+from temporalio.client import Client
+
+from models.partner_order import PartnerOrderState, partner_order_workflow_id
+from models.wizard import (
+    RESERVED_SUBDOMAINS,
+    Audience,
+    OpenSession,
+    PasswordSetStep,
+    WizardView,
+)
+from starter.errors import NotFound, OnrampError, StepRefused
+from starter.services import workflow_calls
+from starter.services.passwords import hash_password
+from store import SessionFactory, setup_tokens
+from store.tables import Organization, OrgCredential
+from store.upsert import upsert
+from workflows.partner_order import PartnerOrderWorkflow
+
+T = TypeVar("T", bound=BaseModel)
+
+SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+
+
+class LinkInvalid(NotFound):
+    """An unknown, expired or revoked Set Up Now link."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This Set Up Now link does not work any more: it is unknown, has expired, or was replaced by a newer one "
+            "(for example after the setup was handed to someone else). Use the newest Set Up Now e-mail, or ask "
+            "your Cisco account representative to send a new one.",
+            type="LinkInvalid",
+        )
+
+
+class PasswordRefused(OnrampError):
+    http_status = 422
+
+
+@dataclass(frozen=True)
+class SetupLink:
+    order_id: str
+    audience: Audience
+    email: str
+
+    @property
+    def workflow_id(self) -> str:
+        return partner_order_workflow_id(self.order_id)
+
+
+_recent: dict[str, tuple[SetupLink, float]] = {}
+RECENT_SECONDS = 30.0
+
+
+async def resolve(sessions: SessionFactory, token: str, *, fresh: bool = True) -> SetupLink:
+    """The link's order and audience. ``fresh=False`` (the steps after the first) may answer from a 30-second
+    memory: a step also needs the wizard session that only a fresh look-up opens, and a handed-over or closed
+    order ends that session in the workflow itself."""
+    if not token or len(token) > 200:
+        raise LinkInvalid()
+    now = time.monotonic()
+    if not fresh and (remembered := _recent.get(token)) and remembered[1] > now:
+        return remembered[0]
+    link = await _look_up(sessions, token)
+    if len(_recent) > 10_000:
+        _recent.clear()
+    _recent[token] = (link, now + RECENT_SECONDS)
+    return link
+
+
+async def _look_up(sessions: SessionFactory, token: str) -> SetupLink:
+    async with sessions() as session:
+        found = await setup_tokens.find_valid(session, token, datetime.now(UTC))
+    if found is None:
+        raise LinkInvalid()
+    return SetupLink(order_id=found.order_id, audience=found.audience, email=found.contact_email)  # type: ignore[arg-type]
+
+
+def _handle(client: Client, link: SetupLink) -> Any:
+    return client.get_workflow_handle_for(PartnerOrderWorkflow.run, link.workflow_id)
+
+
+async def open_session(client: Client, link: SetupLink) -> WizardView:
+    return await step(client, link, "open_session", OpenSession(audience=link.audience, email=link.email))
+
+
+async def step(client: Client, link: SetupLink, update: str, request: BaseModel) -> WizardView:
+    """Run one wizard step (a workflow Update) and answer with where the wizard is now."""
+    return await workflow_calls.update(client, _handle(client, link), update, request, WizardView)
+
+
+async def state(client: Client, link: SetupLink) -> PartnerOrderState:
+    from starter.services import partner_orders
+
+    return await partner_orders.status(client, link.order_id)
+
+
+# ---------------------------------------------------------------------------------------------- password
+
+
+def check_password_policy(password: str, confirmation: str) -> None:
+    """At least 8 characters with letters and digits; typed the same twice."""
+    problems = []
+    if len(password) < 8:
+        problems.append("at least 8 characters")
+    if not re.search(r"[A-Za-z]", password):
+        problems.append("a letter")
+    if not re.search(r"[0-9]", password):
+        problems.append("a digit")
+    if problems:
+        raise PasswordRefused(
+            "The password needs " + ", ".join(problems) + ".", type="InvalidPassword", field="password"
+        )
+    if password != confirmation:
+        raise PasswordRefused(
+            "The two passwords are not the same.", type="InvalidPassword", field="password_confirmation"
+        )
+
+
+async def set_password(
+    client: Client, sessions: SessionFactory, link: SetupLink, session_id: str, password: str, confirmation: str
+) -> WizardView:
+    """Store the partner organization's password hash, then tell the workflow (without the password) it is set."""
+    check_password_policy(password, confirmation)
+    current = await state(client, link)
+    setup = current.wizard.setup
+    if setup is None or not current.wizard.services.password_required or current.wizard.step.value != "password":
+        raise StepRefused("No password is asked for at this point of the setup.", type="WizardStepConflict")
+    if current.wizard.session is None or current.wizard.session.id != session_id:
+        raise StepRefused(
+            "This wizard was opened again in another window or tab. Continue there, or open the link again here.",
+            type="WizardSessionInvalid",
+        )
+    async with sessions.begin() as session:
+        await upsert(
+            session,
+            OrgCredential,
+            {"org_id": setup.partner_org_id, "password_hash": hash_password(password), "set_at": datetime.now(UTC)},
+            key=["org_id"],
+        )
+    return await step(client, link, "password_set", PasswordSetStep(session_id=session_id))
+
+
+# ---------------------------------------------------------------------------------------------- subdomain
+
+
+async def subdomain_available(sessions: SessionFactory, subdomain: str) -> tuple[bool, str]:
+    """'Check availability': a read, and only advice; 'Save' claims it under a unique constraint."""
+    name = subdomain.strip().lower()
+    if not (3 <= len(name) <= 63) or not SUBDOMAIN.match(name):
+        return False, "Use 3-63 lowercase letters, digits or hyphens, not starting or ending with a hyphen."
+    if name in RESERVED_SUBDOMAINS:
+        return False, f"'{name}' is reserved; choose another subdomain."
+    async with sessions() as session:
+        taken = (await session.execute(select(Organization.id).where(Organization.subdomain == name))).first()
+    if taken:
+        return False, f"'{name}' is already taken by another organization."
+    return True, f"'{name}' is available."

@@ -1,0 +1,66 @@
+"""The HTTP API and the web pages as one FastAPI app: every process's routers, the operations routes, one error
+shape, one static folder, and the codec endpoint when payloads are encrypted."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from temporalio.client import Client
+
+from starter.client import data_converter
+from starter.settings import Settings
+from starter.web import codec, errors, operations
+from starter.web.assist import api as assist_api
+from starter.web.assist import pages as assist_pages
+from starter.web.deps import TemporalConnection
+from starter.web.enterprise import accounts_api
+from starter.web.enterprise import api as enterprise_api
+from starter.web.enterprise import pages as enterprise_pages
+from starter.web.partner_orders import api as partner_orders_api
+from starter.web.partner_orders import wizard_api, wizard_pages
+from starter.web.seat_orders import api as seat_orders_api
+from starter.web.seat_orders import pages as seat_order_pages
+from store import SessionFactory, make_engine, make_session_factory
+
+
+def create_app(settings: Settings, client: Client | None = None, sessions: SessionFactory | None = None) -> FastAPI:
+    """``client`` and ``sessions`` may be given (dev stack, tests); otherwise they come from the settings."""
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        engine = None
+        if sessions is None:
+            engine = make_engine(settings.database_url)
+            app.state.sessions = make_session_factory(engine)
+        yield
+        if engine is not None:
+            await engine.dispose()
+
+    app = FastAPI(
+        title="onramp",
+        version="0.1.0",
+        summary="Order and onboarding processes for conferencing services, run as durable Temporal workflows.",
+        lifespan=lifespan,
+    )
+    app.state.settings = settings
+    app.state.temporal = TemporalConnection(settings, client)
+    app.state.sessions = sessions
+    errors.install(app)
+    app.include_router(partner_orders_api.router)
+    app.include_router(operations.router)
+    wizard_api.install(app)
+    accounts_api.install(app)
+    seat_orders_api.install(app)
+    assist_api.install(app)
+    wizard_pages.install(app)
+    enterprise_api.install(app)
+    enterprise_pages.install(app)
+    seat_order_pages.install(app)
+    assist_pages.install(app)
+    converter = data_converter(settings)
+    if converter.payload_codec is not None:
+        origins = [origin.strip() for origin in settings.codec_cors_origins.split(",") if origin.strip()]
+        codec.install(app, converter.payload_codec, origins)
+    return app

@@ -1,0 +1,126 @@
+"""Webex Assist for customers (seed 004) as web pages, in the setup wizard's look, without JavaScript:
+
+    /assist                       what an assist is, order one (a link per package), find my booking, compare
+    /assist/packages              the seed's comparison table, fees, hours and add-ons
+    /assist/order …               ordering, the seed's four steps (starter/assist_web/ordering.py)
+    /assist/find                  find my booking: reservation number + contact e-mail
+    /assist/bookings/<no> …       the booking, update date/time, cancel (starter/assist_web/changes.py)
+
+Every form POSTs and is answered with a redirect (Post/Redirect/Get); a refusal shows the page again with the
+workflow's sentence next to its field. A confirmed booking is shown only to a browser that has given its number and
+contact e-mail (a short-lived signed cookie, starter/assist_web/proof.py); the e-mail never appears in a URL.
+The rules live in AssistBookingWorkflow; these pages render and forward.
+"""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.responses import HTMLResponse, Response
+from fastapi.staticfiles import StaticFiles
+from pydantic import BaseModel, EmailStr, ValidationError
+
+from models.assist import ReservationNo
+from models.assist_packages import ADD_ON_NAMES, COLUMNS, COMPARISON, COVERAGE_TEXT, PACKAGES, PackageInfo, ServiceRow
+from starter.errors import NotFound
+from starter.services import assist
+from starter.web.assist import changes, ordering
+from starter.web.assist.forms import FIND_FIELDS, field_errors
+from starter.web.assist.kit import client, form_of, guarded, now, proofs, redirect, render
+from starter.web.assist.proof import Proofs, key_for
+from starter.web.rendering import STATIC
+
+FIND_NOTICE = (
+    "To see this booking, enter its contact e-mail address. This browser remembers a booking you found for 30 minutes."
+)
+
+
+class FindForm(BaseModel):
+    reservation_no: ReservationNo
+    contact_email: EmailStr
+
+
+def hours(info: PackageInfo) -> str:
+    """What the package's time covers, in the seed's words."""
+    if info.production_hours_note:
+        return info.production_hours_note
+    return f"A session of up to {info.included_event_hours} hour; extra time is an add-on."
+
+
+def phases() -> list[tuple[str, list[ServiceRow]]]:
+    """The comparison's rows grouped by phase, in the seed's order."""
+    grouped: list[tuple[str, list[ServiceRow]]] = []
+    for row in COMPARISON:
+        if not grouped or grouped[-1][0] != row.phase:
+            grouped.append((row.phase, []))
+        grouped[-1][1].append(row)
+    return grouped
+
+
+def find_page(
+    values: dict[str, str], errors: dict[str, str] | None = None, status: int = 200, **context: object
+) -> HTMLResponse:
+    return render(
+        "find.html",
+        status,
+        title="Update or cancel an assist",
+        section="find",
+        values=values,
+        errors=errors or {},
+        **context,
+    )
+
+
+def install(app: FastAPI) -> None:
+    app.state.assist_proofs = Proofs(key_for(app.state.settings))
+    app.mount("/assist/static", StaticFiles(directory=STATIC), name="assist-static")
+
+    @app.get("/assist", response_class=HTMLResponse, include_in_schema=False)
+    @guarded
+    async def landing(request: Request) -> Response:
+        return render("landing.html", title="Webex Assist", package_list=list(PACKAGES.values()))
+
+    @app.get("/assist/packages", response_class=HTMLResponse, include_in_schema=False)
+    @guarded
+    async def packages(request: Request) -> Response:
+        return render(
+            "packages.html",
+            title="Compare the assist packages",
+            section="packages",
+            wide=True,
+            columns=[PACKAGES[package] for package in COLUMNS],
+            phases=phases(),
+            coverage_text=COVERAGE_TEXT,
+            hours={info.package: hours(info) for info in PACKAGES.values()},
+            add_on_names=ADD_ON_NAMES,
+        )
+
+    @app.get("/assist/find", response_class=HTMLResponse, include_in_schema=False)
+    @guarded
+    async def find_form(request: Request, reservation_no: str = "") -> Response:
+        number = reservation_no.strip().upper()[:20]
+        return find_page({"reservation_no": number}, notice=FIND_NOTICE if number else None)
+
+    @app.post("/assist/find", response_class=HTMLResponse, include_in_schema=False)
+    @guarded
+    async def find(request: Request) -> Response:
+        form = await form_of(request)
+        kept = {name: form.get(name, "").strip() for name in FIND_FIELDS}
+        try:
+            proof = FindForm.model_validate(kept)
+        except ValidationError as err:
+            errors, _ = field_errors(err, FIND_FIELDS)
+            if "reservation_no" in errors and kept["reservation_no"]:
+                errors["reservation_no"] = (
+                    "Enter the reservation number as in your confirmation e-mail, e.g. WA-261121-3F9A0C."
+                )
+            return find_page(kept, errors, 422)
+        try:
+            state = await assist.find(await client(request), proof.reservation_no, str(proof.contact_email))
+        except NotFound as err:
+            return find_page(kept, {"reservation_no": err.message}, 404)
+        response = redirect(f"/assist/bookings/{state.reservation_no}")
+        proofs(request).remember(response, request, state.reservation_no, str(proof.contact_email), now())
+        return response
+
+    ordering.install(app)
+    changes.install(app)

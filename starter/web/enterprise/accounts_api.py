@@ -1,0 +1,58 @@
+"""Billing accounts over HTTP: create one (the admin gets a welcome e-mail), read one."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, FastAPI, Request
+from pydantic import BaseModel
+
+from models.accounts import CompanyInfo, NewAccount, SubscriptionLine
+from starter.errors import NotFound
+from starter.services import accounts
+from starter.web.errors import ERROR_RESPONSES
+from store import SessionFactory
+from store import accounts as store
+from store.tables import Account
+
+
+class AccountView(BaseModel):
+    account_no: str
+    company: CompanyInfo
+    billing_contact_email: str
+    self_service: bool
+    payment_method: str
+    subscriptions: list[SubscriptionLine]
+
+
+def install(app: FastAPI) -> None:
+    router = APIRouter(prefix="/api/accounts", tags=["accounts"], responses=ERROR_RESPONSES)
+
+    def sessions(request: Request) -> SessionFactory:
+        factory: SessionFactory = request.app.state.sessions
+        return factory
+
+    @router.post("", status_code=201, response_model=AccountView, summary="Create a billing account and its admin")
+    async def create(account: NewAccount, request: Request) -> AccountView:
+        await accounts.create_account(sessions(request), request.app.state.settings, account)
+        return await _view(sessions(request), account.account_no)
+
+    @router.get("/{account_no}", response_model=AccountView, summary="A billing account with its seats")
+    async def read(account_no: str, request: Request) -> AccountView:
+        return await _view(sessions(request), account_no)
+
+    app.include_router(router)
+
+
+async def _view(sessions: SessionFactory, account_no: str) -> AccountView:
+    async with sessions() as session:
+        account = await session.get(Account, account_no)
+        company = await store.company_info(session, account_no)
+        if account is None or company is None:
+            raise NotFound(f"No account {account_no}.", type="NotFound")
+        return AccountView(
+            account_no=account.account_no,
+            company=company,
+            billing_contact_email=account.billing_contact_email,
+            self_service=account.self_service,
+            payment_method=account.payment_method,
+            subscriptions=await store.subscriptions(session, account_no),
+        )

@@ -1,0 +1,111 @@
+"""The worker host: builds the Temporal worker that hosts every workflow and activity, and runs it with the settings.
+
+`python worker.py`, `onramp worker` and `onramp dev` all run it; scale out by running more of them on the same task
+queue. The settings are read here, the entry point, and handed down: the activities get a session factory and the
+mail settings, nothing else.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from temporalio import activity
+from temporalio.client import Client
+from temporalio.worker import (
+    ActivityInboundInterceptor,
+    ExecuteActivityInput,
+    Interceptor,
+    Worker,
+)
+
+from activities.registry import all_activities
+from starter.client import connect
+from starter.settings import Settings, get_settings
+from store import make_engine, make_session_factory
+from workflows.registry import ALL_WORKFLOWS, workflow_runner
+
+log = logging.getLogger("onramp.worker")
+
+
+class LogFailures(Interceptor):
+    """One log line per failed activity attempt: which activity, which workflow, which attempt, why."""
+
+    def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
+        return _LogActivityFailure(next)
+
+
+class _LogActivityFailure(ActivityInboundInterceptor):
+    async def execute_activity(self, input: ExecuteActivityInput) -> Any:
+        try:
+            return await super().execute_activity(input)
+        except Exception as err:
+            info = activity.info()
+            log.warning(
+                "activity %s failed (attempt %d) for %s: %s",
+                info.activity_type,
+                info.attempt,
+                info.workflow_id,
+                err,
+            )
+            raise
+
+
+def build_worker(
+    client: Client,
+    task_queue: str,
+    activities: Sequence[Callable[..., Any]],
+    **options: Any,
+) -> Worker:
+    return Worker(
+        client,
+        task_queue=task_queue,
+        workflows=ALL_WORKFLOWS,
+        activities=activities,
+        workflow_runner=workflow_runner(),
+        interceptors=[LogFailures()],
+        **options,
+    )
+
+
+async def run_worker(settings: Settings, stop: asyncio.Event, client: Client | None = None) -> None:
+    """Run until ``stop`` is set, then finish the tasks in hand and return."""
+    client = client or await connect(settings)
+    if client.data_converter.payload_codec is None:
+        log.warning("payload encryption is OFF: set ONRAMP_PAYLOAD_KEY so personal data is not stored in clear text")
+    engine = make_engine(settings.database_url)
+    worker = build_worker(
+        client, settings.task_queue, all_activities(make_session_factory(engine), settings.mail_config())
+    )
+    log.info(
+        "worker started: task queue '%s' on %s (namespace %s)",
+        settings.task_queue,
+        settings.temporal_address,
+        settings.temporal_namespace,
+    )
+    try:
+        async with worker:
+            await stop.wait()
+    except Exception:
+        log.exception("worker failed")
+        raise
+    finally:
+        await engine.dispose()
+        log.info("worker stopped")
+
+
+def main() -> None:
+    settings = get_settings()
+    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+    async def _main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await run_worker(settings, stop)
+
+    asyncio.run(_main())

@@ -1,0 +1,131 @@
+"""Billing accounts: creating one (with its enterprise admin) and reading it back as a contract."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from sqlalchemy import select
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from models.accounts import CompanyInfo, NewAccount, PaymentMethod, SubscriptionLine
+from models.seat_order import AccountSnapshot, PricedLine
+from store.tables import Account, AccountSubscription, EnterpriseAdmin, PaymentCard
+
+
+class AccountExists(ValueError):
+    pass
+
+
+async def create(session: AsyncSession, account: NewAccount, password_hash: str) -> None:
+    """One transaction: the account, its subscriptions and its enterprise admin (must change the password)."""
+    if await session.get(Account, account.account_no) is not None:
+        raise AccountExists(f"Account {account.account_no} exists already.")
+    taken = (
+        await session.execute(
+            select(EnterpriseAdmin.account_no).where(EnterpriseAdmin.email == account.company.admin_email.lower())
+        )
+    ).scalar_one_or_none()
+    if taken is not None:
+        raise AccountExists(f"{account.company.admin_email} is already the admin of account {taken}.")
+    company = account.company.model_dump(mode="json", exclude={"admin_email"})
+    session.add(
+        Account(
+            account_no=account.account_no,
+            customer_name=account.company.customer_name,
+            customer_type=account.customer_type,
+            billing_contact_email=str(account.billing_contact_email).lower(),
+            billing_contact_name=account.billing_contact_name,
+            self_service=account.self_service,
+            payment_method=account.payment_method.value,
+            card_token=None,
+            currency=account.currency,
+            tax_rate=str(account.tax_rate),
+            company=company,
+            billing_address=None,
+            open_quote_order_no=None,
+            created_at=datetime.now(UTC),
+        )
+    )
+    await session.flush()
+    for line in account.subscriptions:
+        session.add(
+            AccountSubscription(
+                account_no=account.account_no,
+                product=line.product.value,
+                edition=line.edition.value,
+                seats=line.seats,
+                used=0,
+                unit_price=str(line.unit_price),
+                renewal_date=line.renewal_date,
+            )
+        )
+    session.add(
+        EnterpriseAdmin(
+            account_no=account.account_no,
+            email=str(account.company.admin_email).lower(),
+            name=account.company.admin_name,
+            password_hash=password_hash,
+            must_change_password=True,
+            password_changed_at=None,
+        )
+    )
+    await session.flush()
+
+
+async def subscriptions(session: AsyncSession, account_no: str) -> list[SubscriptionLine]:
+    rows = (
+        await session.execute(
+            select(AccountSubscription)
+            .where(AccountSubscription.account_no == account_no)
+            .order_by(AccountSubscription.product, AccountSubscription.edition)
+        )
+    ).scalars()
+    return [
+        SubscriptionLine(
+            product=row.product,  # type: ignore[arg-type]
+            edition=row.edition,  # type: ignore[arg-type]
+            seats=row.seats,
+            unit_price=Decimal(row.unit_price),
+            renewal_date=row.renewal_date,
+        )
+        for row in rows
+    ]
+
+
+async def exists(session: AsyncSession, account_no: str) -> bool:
+    return await session.get(Account, account_no) is not None
+
+
+async def company_info(session: AsyncSession, account_no: str) -> CompanyInfo | None:
+    account = await session.get(Account, account_no)
+    admin = await session.get(EnterpriseAdmin, account_no)
+    if account is None or admin is None:
+        return None
+    return CompanyInfo.model_validate({**account.company, "admin_email": admin.email})
+
+
+def pays_automatically(account: Account) -> bool:
+    return account.payment_method == PaymentMethod.CARD.value
+
+
+async def snapshot(session: AsyncSession, account_no: str) -> AccountSnapshot | None:
+    """What a seat order needs to know of its account (seed 002's eligibility, prices, contacts), or None."""
+    account = await session.get(Account, account_no)
+    if account is None:
+        return None
+    card = await session.get(PaymentCard, account.card_token) if account.card_token else None
+    lines = await subscriptions(session, account_no)
+    return AccountSnapshot(
+        account_no=account_no,
+        customer_name=account.customer_name,
+        self_service=account.self_service,
+        pays_by_card=pays_automatically(account),
+        card_last4=card.last4 if card else None,
+        currency=account.currency,
+        tax_rate=Decimal(account.tax_rate),
+        billing_contact_email=account.billing_contact_email,
+        billing_contact_name=account.billing_contact_name,
+        customer_type=account.customer_type,
+        lines=[PricedLine(**line.model_dump()) for line in lines],
+    )

@@ -1,0 +1,134 @@
+"""Organizer accounts and the licenses they hold (seed 000): the queries the activities and the admin portal share.
+
+A license is taken with one conditional UPDATE (`used = used + 1 … WHERE used < seats`): the database decides, so
+two admins racing for the last license get one winner on SQLite (one writer at a time) and on PostgreSQL (the row
+lock, and the WHERE clause evaluated again after the first transaction commits).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.tables import Account, AccountSubscription, EnterpriseAdmin, Organizer
+
+HOLDING = ("invited", "active")  # organizer rows that hold a license
+
+
+@dataclass(frozen=True)
+class LicensePool:
+    product: str
+    edition: str
+    seats: int
+    used: int
+
+    @property
+    def remaining(self) -> int:
+        return max(self.seats - self.used, 0)
+
+
+async def pools(session: AsyncSession, account_no: str) -> list[LicensePool]:
+    """Every product edition of the account with its seats and the licenses organizers hold."""
+    rows = (
+        await session.execute(
+            select(AccountSubscription)
+            .where(AccountSubscription.account_no == account_no)
+            .order_by(AccountSubscription.product, AccountSubscription.edition)
+        )
+    ).scalars()
+    return [LicensePool(row.product, row.edition, row.seats, row.used) for row in rows]
+
+
+async def pool(session: AsyncSession, account_no: str, product: str, edition: str) -> LicensePool | None:
+    row = await session.get(AccountSubscription, (account_no, product, edition))
+    if row is None:
+        return None
+    await session.refresh(row)
+    return LicensePool(row.product, row.edition, row.seats, row.used)
+
+
+async def take_license(session: AsyncSession, account_no: str, product: str, edition: str) -> bool:
+    """One license of the edition, if one is left: True when taken. Atomic (a single conditional UPDATE)."""
+    result = await session.execute(
+        update(AccountSubscription)
+        .where(
+            AccountSubscription.account_no == account_no,
+            AccountSubscription.product == product,
+            AccountSubscription.edition == edition,
+            AccountSubscription.used < AccountSubscription.seats,
+        )
+        .values(used=AccountSubscription.used + 1)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def return_license(session: AsyncSession, account_no: str, product: str, edition: str) -> None:
+    await session.execute(
+        update(AccountSubscription)
+        .where(
+            AccountSubscription.account_no == account_no,
+            AccountSubscription.product == product,
+            AccountSubscription.edition == edition,
+            AccountSubscription.used > 0,
+        )
+        .values(used=AccountSubscription.used - 1)
+        .execution_options(synchronize_session=False)
+    )
+
+
+async def find(session: AsyncSession, account_no: str, email: str) -> Organizer | None:
+    return (
+        await session.execute(
+            select(Organizer).where(Organizer.account_no == account_no, Organizer.email == email.lower())
+        )
+    ).scalar_one_or_none()
+
+
+async def listing(session: AsyncSession, account_no: str, *, include_removed: bool = False) -> list[Organizer]:
+    """The account's organizers, by edition then name (the seed's product list)."""
+    query = select(Organizer).where(Organizer.account_no == account_no)
+    if not include_removed:
+        query = query.where(Organizer.status.in_(HOLDING))
+    query = query.order_by(Organizer.product, Organizer.edition, Organizer.last_name, Organizer.first_name)
+    return list((await session.execute(query)).scalars())
+
+
+async def mark(
+    session: AsyncSession,
+    *,
+    account_no: str,
+    email: str,
+    creation_id: str,
+    from_statuses: tuple[str, ...],
+    status: str,
+    at: datetime,
+) -> bool:
+    """Move the row created by ``creation_id`` from one of ``from_statuses`` to ``status``: True when it moved
+    (False: a retry found it moved already)."""
+    values: dict[str, object] = {"status": status}
+    values["activated_at" if status == "active" else "removed_at"] = at
+    result = await session.execute(
+        update(Organizer)
+        .where(
+            Organizer.account_no == account_no,
+            Organizer.email == email.lower(),
+            Organizer.creation_id == creation_id,
+            Organizer.status.in_(from_statuses),
+        )
+        .values(**values)
+        .execution_options(synchronize_session=False)
+    )
+    return bool(result.rowcount)  # type: ignore[attr-defined]
+
+
+async def admin_of(session: AsyncSession, account_no: str) -> tuple[EnterpriseAdmin, Account] | None:
+    admin = await session.get(EnterpriseAdmin, account_no)
+    account = await session.get(Account, account_no)
+    if admin is None or account is None:
+        return None
+    await session.refresh(admin)
+    return admin, account

@@ -1,0 +1,88 @@
+"""Set Up Now tokens: minted for one e-mail, stored as a hash, valid while the order is waiting to be set up."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from store.tables import PartnerOrder, SetupToken
+from store.upsert import upsert
+
+LINK_DEAD_STATUSES = frozenset({"provisioned", "closed", "halted"})
+TOKEN_BYTES = 32  # 256 bits from the OS's CSPRNG: unguessable
+
+
+def hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+async def mint(
+    session: AsyncSession,
+    *,
+    order_id: str,
+    mail_key: str,
+    contact_email: str,
+    contact_generation: int,
+    expires_at: datetime,
+    now: datetime,
+    audience: str = "partner",
+) -> str:
+    """Make a fresh token for the mail ``mail_key``; a retry of the same mail replaces its earlier token."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    await upsert(
+        session,
+        SetupToken,
+        {
+            "order_id": order_id,
+            "token_hash": hash_token(token),
+            "mail_key": mail_key,
+            "contact_email": contact_email,
+            "contact_generation": contact_generation,
+            "audience": audience,
+            "created_at": now,
+            "expires_at": expires_at,
+            "revoked_at": None,
+        },
+        key=["mail_key"],
+    )
+    return token
+
+
+async def revoke_older_generations(session: AsyncSession, order_id: str, generation: int, now: datetime) -> None:
+    await session.execute(
+        update(SetupToken)
+        .where(SetupToken.order_id == order_id, SetupToken.contact_generation < generation)
+        .where(SetupToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+async def revoke_all(session: AsyncSession, order_id: str, now: datetime) -> None:
+    await session.execute(
+        update(SetupToken)
+        .where(SetupToken.order_id == order_id, SetupToken.revoked_at.is_(None))
+        .values(revoked_at=now)
+    )
+
+
+async def find_valid(session: AsyncSession, token: str, now: datetime) -> SetupToken | None:
+    """The token's row when the link still works: not revoked, not expired, for the order's current contact."""
+    row = (
+        await session.execute(
+            select(SetupToken, PartnerOrder.contact_generation, PartnerOrder.status)
+            .join(PartnerOrder, PartnerOrder.order_id == SetupToken.order_id)
+            .where(SetupToken.token_hash == hash_token(token))
+        )
+    ).one_or_none()
+    if row is None:
+        return None
+    found, current_generation, status = row
+    if found.revoked_at is not None or found.expires_at <= now or found.contact_generation != current_generation:
+        return None
+    if status in LINK_DEAD_STATUSES:  # also covers a link minted by a late mail retry after the order ended
+        return None
+    return found
