@@ -13,9 +13,9 @@ from datetime import UTC, datetime
 from sqlalchemy.exc import IntegrityError
 from temporalio import activity
 
-from models.assist import (
+from models.assist import EventReport, SessionTime, SlotCheck
+from models.assist_activities import (
     BookingRecord,
-    EventReport,
     HoldRequest,
     HoldResult,
     LookupResult,
@@ -23,8 +23,6 @@ from models.assist import (
     PostEventRequest,
     ScheduledSession,
     SessionLookup,
-    SessionTime,
-    SlotCheck,
 )
 from store import SessionFactory
 from store import assist as store

@@ -19,8 +19,8 @@ from typing import Any
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.orm import Session
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
+from models.refusals import Refusal, refuse
 from models.seat_order import CHARGE_ACTIVITY, CHECK_CARD_ACTIVITY, CardOnOrder, ChargeRequest, ChargeResult, CheckCard
 from store import SessionFactory
 from store.statements import ByDialect
@@ -54,11 +54,10 @@ class GatewayActivities:
                 token = account.card_token if account else None
             card = await session.get(PaymentCard, token) if token else None
         if card is None or card.account_no != request.account_no:
-            raise ApplicationError(
+            raise refuse(
+                Refusal.CARD_UNKNOWN,
                 "There is no card on file for this account: enter a credit or debit card.",
                 "card_token",
-                type="CardUnknown",
-                non_retryable=True,
             )
         return CardOnOrder(token=card.token, brand=card.brand, last4=card.last4)
 
@@ -79,7 +78,7 @@ def _charge(request: ChargeRequest, session: Session) -> ChargeResult | None:
         return earlier
     behaviour = session.execute(CARD_BEHAVIOUR, {"p_token": request.card_token}).scalar_one_or_none()
     if behaviour is None:
-        raise ApplicationError("The card is unknown to the gateway.", type="CardUnknown", non_retryable=True)
+        raise refuse(Refusal.CARD_UNKNOWN, "The card is unknown to the gateway.")
     if behaviour in TRANSIENT_FAILURES and _transient_failure(session, key, TRANSIENT_FAILURES[behaviour]):
         return None
     approved = behaviour != "decline"

@@ -7,11 +7,11 @@ error is raised as it is, and the workflow's retry policy tries again.
 from __future__ import annotations
 
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
 from activities.mail_delivery import MailConfig, MailDelivery, MailTemplateBroken
 from activities.mail_templates import MailTemplateMissing, MailTemplates
 from models.mail import SEND_MAIL_ACTIVITY, MailReceipt, MailRequest
+from models.refusals import Refusal, refuse
 from store import SessionFactory
 
 
@@ -25,6 +25,6 @@ class MailActivities:
         try:
             return await self._delivery.send(request)
         except MailTemplateMissing as err:
-            raise ApplicationError(str(err), type="MailTemplateMissing", non_retryable=True) from err
+            raise refuse(Refusal.MAIL_TEMPLATE_MISSING, str(err)) from err
         except MailTemplateBroken as err:
-            raise ApplicationError(str(err), type="MailTemplateBroken", non_retryable=True) from err
+            raise refuse(Refusal.MAIL_TEMPLATE_BROKEN, str(err)) from err

@@ -15,9 +15,6 @@ from models.organizer import (
     ACCOUNT_ADMIN_ACTIVITY,
     ACTIVATE_ORGANIZER_ACTIVITY,
     CREATE_ORGANIZER_ACTIVITY,
-    INVALID,
-    NO_LICENSE_LEFT,
-    ORGANIZER_EXISTS,
     REMOVE_ORGANIZER_ACTIVITY,
     AccountAdmin,
     LicenseReturned,
@@ -27,14 +24,11 @@ from models.organizer import (
     edition_label,
     no_license_left_message,
 )
+from models.refusals import Refusal, refuse
 from store import SessionFactory, activation_tokens
 from store import organizers as store
 from store.tables import Organizer
 from store.upsert import upsert
-
-
-def refuse(message: str, kind: str, field: str) -> ApplicationError:
-    return ApplicationError(message, field, type=kind, non_retryable=True)
 
 
 class OrganizerActivities:
@@ -51,10 +45,10 @@ class OrganizerActivities:
             already_mine = existing is not None and existing.creation_id == request.creation_id
             if existing is not None and existing.status in store.HOLDING and not already_mine:
                 raise refuse(
+                    Refusal.ORGANIZER_EXISTS,
                     f"{email} already has an organizer account here "
                     f"({edition_label(existing.product, existing.edition)}, {existing.status}). "
                     "Use re-invite to send the invitation again.",
-                    ORGANIZER_EXISTS,
                     "email",
                 )
             if not already_mine:
@@ -64,13 +58,15 @@ class OrganizerActivities:
                         edition_label(p.product, p.edition) for p in await store.pools(session, request.account_no)
                     )
                     raise refuse(
+                        Refusal.INVALID_STEP,
                         f"This account has no {edition_label(product, edition)} licenses"
                         + (f"; it has {have}." if have else "."),
-                        INVALID,
                         "edition",
                     )
                 if not await store.take_license(session, request.account_no, product, edition):
-                    raise refuse(no_license_left_message(product, edition, pool.seats), NO_LICENSE_LEFT, "edition")
+                    raise refuse(
+                        Refusal.NO_LICENSE_LEFT, no_license_left_message(product, edition, pool.seats), "edition"
+                    )
                 await upsert(
                     session,
                     Organizer,
@@ -117,7 +113,7 @@ class OrganizerActivities:
             row = await store.find(session, ref.account_no, str(ref.email))
             if row is None or row.creation_id != ref.creation_id:
                 raise ApplicationError(
-                    f"The organizer account {ref.email} is not in the database.", type="OrganizerMissing"
+                    f"The organizer account {ref.email} is not in the database.", type=Refusal.ORGANIZER_MISSING.value
                 )
             product, edition = row.product, row.edition
             moved = await store.mark(
@@ -145,7 +141,7 @@ class OrganizerActivities:
     async def _admin(session: AsyncSession, account_no: str) -> AccountAdmin:
         found = await store.admin_of(session, account_no)
         if found is None:
-            raise ApplicationError(f"No account {account_no}.", "account_no", type=INVALID, non_retryable=True)
+            raise refuse(Refusal.INVALID_STEP, f"No account {account_no}.", "account_no")
         admin, account = found
         return AccountAdmin(
             account_no=account_no, email=admin.email, name=admin.name, customer_name=account.customer_name

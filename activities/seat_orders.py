@@ -10,8 +10,8 @@ from sqlalchemy import bindparam, case, insert, null, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
+from models.refusals import Refusal, refuse
 from models.seat_order import (
     APPLY_SEAT_ORDER_ACTIVITY,
     CLAIM_OPEN_QUOTE_ACTIVITY,
@@ -105,7 +105,7 @@ class SeatOrderActivities:
         async with self._sessions() as session:
             found = await store.snapshot(session, account_no)
         if found is None:
-            raise ApplicationError(f"No account {account_no}.", type="AccountUnknown", non_retryable=True)
+            raise refuse(Refusal.ACCOUNT_UNKNOWN, f"No account {account_no}.")
         return found
 
     @activity.defn(name=CLAIM_OPEN_QUOTE_ACTIVITY)
@@ -114,7 +114,7 @@ class SeatOrderActivities:
         async with self._sessions.begin() as session:
             account = await session.get(Account, request.account_no, with_for_update=True)
             if account is None:
-                raise ApplicationError(f"No account {request.account_no}.", type="AccountUnknown", non_retryable=True)
+                raise refuse(Refusal.ACCOUNT_UNKNOWN, f"No account {request.account_no}.")
             previous = account.open_quote_order_no or ""
             account.open_quote_order_no = request.order_no
         return previous

@@ -12,8 +12,8 @@ from typing import Any
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
+from models.refusals import Refusal, refuse
 from models.wizard import (
     CHECK_CUSTOMER_ADMIN_ACTIVITY,
     CLAIM_SUBDOMAIN_ACTIVITY,
@@ -42,9 +42,6 @@ from store.tables import (
     Subscription,
 )
 from store.upsert import insert_if_absent, upsert
-
-CONFLICT = "SetupConflict"
-SUBDOMAIN_TAKEN = "SubdomainTaken"
 
 
 def email_domain(email: str) -> str:
@@ -170,9 +167,7 @@ class SetupActivities:
                     )
                 )
         except IntegrityError as err:
-            raise ApplicationError(
-                await self._conflict_reason(request, err), type=CONFLICT, non_retryable=True
-            ) from err
+            raise refuse(Refusal.SETUP_CONFLICT, await self._conflict_reason(request, err)) from err
         return True
 
     async def _conflict_reason(self, request: SetUpOrder, err: IntegrityError) -> str:
@@ -220,11 +215,10 @@ class SetupActivities:
                     update(Organization).where(Organization.id == request.org_id).values(subdomain=request.subdomain)
                 )
         except IntegrityError:
-            raise ApplicationError(
+            raise refuse(
+                Refusal.SUBDOMAIN_TAKEN,
                 f"The subdomain '{request.subdomain}' is already taken by another organization. Choose another one.",
                 "subdomain",
-                type=SUBDOMAIN_TAKEN,
-                non_retryable=True,
             ) from None
 
     @activity.defn(name=PROVISION_ORDER_ACTIVITY)

@@ -12,8 +12,9 @@ from pydantic import AwareDatetime, EmailStr, Field, SecretStr, StringConstraint
 from models.accounts import CompanyInfo, Edition, Phone, Product
 from models.common import Contract, Name
 from models.organizer import OrganizerStatus
+from models.seed_rules import ADMIN_PASSWORD_LENGTH
 
-PASSWORD_RULE = "4-16 letters and digits"
+PASSWORD_RULE = f"{ADMIN_PASSWORD_LENGTH[0]}-{ADMIN_PASSWORD_LENGTH[1]} letters and digits"
 """Seed 000: 密码格式为 4-16 位字母数字任意组合."""
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]

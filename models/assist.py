@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from datetime import datetime, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 from zoneinfo import ZoneInfo
@@ -28,9 +28,16 @@ from pydantic import (
     model_validator,
 )
 
-from models.assist_packages import PACKAGES, Package
+from models.assist_packages import Package
 from models.common import Contract, Name, TimeZoneName
-from models.partner_order import MailRecord
+from models.mail import MailRecord
+from models.seed_rules import (
+    ASSIST_LEAD_DAYS,
+    ASSIST_REMINDER_DAYS_BEFORE,
+    CANCELLATION_FEE_PERCENT,
+    FREE_CANCELLATION_DAYS,
+    PRODUCER_LEAD_MINUTES,
+)
 
 KIND = "assist_booking"
 SLOT_MINUTES = 15
@@ -79,16 +86,29 @@ FINAL_STATUSES = frozenset({AssistStatus.COMPLETED, AssistStatus.CANCELLED, Assi
 class AssistPolicy(Contract):
     """The process's rules, with the seed's values as defaults (fees and cut-off come from settings)."""
 
-    lead_days: int = Field(default=14, ge=0, le=90, description="Order at least this many days before the session.")
-    reminder_days_before: int = Field(default=2, ge=1, le=14, description="Remind the customer this many days before.")
+    lead_days: int = Field(
+        default=ASSIST_LEAD_DAYS, ge=0, le=90, description="Order at least this many days before the session."
+    )
+    reminder_days_before: int = Field(
+        default=ASSIST_REMINDER_DAYS_BEFORE, ge=1, le=14, description="Remind the customer this many days before."
+    )
     producer_lead_minutes: int = Field(
-        default=30, ge=0, le=120, description="The producer starts the session this many minutes before its start."
+        default=PRODUCER_LEAD_MINUTES,
+        ge=0,
+        le=120,
+        description="The producer starts the session this many minutes before its start.",
     )
     free_cancellation_days: int = Field(
-        default=7, ge=0, le=60, description="Cancelling at least this many days before the start costs nothing."
+        default=FREE_CANCELLATION_DAYS,
+        ge=0,
+        le=60,
+        description="Cancelling at least this many days before the start costs nothing.",
     )
     cancellation_fee_percent: int = Field(
-        default=50, ge=0, le=100, description="Inside the free period, this share of the package's standard fee."
+        default=CANCELLATION_FEE_PERCENT,
+        ge=0,
+        le=100,
+        description="Inside the free period, this share of the package's standard fee.",
     )
     draft_idle_minutes: int = Field(
         default=120, ge=1, le=24 * 60, description="An order not submitted after this long idle is abandoned."
@@ -152,34 +172,6 @@ class SessionTime(Contract):
         )
 
 
-def lead_time_refusal(session: SessionTime, now: datetime, lead_days: int) -> str | None:
-    """The seed's rule: order at least 2 weeks before the session. None when the session is far enough ahead."""
-    earliest = now + timedelta(days=lead_days)
-    if session.starts_at >= earliest:
-        return None
-    first_day = earliest.astimezone(ZoneInfo(session.time_zone))
-    return (
-        f"An assist must be ordered at least {lead_days} days before the session: the earliest start is "
-        f"{first_day:%Y-%m-%d %H:%M} ({session.time_zone})."
-    )
-
-
-def move_refusal(old: SessionTime, new: SessionTime, now: datetime, lead_days: int) -> tuple[str, str] | None:
-    """(field, message) when a booking cannot move from ``old`` to ``new``: the same time, or too soon."""
-    if new.starts_at == old.starts_at:
-        return "date", "That is the booking's current date and time: choose another one to move it."
-    refusal = lead_time_refusal(new, now, lead_days)
-    return ("date", refusal) if refusal else None
-
-
-def no_producer_message(session: SessionTime, what: str = "the order") -> str:
-    """Said wherever no producer is free for a session: ordering (the order) or a move (the assist)."""
-    return (
-        f"No producer is free for {session.label()}. Choose one of the nearest free starts, another date and time, "
-        f"or cancel {what}."
-    )
-
-
 class Customer(Contract):
     first_name: Name
     last_name: Name
@@ -216,23 +208,6 @@ class MeetingLookup(Contract):
         if self.scheduled == "by_me" and (self.host_id is None or self.host_email is None):
             raise ValueError("give the host ID and the host's e-mail address to fetch the session from the site")
         return self
-
-
-def lookup_refusal(package: Package, lookup: MeetingLookup) -> tuple[str, str] | None:
-    """(field, message) when the answer breaks the seed's rule: scheduled first, unless Event Center Premium."""
-    if not PACKAGES[package].needs_scheduled_session:
-        return None
-    if lookup.scheduled is None:
-        return "scheduled", (
-            f"Say whether the session is already scheduled on your Webex site: {PACKAGES[package].name} "
-            "needs a scheduled session (only Event Center Premium can be ordered before it is scheduled)."
-        )
-    if lookup.scheduled == "not_yet":
-        return "scheduled", (
-            f"Schedule the session on your Webex site first: {PACKAGES[package].name} needs a scheduled session "
-            "(only Event Center Premium can be ordered before it is scheduled)."
-        )
-    return None
 
 
 class EventInfo(Contract):
@@ -296,86 +271,12 @@ class SlotCheck(Contract):
     alternatives: list[Slot] = Field(default_factory=list)
 
 
-# --- activity contracts -------------------------------------------------------------------------------------------
-
-
-class BookingRecord(Contract):
-    """The booking's row (for listings and find-my-booking); the workflow stays the source of truth."""
-
-    reservation_no: str
-    status: AssistStatus
-    site: str
-    package: Package
-    session: SessionTime
-    contact_email: str
-    company: str
-    producer_id: str | None = None
-    standard_fee: Decimal
-    cancellation_fee: Decimal | None = None
-
-
-class HoldRequest(Contract):
-    """A producer's time for a session: from `producer_lead_minutes` before the start to its end."""
-
-    reservation_no: str
-    session: SessionTime
-    lead_minutes: int
-    not_before: AwareDatetime = Field(description="No alternative may start before this (the lead-time rule).")
-    record: BookingRecord | None = Field(
-        default=None,
-        description="The booking's row to save in the hold's own transaction (with the producer filled in), so a "
-        "confirmation or a move is one activity.",
-    )
-
-
-class HoldResult(Contract):
-    producer: Producer | None = None
-    alternatives: list[Slot] = Field(default_factory=list)
-
-
-class SessionLookup(Contract):
-    site: str
-    host_id: str
-    host_email: str
-    session: SessionTime
-
-
-class ScheduledSession(Contract):
-    """A session scheduled on a Webex site (the site table stands for the Webex site)."""
-
-    session_key: str
-    site: str
-    host_id: str
-    host_email: str
-    topic: str
-    kind: Literal["meeting", "training", "event"] = "meeting"
-    session: SessionTime
-
-
-class LookupResult(Contract):
-    found: ScheduledSession | None = None
-    message: str | None = Field(default=None, description="Why nothing was found, in words for the customer.")
-
-
-class MoveSiteSession(Contract):
-    session_key: str
-    session: SessionTime
-
-
 class EventReport(Contract):
     """The post-event report of an Event Center session: final registrations and attendance, and the recording."""
 
     registrations: int | None = None
     attendees: int | None = None
     recording_url: str | None = None
-
-
-class PostEventRequest(Contract):
-    reservation_no: str
-    site: str
-    session_key: str | None
-    topic: str
-    recording: bool
 
 
 # --- state --------------------------------------------------------------------------------------------------------
@@ -424,14 +325,6 @@ class AssistBookingState(Contract):
         return self.availability.session
 
 
-def cancellation_fee(policy: AssistPolicy, standard_fee: Decimal, starts_at: datetime, now: datetime) -> Decimal:
-    """Free up to `free_cancellation_days` before the start; inside that, the policy's share of the standard fee."""
-    if starts_at - now >= timedelta(days=policy.free_cancellation_days):
-        return Decimal("0.00")
-    fee = standard_fee * Decimal(policy.cancellation_fee_percent) / Decimal(100)
-    return fee.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
-
-
 class CancellationQuote(Contract):
     """What cancelling now would cost (the workflow charges by its own clock when the cancel arrives)."""
 
@@ -442,14 +335,6 @@ class CancellationQuote(Contract):
     free_until: AwareDatetime
 
 
-def not_found_message(reservation_no: str) -> str:
-    """The one refusal for an unknown number and for a wrong number/e-mail pair: it tells nothing about which."""
-    return (
-        f"No assist booking matches reservation number {reservation_no} and that e-mail address. Check both against "
-        "your confirmation e-mail."
-    )
-
-
 class BookingAnswer(Contract):
     """What submit and reschedule answer: confirmed, or no producer free and the three nearest free starts."""
 
@@ -457,14 +342,3 @@ class BookingAnswer(Contract):
     alternatives: list[Slot] = Field(default_factory=list)
     message: str | None = None
     state: AssistBookingState
-
-
-ASSIST_ACTIVITIES = (
-    "check_producers",
-    "hold_producer",
-    "release_producer",
-    "find_scheduled_session",
-    "move_site_session",
-    "save_booking",
-    "post_event",
-)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from enum import StrEnum
 from typing import Any, Literal
 
-from pydantic import AwareDatetime, Field
+from pydantic import AwareDatetime, EmailStr, Field
 
 from models.common import Contract, Recipient
 
@@ -64,3 +65,29 @@ class MailReceipt(Contract):
 
 
 SEND_MAIL_ACTIVITY = "send_mail"
+
+
+class MailStatus(StrEnum):
+    QUEUED = "queued"
+    SENT = "sent"
+    FAILED = "failed"
+
+
+class MailRecord(Contract):
+    """One e-mail the order has sent or is sending."""
+
+    purpose: str
+    sequence: int
+    to: EmailStr
+    queued_at: AwareDatetime
+    status: MailStatus = MailStatus.QUEUED
+    sent_at: AwareDatetime | None = None
+    error: str | None = None
+
+
+class MailQueued(Contract):
+    """What an operator step that sends e-mail answers: the mail is on its way (SMTP may still be retried)."""
+
+    purpose: str
+    sequence: int
+    to: EmailStr

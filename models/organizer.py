@@ -16,7 +16,8 @@ from pydantic import AfterValidator, AwareDatetime, EmailStr, Field, StringConst
 
 from models.accounts import AccountNo, Edition, Product
 from models.common import Contract, OperatorNote
-from models.partner_order import MailQueued, MailRecord
+from models.mail import MailQueued, MailRecord
+from models.seed_rules import ACTIVATION_LINK_VALID_DAYS, ORGANIZER_REMINDER_AFTER_DAYS
 
 MAX_EMAIL = 120  # the workflow id (organizer-<account no>-<e-mail>) and the outbox keys built on it stay short
 
@@ -75,9 +76,14 @@ class OrganizerPolicy(Contract):
     """The timers of the process, with the seed's values as defaults."""
 
     reminder_after_days: int = Field(
-        default=3, ge=1, le=60, description="Remind the organizer this many days after an unanswered invitation."
+        default=ORGANIZER_REMINDER_AFTER_DAYS,
+        ge=1,
+        le=60,
+        description="Remind the organizer this many days after an unanswered invitation.",
     )
-    link_valid_days: int = Field(default=30, ge=1, le=365, description="How long an activation link works.")
+    link_valid_days: int = Field(
+        default=ACTIVATION_LINK_VALID_DAYS, ge=1, le=365, description="How long an activation link works."
+    )
     create_within_minutes: int = Field(
         default=10,
         ge=1,
@@ -241,9 +247,3 @@ CREATE_ORGANIZER_ACTIVITY = "create_organizer"
 ACTIVATE_ORGANIZER_ACTIVITY = "activate_organizer"
 REMOVE_ORGANIZER_ACTIVITY = "remove_organizer"
 ACCOUNT_ADMIN_ACTIVITY = "account_admin"
-
-# ApplicationError types (starter/workflow_calls.py maps InvalidStep to 422, the rest to 409).
-NO_LICENSE_LEFT = "NoLicenseLeft"
-ORGANIZER_EXISTS = "OrganizerExists"
-WRONG_STATE = "OrganizerStateConflict"
-INVALID = "InvalidStep"

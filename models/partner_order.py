@@ -10,6 +10,8 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, EmailStr, Field, StringConstraints, field_validator
 
 from models.common import Contract, Language, Name, OperatorNote, TimeZoneName
+from models.mail import MailQueued, MailRecord
+from models.seed_rules import CLOSE_AFTER_DAYS_FLEX, CLOSE_AFTER_DAYS_OTHER, ESCALATE_AFTER_DAYS, WIZARD_IDLE_MINUTES
 from models.wizard import WizardState
 
 
@@ -56,22 +58,28 @@ class PartnerOrderPolicy(Contract):
     """The timers of the process, with the seeds' values as defaults."""
 
     escalate_after_days: int = Field(
-        default=1, ge=0, le=60, description="Escalate when not set up this many days after the start date."
+        default=ESCALATE_AFTER_DAYS,
+        ge=0,
+        le=60,
+        description="Escalate when not set up this many days after the start date.",
     )
     close_after_days_flex: int = Field(
-        default=7,
+        default=CLOSE_AFTER_DAYS_FLEX,
         ge=1,
         le=365,
         description="A-FLEX order lines close when not provisioned this many days after the start date.",
     )
     close_after_days_other: int = Field(
-        default=30,
+        default=CLOSE_AFTER_DAYS_OTHER,
         ge=1,
         le=365,
         description="A-WX / A-SPK order lines close when not provisioned this many days after the start date.",
     )
     wizard_idle_minutes: int = Field(
-        default=30, ge=1, le=24 * 60, description="A wizard session with no step for this long expires."
+        default=WIZARD_IDLE_MINUTES,
+        ge=1,
+        le=24 * 60,
+        description="A wizard session with no step for this long expires.",
     )
     mail_retry_max_seconds: float = Field(
         default=300, gt=0, le=3600, description="Longest pause between two tries to hand an e-mail to SMTP."
@@ -110,24 +118,6 @@ class PartnerOrderInput(Contract):
 
 def partner_order_workflow_id(order_id: str) -> str:
     return f"partner-order-{order_id}"
-
-
-class MailStatus(StrEnum):
-    QUEUED = "queued"
-    SENT = "sent"
-    FAILED = "failed"
-
-
-class MailRecord(Contract):
-    """One e-mail the order has sent or is sending."""
-
-    purpose: str
-    sequence: int
-    to: EmailStr
-    queued_at: AwareDatetime
-    status: MailStatus = MailStatus.QUEUED
-    sent_at: AwareDatetime | None = None
-    error: str | None = None
 
 
 TimelineKind = Literal["state", "mail", "escalation", "operator", "closure", "wizard"]
@@ -186,14 +176,6 @@ class ChangeProvisioningContact(OperatorNote):
 
     new_email: EmailStr
     language: Language | None = None
-
-
-class MailQueued(Contract):
-    """What an operator step that sends e-mail answers: the mail is on its way (SMTP may still be retried)."""
-
-    purpose: str
-    sequence: int
-    to: EmailStr
 
 
 class ContactChanged(Contract):

@@ -4,23 +4,20 @@ the order is processed within 24 hours and a receipt goes to the billing contact
 from __future__ import annotations
 
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, EmailStr, Field, StringConstraints, field_validator
 
-from models.accounts import CORPORATE_ACCOUNT_SERVICES, Edition, Product
+from models.accounts import Edition, Product
 from models.common import Contract, Name
+from models.mail import MailRecord
+from models.seed_rules import PROCESSING_HOURS, QUOTE_VALID_DAYS
 
 OrderNo = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 ]
-CENT = Decimal("0.01")
-
-
-def money(value: Decimal) -> Decimal:
-    return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 class SeatOrderStatus(StrEnum):
@@ -53,8 +50,12 @@ FINISHED = frozenset(
 
 
 class SeatOrderPolicy(Contract):
-    quote_valid_days: int = Field(default=7, ge=1, le=90, description="An untouched quote expires after this.")
-    processing_hours: int = Field(default=24, ge=1, le=240, description="Seed 002: processed within 24 hours.")
+    quote_valid_days: int = Field(
+        default=QUOTE_VALID_DAYS, ge=1, le=90, description="An untouched quote expires after this."
+    )
+    processing_hours: int = Field(
+        default=PROCESSING_HOURS, ge=1, le=240, description="Seed 002: processed within 24 hours."
+    )
     max_new_seats: int = Field(default=500, ge=1, le=100_000, description="Most seats one line may add.")
     manual_review_over: Decimal = Field(
         default=Decimal("10000"), gt=0, description="Orders whose total is above this wait for an operator's approval."
@@ -239,22 +240,8 @@ class SeatOrderState(Contract):
     approved_by: str | None = None
     charge: ChargeResult | None = None
     completed_at: AwareDatetime | None = None
+    mails: list[MailRecord] = Field(default_factory=list)
     timeline: list[tuple[AwareDatetime, str]] = Field(default_factory=list)
-
-
-def refusal_for(account: AccountSnapshot) -> str | None:
-    """Seed 002's account-level refusals, as a person should read them."""
-    if not account.self_service:
-        return (
-            "This account cannot add seats itself: its products need additional support. "
-            f"Please contact {CORPORATE_ACCOUNT_SERVICES}."
-        )
-    if not account.pays_by_card:
-        return (
-            "Adding seats needs an automatic payment method (credit or debit card) on the account. Choose one, or "
-            f"contact {CORPORATE_ACCOUNT_SERVICES}."
-        )
-    return None
 
 
 # ----------------------------------------------------------------------------------------------- activities

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from models.refusals import Refusal
+
 
 class OnrampError(Exception):
     """A business refusal or a missing thing, with a message for a person and an HTTP status for the API."""
 
     http_status = 400
 
-    def __init__(self, message: str, *, type: str = "Refused", field: str | None = None) -> None:
+    def __init__(self, message: str, *, type: str = Refusal.REFUSED, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.type = type

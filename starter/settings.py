@@ -10,6 +10,7 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from activities.mail_delivery import MailConfig
+from models.seed_rules import CANCELLATION_FEE_PERCENT, FREE_CANCELLATION_DAYS, WIZARD_IDLE_MINUTES
 from store.engine import DEFAULT_DATABASE_URL
 
 
@@ -70,13 +71,22 @@ class Settings(BaseSettings):
     )
 
     wizard_idle_minutes: int = Field(
-        default=30, ge=1, le=24 * 60, description="A Set Up Now wizard session with no step for this long expires."
+        default=WIZARD_IDLE_MINUTES,
+        ge=1,
+        le=24 * 60,
+        description="A Set Up Now wizard session with no step for this long expires.",
     )
     assist_free_cancellation_days: int = Field(
-        default=7, ge=0, le=60, description="Webex Assist: cancelling at least this many days ahead costs nothing."
+        default=FREE_CANCELLATION_DAYS,
+        ge=0,
+        le=60,
+        description="Webex Assist: cancelling at least this many days ahead costs nothing.",
     )
     assist_cancellation_fee_percent: int = Field(
-        default=50, ge=0, le=100, description="Webex Assist: inside that, this share of the package's standard fee."
+        default=CANCELLATION_FEE_PERCENT,
+        ge=0,
+        le=100,
+        description="Webex Assist: inside that, this share of the package's standard fee.",
     )
 
     log_level: str = Field(default="INFO", description="Python log level.")

@@ -17,16 +17,8 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.assist import (
-    AssistStatus,
-    BookingRecord,
-    HoldRequest,
-    Producer,
-    ScheduledSession,
-    SessionTime,
-    Slot,
-    SlotCheck,
-)
+from models.assist import AssistStatus, Producer, SessionTime, Slot, SlotCheck
+from models.assist_activities import BookingRecord, HoldRequest, ScheduledSession
 from models.assist_packages import Package
 from store import assist_calendar as calendar
 from store.tables import (

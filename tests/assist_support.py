@@ -9,7 +9,8 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from models.assist import Producer, ScheduledSession, SessionTime
+from models.assist import Producer, SessionTime
+from models.assist_activities import ScheduledSession
 from store import SessionFactory
 from store import assist as store
 

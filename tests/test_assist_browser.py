@@ -16,7 +16,7 @@ from playwright.async_api import async_playwright, expect
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from models.assist import ScheduledSession
+from models.assist_activities import ScheduledSession
 from starter.mail_sink import MailSink
 from starter.services.assist_demo import DEMO_HOST_EMAIL, DEMO_HOST_ID, DEMO_SITE, demo_sessions, ensure_assist_demo
 from starter.settings import Settings

@@ -24,18 +24,14 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, make_url
 
 from activities.assist import AssistActivities
-from models.assist import (
-    AssistStatus,
+from models.assist import AssistStatus, EventReport, Producer, SessionTime, Slot
+from models.assist_activities import (
     BookingRecord,
-    EventReport,
     HoldRequest,
     MoveSiteSession,
     PostEventRequest,
-    Producer,
     ScheduledSession,
     SessionLookup,
-    SessionTime,
-    Slot,
 )
 from models.assist_packages import Package
 from starter.services.assist_demo import DEMO_HOST_EMAIL, DEMO_HOST_ID, DEMO_SITE, ensure_assist_demo

@@ -21,15 +21,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, SearchAttributeUpdate
 from temporalio.exceptions import ActivityError, ApplicationError
 
-from workflows.mail import send_mail
+from workflows import activity_calls
+from workflows.outbox import Outbox
+from workflows.visibility import Visibility
 
 with workflow.unsafe.imports_passed_through():
-    from models import search_attributes as sa
     from models.common import Recipient
-    from models.mail import ActivationLinkRequest, MailRequest
+    from models.mail import ActivationLinkRequest, MailQueued
     from models.organizer import (
         ACCOUNT_ADMIN_ACTIVITY,
         ACTIVATE_ORGANIZER_ACTIVITY,
@@ -38,7 +38,6 @@ with workflow.unsafe.imports_passed_through():
         HOLDS_LICENSE,
         KIND,
         REMOVE_ORGANIZER_ACTIVITY,
-        WRONG_STATE,
         AccountAdmin,
         ActivateOrganizer,
         CreateOrganizer,
@@ -56,18 +55,15 @@ with workflow.unsafe.imports_passed_through():
         TakeLicense,
         edition_label,
     )
-    from models.partner_order import MailQueued, MailRecord, MailStatus
+    from models.refusals import Refusal, passed_on, refuse
 
 INVITATION = "invitation"
 INVITATION_COPY = "invitation_copy"
 REMINDER = "reminder"
 
-DB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
-DB_TIMEOUT = timedelta(seconds=30)
 
-
-def refuse(message: str, kind: str = WRONG_STATE, field: str | None = None) -> ApplicationError:
-    return ApplicationError(message, *([field] if field else []), type=kind, non_retryable=True)
+def _conflict(message: str, field: str | None = None) -> ApplicationError:
+    return refuse(Refusal.ORGANIZER_STATE_CONFLICT, message, field)
 
 
 @workflow.defn
@@ -87,8 +83,12 @@ class OrganizerAccountWorkflow:
         self._lock = asyncio.Lock()  # one state-changing step at a time (create, re-invite, activate, remove)
         self._creating = False
         self._changes = 0
-        self._mail_tasks: list[asyncio.Task[None]] = []
-        self._published: list[Any] | None = None
+        self._outbox = Outbox(
+            self._state.mails,
+            note=lambda text: self._note("mail", text),
+            max_retry_seconds=self._policy.mail_retry_max_seconds,
+        )
+        self._visibility = Visibility(KIND)
 
     # ------------------------------------------------------------------ the process
 
@@ -144,7 +144,7 @@ class OrganizerAccountWorkflow:
         self._publish()
 
     async def _finish(self) -> None:
-        await workflow.wait_condition(lambda: all(task.done() for task in self._mail_tasks))
+        await self._outbox.all_delivered()
         await workflow.wait_condition(workflow.all_handlers_finished)
         self._state.finished_at = workflow.now()
         self._set_deadline(None, None)
@@ -165,23 +165,18 @@ class OrganizerAccountWorkflow:
             state.product, state.edition = request.product, request.edition
             label = edition_label(request.product, request.edition)
             try:
-                taken = await workflow.execute_activity(
-                    CREATE_ORGANIZER_ACTIVITY,
-                    TakeLicense(
-                        workflow_id=state.workflow_id,
-                        creation_id=self._creation_id,
-                        account_no=state.account_no,
-                        email=state.email,
-                        last_name=request.last_name,
-                        first_name=request.first_name,
-                        product=request.product,
-                        edition=request.edition,
-                        at=workflow.now(),
-                    ),
-                    result_type=LicenseTaken,
-                    start_to_close_timeout=DB_TIMEOUT,
-                    retry_policy=DB_RETRY,
+                take = TakeLicense(
+                    workflow_id=state.workflow_id,
+                    creation_id=self._creation_id,
+                    account_no=state.account_no,
+                    email=state.email,
+                    last_name=request.last_name,
+                    first_name=request.first_name,
+                    product=request.product,
+                    edition=request.edition,
+                    at=workflow.now(),
                 )
+                taken = await activity_calls.run(CREATE_ORGANIZER_ACTIVITY, take, LicenseTaken)
             except ActivityError as err:
                 cause = err.cause
                 if not isinstance(cause, ApplicationError):
@@ -190,7 +185,7 @@ class OrganizerAccountWorkflow:
                 state.refusal = cause.message
                 self._note("state", f"refused: {cause.message}")
                 self._changed()
-                raise ApplicationError(cause.message, *cause.details, type=cause.type, non_retryable=True) from None
+                raise passed_on(cause, Refusal.ORGANIZER_STATE_CONFLICT) from None
             self._admin = taken.admin
             state.status = OrganizerStatus.INVITED
             state.invited_at = workflow.now()
@@ -210,13 +205,7 @@ class OrganizerAccountWorkflow:
     async def reinvite(self, request: ReinviteOrganizer) -> InvitationSent:
         async with self._lock:
             self._require_invited("re-invite")
-            admin = await workflow.execute_activity(
-                ACCOUNT_ADMIN_ACTIVITY,
-                self._state.account_no,
-                result_type=AccountAdmin,
-                start_to_close_timeout=DB_TIMEOUT,
-                retry_policy=DB_RETRY,
-            )
+            admin = await activity_calls.run(ACCOUNT_ADMIN_ACTIVITY, self._state.account_no, AccountAdmin)
             self._admin = admin
             self._note("admin", f"{request.operator} re-invited the organizer")
             return self._invite(admin)
@@ -230,13 +219,7 @@ class OrganizerAccountWorkflow:
         async with self._lock:
             self._require_invited("activate")
             now = workflow.now()
-            await workflow.execute_activity(
-                ACTIVATE_ORGANIZER_ACTIVITY,
-                self._ref(now),
-                result_type=bool,
-                start_to_close_timeout=DB_TIMEOUT,
-                retry_policy=DB_RETRY,
-            )
+            await activity_calls.run(ACTIVATE_ORGANIZER_ACTIVITY, self._ref(now), bool)
             state = self._state
             state.status = OrganizerStatus.ACTIVE
             state.activated_at = now
@@ -254,13 +237,7 @@ class OrganizerAccountWorkflow:
         async with self._lock:
             self._require_holding()
             now = workflow.now()
-            returned = await workflow.execute_activity(
-                REMOVE_ORGANIZER_ACTIVITY,
-                self._ref(now),
-                result_type=LicenseReturned,
-                start_to_close_timeout=DB_TIMEOUT,
-                retry_policy=DB_RETRY,
-            )
+            returned = await activity_calls.run(REMOVE_ORGANIZER_ACTIVITY, self._ref(now), LicenseReturned)
             state = self._state
             state.status = OrganizerStatus.REMOVED
             state.removed_at = now
@@ -287,14 +264,14 @@ class OrganizerAccountWorkflow:
             return
         if state.status in HOLDS_LICENSE:
             raise refuse(
+                Refusal.ORGANIZER_EXISTS,
                 f"{state.email} already has an organizer account here ({state.edition_label}, "
                 f"{state.status.value}). Use re-invite to send the invitation again.",
-                "OrganizerExists",
                 "email",
             )
         if self._creating and state.status is OrganizerStatus.PENDING:
-            raise refuse(f"The organizer account for {state.email} is being created.", field="email")
-        raise refuse(f"This organizer account cannot be created here any more ({state.status.value}).")
+            raise _conflict(f"The organizer account for {state.email} is being created.", "email")
+        raise _conflict(f"This organizer account cannot be created here any more ({state.status.value}).")
 
     def _require_invited(self, action: str) -> None:
         state = self._state
@@ -307,11 +284,11 @@ class OrganizerAccountWorkflow:
             OrganizerStatus.REFUSED: "the account was not created",
             OrganizerStatus.ABANDONED: "the account was not created",
         }
-        raise refuse(f"Cannot {action}: {reasons[state.status]}.")
+        raise _conflict(f"Cannot {action}: {reasons[state.status]}.")
 
     def _require_holding(self) -> None:
         if self._state.status not in HOLDS_LICENSE:
-            raise refuse(f"Cannot remove: the account is {self._state.status.value}.")
+            raise _conflict(f"Cannot remove: the account is {self._state.status.value}.")
 
     # ------------------------------------------------------------------ e-mail
 
@@ -327,39 +304,19 @@ class OrganizerAccountWorkflow:
         return InvitationSent(invitation=invitation, admin_copy=copy, state=state)
 
     def _queue_mail(self, purpose: str, recipient: Recipient, template: str, activation: bool = False) -> MailQueued:
-        """Hand a mail to a background task: an SMTP outage delays the mail, never the steps or the timers."""
-        sequence = 1 + sum(1 for mail in self._state.mails if mail.purpose == purpose)
-        record = MailRecord(purpose=purpose, sequence=sequence, to=recipient.email, queued_at=workflow.now())
-        self._state.mails.append(record)
+        """Hand a mail to the outbox: an SMTP outage delays the mail, never the steps or the timers."""
+        state = self._state
         expires_at = workflow.now() + timedelta(days=self._policy.link_valid_days)
-        request = MailRequest(
+        link = ActivationLinkRequest(workflow_id=state.workflow_id, expires_at=expires_at) if activation else None
+        return self._outbox.queue(
+            purpose,
+            recipient,
+            template,
+            self._mail_context(self._outbox.next_sequence(purpose), expires_at),
             # the run's creation id keeps a re-created organizer's mails apart from the removed one's in the outbox
-            workflow_id=f"{self._state.workflow_id}#{self._creation_id}",
-            purpose=purpose,
-            sequence=sequence,
-            recipient=recipient,
-            template=template,
-            context=self._mail_context(sequence, expires_at),
-            activation_link=(
-                ActivationLinkRequest(workflow_id=self._state.workflow_id, expires_at=expires_at)
-                if activation
-                else None
-            ),
+            key=f"{state.workflow_id}#{self._creation_id}",
+            activation_link=link,
         )
-        self._mail_tasks.append(asyncio.create_task(self._deliver(request, record)))
-        return MailQueued(purpose=purpose, sequence=sequence, to=recipient.email)
-
-    async def _deliver(self, request: MailRequest, record: MailRecord) -> None:
-        try:
-            receipt = await send_mail(request, self._policy.mail_retry_max_seconds)
-        except ActivityError as err:
-            record.status = MailStatus.FAILED
-            record.error = str(err.cause or err)
-            self._note("mail", f"E-mail '{request.purpose}' to {record.to} could not be sent: {record.error}")
-            return
-        record.status = MailStatus.SENT
-        record.sent_at = receipt.sent_at
-        self._note("mail", f"E-mail '{receipt.subject}' sent to {record.to}")
 
     def _mail_context(self, sequence: int, expires_at: datetime) -> dict[str, Any]:
         state, admin = self._state, self._admin
@@ -406,21 +363,10 @@ class OrganizerAccountWorkflow:
 
     def _publish(self) -> None:
         """Kind, status, the account no as business id, the next deadline: no personal data (not encrypted)."""
-        updates: list[SearchAttributeUpdate[Any]] = [
-            sa.KIND.value_set(KIND),
-            sa.STATUS.value_set(self._state.status.value),
-            sa.BUSINESS_ID.value_set(self._state.account_no),
-            sa.ESCALATED.value_set(False),
-        ]
-        if self._state.next_deadline is None:
-            updates.append(sa.NEXT_DEADLINE.value_unset())
-        else:
-            updates.append(sa.NEXT_DEADLINE.value_set(self._state.next_deadline))
-        values = [(update.key.name, update.value) for update in updates]
-        if values == self._published:
-            return
-        self._published = values
-        workflow.upsert_search_attributes(updates)
+        state = self._state
+        self._visibility.publish(
+            status=state.status.value, business_id=state.account_no, next_deadline=state.next_deadline
+        )
 
 
 __all__ = ["OrganizerAccountWorkflow"]

@@ -19,25 +19,23 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy, SearchAttributeUpdate
-from temporalio.exceptions import ActivityError, ApplicationError
+from temporalio.exceptions import ApplicationError
 
-from workflows.mail import send_mail
-from workflows.setup_wizard import SetupWizard
+from workflows import activity_calls
+from workflows.outbox import Outbox
+from workflows.service_setup import ServiceSetup
+from workflows.setup_wizard import OrderSetup
+from workflows.visibility import Visibility
 
 with workflow.unsafe.imports_passed_through():
-    from models import search_attributes as sa
     from models.common import Recipient, add_local_days, local_midnight
-    from models.mail import MailRequest, SetupLinkRequest
+    from models.mail import MailQueued, SetupLinkRequest
     from models.partner_order import (
         BEFORE_SET_UP,
         FINAL_STATUSES,
         SAVE_PARTNER_ORDER_ACTIVITY,
         ChangeProvisioningContact,
         ContactChanged,
-        MailQueued,
-        MailRecord,
-        MailStatus,
         PartnerOrderInput,
         PartnerOrderSnapshot,
         PartnerOrderState,
@@ -47,6 +45,7 @@ with workflow.unsafe.imports_passed_through():
         TimelineEntry,
         TimelineKind,
     )
+    from models.refusals import Refusal, refuse
 
 KIND = "partner_order"
 
@@ -54,18 +53,13 @@ SET_UP_NOW = "set_up_now"
 ESCALATION = "escalation"
 ORDER_CLOSED = "order_closed"
 
-# Errors the API maps to HTTP 409 (the order is not in a state where the step makes sense).
-WRONG_STATE = "OrderStateConflict"
-
 # Patches (workflow.patched): changes to logic that running workflows may already have passed through.
 RESEND_WITHOUT_SAVE = "resend-without-save"  # a resend changes nothing the order row holds: answer sooner
 QUIET_WATCH = "quiet-watch-loop"  # the deadline loop wakes for status changes only, and upserts changed attributes only
 
-DB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
-
 
 @workflow.defn
-class PartnerOrderWorkflow(SetupWizard):
+class PartnerOrderWorkflow(OrderSetup, ServiceSetup):
     @workflow.init
     def __init__(self, order: PartnerOrderInput) -> None:
         self._order = order
@@ -73,8 +67,12 @@ class PartnerOrderWorkflow(SetupWizard):
         self._send_now = False
         self._changes = 0
         self._quiet_watch = False
-        self._published: list[Any] | None = None
-        self._mail_tasks: list[asyncio.Task[None]] = []
+        self._outbox = Outbox(
+            self._state.mails,
+            note=lambda text: self._note("mail", text),
+            max_retry_seconds=order.policy.mail_retry_max_seconds,
+        )
+        self._visibility = Visibility(KIND, dedupe=False)
         self._contact_lock = asyncio.Lock()
         self._submitting = False
         self._note(
@@ -85,7 +83,7 @@ class PartnerOrderWorkflow(SetupWizard):
 
     @workflow.run
     async def run(self, order: PartnerOrderInput) -> PartnerOrderState:
-        self._quiet_watch = workflow.patched(QUIET_WATCH)
+        self._quiet_watch = self._visibility.dedupe = workflow.patched(QUIET_WATCH)
         await self._save()
         await self._wait_for_start_date()
         await self._send_set_up_now_mail_when_due()
@@ -163,7 +161,7 @@ class PartnerOrderWorkflow(SetupWizard):
 
     async def _finish(self) -> None:
         """Wait for every e-mail and every Update handler before the workflow returns."""
-        await workflow.wait_condition(lambda: all(task.done() for task in self._mail_tasks))
+        await self._outbox.all_delivered()
         await workflow.wait_condition(workflow.all_handlers_finished)
         self._state.finished_at = workflow.now()
         self._state.next_deadline = None
@@ -187,11 +185,7 @@ class PartnerOrderWorkflow(SetupWizard):
     def _validate_send_now(self, request: SendSetUpMailNow) -> None:
         self._require_before_set_up("send the Set Up Now e-mail now")
         if self._state.status is not PartnerOrderStatus.AWAITING_START_DATE or self._send_now:
-            raise ApplicationError(
-                "The Set Up Now e-mail has already been sent; use resend to send it again.",
-                type=WRONG_STATE,
-                non_retryable=True,
-            )
+            raise _conflict("The Set Up Now e-mail has already been sent; use resend to send it again.")
 
     @workflow.update
     async def resend(self, request: ResendSetUpMail) -> MailQueued:
@@ -205,12 +199,10 @@ class PartnerOrderWorkflow(SetupWizard):
     def _validate_resend(self, request: ResendSetUpMail) -> None:
         self._require_before_set_up("resend the Set Up Now e-mail")
         if self._state.status is PartnerOrderStatus.AWAITING_START_DATE and not self._send_now:
-            raise ApplicationError(
+            raise _conflict(
                 "The Set Up Now e-mail has not been sent yet: it goes out on "
                 f"{self._state.requested_start_date.isoformat()} ({self._state.time_zone}). "
-                "Use send-now to send it earlier.",
-                type=WRONG_STATE,
-                non_retryable=True,
+                "Use send-now to send it earlier."
             )
 
     @workflow.update
@@ -246,10 +238,8 @@ class PartnerOrderWorkflow(SetupWizard):
     def _validate_change_contact(self, request: ChangeProvisioningContact) -> None:
         self._require_before_set_up("change the provisioning contact")
         if request.new_email == self._state.provisioning_contact_email:
-            raise ApplicationError(
-                f"{request.new_email} is already the provisioning contact of this order.",
-                type="InvalidStep",
-                non_retryable=True,
+            raise refuse(
+                Refusal.INVALID_STEP, f"{request.new_email} is already the provisioning contact of this order."
             )
 
     async def _hand_over(self, email: str) -> None:
@@ -271,7 +261,7 @@ class PartnerOrderWorkflow(SetupWizard):
             PartnerOrderStatus.CLOSED: "the order line is closed",
             PartnerOrderStatus.HALTED: "the order was halted (the partner did not recognise the organization)",
         }
-        raise ApplicationError(f"Cannot {action}: {reasons[status]}.", type=WRONG_STATE, non_retryable=True)
+        raise _conflict(f"Cannot {action}: {reasons[status]}.")
 
     # ------------------------------------------------------------------ e-mail
 
@@ -286,33 +276,8 @@ class PartnerOrderWorkflow(SetupWizard):
     def _queue_mail(
         self, purpose: str, recipient: Recipient, template: str, setup_link: SetupLinkRequest | None = None
     ) -> MailQueued:
-        """Hand a mail to a background task: an SMTP outage delays the mail, never the timers."""
-        sequence = 1 + sum(1 for mail in self._state.mails if mail.purpose == purpose)
-        record = MailRecord(purpose=purpose, sequence=sequence, to=recipient.email, queued_at=workflow.now())
-        self._state.mails.append(record)
-        request = MailRequest(
-            workflow_id=workflow.info().workflow_id,
-            purpose=purpose,
-            sequence=sequence,
-            recipient=recipient,
-            template=template,
-            context=self._mail_context(),
-            setup_link=setup_link,
-        )
-        self._mail_tasks.append(asyncio.create_task(self._deliver(request, record)))
-        return MailQueued(purpose=purpose, sequence=sequence, to=recipient.email)
-
-    async def _deliver(self, request: MailRequest, record: MailRecord) -> None:
-        try:
-            receipt = await send_mail(request, self._order.policy.mail_retry_max_seconds)
-        except ActivityError as err:
-            record.status = MailStatus.FAILED
-            record.error = str(err.cause or err)
-            self._note("mail", f"E-mail '{request.purpose}' to {record.to} could not be sent: {record.error}")
-            return
-        record.status = MailStatus.SENT
-        record.sent_at = receipt.sent_at
-        self._note("mail", f"E-mail '{receipt.subject}' sent to {record.to}")
+        """Hand a mail to the outbox: an SMTP outage delays the mail, never the timers."""
+        return self._outbox.queue(purpose, recipient, template, self._mail_context(), setup_link=setup_link)
 
     def _mail_context(self) -> dict[str, Any]:
         state = self._state
@@ -393,30 +358,17 @@ class PartnerOrderWorkflow(SetupWizard):
 
     def _publish(self) -> None:
         """Mirror the state into the search attributes (no personal data: ids, status, flags, dates)."""
-        updates: list[SearchAttributeUpdate[Any]] = [
-            sa.KIND.value_set(KIND),
-            sa.STATUS.value_set(self._state.status.value),
-            sa.BUSINESS_ID.value_set(self._state.order_id),
-            sa.ESCALATED.value_set(self._state.escalated),
-        ]
-        if self._state.next_deadline is None:
-            updates.append(sa.NEXT_DEADLINE.value_unset())
-        else:
-            updates.append(sa.NEXT_DEADLINE.value_set(self._state.next_deadline))
-        if self._quiet_watch:
-            values = [(u.key.name, u.value) for u in updates]
-            if values == self._published:
-                return
-            self._published = values
-        workflow.upsert_search_attributes(updates)
+        state = self._state
+        self._visibility.publish(
+            status=state.status.value,
+            business_id=state.order_id,
+            escalated=state.escalated,
+            next_deadline=state.next_deadline,
+        )
 
     async def _save(self) -> None:
-        await workflow.execute_activity(
-            SAVE_PARTNER_ORDER_ACTIVITY,
-            PartnerOrderSnapshot(workflow_id=workflow.info().workflow_id, state=self._state),
-            start_to_close_timeout=timedelta(seconds=30),
-            retry_policy=DB_RETRY,
-        )
+        snapshot = PartnerOrderSnapshot(workflow_id=workflow.info().workflow_id, state=self._state)
+        await activity_calls.run(SAVE_PARTNER_ORDER_ACTIVITY, snapshot)
 
     async def _sleep_until(self, deadline: datetime, wake: Callable[[], bool]) -> None:
         remaining = deadline - workflow.now()
@@ -424,6 +376,11 @@ class PartnerOrderWorkflow(SetupWizard):
             return
         with contextlib.suppress(TimeoutError):
             await workflow.wait_condition(wake, timeout=remaining)
+
+
+def _conflict(message: str) -> ApplicationError:
+    """The order is not in a state where the operator's step makes sense (HTTP 409)."""
+    return refuse(Refusal.ORDER_STATE_CONFLICT, message)
 
 
 def _why(reason: str | None) -> str:

@@ -182,7 +182,8 @@ async def schedule(
     """Schedule a meeting, training session or event on a site, as its host would on the Webex site."""
     from typing import Literal
 
-    from models.assist import HostId, ScheduledSession, SessionTime, Topic
+    from models.assist import HostId, SessionTime, Topic
+    from models.assist_activities import ScheduledSession
     from models.common import Contract
     from store import assist as store
 

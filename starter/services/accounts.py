@@ -9,6 +9,7 @@ from activities.mail_delivery import MailDelivery
 from models.accounts import CompanyInfo, Edition, NewAccount, Product, SubscriptionLine
 from models.common import Recipient
 from models.mail import MailRequest
+from models.refusals import Refusal
 from starter.errors import StepRefused
 from starter.services.passwords import hash_password, initial_password
 from starter.settings import Settings
@@ -27,7 +28,7 @@ async def create_account(sessions: SessionFactory, settings: Settings, account: 
         async with sessions.begin() as session:
             await store.create(session, account, hash_password(password))
     except store.AccountExists as err:
-        raise StepRefused(str(err), type="AccountExists") from None
+        raise StepRefused(str(err), type=Refusal.ACCOUNT_EXISTS) from None
     await MailDelivery(sessions, settings.mail_config()).send(
         MailRequest(
             workflow_id=f"account-{account.account_no}",

@@ -25,6 +25,8 @@ from activities.mail_delivery import MailDelivery
 from models.admin import PASSWORD_RULE, AdminSessionView
 from models.common import Recipient
 from models.mail import MailRequest
+from models.refusals import Refusal
+from models.seed_rules import ADMIN_PASSWORD_LENGTH
 from starter.errors import OnrampError
 from starter.services.passwords import hash_password, verify_password
 from starter.settings import Settings
@@ -45,7 +47,7 @@ class NotLoggedIn(OnrampError):
     http_status = 401
 
     def __init__(self, message: str = "Log in to the enterprise admin self-service portal first.") -> None:
-        super().__init__(message, type="NotLoggedIn")
+        super().__init__(message, type=Refusal.NOT_LOGGED_IN)
 
 
 class PasswordChangeRequired(OnrampError):
@@ -54,7 +56,7 @@ class PasswordChangeRequired(OnrampError):
     def __init__(self) -> None:
         super().__init__(
             "This is your first login: change your initial password first (POST /api/admin/password).",
-            type="PasswordChangeRequired",
+            type=Refusal.PASSWORD_CHANGE_REQUIRED,
         )
 
 
@@ -93,9 +95,11 @@ async def login(sessions: SessionFactory, username: str, password: str) -> tuple
     """A new session for the right username and password: (the cookie's value, the admin)."""
     username = username.strip().lower()
     if not username:
-        raise InvalidInput("Enter your username (your admin e-mail address).", type="InvalidInput", field="username")
+        raise InvalidInput(
+            "Enter your username (your admin e-mail address).", type=Refusal.INVALID_INPUT, field="username"
+        )
     if not password:
-        raise InvalidInput("Enter your password.", type="InvalidInput", field="password")
+        raise InvalidInput("Enter your password.", type=Refusal.INVALID_INPUT, field="password")
     async with sessions() as session:
         admin = (
             await session.execute(select(EnterpriseAdmin).where(EnterpriseAdmin.email == username))
@@ -175,23 +179,24 @@ async def logout(sessions: SessionFactory, cookie: str | None) -> None:
 def check_new_password(new: str, confirmation: str) -> None:
     """Seed 000: 4-16 letters and digits, typed the same twice."""
     if not new:
-        raise InvalidInput("Enter a new password.", type="InvalidPassword", field="new_password")
+        raise InvalidInput("Enter a new password.", type=Refusal.INVALID_PASSWORD, field="new_password")
     if not PASSWORD.match(new):
         raise InvalidInput(
             f"The new password may contain only letters and digits ({PASSWORD_RULE}): no spaces or symbols.",
-            type="InvalidPassword",
+            type=Refusal.INVALID_PASSWORD,
             field="new_password",
         )
-    if not 4 <= len(new) <= 16:
-        size = "short" if len(new) < 4 else "long"
+    shortest, longest = ADMIN_PASSWORD_LENGTH
+    if not shortest <= len(new) <= longest:
+        size = "short" if len(new) < shortest else "long"
         raise InvalidInput(
             f"The new password is too {size}: use {PASSWORD_RULE} (it has {len(new)}).",
-            type="InvalidPassword",
+            type=Refusal.INVALID_PASSWORD,
             field="new_password",
         )
     if new != confirmation:
         raise InvalidInput(
-            "The two new passwords are not the same.", type="InvalidPassword", field="new_password_confirmation"
+            "The two new passwords are not the same.", type=Refusal.INVALID_PASSWORD, field="new_password_confirmation"
         )
 
 
@@ -201,7 +206,7 @@ async def change_password(
     """Check the old password and the new one, store the new hash, end the admin's other sessions, and mail a
     confirmation to the current admin e-mail."""
     if not old:
-        raise InvalidInput("Enter your old password.", type="InvalidPassword", field="old_password")
+        raise InvalidInput("Enter your old password.", type=Refusal.INVALID_PASSWORD, field="old_password")
     check_new_password(new, confirmation)
     now = datetime.now(UTC)
     async with sessions.begin() as session:
@@ -209,10 +214,12 @@ async def change_password(
         if stored is None:
             raise NotLoggedIn()
         if not verify_password(old, stored.password_hash):
-            raise InvalidInput("The old password is not correct.", type="InvalidPassword", field="old_password")
+            raise InvalidInput("The old password is not correct.", type=Refusal.INVALID_PASSWORD, field="old_password")
         if new == old:
             raise InvalidInput(
-                "The new password must be different from the old one.", type="InvalidPassword", field="new_password"
+                "The new password must be different from the old one.",
+                type=Refusal.INVALID_PASSWORD,
+                field="new_password",
             )
         stored.password_hash = hash_password(new)
         stored.must_change_password = False

@@ -21,10 +21,9 @@ from models.assist import (
     CancellationQuote,
     SlotCheck,
     assist_workflow_id,
-    cancellation_fee,
-    lead_time_refusal,
-    not_found_message,
 )
+from models.assist_rules import cancellation_fee, lead_time_refusal, not_found_message
+from models.refusals import Refusal
 from starter.errors import NotFound, OnrampError, StepRefused
 from starter.services import workflow_calls
 from starter.settings import Settings
@@ -55,7 +54,7 @@ async def require_site(sessions: SessionFactory, site: str) -> None:
     if found is None:
         error = OnrampError(
             f"There is no Webex site {site} here. Choose one of the sites (`onramp site list` shows them).",
-            type="InvalidStep",
+            type=Refusal.INVALID_STEP,
             field="site",
         )
         error.http_status = 422
@@ -72,7 +71,7 @@ async def order(
         await require_site(sessions, availability.site)
     refusal = lead_time_refusal(availability.session, datetime.now(UTC), settings_policy.lead_days)
     if refusal is not None:  # refused before a workflow exists: no draft is left behind
-        error = OnrampError(refusal, type="InvalidStep", field="session")
+        error = OnrampError(refusal, type=Refusal.INVALID_STEP, field="session")
         error.http_status = 422
         raise error
     reservation_no = new_reservation_no()
@@ -93,7 +92,9 @@ async def status(client: Client, reservation_no: str) -> AssistBookingState:
         execution = await workflow_calls.execution_status(client, handle.id)
     except RPCError as err:
         if err.status is RPCStatusCode.NOT_FOUND:
-            raise NotFound(f"No assist booking {reservation_no}.", type="NotFound", field="reservation_no") from None
+            raise NotFound(
+                f"No assist booking {reservation_no}.", type=Refusal.NOT_FOUND, field="reservation_no"
+            ) from None
         raise
     if execution is WorkflowExecutionStatus.COMPLETED:
         return await handle.result()
@@ -102,7 +103,9 @@ async def status(client: Client, reservation_no: str) -> AssistBookingState:
 
 async def find(client: Client, reservation_no: str, contact_email: str) -> AssistBookingState:
     """Find-my-booking: a wrong pair reads exactly like an unknown number, so nothing leaks."""
-    refusal = NotFound(not_found_message(reservation_no.strip().upper()), type="NotFound", field="reservation_no")
+    refusal = NotFound(
+        not_found_message(reservation_no.strip().upper()), type=Refusal.NOT_FOUND, field="reservation_no"
+    )
     try:
         state = await status(client, reservation_no.strip().upper())
     except NotFound:
@@ -119,18 +122,18 @@ async def step(client: Client, reservation_no: str, update: str, request: BaseMo
     except workflow_calls.WorkflowCompleted:
         final = await status(client, reservation_no)
         raise StepRefused(
-            f"The booking is {final.status.value}: it can no longer be changed.", type="BookingStateConflict"
+            f"The booking is {final.status.value}: it can no longer be changed.", type=Refusal.BOOKING_STATE_CONFLICT
         ) from None
     except NotFound as err:
-        if err.type == "NotFound" and err.message.startswith("No workflow"):
-            raise NotFound(not_found_message(reservation_no), type="NotFound", field="reservation_no") from None
+        if err.type == Refusal.NOT_FOUND and err.message.startswith("No workflow"):
+            raise NotFound(not_found_message(reservation_no), type=Refusal.NOT_FOUND, field="reservation_no") from None
         raise
 
 
 def cancellation_quote(state: AssistBookingState, now: datetime) -> CancellationQuote:
     """The fee the workflow will charge if the cancel comes at ``now``: shown before the customer confirms."""
     if state.status not in (AssistStatus.CONFIRMED, AssistStatus.LIVE):
-        raise StepRefused(f"The booking is {state.status.value}: there is nothing to cancel.", type="WrongState")
+        raise StepRefused(f"The booking is {state.status.value}: there is nothing to cancel.", type=Refusal.WRONG_STATE)
     starts_at = state.session.starts_at
     return CancellationQuote(
         reservation_no=state.reservation_no,

@@ -10,7 +10,8 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from models.assist import Producer, ScheduledSession, SessionTime
+from models.assist import Producer, SessionTime
+from models.assist_activities import ScheduledSession
 from store import SessionFactory
 from store import assist as store
 

@@ -17,7 +17,6 @@ from temporalio.service import RPCError, RPCStatusCode
 from models.accounts import Edition, Product
 from models.admin import LicenseCount, OrganizerList, OrganizerRow
 from models.organizer import (
-    NO_LICENSE_LEFT,
     ActivateOrganizer,
     CreateOrganizer,
     InvitationSent,
@@ -31,6 +30,7 @@ from models.organizer import (
     no_license_left_message,
     organizer_workflow_id,
 )
+from models.refusals import Refusal
 from starter.errors import NotFound, OnrampError, StepRefused
 from starter.services import workflow_calls
 from starter.settings import Settings
@@ -50,7 +50,7 @@ class ActivationLinkInvalid(NotFound):
         super().__init__(
             "This activation link does not work any more: it is unknown, has expired, was already used, or the "
             "account was removed. Ask your enterprise admin to re-invite you.",
-            type="ActivationLinkInvalid",
+            type=Refusal.ACTIVATION_LINK_INVALID,
         )
 
 
@@ -139,12 +139,14 @@ async def create(
         have = ", ".join(c.label for c in counts) or "no licenses at all"
         raise InvalidEdition(
             f"This account has no {edition_label(organizer.product, organizer.edition)} licenses; it has {have}.",
-            type="InvalidStep",
+            type=Refusal.INVALID_STEP,
             field="edition",
         )
     if pool.remaining == 0:  # the activity decides races; this spares a workflow that can only be refused
         raise StepRefused(
-            no_license_left_message(pool.product, pool.edition, pool.seats), type=NO_LICENSE_LEFT, field="edition"
+            no_license_left_message(pool.product, pool.edition, pool.seats),
+            type=Refusal.NO_LICENSE_LEFT,
+            field="edition",
         )
     request = OrganizerAccountInput(account_no=account_no, email=organizer.email)
     h = await client.start_workflow(
@@ -166,7 +168,7 @@ async def create(
         return await workflow_calls.update(client, h, "create", step, InvitationSent)
     except workflow_calls.WorkflowCompleted:
         raise StepRefused(
-            f"The organizer account for {organizer.email} could not be created: try again.", type="Retry"
+            f"The organizer account for {organizer.email} could not be created: try again.", type=Refusal.RETRY
         ) from None
 
 
@@ -188,14 +190,17 @@ async def _step(client: Client, account_no: str, email: str, name: str, request:
     except workflow_calls.WorkflowCompleted:
         final = await status(client, account_no, email)
         raise StepRefused(
-            f"{email} has no organizer account here any more ({final.status.value}).", type="OrganizerStateConflict"
+            f"{email} has no organizer account here any more ({final.status.value}).",
+            type=Refusal.ORGANIZER_STATE_CONFLICT,
         ) from None
     except NotFound:
         raise _unknown(email) from None
 
 
 def _unknown(email: str) -> NotFound:
-    return NotFound(f"There is no organizer account for {email} on this account.", type="NotFound", field="email")
+    return NotFound(
+        f"There is no organizer account for {email} on this account.", type=Refusal.NOT_FOUND, field="email"
+    )
 
 
 # ---------------------------------------------------------------------------------------------- activation

@@ -10,15 +10,16 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from models.mail import MailQueued
 from models.partner_order import (
     ChangeProvisioningContact,
     ContactChanged,
-    MailQueued,
     PartnerOrderInput,
     PartnerOrderState,
     ResendSetUpMail,
     SendSetUpMailNow,
 )
+from models.refusals import Refusal
 from starter.errors import NotFound, StepRefused
 from starter.services import workflow_calls
 from starter.settings import Settings
@@ -58,7 +59,7 @@ async def start(client: Client, settings: Settings, order: PartnerOrderInput) ->
     except WorkflowAlreadyStartedError:
         raise StepRefused(
             f"Order {order.order_id} has already been processed: its workflow has finished.",
-            type="OrderExists",
+            type=Refusal.ORDER_EXISTS,
         ) from None
     # The start response says whether this call started the workflow or found it running (USE_EXISTING).
     response = getattr(h, "_start_workflow_response", None)
@@ -77,7 +78,7 @@ async def status(client: Client, order_id: str) -> PartnerOrderState:
         execution = await workflow_calls.execution_status(client, h.id)
     except RPCError as err:
         if err.status is RPCStatusCode.NOT_FOUND:
-            raise NotFound(f"No partner order {order_id}.", type="NotFound") from None
+            raise NotFound(f"No partner order {order_id}.", type=Refusal.NOT_FOUND) from None
         raise
     if execution is WorkflowExecutionStatus.COMPLETED:
         return await h.result()
@@ -103,7 +104,7 @@ async def _update(client: Client, order_id: str, name: str, request: object, res
         final = await status(client, order_id)
         raise StepRefused(
             f"Cannot {action}: the order is {final.status.value.replace('_', ' ')} and its process has ended.",
-            type="OrderStateConflict",
+            type=Refusal.ORDER_STATE_CONFLICT,
         ) from None
     except NotFound:
-        raise NotFound(f"No partner order {order_id}.", type="NotFound") from None
+        raise NotFound(f"No partner order {order_id}.", type=Refusal.NOT_FOUND) from None

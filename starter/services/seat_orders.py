@@ -11,7 +11,9 @@ from temporalio.client import Client, WorkflowExecutionStatus
 from temporalio.common import WorkflowIDConflictPolicy
 from temporalio.service import RPCError, RPCStatusCode
 
-from models.seat_order import SeatOrderInput, SeatOrderState, refusal_for, seat_order_workflow_id
+from models.refusals import Refusal
+from models.seat_order import SeatOrderInput, SeatOrderState, seat_order_workflow_id
+from models.seat_order_rules import refusal_for
 from starter.errors import NotFound, StepRefused
 from starter.services import workflow_calls
 from starter.settings import Settings
@@ -30,10 +32,10 @@ async def start(client: Client, settings: Settings, sessions: SessionFactory, or
     async with sessions() as session:
         snapshot = await accounts.snapshot(session, order.account_no)
     if snapshot is None:
-        raise NotFound(f"No account {order.account_no}.", type="NotFound")
+        raise NotFound(f"No account {order.account_no}.", type=Refusal.NOT_FOUND)
     reason = refusal_for(snapshot)
     if reason:
-        raise StepRefused(reason, type="NotEligible")
+        raise StepRefused(reason, type=Refusal.NOT_ELIGIBLE)
     await client.start_workflow(
         SeatOrderWorkflow.run,
         order.model_copy(update={"account": snapshot}),
@@ -50,7 +52,7 @@ async def status(client: Client, order_no: str) -> SeatOrderState:
         execution = await workflow_calls.execution_status(client, handle.id)
     except RPCError as err:
         if err.status is RPCStatusCode.NOT_FOUND:
-            raise NotFound(f"No seat order {order_no}.", type="NotFound") from None
+            raise NotFound(f"No seat order {order_no}.", type=Refusal.NOT_FOUND) from None
         raise
     if execution is WorkflowExecutionStatus.COMPLETED:
         return await handle.result()
@@ -65,10 +67,10 @@ async def step(client: Client, order_no: str, update: str, request: BaseModel, r
         final = await status(client, order_no)
         raise StepRefused(
             f"The order is {final.status.value.replace('_', ' ')}." + (f" {final.reason}" if final.reason else ""),
-            type="OrderStateConflict",
+            type=Refusal.ORDER_STATE_CONFLICT,
         ) from None
     except NotFound:
-        raise NotFound(f"No seat order {order_no}.", type="NotFound") from None
+        raise NotFound(f"No seat order {order_no}.", type=Refusal.NOT_FOUND) from None
 
 
 def steps() -> dict[str, tuple[str, Any]]:

@@ -16,7 +16,9 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from models.accounts import CORPORATE_ACCOUNT_SERVICES, SEAT_ADDITION_PRODUCTS, Edition, Product
-from models.seat_order import BEFORE_PLACED, NewSeats, SeatOrderState, SeatOrderStatus, refusal_for
+from models.refusals import Refusal
+from models.seat_order import BEFORE_PLACED, NewSeats, SeatOrderState, SeatOrderStatus
+from models.seat_order_rules import refusal_for
 from starter.errors import NotFound
 from store import SessionFactory, accounts
 from store.tables import Account, AccountSubscription, PaymentCard, SeatOrderRow
@@ -78,7 +80,7 @@ async def billing_account(sessions: SessionFactory, account_no: str) -> BillingA
     async with sessions() as session:
         account = await session.get(Account, account_no)
         if account is None:
-            raise NotFound(f"No account {account_no}.", type="NotFound")
+            raise NotFound(f"No account {account_no}.", type=Refusal.NOT_FOUND)
         card = await session.get(PaymentCard, account.card_token) if account.card_token else None
         snapshot = await accounts.snapshot(session, account_no)
     assert snapshot is not None

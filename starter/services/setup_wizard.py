@@ -17,6 +17,8 @@ from sqlalchemy import select
 from temporalio.client import Client
 
 from models.partner_order import PartnerOrderState, partner_order_workflow_id
+from models.refusals import Refusal
+from models.seed_rules import PARTNER_PASSWORD_MIN_LENGTH
 from models.wizard import (
     RESERVED_SUBDOMAINS,
     Audience,
@@ -45,7 +47,7 @@ class LinkInvalid(NotFound):
             "This Set Up Now link does not work any more: it is unknown, has expired, or was replaced by a newer one "
             "(for example after the setup was handed to someone else). Use the newest Set Up Now e-mail, or ask "
             "your Cisco account representative to send a new one.",
-            type="LinkInvalid",
+            type=Refusal.LINK_INVALID,
         )
 
 
@@ -115,21 +117,21 @@ async def state(client: Client, link: SetupLink) -> PartnerOrderState:
 
 
 def check_password_policy(password: str, confirmation: str) -> None:
-    """At least 8 characters with letters and digits; typed the same twice."""
+    """Long enough, with letters and digits; typed the same twice."""
     problems = []
-    if len(password) < 8:
-        problems.append("at least 8 characters")
+    if len(password) < PARTNER_PASSWORD_MIN_LENGTH:
+        problems.append(f"at least {PARTNER_PASSWORD_MIN_LENGTH} characters")
     if not re.search(r"[A-Za-z]", password):
         problems.append("a letter")
     if not re.search(r"[0-9]", password):
         problems.append("a digit")
     if problems:
         raise PasswordRefused(
-            "The password needs " + ", ".join(problems) + ".", type="InvalidPassword", field="password"
+            "The password needs " + ", ".join(problems) + ".", type=Refusal.INVALID_PASSWORD, field="password"
         )
     if password != confirmation:
         raise PasswordRefused(
-            "The two passwords are not the same.", type="InvalidPassword", field="password_confirmation"
+            "The two passwords are not the same.", type=Refusal.INVALID_PASSWORD, field="password_confirmation"
         )
 
 
@@ -141,11 +143,11 @@ async def set_password(
     current = await state(client, link)
     setup = current.wizard.setup
     if setup is None or not current.wizard.services.password_required or current.wizard.step.value != "password":
-        raise StepRefused("No password is asked for at this point of the setup.", type="WizardStepConflict")
+        raise StepRefused("No password is asked for at this point of the setup.", type=Refusal.WIZARD_STEP_CONFLICT)
     if current.wizard.session is None or current.wizard.session.id != session_id:
         raise StepRefused(
             "This wizard was opened again in another window or tab. Continue there, or open the link again here.",
-            type="WizardSessionInvalid",
+            type=Refusal.WIZARD_SESSION_INVALID,
         )
     async with sessions.begin() as session:
         await upsert(

@@ -16,12 +16,10 @@ from temporalio.client import (
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
+from models.refusals import INPUT_REFUSALS, Refusal, refused_field
 from starter.errors import NotFound, OnrampError, StepRefused
 
 T = TypeVar("T")
-
-# ApplicationError types raised by workflows for input that breaks a rule (HTTP 422) rather than a state conflict.
-INVALID_INPUT_TYPES = frozenset({"InvalidStep", "ValidationError", "InvalidPassword"})
 
 
 class WorkflowCompleted(OnrampError):
@@ -35,7 +33,7 @@ async def update(client: Client, handle: WorkflowHandle[Any, Any], name: str, ar
         raise _refusal(err.cause) from None
     except RPCError as err:
         if err.status is RPCStatusCode.NOT_FOUND and await _has_finished(client, handle.id):
-            raise WorkflowCompleted(f"{handle.id} has already finished.", type="WorkflowCompleted") from None
+            raise WorkflowCompleted(f"{handle.id} has already finished.", type=Refusal.WORKFLOW_COMPLETED) from None
         raise _rpc_error(handle.id, err) from None
     return result
 
@@ -72,21 +70,20 @@ async def query(handle: WorkflowHandle[Any, Any], name: str, result_type: type[T
 
 def _refusal(cause: BaseException | None) -> OnrampError:
     if isinstance(cause, ApplicationError):
-        details = cause.details
-        field = details[0] if details and isinstance(details[0], str) else None
-        if cause.type in INVALID_INPUT_TYPES:
-            error = OnrampError(cause.message, type=cause.type or "Refused", field=field)
+        field = refused_field(cause)
+        if cause.type in INPUT_REFUSALS:
+            error = OnrampError(cause.message, type=cause.type or Refusal.REFUSED, field=field)
             error.http_status = 422
             return error
-        if cause.type == "NotFound":
-            return NotFound(cause.message, type="NotFound", field=field)
-        return StepRefused(cause.message, type=cause.type or "Refused", field=field)
+        if cause.type == Refusal.NOT_FOUND:
+            return NotFound(cause.message, type=Refusal.NOT_FOUND, field=field)
+        return StepRefused(cause.message, type=cause.type or Refusal.REFUSED, field=field)
     return StepRefused(str(cause) if cause else "The workflow refused the step.")
 
 
 def _rpc_error(workflow_id: str, err: RPCError) -> OnrampError:
     if err.status is RPCStatusCode.NOT_FOUND:
         if "completed" in err.message.lower():
-            return WorkflowCompleted(f"{workflow_id} has already finished.", type="WorkflowCompleted")
-        return NotFound(f"No workflow with id {workflow_id}.", type="NotFound")
+            return WorkflowCompleted(f"{workflow_id} has already finished.", type=Refusal.WORKFLOW_COMPLETED)
+        return NotFound(f"No workflow with id {workflow_id}.", type=Refusal.NOT_FOUND)
     raise err

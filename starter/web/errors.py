@@ -10,6 +10,7 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ValidationError
 
+from models.refusals import Refusal
 from starter.client import TemporalUnreachable
 from starter.errors import OnrampError
 
@@ -58,12 +59,12 @@ def install(app: FastAPI) -> None:
     @app.exception_handler(RequestValidationError)
     async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
         problems = field_problems(list(exc.errors()))
-        return _json(422, ErrorBody(error="InvalidInput", message=describe(problems), fields=problems))
+        return _json(422, ErrorBody(error=Refusal.INVALID_INPUT, message=describe(problems), fields=problems))
 
     @app.exception_handler(ValidationError)
     async def _invalid_model(_: Request, exc: ValidationError) -> JSONResponse:
         problems = field_problems(list(exc.errors()))
-        return _json(422, ErrorBody(error="InvalidInput", message=describe(problems), fields=problems))
+        return _json(422, ErrorBody(error=Refusal.INVALID_INPUT, message=describe(problems), fields=problems))
 
     @app.exception_handler(OnrampError)
     async def _refused(_: Request, exc: OnrampError) -> JSONResponse:

@@ -28,10 +28,9 @@ from models.assist import (
     CancelBooking,
     Reschedule,
     SessionTime,
-    move_refusal,
-    no_producer_message,
 )
 from models.assist_packages import PACKAGES
+from models.assist_rules import move_refusal, no_producer_message
 from starter.errors import NotFound, OnrampError
 from starter.services import assist
 from starter.web.assist import forms

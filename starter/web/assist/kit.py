@@ -18,7 +18,9 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from models.assist import AssistBookingState, AssistStatus, HoldRequest, SessionTime, SlotCheck
+from models.assist import AssistBookingState, AssistStatus, SessionTime, SlotCheck
+from models.assist_activities import HoldRequest
+from models.refusals import Refusal
 from starter.client import TemporalUnreachable
 from starter.errors import NotFound, OnrampError
 from starter.services import assist
@@ -130,7 +132,7 @@ class ProofNeeded(Exception):
 def valid_number(reservation_no: str) -> str:
     number = reservation_no.strip().upper()
     if not RESERVATION_NO.match(number):
-        raise NotFound(f"There is no Webex Assist order {reservation_no[:20]!r}.", type="NotFound")
+        raise NotFound(f"There is no Webex Assist order {reservation_no[:20]!r}.", type=Refusal.NOT_FOUND)
     return number
 
 

@@ -32,11 +32,9 @@ from models.assist import (
     MeetingLookup,
     SlotCheck,
     SubmitBooking,
-    cancellation_fee,
-    lead_time_refusal,
-    no_producer_message,
 )
 from models.assist_packages import PACKAGES
+from models.assist_rules import cancellation_fee, lead_time_refusal, no_producer_message
 from starter.errors import NotFound, OnrampError
 from starter.services import assist
 from starter.web.assist import forms

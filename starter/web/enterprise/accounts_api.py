@@ -6,6 +6,7 @@ from fastapi import APIRouter, FastAPI, Request
 from pydantic import BaseModel
 
 from models.accounts import CompanyInfo, NewAccount, SubscriptionLine
+from models.refusals import Refusal
 from starter.errors import NotFound
 from starter.services import accounts
 from starter.web.errors import ERROR_RESPONSES
@@ -47,7 +48,7 @@ async def _view(sessions: SessionFactory, account_no: str) -> AccountView:
         account = await session.get(Account, account_no)
         company = await store.company_info(session, account_no)
         if account is None or company is None:
-            raise NotFound(f"No account {account_no}.", type="NotFound")
+            raise NotFound(f"No account {account_no}.", type=Refusal.NOT_FOUND)
         return AccountView(
             account_no=account.account_no,
             company=company,

@@ -27,6 +27,7 @@ from temporalio.service import RPCError
 
 from models.admin import CompanyEdit, OrderFilter
 from models.organizer import NewOrganizer
+from models.refusals import Refusal
 from starter.client import TemporalUnreachable
 from starter.errors import OnrampError
 from starter.services import admin_auth as auth
@@ -97,14 +98,14 @@ async def read_form(request: Request) -> list[tuple[str, str]]:
     """The form's fields (application/x-www-form-urlencoded), every value of every name."""
     body = await request.body()
     if len(body) > MAX_FORM_BYTES:
-        raise OnrampError("The form is too large.", type="FormTooLarge")
+        raise OnrampError("The form is too large.", type=Refusal.FORM_TOO_LARGE)
     content_type = request.headers.get("content-type", "").split(";")[0].strip()
     if body and content_type != "application/x-www-form-urlencoded":
-        raise OnrampError("The form could not be read: send it from the portal's page.", type="FormUnreadable")
+        raise OnrampError("The form could not be read: send it from the portal's page.", type=Refusal.FORM_UNREADABLE)
     try:
         return parse_qsl(body.decode(), keep_blank_values=True, max_num_fields=200)
     except ValueError:
-        raise OnrampError("The form has too many fields.", type="FormUnreadable") from None
+        raise OnrampError("The form has too many fields.", type=Refusal.FORM_UNREADABLE) from None
 
 
 def first(form: list[tuple[str, str]]) -> dict[str, str]:

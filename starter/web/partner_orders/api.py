@@ -6,10 +6,10 @@ from __future__ import annotations
 from fastapi import APIRouter, Response
 from pydantic import BaseModel
 
+from models.mail import MailQueued
 from models.partner_order import (
     ChangeProvisioningContact,
     ContactChanged,
-    MailQueued,
     PartnerOrderInput,
     PartnerOrderState,
     ResendSetUpMail,

@@ -26,7 +26,9 @@ from pydantic import BaseModel, ValidationError
 from temporalio.client import Client
 from temporalio.service import RPCError
 
-from models.partner_order import BEFORE_SET_UP, PartnerOrderState, PartnerOrderStatus, Service
+from models import wizard_navigation as navigation
+from models.partner_order import PartnerOrderState, Service
+from models.refusals import Refusal
 from models.wizard import BEFORE_SUBMIT_STEPS, STEP_TITLES, FoundOrg, LeaveStep, WizardStep, WizardView
 from starter.client import TemporalUnreachable
 from starter.errors import OnrampError
@@ -41,8 +43,10 @@ log = logging.getLogger("onramp.web")
 
 COOKIE = "onramp_wizard"
 MAX_FORM_BYTES = 64 * 1024
-SESSION_INVALID = "WizardSessionInvalid"
-CONFLICT_TYPES = frozenset({SESSION_INVALID, "WizardStepConflict", "SetupConflict", "SubdomainTaken"})
+SESSION_INVALID = Refusal.WIZARD_SESSION_INVALID
+CONFLICT_TYPES = frozenset(
+    {SESSION_INVALID, Refusal.WIZARD_STEP_CONFLICT, Refusal.SETUP_CONFLICT, Refusal.SUBDOMAIN_TAKEN}
+)
 
 templates = page_templates(TEMPLATES / "partner_orders")
 
@@ -81,7 +85,7 @@ PATTERN_HINTS = {
 CHOICE_FIELDS = frozenset({"role", "who", "decision", "choice", "calling_option", "audio", "default_language"})
 ORG_FIELDS = ("name", "country", "address", "city", "postal_code")
 SECRET_FIELDS = frozenset({"password", "password_confirmation"})
-FIELD_OF_ERROR_TYPE = {"SubdomainTaken": "subdomain"}  # refusals whose field the activity does not name
+FIELD_OF_ERROR_TYPE = {Refusal.SUBDOMAIN_TAKEN: "subdomain"}  # refusals whose field the activity does not name
 
 
 # ---------------------------------------------------------------------------------------------- the steps' forms
@@ -219,14 +223,14 @@ async def _read_form(request: Request) -> dict[str, str]:
     async for chunk in request.stream():
         body.extend(chunk)
         if len(body) > MAX_FORM_BYTES:
-            raise OnrampError("The form is too large.", type="FormTooLarge")
+            raise OnrampError("The form is too large.", type=Refusal.FORM_TOO_LARGE)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if body and content_type != "application/x-www-form-urlencoded":
-        raise OnrampError("The form could not be read: send it from the wizard's page.", type="FormUnreadable")
+        raise OnrampError("The form could not be read: send it from the wizard's page.", type=Refusal.FORM_UNREADABLE)
     try:
         pairs = parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True, max_num_fields=200)
     except ValueError:
-        raise OnrampError("The form has too many fields.", type="FormUnreadable") from None
+        raise OnrampError("The form has too many fields.", type=Refusal.FORM_UNREADABLE) from None
     form: dict[str, str] = {}
     for name, value in pairs:
         form.setdefault(name, value)
@@ -234,84 +238,6 @@ async def _read_form(request: Request) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------------------------------------- where the wizard is
-
-
-def _customer_path(order: PartnerOrderState) -> bool:
-    wizard = order.wizard
-    if wizard.session is not None:
-        return wizard.session.audience == "customer"
-    return wizard.answers.role == "customer"
-
-
-def _before_path(order: PartnerOrderState) -> list[WizardStep]:
-    if _customer_path(order):
-        return [WizardStep.ROLE, WizardStep.CUSTOMER_ORG, WizardStep.REVIEW]
-    return list(BEFORE_SUBMIT_STEPS)
-
-
-def _service_steps(order: PartnerOrderState) -> list[WizardStep]:
-    """The service setup pages, in order (without the password page)."""
-    steps = [WizardStep.SUBSCRIPTION]
-    if Service.CALLING in order.purchased_services:
-        steps.append(WizardStep.CALLING)
-    if Service.MEETINGS in order.purchased_services:
-        steps.append(WizardStep.MEETINGS)
-    return [*steps, WizardStep.COMPANY]
-
-
-def _password_expected(order: PartnerOrderState) -> bool:
-    """A new partner organization gets a password; before the submit that is a forecast from the answers."""
-    wizard = order.wizard
-    if order.status not in BEFORE_SET_UP:
-        return wizard.services.password_required
-    if _customer_path(order):
-        return False
-    return wizard.answers.new_partner_org is not None or wizard.answers.partner_org_found is None
-
-
-def _after_path(order: PartnerOrderState) -> list[WizardStep]:
-    password = [WizardStep.PASSWORD] if _password_expected(order) else []
-    return [*password, *_service_steps(order), WizardStep.PROVISION]
-
-
-def _reachable(order: PartnerOrderState, step: WizardStep) -> bool:
-    """Whether the wizard takes this step now (mirrors the workflow's rule; the workflow has the last word)."""
-    wizard = order.wizard
-    current = wizard.step
-    if step is current:
-        return True
-    if step in BEFORE_SUBMIT_STEPS:
-        path = _before_path(order)
-        return (
-            order.status is PartnerOrderStatus.AWAITING_SETUP
-            and step in path
-            and current in path
-            and path.index(step) < path.index(current)
-        )
-    if order.status is not PartnerOrderStatus.SET_UP or step in (WizardStep.PROVISION, WizardStep.DONE):
-        return False
-    services = wizard.services
-    if services.password_required and not services.password_set:
-        return step is WizardStep.PASSWORD
-    return step in _service_steps(order)
-
-
-def _done(order: PartnerOrderState, step: WizardStep) -> bool:
-    wizard = order.wizard
-    if step in BEFORE_SUBMIT_STEPS:
-        if order.status not in BEFORE_SET_UP:
-            return True
-        path = _before_path(order)
-        return wizard.step in path and step in path and path.index(step) < path.index(wizard.step)
-    services = wizard.services
-    return {
-        WizardStep.PASSWORD: services.password_set,
-        WizardStep.SUBSCRIPTION: services.subscription_reviewed,
-        WizardStep.CALLING: services.calling is not None,
-        WizardStep.MEETINGS: services.meetings is not None,
-        WizardStep.COMPANY: services.subdomain is not None,
-        WizardStep.PROVISION: order.status is PartnerOrderStatus.PROVISIONED,
-    }.get(step, False)
 
 
 def _step_url(token: str, order: PartnerOrderState, step: WizardStep) -> str:
@@ -334,13 +260,13 @@ class Phase:
 
 def _progress(token: str, order: PartnerOrderState, shown: WizardStep) -> list[Phase]:
     def item(step: WizardStep) -> ProgressItem:
-        state = "current" if step is shown else "done" if _done(order, step) else "todo"
-        linked = step is not shown and _reachable(order, step)
+        state = "current" if step is shown else "done" if navigation.done(order, step) else "todo"
+        linked = step is not shown and navigation.reachable(order, step)
         return ProgressItem(STEP_TITLES[step], state, _step_url(token, order, step) if linked else None)
 
     phases = [
-        Phase("Order setup", [item(step) for step in _before_path(order)]),
-        Phase("Service setup", [item(step) for step in _after_path(order)]),
+        Phase("Order setup", [item(step) for step in navigation.before_path(order)]),
+        Phase("Service setup", [item(step) for step in navigation.after_path(order)]),
     ]
     for number, entry in enumerate((entry for phase in phases for entry in phase.items), start=1):
         entry.number = number  # one count across both phases, as "Step N of M" on the page
@@ -348,11 +274,8 @@ def _progress(token: str, order: PartnerOrderState, shown: WizardStep) -> list[P
 
 
 def _back(token: str, order: PartnerOrderState, shown: WizardStep) -> str | None:
-    path = _before_path(order) if shown in BEFORE_SUBMIT_STEPS else [*_service_steps(order), WizardStep.PROVISION]
-    if shown not in path or path.index(shown) == 0:
-        return None
-    previous = path[path.index(shown) - 1]
-    return _step_url(token, order, previous) if _reachable(order, previous) else None
+    previous = navigation.back(order, shown)
+    return _step_url(token, order, previous) if previous is not None else None
 
 
 # ---------------------------------------------------------------------------------------------- what a page shows
@@ -445,7 +368,7 @@ def _render_step(page: Page, status: int = 200) -> HTMLResponse:
     order, step, token = page.order, page.step, page.token
     wizard = order.wizard
     form = FORMS[step]
-    path = [*_before_path(order), *_after_path(order)]
+    path = [*navigation.before_path(order), *navigation.after_path(order)]
     answers, services = wizard.answers, wizard.services
     matches = [{"org": org, "why": _why(order, org), "place": _place(org)} for org in answers.customer_org_matches]
     notice = page.notice
@@ -486,7 +409,7 @@ def _render_step(page: Page, status: int = 200) -> HTMLResponse:
         calling_options=CALLING_OPTIONS,
         languages=LANGUAGES,
         audio_options=AUDIO_OPTIONS,
-        customer_path=_customer_path(order),
+        customer_path=navigation.customer_path(order),
     )
 
 
@@ -590,7 +513,7 @@ def install(app: FastAPI) -> None:
         shown = order.wizard.step
         if live and step:
             wanted = next((s for s in WizardStep if s.value == step), None)
-            if wanted is not None and _reachable(order, wanted):
+            if wanted is not None and navigation.reachable(order, wanted):
                 shown = wanted
         if shown not in FORMS:  # done: the link has stopped working, but a page may still be asked for
             return _final(token, order.wizard.step, None, order)
@@ -635,7 +558,7 @@ def install(app: FastAPI) -> None:
         if step is WizardStep.COMPANY and form.get("action") == "check":
             available = await setup_wizard.subdomain_available(sessions(request), form.get("subdomain", ""))
             order = await setup_wizard.state(temporal, link)
-            shown = step if _reachable(order, step) else order.wizard.step
+            shown = step if navigation.reachable(order, step) else order.wizard.step
             values = kept if shown is step else {}
             return _render_step(Page(token, order, shown, values=values, availability=available))
         try:

@@ -8,6 +8,7 @@ from typing import Annotated
 from fastapi import APIRouter, FastAPI, Request
 from pydantic import BaseModel, EmailStr, Field, SecretStr, StringConstraints
 
+from models.refusals import Refusal
 from models.seat_order import CardOnOrder, OrderNo, Quote, SeatOrderInput, SeatOrderPolicy, SeatOrderState
 from starter.errors import OnrampError
 from starter.services import seat_orders
@@ -73,7 +74,7 @@ def install(app: FastAPI) -> None:
                 sessions(request), account_no, body.number.get_secret_value(), body.expiry, datetime.now(UTC)
             )
         except CardRefused as err:
-            error = OnrampError(str(err), type="CardRefused", field="number")
+            error = OnrampError(str(err), type=Refusal.CARD_REFUSED, field="number")
             error.http_status = 422
             raise error from None
 

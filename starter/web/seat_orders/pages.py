@@ -23,6 +23,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from temporalio.client import Client
 
+from models.refusals import Refusal
 from models.seat_order import (
     OPEN_QUOTE,
     AcceptQuote,
@@ -84,20 +85,20 @@ async def _admin(request: Request) -> auth.Admin:
 async def _find(request: Request, admin: auth.Admin, order_no: str) -> SeatOrderState | None:
     """The admin's own order, or None when it was never started; another account's order does not exist."""
     if not ORDER_NO.match(order_no):
-        raise NotFound(f"No seat order {order_no[:40]}.", type="NotFound")
+        raise NotFound(f"No seat order {order_no[:40]}.", type=Refusal.NOT_FOUND)
     try:
         state = await seat_orders.status(await _client(request), order_no)
     except NotFound:
         return None
     if state.account_no != admin.account_no:
-        raise NotFound(f"No seat order {order_no}.", type="NotFound")
+        raise NotFound(f"No seat order {order_no}.", type=Refusal.NOT_FOUND)
     return state
 
 
 async def _order(request: Request, admin: auth.Admin, order_no: str) -> SeatOrderState:
     state = await _find(request, admin, order_no)
     if state is None:
-        raise NotFound(f"No seat order {order_no}.", type="NotFound")
+        raise NotFound(f"No seat order {order_no}.", type=Refusal.NOT_FOUND)
     return state
 
 

@@ -1,0 +1,73 @@
+"""Seed 004's rules for Webex Assist bookings, as pure functions: the two weeks' lead time, what the meeting lookup
+needs, moving a booking, the cancellation fee, and the sentences a customer reads when a step cannot be done.
+The workflow, the pages, the API and the CLI read them here."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+from zoneinfo import ZoneInfo
+
+from models.assist import AssistPolicy, MeetingLookup, SessionTime
+from models.assist_packages import PACKAGES, Package
+
+
+def lead_time_refusal(session: SessionTime, now: datetime, lead_days: int) -> str | None:
+    """The seed's rule: order at least 2 weeks before the session. None when the session is far enough ahead."""
+    earliest = now + timedelta(days=lead_days)
+    if session.starts_at >= earliest:
+        return None
+    first_day = earliest.astimezone(ZoneInfo(session.time_zone))
+    return (
+        f"An assist must be ordered at least {lead_days} days before the session: the earliest start is "
+        f"{first_day:%Y-%m-%d %H:%M} ({session.time_zone})."
+    )
+
+
+def move_refusal(old: SessionTime, new: SessionTime, now: datetime, lead_days: int) -> tuple[str, str] | None:
+    """(field, message) when a booking cannot move from ``old`` to ``new``: the same time, or too soon."""
+    if new.starts_at == old.starts_at:
+        return "date", "That is the booking's current date and time: choose another one to move it."
+    refusal = lead_time_refusal(new, now, lead_days)
+    return ("date", refusal) if refusal else None
+
+
+def no_producer_message(session: SessionTime, what: str = "the order") -> str:
+    """Said wherever no producer is free for a session: ordering (the order) or a move (the assist)."""
+    return (
+        f"No producer is free for {session.label()}. Choose one of the nearest free starts, another date and time, "
+        f"or cancel {what}."
+    )
+
+
+def lookup_refusal(package: Package, lookup: MeetingLookup) -> tuple[str, str] | None:
+    """(field, message) when the answer breaks the seed's rule: scheduled first, unless Event Center Premium."""
+    if not PACKAGES[package].needs_scheduled_session:
+        return None
+    if lookup.scheduled is None:
+        return "scheduled", (
+            f"Say whether the session is already scheduled on your Webex site: {PACKAGES[package].name} "
+            "needs a scheduled session (only Event Center Premium can be ordered before it is scheduled)."
+        )
+    if lookup.scheduled == "not_yet":
+        return "scheduled", (
+            f"Schedule the session on your Webex site first: {PACKAGES[package].name} needs a scheduled session "
+            "(only Event Center Premium can be ordered before it is scheduled)."
+        )
+    return None
+
+
+def cancellation_fee(policy: AssistPolicy, standard_fee: Decimal, starts_at: datetime, now: datetime) -> Decimal:
+    """Free up to `free_cancellation_days` before the start; inside that, the policy's share of the standard fee."""
+    if starts_at - now >= timedelta(days=policy.free_cancellation_days):
+        return Decimal("0.00")
+    fee = standard_fee * Decimal(policy.cancellation_fee_percent) / Decimal(100)
+    return fee.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def not_found_message(reservation_no: str) -> str:
+    """The one refusal for an unknown number and for a wrong number/e-mail pair: it tells nothing about which."""
+    return (
+        f"No assist booking matches reservation number {reservation_no} and that e-mail address. Check both against "
+        "your confirmation e-mail."
+    )

@@ -1,0 +1,110 @@
+"""The Set Up Now wizard's rules for each step's input (seeds 001/003), as pure functions that say why a step is
+refused (or None): who may open a link, what each page accepts, and when a session is no longer the live one.
+The workflow's Update validators raise them; the messages are written for the person at the page."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from pydantic import EmailStr
+
+from models.partner_order import PartnerOrderStatus
+from models.wizard import Audience, CustomerOrgStep, FoundOrg, PartnerOrgStep, SetupByStep, WizardState
+
+Refused = tuple[str, str | None]
+"""Why, and the field it is about (None: the page as a whole)."""
+
+LINK_CLOSED = {
+    PartnerOrderStatus.AWAITING_START_DATE: "the order's start date has not come yet",
+    PartnerOrderStatus.PROVISIONED: "the order is already provisioned",
+    PartnerOrderStatus.CLOSED: "the order line is closed",
+    PartnerOrderStatus.HALTED: "the setup was stopped; contact your Cisco account representative",
+}
+SESSION_ENDED = "Your wizard session has ended. Open the link in your e-mail again."
+TAKEN_OVER = "This wizard was opened again in another window or tab. Continue there, or open the link again here."
+
+
+def open_refusal(status: PartnerOrderStatus) -> str | None:
+    """A link opens the wizard while the order waits to be set up, and for the service setup after it."""
+    if status in (PartnerOrderStatus.AWAITING_SETUP, PartnerOrderStatus.SET_UP):
+        return None
+    return f"This link cannot be used: {LINK_CLOSED[status]}."
+
+
+def expired_message(idle_minutes: int) -> str:
+    return (
+        f"Your session expired after {idle_minutes} minutes without activity. Open the link in your e-mail to "
+        "start again."
+    )
+
+
+def session_refusal(wizard: WizardState, session_id: str, now: datetime, idle_minutes: int) -> str | None:
+    """The step must come from the live session: not an expired one, not one another tab replaced."""
+    session = wizard.session
+    if session is None and session_id == wizard.expired_session_id:
+        return expired_message(idle_minutes)
+    if session is None:
+        return SESSION_ENDED
+    if session.id != session_id:
+        return TAKEN_OVER
+    if now >= session.expires_at:
+        return expired_message(idle_minutes)
+    return None
+
+
+def role_refusal(audience: Audience, role: Audience) -> str | None:
+    if audience == "customer" and role == "partner":
+        return "This link was sent to the customer's administrator: continue as the customer."
+    if audience == "partner" and role == "customer":
+        return (
+            "This link was sent to the partner's provisioning contact. If the customer should set up, "
+            "choose 'I am a partner' and then 'The customer will set up'."
+        )
+    return None
+
+
+def setup_by_refusal(request: SetupByStep, own_email: EmailStr) -> str | None:
+    if request.who == "colleague" and request.email == own_email:
+        return "That is your own address: choose 'Yes, I will set up' instead."
+    return None
+
+
+def partner_org_refusal(found: FoundOrg | None, request: PartnerOrgStep) -> Refused | None:
+    """A first order creates the partner organization; a later one reviews the organization found."""
+    if found is None and request.decision != "create":
+        return "This is your first order: enter your partner organization's details to create it.", None
+    if found is not None and request.decision == "create":
+        return (
+            f"Your partner organization '{found.name}' already exists: review it, or say you don't recognise it.",
+            None,
+        )
+    if request.decision == "use_existing" and (found is None or request.org_id != found.id):
+        return "Choose the partner organization shown.", "org_id"
+    return None
+
+
+def customer_admin_refusal(email: EmailStr, own_email: EmailStr) -> str | None:
+    if email == own_email:
+        return (
+            "That is your own address, and you belong to the partner organization: a user can belong to one "
+            "Webex organization only. Enter the customer administrator's address."
+        )
+    return None
+
+
+def customer_org_refusal(
+    matches: list[FoundOrg], admin_email: EmailStr | None, request: CustomerOrgStep
+) -> Refused | None:
+    """Pick one of the organizations found, or create one; an administrator's own organization must be picked."""
+    administered = [m for m in matches if m.match == "admin_email"]
+    if request.decision == "use_existing" and request.org_id not in {m.id for m in matches}:
+        return "Choose one of the organizations shown, or create a new one.", "org_id"
+    if request.decision == "create" and administered:
+        return (
+            f"{admin_email} already administers '{administered[0].name}': "
+            "verify that organization (a user can belong to one organization only).",
+            None,
+        )
+    if request.decision == "not_recognised" and not matches:
+        return "There is no organization to recognise: create the customer's organization.", None
+    return None

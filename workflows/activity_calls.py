@@ -1,0 +1,48 @@
+"""How a workflow calls its activities: the data layer's retry policy and timeout, said once. A retry policy
+retries forever with a bounded pause: a database that is away delays a step, never fails it; a business refusal
+is a non-retryable ApplicationError and ends the attempt at once."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any, TypeVar, overload
+
+from temporalio import workflow
+from temporalio.common import RetryPolicy
+
+with workflow.unsafe.imports_passed_through():
+    from models.refusals import Refusal
+
+T = TypeVar("T")
+
+DB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(minutes=1))
+DB_TIMEOUT = timedelta(seconds=30)
+ACCOUNT_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    maximum_interval=timedelta(minutes=1),
+    non_retryable_error_types=[Refusal.ACCOUNT_UNKNOWN.value],
+)
+"""Reading an account: an account that does not exist is final."""
+GATEWAY_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    maximum_interval=timedelta(minutes=5),
+    non_retryable_error_types=[Refusal.CARD_UNKNOWN.value],
+)
+"""The payment gateway: its processing errors and outages are waited out; an unknown card is final."""
+
+
+@overload
+async def run(activity: str, arg: Any, result_type: type[T], *, retry: RetryPolicy = DB_RETRY) -> T: ...
+
+
+@overload
+async def run(activity: str, arg: Any, result_type: None = None, *, retry: RetryPolicy = DB_RETRY) -> None: ...
+
+
+async def run(activity: str, arg: Any, result_type: type[Any] | None = None, *, retry: RetryPolicy = DB_RETRY) -> Any:
+    """Run ``activity`` with ``arg`` and wait for its result."""
+    if result_type is None:
+        return await workflow.execute_activity(activity, arg, start_to_close_timeout=DB_TIMEOUT, retry_policy=retry)
+    return await workflow.execute_activity(
+        activity, arg, result_type=result_type, start_to_close_timeout=DB_TIMEOUT, retry_policy=retry
+    )

@@ -1,0 +1,333 @@
+"""The customer's steps of a Webex Assist booking (seed 004), as Updates on AssistBookingWorkflow: ordering in the
+seed's four steps (availability, meeting lookup, event info, submit), then the update of date and time only, and
+cancelling at any time. Each step takes the booking's lock: a double click waits for the first to finish."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import date, time, timedelta
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+from workflows import activity_calls
+
+with workflow.unsafe.imports_passed_through():
+    from pydantic import ValidationError
+
+    from models.assist import (
+        FINAL_STATUSES,
+        AssistBookingInput,
+        AssistBookingState,
+        AssistStatus,
+        Availability,
+        BookingAnswer,
+        CancelBooking,
+        ContactProof,
+        EventInfo,
+        MeetingLookup,
+        Move,
+        Reschedule,
+        SessionTime,
+        SlotCheck,
+        SubmitBooking,
+    )
+    from models.assist_activities import (
+        BookingRecord,
+        HoldRequest,
+        HoldResult,
+        LookupResult,
+        MoveSiteSession,
+        SessionLookup,
+    )
+    from models.assist_packages import PACKAGES
+    from models.assist_rules import (
+        cancellation_fee,
+        lead_time_refusal,
+        lookup_refusal,
+        move_refusal,
+        no_producer_message,
+        not_found_message,
+    )
+    from models.common import Recipient
+    from models.refusals import Refusal, refuse
+
+CONFIRMATION, RESCHEDULED, CANCELLED = "confirmation", "rescheduled", "cancelled"
+
+HOLD_SAVES_BOOKING = "hold-saves-booking"
+"""Patch: the producer hold saves the booking's row in its own transaction (submit and reschedule: one activity
+instead of two). Histories from before it replay the separate save_booking activity."""
+
+
+def wrong_state(message: str, field: str | None = None) -> ApplicationError:
+    """The booking is not where the step applies (HTTP 409)."""
+    return refuse(Refusal.WRONG_STATE, message, field)
+
+
+class AssistSteps:
+    """Mixed into AssistBookingWorkflow, which provides the booking's state, its timers' bookkeeping and e-mail."""
+
+    _input: AssistBookingInput
+    _state: AssistBookingState
+    _lock: asyncio.Lock
+
+    # Provided by AssistBookingWorkflow.
+    def _touch(self) -> None:
+        raise NotImplementedError
+
+    def _changed(self) -> None:
+        raise NotImplementedError
+
+    async def _save(self) -> None:
+        raise NotImplementedError
+
+    def _record(self, status: AssistStatus | None = None, session: SessionTime | None = None) -> BookingRecord:
+        raise NotImplementedError
+
+    def _customer(self) -> Recipient:
+        raise NotImplementedError
+
+    def _queue_mail(self, purpose: str, recipient: Recipient, template: str) -> None:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ ordering, step 1: availability
+
+    @workflow.update
+    async def availability(self, request: Availability) -> SlotCheck:
+        async with self._lock:
+            self._require_draft()
+            check: SlotCheck = await activity_calls.run(
+                "check_producers", self._hold_request(request.session), SlotCheck
+            )
+            state = self._state
+            state.availability = request
+            state.standard_fee = PACKAGES[request.package].standard_fee
+            state.lookup, state.session_key, state.event_info = None, None, None
+            state.step = "lookup" if check.available else "availability"
+            self._touch()
+            return check
+
+    @availability.validator
+    def _validate_availability(self, request: Availability) -> None:
+        self._require_draft()
+        self._require_lead_time(request.session)
+
+    # ------------------------------------------------------------------ step 2: meeting lookup
+
+    @workflow.update
+    async def lookup(self, request: MeetingLookup) -> AssistBookingState:
+        async with self._lock:
+            self._require_step("lookup", "event_info", "submit")
+            state = self._state
+            found = None
+            if request.scheduled == "by_me":
+                lookup = SessionLookup(
+                    site=state.availability.site,
+                    host_id=request.host_id or "",
+                    host_email=str(request.host_email or ""),
+                    session=state.session,
+                )
+                result = await activity_calls.run("find_scheduled_session", lookup, LookupResult)
+                if result.found is None:
+                    raise refuse(
+                        Refusal.INVALID_STEP, result.message or "The session was not found on the site.", "host_id"
+                    )
+                found = result.found
+            state.lookup = request
+            state.session_key = found.session_key if found else None
+            if found is not None:
+                state.event_info = EventInfo(topic=found.topic, host_name=found.host_id)
+            state.step = "event_info"
+            self._touch()
+            return state
+
+    @lookup.validator
+    def _validate_lookup(self, request: MeetingLookup) -> None:
+        self._require_step("lookup", "event_info", "submit")
+        refusal = lookup_refusal(self._state.availability.package, request)
+        if refusal is not None:
+            field, message = refusal
+            raise refuse(Refusal.INVALID_STEP, message, field)
+
+    # ------------------------------------------------------------------ step 3: event info
+
+    @workflow.update
+    async def event_info(self, request: EventInfo) -> AssistBookingState:
+        async with self._lock:
+            self._require_step("event_info", "submit")
+            self._state.event_info = request
+            self._state.step = "submit"
+            self._touch()
+            return self._state
+
+    @event_info.validator
+    def _validate_event_info(self, request: EventInfo) -> None:
+        self._require_step("event_info", "submit")
+
+    # ------------------------------------------------------------------ step 4: submit → confirmation
+
+    @workflow.update
+    async def submit(self, request: SubmitBooking) -> BookingAnswer:
+        async with self._lock:
+            self._require_step("submit")
+            state = self._state
+            saves = workflow.patched(HOLD_SAVES_BOOKING)
+            held = await self._hold(state.session, self._record(AssistStatus.CONFIRMED) if saves else None)
+            if held.producer is None:
+                state.step = "availability"
+                self._touch()
+                return BookingAnswer(
+                    confirmed=False,
+                    alternatives=held.alternatives,
+                    message=no_producer_message(state.session),
+                    state=state,
+                )
+            state.producer = held.producer
+            state.status = AssistStatus.CONFIRMED
+            state.step = "done"
+            state.confirmed_at = workflow.now()
+            if not saves:
+                await self._save()
+            self._queue_mail(CONFIRMATION, self._customer(), "assist_confirmation")
+            self._changed()
+            return BookingAnswer(confirmed=True, state=state)
+
+    @submit.validator
+    def _validate_submit(self, request: SubmitBooking) -> None:
+        self._require_step("submit")
+        self._require_lead_time(self._state.session)
+
+    # ------------------------------------------------------------------ update: date and time only
+
+    @workflow.update
+    async def reschedule(self, request: Reschedule) -> BookingAnswer:
+        async with self._lock:
+            self._require_contact(request)
+            self._require_confirmed("move")
+            state = self._state
+            old = state.session
+            new = self._moved(old, request.date, request.time)
+            saves = workflow.patched(HOLD_SAVES_BOOKING)
+            held = await self._hold(new, self._record(state.status, new) if saves else None)
+            if held.producer is None:
+                return BookingAnswer(
+                    confirmed=False, alternatives=held.alternatives, message=no_producer_message(new), state=state
+                )
+            state.producer = held.producer
+            state.availability = state.availability.model_copy(update={"session": new})
+            state.moves.append(Move(at=workflow.now(), old=old, new=new, site_schedule=request.site_schedule))
+            if request.site_schedule == "update_for_me" and state.session_key is not None:
+                await activity_calls.run(
+                    "move_site_session", MoveSiteSession(session_key=state.session_key, session=new), bool
+                )
+            if not saves:
+                await self._save()
+            self._queue_mail(RESCHEDULED, self._customer(), "assist_rescheduled")
+            self._changed()
+            return BookingAnswer(confirmed=True, state=state)
+
+    @reschedule.validator
+    def _validate_reschedule(self, request: Reschedule) -> None:
+        self._require_contact(request)
+        self._require_confirmed("move")
+        new = self._moved(self._state.session, request.date, request.time)
+        refusal = move_refusal(self._state.session, new, workflow.now(), self._state.policy.lead_days)
+        if refusal is not None:
+            field, message = refusal
+            raise refuse(Refusal.INVALID_STEP, message, field)
+
+    # ------------------------------------------------------------------ cancel, at any time
+
+    @workflow.update
+    async def cancel(self, request: CancelBooking) -> AssistBookingState:
+        async with self._lock:
+            self._require_contact(request)
+            self._require_cancellable()
+            state = self._state
+            now = workflow.now()
+            was_draft = state.status is AssistStatus.DRAFT
+            state.cancellation_fee = (
+                None if was_draft else cancellation_fee(state.policy, state.standard_fee, state.session.starts_at, now)
+            )
+            if not was_draft:
+                await activity_calls.run("release_producer", state.reservation_no, bool)
+            state.status = AssistStatus.CANCELLED
+            state.cancelled_at = now
+            if not was_draft:
+                await self._save()
+                self._queue_mail(CANCELLED, self._customer(), "assist_cancelled")
+            self._changed()
+            return state
+
+    @cancel.validator
+    def _validate_cancel(self, request: CancelBooking) -> None:
+        self._require_contact(request)
+        self._require_cancellable()
+
+    # ------------------------------------------------------------------ rules
+
+    def _require_draft(self) -> None:
+        if self._state.status is not AssistStatus.DRAFT:
+            raise wrong_state(
+                f"This order is {self._state.status.value}; its ordering steps are closed. "
+                f"Use reservation number {self._state.reservation_no} to update or cancel it."
+            )
+
+    def _require_step(self, *steps: str) -> None:
+        self._require_draft()
+        if self._state.step not in steps:
+            names = {"availability": "availability", "lookup": "meeting lookup", "event_info": "event info"}
+            raise wrong_state(f"Finish the {names.get(self._state.step, self._state.step)} step first.", "step")
+
+    def _require_lead_time(self, session: SessionTime, field: str = "session") -> None:
+        refusal = lead_time_refusal(session, workflow.now(), self._state.policy.lead_days)
+        if refusal is not None:
+            raise refuse(Refusal.INVALID_STEP, refusal, field)
+
+    def _require_contact(self, proof: ContactProof) -> None:
+        """A wrong e-mail reads exactly like an unknown reservation number: nothing leaks about the booking."""
+        if str(proof.contact_email).lower() != str(self._state.availability.customer.email).lower():
+            raise refuse(Refusal.NOT_FOUND, not_found_message(self._state.reservation_no), "reservation_no")
+
+    def _require_confirmed(self, action: str) -> None:
+        status = self._state.status
+        if status is AssistStatus.CONFIRMED:
+            return
+        self._refuse_final()
+        reasons = {
+            AssistStatus.DRAFT: "it has not been submitted yet",
+            AssistStatus.LIVE: "the producer has started the session",
+        }
+        raise wrong_state(f"The booking cannot {action}: {reasons[status]}.")
+
+    def _require_cancellable(self) -> None:
+        self._refuse_final()
+
+    def _refuse_final(self) -> None:
+        """The same words as for a booking whose workflow has ended (starter.services.assist): one answer, whatever the timing."""
+        if self._state.status in FINAL_STATUSES:
+            raise wrong_state(f"The booking is {self._state.status.value}: it can no longer be changed.")
+
+    @staticmethod
+    def _moved(session: SessionTime, day: date, at: time) -> SessionTime:
+        try:
+            return session.moved_to(day, at)
+        except ValidationError as err:
+            message = err.errors()[0]["msg"].removeprefix("Value error, ")
+            raise refuse(Refusal.INVALID_STEP, message[0].upper() + message[1:] + ".", "time") from None
+
+    # ------------------------------------------------------------------ the producer calendar
+
+    def _hold_request(self, session: SessionTime, record: BookingRecord | None = None) -> HoldRequest:
+        return HoldRequest(
+            reservation_no=self._state.reservation_no,
+            session=session,
+            lead_minutes=self._state.policy.producer_lead_minutes,
+            not_before=workflow.now() + timedelta(days=self._state.policy.lead_days),
+            record=record,
+        )
+
+    async def _hold(self, session: SessionTime, record: BookingRecord | None = None) -> HoldResult:
+        """Hold a producer; with ``record``, the booking's row is saved in the same transaction (one activity)."""
+        result: HoldResult = await activity_calls.run("hold_producer", self._hold_request(session, record), HoldResult)
+        return result

@@ -1,0 +1,222 @@
+"""The seat portal's steps of a seat order (seed 002, step 2), as Updates on SeatOrderWorkflow:
+
+New Seat Qty → save cart & review (the quote; the account's open quote before it expires at once)
+→ proceed to payment, or decline → payment details → save and continue → place the service order;
+and an operator's approval of an order above the automatic limit.
+"""
+
+from __future__ import annotations
+
+from temporalio import workflow
+from temporalio.exceptions import ApplicationError
+
+from workflows import activity_calls
+
+with workflow.unsafe.imports_passed_through():
+    from models.refusals import Refusal, refuse
+    from models.seat_order import (
+        BEFORE_PLACED,
+        CHECK_CARD_ACTIVITY,
+        CLAIM_OPEN_QUOTE_ACTIVITY,
+        FINISHED,
+        OPEN_QUOTE,
+        RELEASE_OPEN_QUOTE_ACTIVITY,
+        AcceptQuote,
+        AccountSnapshot,
+        ApproveOrder,
+        CardOnOrder,
+        CheckCard,
+        ClaimOpenQuote,
+        DeclineQuote,
+        PaymentDetails,
+        PlaceOrder,
+        Quote,
+        ReviewCart,
+        SeatOrderInput,
+        SeatOrderState,
+        SeatOrderStatus,
+        SetQuantities,
+    )
+    from models.seat_order_rules import describe, line_refusal, quote_for
+
+DEADLINE_AT_PLACE = "deadline-at-place"
+"""Patch: the placed status goes out with its deadline (NextDeadline in visibility)."""
+
+
+def conflict(message: str) -> ApplicationError:
+    """The order is not where the step applies (HTTP 409)."""
+    return refuse(Refusal.ORDER_STATE_CONFLICT, message)
+
+
+class SeatOrderSteps:
+    """Mixed into SeatOrderWorkflow, which provides the order, its state and its bookkeeping."""
+
+    _order: SeatOrderInput
+    _state: SeatOrderState
+    _superseded_by: str | None
+    _placing: bool
+    _lean: bool
+    _quiet_placing: bool
+
+    # Provided by SeatOrderWorkflow.
+    def _snapshot(self) -> AccountSnapshot:
+        raise NotImplementedError
+
+    async def _set_status(self, status: SeatOrderStatus, text: str, save: bool = True) -> None:
+        raise NotImplementedError
+
+    def _set_status_quietly(self, status: SeatOrderStatus, text: str) -> None:
+        raise NotImplementedError
+
+    def _start_the_clock(self) -> None:
+        raise NotImplementedError
+
+    # ------------------------------------------------------------------ the portal's steps
+
+    @workflow.update
+    async def set_quantities(self, request: SetQuantities) -> SeatOrderState:
+        self._state.cart = list(request.lines)
+        if self._state.status in OPEN_QUOTE:  # a changed cart needs a new review
+            self._state.quote = None
+            await self._release_open_quote()
+        await self._set_status(SeatOrderStatus.CART, "New Seat Qty: " + describe(request.lines))
+        return self._state
+
+    @set_quantities.validator
+    def _validate_quantities(self, request: SetQuantities) -> None:
+        self._require(BEFORE_PLACED, "change the seats")
+        account = self._snapshot()
+        for index, line in enumerate(request.lines):
+            refused = line_refusal(account, line, self._order.policy)
+            if refused is not None:
+                field, message = refused
+                raise refuse(Refusal.INVALID_STEP, message, f"lines.{index}.{field}")
+
+    @workflow.update
+    async def review(self, request: ReviewCart) -> Quote:
+        try:
+            quote = quote_for(self._snapshot(), self._state.cart, workflow.now(), self._order.policy)
+        except ValueError as err:
+            raise refuse(Refusal.INVALID_STEP, str(err)) from None
+        previous = await activity_calls.run(
+            CLAIM_OPEN_QUOTE_ACTIVITY,
+            ClaimOpenQuote(account_no=self._order.account_no, order_no=self._order.order_no),
+            str,
+        )
+        if previous and previous != self._order.order_no:  # one open quote per account: the older one expires now
+            await workflow.get_external_workflow_handle(f"seat-order-{previous}").signal(
+                "supersede", self._order.order_no
+            )
+        self._state.quote = quote
+        await self._set_status(
+            SeatOrderStatus.QUOTED, f"quote {quote.total} {quote.currency}, valid until {quote.expires_at:%Y-%m-%d}"
+        )
+        return quote
+
+    @review.validator
+    def _validate_review(self, request: ReviewCart) -> None:
+        self._require({SeatOrderStatus.CART}, "review the cart")
+        if not self._state.cart:
+            raise conflict("Enter the New Seat Qty first.")
+
+    @workflow.update
+    async def accept(self, request: AcceptQuote) -> SeatOrderState:
+        await self._set_status(SeatOrderStatus.PAYMENT, "quote accepted: proceed to payment")
+        return self._state
+
+    @accept.validator
+    def _validate_accept(self, request: AcceptQuote) -> None:
+        self._require({SeatOrderStatus.QUOTED}, "accept the quote")
+
+    @workflow.update
+    async def decline(self, request: DeclineQuote) -> SeatOrderState:
+        await self._end_quote(
+            SeatOrderStatus.DECLINED, "The quote was declined" + (f": {request.reason}" if request.reason else ".")
+        )
+        return self._state
+
+    @decline.validator
+    def _validate_decline(self, request: DeclineQuote) -> None:
+        self._require(OPEN_QUOTE, "decline the quote")
+
+    @workflow.update
+    async def payment(self, request: PaymentDetails) -> SeatOrderState:
+        card: CardOnOrder = await activity_calls.run(
+            CHECK_CARD_ACTIVITY,
+            CheckCard(account_no=self._order.account_no, token=request.card_token),
+            CardOnOrder,
+            retry=activity_calls.GATEWAY_RETRY,
+        )
+        self._state.card = card
+        self._state.admin_contact = request.admin_contact
+        self._state.billing_address = request.billing_address
+        await self._set_status(
+            SeatOrderStatus.SERVICE_ORDER, f"payment details saved ({card.brand} ending {card.last4})"
+        )
+        return self._state
+
+    @payment.validator
+    def _validate_payment(self, request: PaymentDetails) -> None:
+        self._require({SeatOrderStatus.PAYMENT, SeatOrderStatus.SERVICE_ORDER}, "save the payment details")
+
+    @workflow.update
+    async def place(self, request: PlaceOrder) -> SeatOrderState:
+        if self._placing:  # a second click that passed the validator in the same moment
+            raise conflict("This service order has already been placed.")
+        self._placing = True
+        if self._quiet_placing or workflow.patched(DEADLINE_AT_PLACE):  # published with its 24-hour deadline
+            self._start_the_clock()
+        placed = f"service order placed: processing within {self._order.policy.processing_hours} hours"
+        if self._quiet_placing:
+            self._set_status_quietly(SeatOrderStatus.PLACED, placed)
+        else:
+            await self._set_status(SeatOrderStatus.PLACED, placed, save=not self._lean)
+        return self._state
+
+    @place.validator
+    def _validate_place(self, request: PlaceOrder) -> None:
+        if self._placing or self._state.status is SeatOrderStatus.PLACED or self._state.placed_at is not None:
+            raise conflict("This service order has already been placed.")
+        self._require({SeatOrderStatus.SERVICE_ORDER}, "place the service order")
+
+    @workflow.update
+    async def approve(self, request: ApproveOrder) -> SeatOrderState:
+        self._state.approved_by = request.operator
+        await workflow.wait_condition(lambda: self._state.status is not SeatOrderStatus.AWAITING_REVIEW)
+        return self._state
+
+    @approve.validator
+    def _validate_approve(self, request: ApproveOrder) -> None:
+        if self._state.status is not SeatOrderStatus.AWAITING_REVIEW:
+            raise conflict(f"Nothing to approve: the order is {self._state.status.value.replace('_', ' ')}.")
+
+    @workflow.signal
+    def supersede(self, newer_order_no: str) -> None:
+        """A newer order of the same account made a quote: this one's quote expires at once (seed 002)."""
+        if self._state.status in BEFORE_PLACED:
+            self._superseded_by = newer_order_no
+
+    # ------------------------------------------------------------------ helpers
+
+    async def _end_quote(self, status: SeatOrderStatus, reason: str) -> None:
+        self._state.reason = reason
+        await self._release_open_quote()
+        await self._set_status(status, reason)
+
+    async def _release_open_quote(self) -> None:
+        await activity_calls.run(
+            RELEASE_OPEN_QUOTE_ACTIVITY,
+            ClaimOpenQuote(account_no=self._order.account_no, order_no=self._order.order_no),
+        )
+
+    def _require(self, allowed: frozenset[SeatOrderStatus] | set[SeatOrderStatus], action: str) -> None:
+        status = self._state.status
+        if self._superseded_by is not None and status in BEFORE_PLACED:
+            raise conflict(f"Cannot {action}: a newer order ({self._superseded_by}) replaced this quote.")
+        if status in allowed:
+            return
+        why = self._state.reason or ""
+        raise conflict(
+            f"Cannot {action}: the order is {status.value.replace('_', ' ')}."
+            + (f" {why}" if why and status in FINISHED else "")
+        )

@@ -1,0 +1,133 @@
+"""The Set Up Now wizard after the point of no return (seeds 001/003, steps 8-10), as Updates on
+PartnerOrderWorkflow: the new partner organization's password, then the service setup the purchase brings
+(subscription details, calling, meetings, company settings), then "Provision and start billing"."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from temporalio import workflow
+
+from workflows.wizard_steps import WizardSteps, wrong_step
+
+with workflow.unsafe.imports_passed_through():
+    from models.common import Recipient
+    from models.partner_order import PartnerOrderStatus
+    from models.wizard import (
+        CLAIM_SUBDOMAIN_ACTIVITY,
+        PROVISION_ORDER_ACTIVITY,
+        SAVE_ORG_SETTINGS_ACTIVITY,
+        CallingStep,
+        ClaimSubdomain,
+        CompanyStep,
+        MeetingStep,
+        PasswordSetStep,
+        Provisioned,
+        ProvisionOrder,
+        ProvisionStep,
+        SaveOrgSettings,
+        SubscriptionStep,
+        WizardStep,
+        WizardView,
+    )
+
+
+class ServiceSetup(WizardSteps):
+    # ------------------------------------------------------------------ 8. partner password
+
+    @workflow.update
+    async def password_set(self, request: PasswordSetStep) -> WizardView:
+        self._begin(request, WizardStep.PASSWORD)
+        self._wizard.services.password_set = True
+        return self._advance(WizardStep.PASSWORD, self._next_service_step(), "created the partner password")
+
+    @password_set.validator
+    def _validate_password_set(self, request: PasswordSetStep) -> None:
+        self._check(request, WizardStep.PASSWORD)
+        if not self._wizard.services.password_required:
+            raise wrong_step("No password is needed: your partner organization already exists.")
+
+    # ------------------------------------------------------------------ 9. service setup
+
+    @workflow.update
+    async def review_subscription(self, request: SubscriptionStep) -> WizardView:
+        self._begin(request, WizardStep.SUBSCRIPTION)
+        await self._save_settings("subscription", {"reviewed": True, "services": self._service_names()})
+        self._wizard.services.subscription_reviewed = True
+        return self._advance(WizardStep.SUBSCRIPTION, self._next_service_step(), "reviewed the subscription details")
+
+    @review_subscription.validator
+    def _validate_subscription(self, request: SubscriptionStep) -> None:
+        self._check(request, WizardStep.SUBSCRIPTION)
+
+    @workflow.update
+    async def calling_settings(self, request: CallingStep) -> WizardView:
+        self._begin(request, WizardStep.CALLING)
+        await self._save_settings("calling", request.model_dump(exclude={"session_id"}))
+        self._wizard.services.calling = request
+        return self._advance(WizardStep.CALLING, self._next_service_step(), "saved the calling settings")
+
+    @calling_settings.validator
+    def _validate_calling(self, request: CallingStep) -> None:
+        self._check(request, WizardStep.CALLING)
+
+    @workflow.update
+    async def meeting_settings(self, request: MeetingStep) -> WizardView:
+        self._begin(request, WizardStep.MEETINGS)
+        await self._save_settings("meetings", request.model_dump(exclude={"session_id"}))
+        self._wizard.services.meetings = request
+        return self._advance(WizardStep.MEETINGS, self._next_service_step(), "saved the meeting settings")
+
+    @meeting_settings.validator
+    def _validate_meetings(self, request: MeetingStep) -> None:
+        self._check(request, WizardStep.MEETINGS)
+
+    @workflow.update
+    async def company_settings(self, request: CompanyStep) -> WizardView:
+        """Save the subdomain: unique across all organizations (the activity claims it under a constraint)."""
+        self._begin(request, WizardStep.COMPANY)
+        claim = ClaimSubdomain(org_id=self._setup_record().customer_org_id, subdomain=request.subdomain)
+        await self._activity(CLAIM_SUBDOMAIN_ACTIVITY, claim, None)
+        self._wizard.services.subdomain = request.subdomain
+        return self._advance(WizardStep.COMPANY, self._next_service_step(), f"saved the subdomain {request.subdomain}")
+
+    @company_settings.validator
+    def _validate_company(self, request: CompanyStep) -> None:
+        self._check(request, WizardStep.COMPANY)
+
+    async def _save_settings(
+        self, section: Literal["subscription", "calling", "meetings"], values: dict[str, Any]
+    ) -> None:
+        setup = self._setup_record()
+        settings = SaveOrgSettings(
+            order_id=self._order.order_id, org_id=setup.customer_org_id, section=section, values=values
+        )
+        await self._activity(SAVE_ORG_SETTINGS_ACTIVITY, settings, None)
+
+    # ------------------------------------------------------------------ 10. provision and start billing
+
+    @workflow.update
+    async def provision(self, request: ProvisionStep) -> WizardView:
+        self._begin(request, WizardStep.PROVISION)
+        setup = self._setup_record()
+        provisioning = ProvisionOrder(
+            order_id=self._order.order_id,
+            org_id=setup.customer_org_id,
+            services=self._service_names(),
+            billing_start=workflow.now(),
+        )
+        result: Provisioned = await self._activity(PROVISION_ORDER_ACTIVITY, provisioning, Provisioned)
+        self._wizard.step = WizardStep.DONE
+        self._queue_mail("provisioned", Recipient(email=self._session().email), "provisioned_partner")
+        if setup.customer_admin_email != self._session().email:
+            self._queue_mail("provisioned", Recipient(email=setup.customer_admin_email), "provisioned_customer")
+        services = ", ".join(sorted(result.billing))
+        await self._change_status(
+            PartnerOrderStatus.PROVISIONED, f"subscription active, billing started for {services}"
+        )
+        self._end_session()
+        return self._view("Your subscription is active and billing has started.")
+
+    @provision.validator
+    def _validate_provision(self, request: ProvisionStep) -> None:
+        self._check(request, WizardStep.PROVISION)
