@@ -168,7 +168,7 @@ async def test_a_partner_sets_up_and_provisions_through_the_pages(
     p = await page(response)
     cookie = response.headers["set-cookie"].lower()
     assert "httponly" in cookie and "samesite=lax" in cookie and f"path=/setup/{token}".lower() in cookie
-    assert '<html lang="en">' in response.text and "/static/wizard.css" in response.text
+    assert '<html lang="en">' in response.text and "/static/onramp.css" in response.text
     assert p.heading == "Choose your role"
     assert "Choose I am a partner as your role and click Next." in p.text()
     assert "Order setup" in p.text() and "Service setup" in p.text()
@@ -187,7 +187,7 @@ async def test_a_partner_sets_up_and_provisions_through_the_pages(
         "Provision and start billing": "todo",
     }
     assert p.checked("role") == "partner"
-    assert (await web.get("/static/wizard.css")).status_code == 200
+    assert (await web.get("/static/onramp.css")).status_code == 200
 
     # 2. role
     response = await web.post(f"{url}/role", data={"role": "partner"})

@@ -7,11 +7,12 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.staticfiles import StaticFiles
 from temporalio.client import Client
 
 from starter.client import data_converter
 from starter.settings import Settings
-from starter.web import codec, errors, operations
+from starter.web import codec, errors, operations, portals
 from starter.web.assist import api as assist_api
 from starter.web.assist import pages as assist_pages
 from starter.web.deps import TemporalConnection
@@ -20,6 +21,7 @@ from starter.web.enterprise import api as enterprise_api
 from starter.web.enterprise import pages as enterprise_pages
 from starter.web.partner_orders import api as partner_orders_api
 from starter.web.partner_orders import wizard_api, wizard_pages
+from starter.web.rendering import STATIC
 from starter.web.seat_orders import api as seat_orders_api
 from starter.web.seat_orders import pages as seat_order_pages
 from store import SessionFactory, make_engine, make_session_factory
@@ -43,24 +45,30 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
         version="0.1.0",
         summary="Order and onboarding processes for conferencing services, run as durable Temporal workflows.",
         lifespan=lifespan,
+        exception_handlers={**errors.HANDLERS, **portals.PAGE_HANDLERS},
     )
     app.state.settings = settings
     app.state.temporal = TemporalConnection(settings, client)
     app.state.sessions = sessions
-    errors.install(app)
-    app.include_router(partner_orders_api.router)
-    app.include_router(operations.router)
-    wizard_api.install(app)
-    accounts_api.install(app)
-    seat_orders_api.install(app)
-    assist_api.install(app)
-    wizard_pages.install(app)
-    enterprise_api.install(app)
-    enterprise_pages.install(app)
-    seat_order_pages.install(app)
-    assist_pages.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    _include_routes(app)
     converter = data_converter(settings)
     if converter.payload_codec is not None:
         origins = [origin.strip() for origin in settings.codec_cors_origins.split(",") if origin.strip()]
         codec.install(app, converter.payload_codec, origins)
     return app
+
+
+def _include_routes(app: FastAPI) -> None:
+    """Every process's routes: its JSON API (in the OpenAPI docs) and its pages (not in them)."""
+    app.include_router(operations.router)
+    app.include_router(partner_orders_api.router)
+    wizard_api.install(app)  # partner orders: the wizard's JSON API
+    wizard_pages.install(app)  # partner orders: the wizard's pages
+    accounts_api.install(app)  # enterprise: billing accounts
+    enterprise_api.install(app)  # enterprise: the admin portal's JSON API and the organizer activation
+    enterprise_pages.install(app)  # enterprise: the admin portal's pages
+    seat_orders_api.install(app)  # seat orders: the JSON API
+    seat_order_pages.install(app)  # seat orders: the seat portal's pages
+    assist_api.install(app)  # assist: the JSON API
+    assist_pages.install(app)  # assist: the pages

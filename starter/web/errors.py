@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 
 from models.refusals import Refusal
@@ -55,32 +56,35 @@ def _json(status: int, body: ErrorBody) -> JSONResponse:
     return JSONResponse(status_code=status, content=body.model_dump())
 
 
-def install(app: FastAPI) -> None:
-    @app.exception_handler(RequestValidationError)
-    async def _invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
-        problems = field_problems(list(exc.errors()))
-        return _json(422, ErrorBody(error=Refusal.INVALID_INPUT, message=describe(problems), fields=problems))
+async def invalid_request(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, RequestValidationError | ValidationError)
+    problems = field_problems(list(exc.errors()))
+    return _json(422, ErrorBody(error=Refusal.INVALID_INPUT, message=describe(problems), fields=problems))
 
-    @app.exception_handler(ValidationError)
-    async def _invalid_model(_: Request, exc: ValidationError) -> JSONResponse:
-        problems = field_problems(list(exc.errors()))
-        return _json(422, ErrorBody(error=Refusal.INVALID_INPUT, message=describe(problems), fields=problems))
 
-    @app.exception_handler(OnrampError)
-    async def _refused(_: Request, exc: OnrampError) -> JSONResponse:
-        fields = [FieldProblem(field=exc.field, message=exc.message)] if exc.field else []
-        return _json(exc.http_status, ErrorBody(error=exc.type, message=exc.message, fields=fields))
+async def refused(_: Request, exc: Exception) -> Response:
+    assert isinstance(exc, OnrampError)
+    fields = [FieldProblem(field=exc.field, message=exc.message)] if exc.field else []
+    return _json(exc.http_status, ErrorBody(error=exc.type, message=exc.message, fields=fields))
 
-    @app.exception_handler(TemporalUnreachable)
-    async def _unreachable(_: Request, exc: TemporalUnreachable) -> JSONResponse:
-        return _json(503, ErrorBody(error="TemporalUnreachable", message=str(exc)))
 
-    @app.exception_handler(Exception)
-    async def _unexpected(_: Request, exc: Exception) -> JSONResponse:
-        log.exception("unexpected error")
-        return _json(
-            500, ErrorBody(error="InternalError", message="Something went wrong on our side; it has been logged.")
-        )
+async def unreachable(_: Request, exc: Exception) -> Response:
+    return _json(503, ErrorBody(error="TemporalUnreachable", message=str(exc)))
+
+
+async def unexpected(_: Request, exc: Exception) -> Response:
+    log.exception("unexpected error")
+    return _json(500, ErrorBody(error="InternalError", message="Something went wrong on our side; it has been logged."))
+
+
+HANDLERS: dict[type[Exception], Callable[[Request, Exception], Awaitable[Response]]] = {
+    RequestValidationError: invalid_request,
+    ValidationError: invalid_request,
+    OnrampError: refused,
+    TemporalUnreachable: unreachable,
+    Exception: unexpected,
+}
+"""What the API answers for each exception that reaches it: a JSON body a person can read, never a traceback."""
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {

@@ -27,7 +27,7 @@ from starter.services import assist
 from starter.web.assist.proof import COOKIE, Proofs
 from starter.web.deps import temporal_client
 from starter.web.enterprise.pages import first, read_form
-from starter.web.rendering import TEMPLATES, PageRenderer, page_templates
+from starter.web.rendering import Portal
 from store import SessionFactory
 from store import assist as store
 
@@ -53,19 +53,27 @@ def moment(value: datetime, zone: str) -> str:
     return f"{value.astimezone(ZoneInfo(zone)):%a %d %b %Y, %H:%M} ({zone})"
 
 
-# the pages' own templates first, then the setup wizard's (its form macros: `_form.html`)
-templates = page_templates(TEMPLATES / "assist", TEMPLATES / "partner_orders")
-templates.filters["money"] = money
-templates.globals["status_labels"] = STATUS_LABELS
+PAGES = Portal(
+    layout="assist/_layout.html",
+    optional=("steps", "section"),
+    unavailable_title="Webex Assist is unavailable right now",
+    unavailable=(
+        "We cannot reach the service that runs Webex Assist bookings at the moment. Nothing was changed; "
+        "please try again in a few minutes."
+    ),
+    back=("/assist", "Back to Webex Assist"),
+    globals={"status_labels": STATUS_LABELS},
+)
 
 
-render = PageRenderer(templates, optional=("error", "notice", "steps", "wide", "section"))
+def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return PAGES.render(f"assist/{name}", status, **context)
 
 
 def message(
     title: str, text: str, status: int = 200, *, link: tuple[str, str] | None = None, **context: Any
 ) -> HTMLResponse:
-    return render("message.html", status, title=title, message=text, link=link, **context)
+    return PAGES.message(title, text, status, link=link, **context)
 
 
 def redirect(url: str, query: dict[str, str] | None = None) -> RedirectResponse:

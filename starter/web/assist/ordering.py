@@ -77,6 +77,7 @@ class Step:
     title: str
     state: str  # done | current | todo
     href: str | None
+    number: int
 
 
 def progress(state: AssistBookingState | None, page: int) -> list[Step]:
@@ -89,7 +90,7 @@ def progress(state: AssistBookingState | None, page: int) -> list[Step]:
     for index, title in enumerate(STEP_TITLES):
         status = "current" if index == page else "done" if index < reached or index < page else "todo"
         linked = draft and index <= min(reached, 2) and index != page
-        steps.append(Step(title, status, f"/assist/order/{number}{paths[index]}" if linked else None))
+        steps.append(Step(title, status, f"/assist/order/{number}{paths[index]}" if linked else None, index + 1))
     return steps
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, Response
-from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, EmailStr, ValidationError
 
 from models.assist import ReservationNo
@@ -27,7 +26,6 @@ from starter.web.assist import changes, ordering
 from starter.web.assist.forms import FIND_FIELDS, field_errors
 from starter.web.assist.kit import client, form_of, guarded, now, proofs, redirect, render
 from starter.web.assist.proof import Proofs, key_for
-from starter.web.rendering import STATIC
 
 FIND_NOTICE = (
     "To see this booking, enter its contact e-mail address. This browser remembers a booking you found for 30 minutes."
@@ -72,7 +70,6 @@ def find_page(
 
 def install(app: FastAPI) -> None:
     app.state.assist_proofs = Proofs(key_for(app.state.settings))
-    app.mount("/assist/static", StaticFiles(directory=STATIC), name="assist-static")
 
     @app.get("/assist", response_class=HTMLResponse, include_in_schema=False)
     @guarded

@@ -20,7 +20,6 @@ from urllib.parse import parse_qsl, quote, urlencode
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 from pydantic import ValidationError
 from temporalio.client import Client
 from temporalio.service import RPCError
@@ -35,7 +34,7 @@ from starter.services import company, organizers
 from starter.services import order_list as orders
 from starter.web.deps import temporal_client
 from starter.web.enterprise.api import forget_session_cookie, set_session_cookie
-from starter.web.rendering import STATIC, TEMPLATES, PageRenderer, page_templates
+from starter.web.portals import ADMIN
 from store import SessionFactory
 
 log = logging.getLogger("onramp.admin")
@@ -67,15 +66,12 @@ def _when(value: datetime | None) -> str:
     return value.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
-templates = page_templates(TEMPLATES / "enterprise")
-templates.filters["when"] = _when
-
-
-render = PageRenderer(templates, optional=("admin", "error", "notice", "menu", "wide"))
+def render(name: str, status: int = 200, **context: Any) -> HTMLResponse:
+    return ADMIN.render(f"enterprise/{name}", status, **context)
 
 
 def message(title: str, text: str, status: int, *, link: tuple[str, str] | None = None, **context: Any) -> HTMLResponse:
-    return render("message.html", status, title=title, message=text, link=link, **context)
+    return ADMIN.message(title, text, status, link=link, **context)
 
 
 def redirect(url: str) -> RedirectResponse:
@@ -174,7 +170,6 @@ def guarded(handler: Handler) -> Handler:
 
 
 def install(app: FastAPI) -> None:
-    app.mount("/admin/static", StaticFiles(directory=STATIC), name="admin-static")
 
     def sessions(request: Request) -> SessionFactory:
         factory: SessionFactory = request.app.state.sessions

@@ -21,7 +21,6 @@ from urllib.parse import parse_qsl
 
 from fastapi import FastAPI, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from fastapi.staticfiles import StaticFiles
 from pydantic import BaseModel, ValidationError
 from temporalio.client import Client
 from temporalio.service import RPCError
@@ -36,7 +35,7 @@ from starter.services import setup_wizard
 from starter.services.setup_wizard import LinkInvalid, SetupLink
 from starter.web.deps import temporal_client
 from starter.web.partner_orders.wizard_api import STEPS as API_STEPS
-from starter.web.rendering import STATIC, TEMPLATES, PageRenderer, page_templates
+from starter.web.rendering import Portal
 from store import SessionFactory
 
 log = logging.getLogger("onramp.web")
@@ -48,7 +47,15 @@ CONFLICT_TYPES = frozenset(
     {SESSION_INVALID, Refusal.WIZARD_STEP_CONFLICT, Refusal.SETUP_CONFLICT, Refusal.SUBDOMAIN_TAKEN}
 )
 
-templates = page_templates(TEMPLATES / "partner_orders")
+PAGES = Portal(
+    layout="partner_orders/_layout.html",
+    optional=("order",),
+    unavailable_title="The setup is unavailable right now",
+    unavailable=(
+        "We cannot reach the service that runs the setup at the moment. Nothing you entered was lost "
+        "because of this; please try again in a few minutes."
+    ),
+)
 
 
 SERVICE_LABELS = {
@@ -361,9 +368,6 @@ class Page:
     availability: tuple[bool, str] | None = None
 
 
-_render = PageRenderer(templates, optional=("order", "error", "notice"))
-
-
 def _render_step(page: Page, status: int = 200) -> HTMLResponse:
     order, step, token = page.order, page.step, page.token
     wizard = order.wizard
@@ -378,8 +382,8 @@ def _render_step(page: Page, status: int = 200) -> HTMLResponse:
     if notice is None and first_service_page and not (services.subscription_reviewed or services.password_set):
         notice = "Your order has been set up successfully. The service setup wizard starts here."
     chosen_customer_org = next((m for m in answers.customer_org_matches if m.id == answers.customer_org_id), None)
-    return _render(
-        f"{step.value}.html",
+    return PAGES.render(
+        f"partner_orders/{step.value}.html",
         status,
         title=STEP_TITLES[step],
         step=step.value,
@@ -416,7 +420,7 @@ def _render_step(page: Page, status: int = 200) -> HTMLResponse:
 def _message_page(
     title: str, message: str, status: int, *, link: tuple[str, str] | None = None, order: Any = None
 ) -> HTMLResponse:
-    return _render("message.html", status, title=title, message=message, link=link, order=order)
+    return PAGES.message(title, message, status, link=link, order=order)
 
 
 def _link_invalid_page() -> HTMLResponse:
@@ -487,7 +491,6 @@ def _guarded(handler: Handler) -> Handler:
 
 def install(app: FastAPI) -> None:
     """The wizard's pages at /setup/<token> and their stylesheet at /static."""
-    app.mount("/static", StaticFiles(directory=STATIC), name="static")
 
     def sessions(request: Request) -> SessionFactory:
         factory: SessionFactory = request.app.state.sessions
@@ -638,8 +641,8 @@ def install(app: FastAPI) -> None:
         if posted in (WizardStep.PROVISION, WizardStep.DONE) or (view is not None and view.step is WizardStep.DONE):
             services = [SERVICE_LABELS.get(s, s.value) for s in order.purchased_services] if order else []
             wizard = order.wizard if order else (view.state if view else None)
-            response = _render(
-                "done.html",
+            response = PAGES.render(
+                "partner_orders/done.html",
                 title="Your subscription is active",
                 message=message or "Your subscription is active and billing has started.",
                 service_labels=services,

@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime
-from decimal import Decimal
 from typing import Any
 
 from fastapi import FastAPI, Request
@@ -44,7 +43,8 @@ from starter.services import admin_auth as auth
 from starter.services import seat_orders
 from starter.services import seat_portal as seats
 from starter.web.deps import temporal_client
-from starter.web.enterprise.pages import field_errors, first, guarded, read_form, redirect, render, templates
+from starter.web.enterprise.pages import field_errors, first, guarded, read_form, redirect, render
+from starter.web.portals import ADMIN
 from store import SessionFactory
 from store.cards import CardRefused, tokenize
 
@@ -54,14 +54,6 @@ ADDRESS_FIELDS = ("company", "street", "city", "postal_code", "country")
 PAYMENT_FIELDS = (*CONTACT_FIELDS, "payment_method", "card_expiry", *ADDRESS_FIELDS)
 REFRESH_SECONDS = 3
 MENU = "subscriptions"
-
-
-def _percent(rate: Decimal) -> str:
-    return format((rate * 100).normalize(), "f") + "%"
-
-
-templates.filters["percent"] = _percent
-templates.filters["utc"] = seats.when
 
 
 def _sessions(request: Request) -> SessionFactory:
@@ -167,11 +159,10 @@ def install(app: FastAPI) -> None:
         account = await seats.billing_account(_sessions(request), admin.account_no)
         rows = await seats.subscriptions(_sessions(request), admin.account_no)
         if account.refusal:
-            return render(
-                "message.html",
+            return ADMIN.message(
+                "Seats cannot be added",
+                account.refusal,
                 409,
-                title="Seats cannot be added",
-                message=account.refusal,
                 link=("/admin/subscriptions", "Back to Subscriptions"),
                 admin=admin,
                 menu=MENU,

@@ -1,0 +1,114 @@
+"""The one form kit of every page: read the posted form (url-encoded, bounded), turn a pydantic refusal into
+sentences next to the page's fields, and put a workflow's refusal next to the field it names.
+
+A page describes its form once (``FormSpec``): its fields, which of them are choices, what a pattern mismatch
+should say, and where an error of a model field or of the whole model goes. The flow of every form is then
+parse → validate (the step's model) → call the step → on a refusal, the page again with the errors next to
+their fields and what was entered kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import parse_qsl
+
+from fastapi import Request
+from pydantic import ValidationError
+
+from models.refusals import Refusal
+from starter.errors import OnrampError
+
+MAX_FORM_BYTES = 64 * 1024
+EMAIL = "Enter an e-mail address such as name@company.com."
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    fields: tuple[str, ...]
+    choices: frozenset[str] = frozenset()
+    hints: Mapping[str, str] = field(default_factory=dict)
+    aliases: Mapping[str, str] = field(default_factory=dict)
+    whole: str | None = None
+    """The field a model-wide error (a model validator's) goes next to; None: on top of the page."""
+
+    def place(self, name: str | None) -> str | None:
+        """The page field an error about ``name`` goes next to (None: on top of the page)."""
+        name = self.aliases.get(name, name) if name else None
+        return name if name in self.fields else None
+
+
+async def read_form(request: Request) -> list[tuple[str, str]]:
+    """The form's fields (application/x-www-form-urlencoded, the only encoding the pages use), every value."""
+    body = bytearray()
+    async for chunk in request.stream():
+        body.extend(chunk)
+        if len(body) > MAX_FORM_BYTES:
+            raise OnrampError("The form is too large.", type=Refusal.FORM_TOO_LARGE)
+    content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if body and content_type != "application/x-www-form-urlencoded":
+        raise OnrampError("The form could not be read: send it from the page.", type=Refusal.FORM_UNREADABLE)
+    try:
+        return parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True, max_num_fields=200)
+    except ValueError:
+        raise OnrampError("The form has too many fields.", type=Refusal.FORM_UNREADABLE) from None
+
+
+def first(form: list[tuple[str, str]]) -> dict[str, str]:
+    """Each field's first value."""
+    values: dict[str, str] = {}
+    for name, value in form:
+        values.setdefault(name, value)
+    return values
+
+
+async def form_of(request: Request) -> dict[str, str]:
+    return first(await read_form(request))
+
+
+def friendly(error: Mapping[str, Any], name: str | None, spec: FormSpec) -> str:
+    """pydantic's message about one field, said the way a form says it."""
+    kind, message = str(error.get("type", "")), str(error.get("msg", "This value is not valid."))
+    shortest = (error.get("ctx") or {}).get("min_length", 1)
+    if kind == "string_too_short" and str(error.get("input") or "").strip() and shortest > 1:
+        return f"Use at least {shortest} characters."
+    if name in spec.choices and kind != "value_error":
+        return "Choose one of the options."
+    if name in spec.hints and kind not in ("missing", "string_too_short", "value_error"):
+        return spec.hints[name]
+    if kind in ("missing", "string_too_short", "enum", "literal_error"):
+        return "Please fill in this field."
+    if kind.startswith("date_"):
+        return "Enter the date as YYYY-MM-DD."
+    if kind == "string_too_long":
+        return message.replace("String should have", "Use").replace("characters", "characters or fewer") + "."
+    message = message.removeprefix("Value error, ")
+    if message.startswith("value is not a valid email address"):
+        return EMAIL
+    message = message[:1].upper() + message[1:]
+    return message if message.endswith(".") else message + "."
+
+
+def field_errors(err: ValidationError, spec: FormSpec) -> tuple[dict[str, str], str | None]:
+    """Each problem next to the page's field it is about; the first of the rest on top of the page."""
+    errors: dict[str, str] = {}
+    top: str | None = None
+    for error in err.errors():
+        names = [part for part in error.get("loc", ()) if isinstance(part, str)]
+        name = names[-1] if names else spec.whole
+        placed = spec.place(name)
+        message = friendly(error, spec.aliases.get(name, name) if name else None, spec)
+        if placed is not None:
+            errors.setdefault(placed, message)
+        elif top is None:
+            top = message
+    return errors, top
+
+
+def refusal_errors(err: OnrampError, spec: FormSpec) -> tuple[dict[str, str], str | None]:
+    """A workflow's refusal next to the page's field it names, else on top of the page."""
+    placed = spec.place(err.field)
+    if placed is not None:
+        return {placed: err.message}, None
+    return {}, err.message

@@ -1,0 +1,55 @@
+"""The one guard every page route wears: a person sees a page, never a stack trace. The portal's own exceptions
+(an ended login, a link that no longer works, a booking not proven) get its own answer first; then Temporal being
+away is a 503 page, a refusal a 4xx page with its sentence, and anything else a logged 500 page."""
+
+from __future__ import annotations
+
+import functools
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import Response
+from temporalio.service import RPCError
+
+from starter.client import TemporalUnreachable
+from starter.errors import OnrampError
+from starter.web.rendering import Portal
+
+log = logging.getLogger("onramp.web")
+
+Handler = Callable[..., Awaitable[Response]]
+
+
+def guarded(portal: Portal) -> Callable[[Handler], Handler]:
+    def decorate(handler: Handler) -> Handler:
+        @functools.wraps(handler)
+        async def run(*args: Any, **kwargs: Any) -> Response:
+            try:
+                return await handler(*args, **kwargs)
+            except Exception as err:
+                request = kwargs.get("request")
+                return answer(portal, err, request if isinstance(request, Request) else None)
+
+        return run
+
+    return decorate
+
+
+def answer(portal: Portal, err: Exception, request: Request | None) -> Response:
+    """The page for what went wrong."""
+    for kind, page in portal.on.items():
+        if isinstance(err, kind):
+            found = page(err, request)
+            if found is not None:
+                return found
+    if isinstance(err, TemporalUnreachable | RPCError):
+        log.warning("a page could not reach Temporal (%s)", request.url.path if request else "?", exc_info=True)
+        return portal.message(portal.unavailable_title, portal.unavailable, 503, link=portal.back)
+    if isinstance(err, OnrampError):
+        return portal.message("This cannot be done", err.message, err.http_status, link=portal.back)
+    log.exception("unexpected error on a page (%s)", request.url.path if request else "?")
+    return portal.message(
+        "Something went wrong", "Something went wrong on our side; it has been logged. Please try again.", 500
+    )
