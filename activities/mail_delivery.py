@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.charset import QP, Charset
@@ -22,6 +23,7 @@ from typing import Any, Literal
 import aiosmtplib
 from jinja2 import TemplateError
 from sqlalchemy import RowMapping
+from sqlalchemy.ext.asyncio import AsyncSession
 
 from activities.mail_templates import MailTemplates, RenderedMail
 from activities.smtp_connections import SmtpConnections
@@ -129,33 +131,41 @@ class MailDelivery:
     async def _setup_url(self, request: MailRequest) -> str:
         link = request.setup_link
         assert link is not None
-        async with self._sessions.begin() as session:
-            token = await setup_tokens.mint(
+        return await self._link(
+            "setup",
+            lambda session, now: setup_tokens.mint(
                 session,
                 order_id=link.order_id,
                 mail_key=request.outbox_key,
                 contact_email=str(request.recipient.email),
                 contact_generation=link.contact_generation,
                 expires_at=link.expires_at,
-                now=datetime.now(UTC),
+                now=now,
                 audience=link.audience,
-            )
-        return f"{self._config.link_base}/setup/{token}"
+            ),
+        )
 
     async def _activation_url(self, request: MailRequest) -> str:
         link = request.activation_link
         assert link is not None
-        async with self._sessions.begin() as session:
-            token = await activation_tokens.mint(
+        return await self._link(
+            "activate",
+            lambda session, now: activation_tokens.mint(
                 session,
                 purpose=link.purpose,
                 workflow_id=link.workflow_id,
                 mail_key=request.outbox_key,
                 email=str(request.recipient.email),
                 expires_at=link.expires_at,
-                now=datetime.now(UTC),
-            )
-        return f"{self._config.link_base}/activate/{token}"
+                now=now,
+            ),
+        )
+
+    async def _link(self, page: str, mint: Callable[[AsyncSession, datetime], Awaitable[str]]) -> str:
+        """A link with a token minted for this mail: the token is stored hashed and appears only in the mail."""
+        async with self._sessions.begin() as session:
+            token = await mint(session, datetime.now(UTC))
+        return f"{self._config.link_base}/{page}/{token}"
 
     def _message(self, request: MailRequest, rendered: RenderedMail, message_id: str) -> Message:
         """multipart/alternative (text, then HTML), UTF-8 quoted-printable, built with the classic MIME classes:

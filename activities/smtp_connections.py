@@ -1,8 +1,8 @@
 """SMTP connections kept open between mails, a few at a time.
 
 Why: a connection per mail is a TCP handshake, a greeting, EHLO (and STARTTLS and a login, when the relay wants them)
-and QUIT around one MAIL/RCPT/DATA; on the paths every order takes that was most of the e-mail activity's CPU (issue
-4's seat-order benchmark). Relays expect senders to reuse connections, within limits: at most ``size`` are open, one
+and QUIT around one MAIL/RCPT/DATA; on the paths every order takes that was most of the e-mail activity's CPU
+(bench/seat_orders.py shows it). Relays expect senders to reuse connections, within limits: at most ``size`` are open, one
 carries at most ``max_mails`` mails, and one left idle for ``idle_seconds`` says QUIT and closes (so a burst of mails
 shares connections, and nothing stays open once the mail has gone).
 

@@ -1,6 +1,6 @@
 """N concurrent seat orders from "place" to "completed", next to N bare workflows doing the same number of no-op
 activities after an Update (same dev server, same worker process, same client, same run): orders per second, and the
-ratio. Target (issue 4): ratio >= 0.7.
+ratio. Target: ratio >= 0.7.
 
 What each side measures, from the same starting point (started, cached on its worker, waiting for one Update):
 - ours: N seat orders, each already at its service order (account, card, quantities, quote, accept and payment done

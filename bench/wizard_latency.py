@@ -5,7 +5,7 @@ the workflow Update with its validator, the answer with the wizard's state. The 
 (going back to an earlier step is allowed), so every sample is the same work.
 Also shown: a step that runs an activity (`customer-admin`: the organization finder in the database).
 
-Run: `uv run python -m bench.wizard_latency [runs]`. Target (issue 3): p50 ratio <= 1.5 for the step.
+Run: `uv run python -m bench.wizard_latency [runs]`. Target: p50 ratio <= 1.5 for the step.
 """
 
 from __future__ import annotations

@@ -83,6 +83,11 @@ class AssistStatus(StrEnum):
 FINAL_STATUSES = frozenset({AssistStatus.COMPLETED, AssistStatus.CANCELLED, AssistStatus.ABANDONED})
 
 
+FreeCancellationDays = Annotated[int, Field(ge=0, le=60)]
+FeePercent = Annotated[int, Field(ge=0, le=100)]
+"""The cancellation policy's bounds (the booking's policy, and the operator's settings)."""
+
+
 class AssistPolicy(Contract):
     """The process's rules, with the seed's values as defaults (fees and cut-off come from settings)."""
 
@@ -98,16 +103,11 @@ class AssistPolicy(Contract):
         le=120,
         description="The producer starts the session this many minutes before its start.",
     )
-    free_cancellation_days: int = Field(
-        default=FREE_CANCELLATION_DAYS,
-        ge=0,
-        le=60,
-        description="Cancelling at least this many days before the start costs nothing.",
+    free_cancellation_days: FreeCancellationDays = Field(
+        default=FREE_CANCELLATION_DAYS, description="Cancelling at least this many days before the start costs nothing."
     )
-    cancellation_fee_percent: int = Field(
+    cancellation_fee_percent: FeePercent = Field(
         default=CANCELLATION_FEE_PERCENT,
-        ge=0,
-        le=100,
         description="Inside the free period, this share of the package's standard fee.",
     )
     draft_idle_minutes: int = Field(

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from zoneinfo import ZoneInfo
 
-from models.assist import AssistPolicy, MeetingLookup, SessionTime
+from models.assist import FINAL_STATUSES, AssistPolicy, AssistStatus, MeetingLookup, SessionTime
 from models.assist_packages import PACKAGES, Package
 
 
@@ -71,3 +71,21 @@ def not_found_message(reservation_no: str) -> str:
         f"No assist booking matches reservation number {reservation_no} and that e-mail address. Check both against "
         "your confirmation e-mail."
     )
+
+
+def ended_refusal(status: AssistStatus) -> str | None:
+    """A booking that has ended can no longer be changed (the same words whether its workflow still runs or not)."""
+    if status in FINAL_STATUSES:
+        return f"The booking is {status.value}: it can no longer be changed."
+    return None
+
+
+def change_refusal(status: AssistStatus, action: str) -> str | None:
+    """Why a booking in ``status`` cannot ``action`` (move): only a confirmed booking, not yet under way, can."""
+    if status is AssistStatus.CONFIRMED:
+        return None
+    reasons = {
+        AssistStatus.DRAFT: "it has not been submitted yet",
+        AssistStatus.LIVE: "the producer has started the session",
+    }
+    return ended_refusal(status) or f"The booking cannot {action}: {reasons[status]}."

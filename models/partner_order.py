@@ -54,6 +54,10 @@ OrderId = Annotated[
 ]
 
 
+WizardIdleMinutes = Annotated[int, Field(ge=1, le=24 * 60)]
+"""How long a wizard session may stay without a step (the policy's, and the operator's setting)."""
+
+
 class PartnerOrderPolicy(Contract):
     """The timers of the process, with the seeds' values as defaults."""
 
@@ -75,11 +79,8 @@ class PartnerOrderPolicy(Contract):
         le=365,
         description="A-WX / A-SPK order lines close when not provisioned this many days after the start date.",
     )
-    wizard_idle_minutes: int = Field(
-        default=WIZARD_IDLE_MINUTES,
-        ge=1,
-        le=24 * 60,
-        description="A wizard session with no step for this long expires.",
+    wizard_idle_minutes: WizardIdleMinutes = Field(
+        default=WIZARD_IDLE_MINUTES, description="A wizard session with no step for this long expires."
     )
     mail_retry_max_seconds: float = Field(
         default=300, gt=0, le=3600, description="Longest pause between two tries to hand an e-mail to SMTP."

@@ -22,6 +22,8 @@ from models import search_attributes
 from starter.client import TemporalUnreachable, connect
 from starter.codec import ensure_key_file
 from starter.mail_sink import MailSink
+from starter.services.accounts import ensure_demo_account
+from starter.services.assist_demo import ensure_assist_demo
 from starter.settings import Settings
 from starter.web.app import create_app
 from starter.worker_host import run_worker
@@ -170,8 +172,6 @@ class DevStack:
     async def _load_demo_account(self) -> None:
         """The demo account, so the seat portal and the admin portal have something to show (needs SMTP), and the
         Webex Assist demo site with its producers and scheduled sessions."""
-        from starter.services.accounts import ensure_demo_account
-        from starter.services.assist_demo import ensure_assist_demo
 
         await ensure_demo_account(make_session_factory(self._engine), self.settings)
         await ensure_assist_demo(make_session_factory(self._engine))

@@ -10,6 +10,8 @@ from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from activities.mail_delivery import MailConfig
+from models.assist import FeePercent, FreeCancellationDays
+from models.partner_order import WizardIdleMinutes
 from models.seed_rules import CANCELLATION_FEE_PERCENT, FREE_CANCELLATION_DAYS, WIZARD_IDLE_MINUTES
 from store.engine import DEFAULT_DATABASE_URL
 
@@ -70,22 +72,15 @@ class Settings(BaseSettings):
         description="Origins (the Temporal Web UI) allowed to call the codec endpoint /codec.",
     )
 
-    wizard_idle_minutes: int = Field(
-        default=WIZARD_IDLE_MINUTES,
-        ge=1,
-        le=24 * 60,
-        description="A Set Up Now wizard session with no step for this long expires.",
+    wizard_idle_minutes: WizardIdleMinutes = Field(
+        default=WIZARD_IDLE_MINUTES, description="A Set Up Now wizard session with no step for this long expires."
     )
-    assist_free_cancellation_days: int = Field(
+    assist_free_cancellation_days: FreeCancellationDays = Field(
         default=FREE_CANCELLATION_DAYS,
-        ge=0,
-        le=60,
         description="Webex Assist: cancelling at least this many days ahead costs nothing.",
     )
-    assist_cancellation_fee_percent: int = Field(
+    assist_cancellation_fee_percent: FeePercent = Field(
         default=CANCELLATION_FEE_PERCENT,
-        ge=0,
-        le=100,
         description="Webex Assist: inside that, this share of the package's standard fee.",
     )
 

@@ -1,7 +1,7 @@
 """Statements built once, run many times with parameters.
 
 On the paths every order takes (the charge, the seats, the e-mail outbox), building a SQLAlchemy statement, coercing
-its values and computing its cache key on each call cost more CPU than running it (issue 4's seat order benchmark).
+its values and computing its cache key on each call cost more CPU than running it (bench/seat_orders.py).
 Such statements are module constants taking bound parameters; INSERT … ON CONFLICT, spelled per dialect, is built for
 SQLite and for PostgreSQL and picked by the session's dialect.
 """

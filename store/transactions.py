@@ -2,9 +2,8 @@
 
 Why not the AsyncSession everywhere: through aiosqlite each statement is three or four hops between the event loop
 and the connection's own thread (cursor, execute, fetch, close), and on the paths every order takes (the charge, the
-seats, the e-mail outbox) those hops cost about three times the SQL itself: issue 4's seat-order benchmark measured
-~3 ms of CPU for a three-statement transaction through aiosqlite against ~1 ms for the same transaction run whole on a
-thread.
+seats, the e-mail outbox) those hops cost about three times the SQL itself: about 3 ms of CPU for a three-statement
+transaction through aiosqlite against about 1 ms for the same transaction run whole on a thread (bench/seat_orders.py).
 
 So a hot path writes its transaction as a function of a synchronous ``Session`` and hands it to ``run_transaction``:
 - SQLite: the function runs on the engine's one writer thread with a pysqlite connection of its own, one hop for the

@@ -1,4 +1,4 @@
-"""Every rule of the Set Up Now wizard through its JSON API, on the time-skipping server (seeds 001/003, issue 3).
+"""Every rule of the Set Up Now wizard through its JSON API, on the time-skipping server (seeds 001/003).
 
 Each test asserts the message a person reads and the state the order is left in. Orders get their own partner
 name, customer name and e-mail domains so the organization finder only sees what the test put there.

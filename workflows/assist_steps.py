@@ -16,7 +16,6 @@ with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
     from models.assist import (
-        FINAL_STATUSES,
         AssistBookingInput,
         AssistBookingState,
         AssistStatus,
@@ -43,6 +42,8 @@ with workflow.unsafe.imports_passed_through():
     from models.assist_packages import PACKAGES
     from models.assist_rules import (
         cancellation_fee,
+        change_refusal,
+        ended_refusal,
         lead_time_refusal,
         lookup_refusal,
         move_refusal,
@@ -290,23 +291,14 @@ class AssistSteps:
             raise refuse(Refusal.NOT_FOUND, not_found_message(self._state.reservation_no), "reservation_no")
 
     def _require_confirmed(self, action: str) -> None:
-        status = self._state.status
-        if status is AssistStatus.CONFIRMED:
-            return
-        self._refuse_final()
-        reasons = {
-            AssistStatus.DRAFT: "it has not been submitted yet",
-            AssistStatus.LIVE: "the producer has started the session",
-        }
-        raise wrong_state(f"The booking cannot {action}: {reasons[status]}.")
+        refusal = change_refusal(self._state.status, action)
+        if refusal is not None:
+            raise wrong_state(refusal)
 
     def _require_cancellable(self) -> None:
-        self._refuse_final()
-
-    def _refuse_final(self) -> None:
-        """The same words as for a booking whose workflow has ended (starter.services.assist): one answer, whatever the timing."""
-        if self._state.status in FINAL_STATUSES:
-            raise wrong_state(f"The booking is {self._state.status.value}: it can no longer be changed.")
+        refusal = ended_refusal(self._state.status)
+        if refusal is not None:
+            raise wrong_state(refusal)
 
     @staticmethod
     def _moved(session: SessionTime, day: date, at: time) -> SessionTime:

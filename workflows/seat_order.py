@@ -51,9 +51,9 @@ LEAN_PROCESSING = (
     "lean-processing"  # placing answers without a database round trip; the seats' transaction records completion
 )
 # Decided when the order starts, so placing records no patch marker of its own. A search-attribute write costs the
-# Temporal server about as much CPU as an activity (issue 4's benchmark), and most orders are processed within a
-# second of placing: so the placed status (with its deadline) reaches visibility only when processing is still going
-# after PLACED_SHOWN_AFTER, and the completed status together with the close (after the receipt).
+# Temporal server about as much CPU as an activity, and most orders are processed within a second of placing: so
+# the placed status (with its deadline) reaches visibility only when processing is still going after
+# PLACED_SHOWN_AFTER, and the completed status together with the close (after the receipt).
 QUIET_PLACING = "quiet-placing"
 PLACED_SHOWN_AFTER = timedelta(minutes=1)
 

@@ -33,6 +33,8 @@ with workflow.unsafe.imports_passed_through():
         FoundOrg,
         LeaveStep,
         OpenSession,
+        OrgDecision,
+        OrgDetails,
         PartnerOrgStep,
         RoleStep,
         SetupByStep,
@@ -161,16 +163,12 @@ class OrderSetup(WizardSteps):
     @workflow.update
     async def partner_org(self, request: PartnerOrgStep) -> WizardView:
         self._begin(request, WizardStep.PARTNER_ORG)
-        answers = self._wizard.answers
         if request.decision == "not_recognised":
             return await self._halt("the partner organization")
-        if request.decision == "use_existing":
-            answers.partner_org_id, answers.new_partner_org = request.org_id, None
-            done = "confirmed the existing partner organization"
-        else:
-            answers.partner_org_id, answers.new_partner_org = str(workflow.uuid4()), request.details
-            done = "entered a new partner organization"
-        return self._advance(WizardStep.PARTNER_ORG, WizardStep.CUSTOMER_ADMIN, done)
+        answers = self._wizard.answers
+        answers.partner_org_id, answers.new_partner_org = self._org_chosen(request)
+        done = "confirmed the existing" if request.decision == "use_existing" else "entered a new"
+        return self._advance(WizardStep.PARTNER_ORG, WizardStep.CUSTOMER_ADMIN, f"{done} partner organization")
 
     @partner_org.validator
     def _validate_partner_org(self, request: PartnerOrgStep) -> None:
@@ -178,6 +176,13 @@ class OrderSetup(WizardSteps):
         refused = rules.partner_org_refusal(self._wizard.answers.partner_org_found, request)
         if refused is not None:
             raise invalid(*refused)
+
+    @staticmethod
+    def _org_chosen(request: OrgDecision) -> tuple[str | None, OrgDetails | None]:
+        """An existing organization by its id, or a new one: an id of its own and the details entered."""
+        if request.decision == "use_existing":
+            return request.org_id, None
+        return str(workflow.uuid4()), request.details
 
     # ------------------------------------------------------------------ 5. customer administrator
 
@@ -221,16 +226,12 @@ class OrderSetup(WizardSteps):
     @workflow.update
     async def customer_org(self, request: CustomerOrgStep) -> WizardView:
         self._begin(request, WizardStep.CUSTOMER_ORG)
-        answers = self._wizard.answers
         if request.decision == "not_recognised":
             return await self._halt("the customer organization")
-        if request.decision == "use_existing":
-            answers.customer_org_id, answers.new_customer_org = request.org_id, None
-            done = "verified the existing customer organization"
-        else:
-            answers.customer_org_id, answers.new_customer_org = str(workflow.uuid4()), request.details
-            done = "confirmed a new customer organization"
-        return self._advance(WizardStep.CUSTOMER_ORG, WizardStep.REVIEW, done)
+        answers = self._wizard.answers
+        answers.customer_org_id, answers.new_customer_org = self._org_chosen(request)
+        done = "verified the existing" if request.decision == "use_existing" else "confirmed a new"
+        return self._advance(WizardStep.CUSTOMER_ORG, WizardStep.REVIEW, f"{done} customer organization")
 
     @customer_org.validator
     def _validate_customer_org(self, request: CustomerOrgStep) -> None:

@@ -7,15 +7,22 @@ from __future__ import annotations
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 from pydantic import ValidationError
 from rich.table import Table
 
+from models.admin import OrderFilter
+from models.organizer import NewOrganizer
 from starter.cli.output import EXIT_INVALID, console, fail, invalid, print_json, run_async
 from starter.cli.render import when
+from starter.client import connect
+from starter.services import order_list as orders
+from starter.services import organizers
 from starter.settings import get_settings
+from store import SessionFactory, make_engine, make_session_factory, upgrade
+from store.tables import Account as AccountRow
 
 organizer = typer.Typer(help="Organizer accounts of an enterprise account (seed 000).", no_args_is_help=True)
 orders_app = typer.Typer(
@@ -33,11 +40,8 @@ Promotion = Annotated[str | None, typer.Option(help="Only orders with this promo
 
 
 @asynccontextmanager
-async def _database(account_no: str) -> AsyncIterator[Any]:
+async def _database(account_no: str) -> AsyncIterator[SessionFactory]:
     """The session factory, after checking that the account exists (an unknown one is bad input: exit 2)."""
-    from store import make_engine, make_session_factory, upgrade
-    from store.tables import Account as AccountRow
-
     engine = make_engine(get_settings().database_url)
     try:
         await upgrade(engine)
@@ -66,12 +70,10 @@ async def create(
     as_json: AsJson = False,
 ) -> None:
     """Create an organizer account: takes one license of the edition and e-mails the invitation at once."""
-    from models.organizer import NewOrganizer
-    from starter.client import connect
-    from starter.services import organizers
-
     try:
-        new = NewOrganizer(last_name=last_name, first_name=first_name, email=email, product=product, edition=edition)  # type: ignore[arg-type]
+        new = NewOrganizer.model_validate(
+            {"last_name": last_name, "first_name": first_name, "email": email, "product": product, "edition": edition}
+        )
     except ValidationError as err:
         invalid(err, "The organizer")
     settings = get_settings()
@@ -91,9 +93,6 @@ async def create(
 @run_async
 async def reinvite(account: Account, email: Email, operator: Operator = "operator") -> None:
     """Send the invitation again, with a fresh activation link (and a copy to the admin)."""
-    from starter.client import connect
-    from starter.services import organizers
-
     async with _database(account):
         sent = await organizers.reinvite(await connect(get_settings(), quick=True), account, email, operator=operator)
     console.print(
@@ -111,9 +110,6 @@ async def remove(
     reason: Annotated[str | None, typer.Option(help="Why (shown in the history).")] = None,
 ) -> None:
     """Remove an organizer account: its license goes back to the edition's pool."""
-    from starter.client import connect
-    from starter.services import organizers
-
     async with _database(account):
         state = await organizers.remove(
             await connect(get_settings(), quick=True), account, email, operator=operator, reason=reason
@@ -125,9 +121,6 @@ async def remove(
 @run_async
 async def status(account: Account, email: Email, as_json: AsJson = False) -> None:
     """One organizer account's state and history."""
-    from starter.client import connect
-    from starter.services import organizers
-
     async with _database(account):
         state = await organizers.status(await connect(get_settings(), quick=True), account, email)
     if as_json:
@@ -148,8 +141,6 @@ async def status(account: Account, email: Email, as_json: AsJson = False) -> Non
 @run_async
 async def list_organizers(account: Account, as_json: AsJson = False) -> None:
     """What remains per edition, and the organizer accounts."""
-    from starter.services import organizers
-
     async with _database(account) as sessions:
         listing = await organizers.listing(sessions, account)
     if as_json:
@@ -177,9 +168,7 @@ async def list_organizers(account: Account, as_json: AsJson = False) -> None:
 # ---------------------------------------------------------------------------------------------- orders
 
 
-def _filter(date_from: str | None, date_to: str | None, order_no: str | None, promotion: str | None) -> Any:
-    from models.admin import OrderFilter
-
+def _filter(date_from: str | None, date_to: str | None, order_no: str | None, promotion: str | None) -> OrderFilter:
     try:
         return OrderFilter.model_validate(
             {"date_from": date_from, "date_to": date_to, "order_no": order_no, "promotion": promotion}
@@ -199,8 +188,6 @@ async def list_orders(
     as_json: AsJson = False,
 ) -> None:
     """The account's orders (every 'account increase' with its running total), filtered."""
-    from starter.services import order_list as orders
-
     wanted = _filter(date_from, date_to, order_no, promotion)
     async with _database(account) as sessions:
         listed = await orders.query(sessions, account, wanted)
@@ -235,17 +222,15 @@ async def export_orders(
     promotion: Promotion = None,
 ) -> None:
     """Export the (filtered) order list as CSV or XLSX."""
-    from starter.services import order_list as orders
-
     if format not in ("csv", "xlsx"):
         fail(f"Unknown format '{format}': use csv or xlsx.", EXIT_INVALID)
     wanted = _filter(date_from, date_to, order_no, promotion)
     async with _database(account) as sessions:
         listed = await orders.query(sessions, account, wanted)
-    content = orders.to_xlsx(listed.orders, account) if format == "xlsx" else orders.to_csv(listed.orders)
-    target = output or Path(orders.filename(account, format))
+    file = orders.export(listed.orders, account, "xlsx" if format == "xlsx" else "csv")
+    target = output or Path(file.filename)
     try:
-        target.write_bytes(content)
+        target.write_bytes(file.content)
     except OSError as err:
         fail(f"Cannot write {target}: {err.strerror or err}.", EXIT_INVALID)
     console.print(f"[green]{len(listed.orders)} order(s) exported[/] to {target}.")

@@ -5,16 +5,32 @@ contact e-mail together, like the pages."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 import typer
+from pydantic import ValidationError
 from rich.table import Table
 
+from models.assist import (
+    AssistBookingState,
+    Availability,
+    BookingAnswer,
+    CancelBooking,
+    EventInfo,
+    MeetingLookup,
+    Reschedule,
+    SubmitBooking,
+)
+from models.assist_packages import PACKAGES
 from starter.cli.output import EXIT_INVALID, EXIT_REFUSED, console, fail, invalid, print_json, run_async
 from starter.client import connect
+from starter.services import assist
 from starter.settings import get_settings
+from store import assist as store
+from store import make_engine, make_session_factory
 
 assist_app = typer.Typer(
     help="Webex Assist bookings: a producer for a meeting, training or event.", no_args_is_help=True
@@ -25,8 +41,6 @@ EmailOpt = Annotated[str, typer.Option("--email", help="The contact e-mail the b
 
 
 def _validated(model: Any, data: dict[str, Any], what: str) -> Any:
-    from pydantic import ValidationError
-
     try:
         return model.model_validate(data)
     except ValidationError as err:
@@ -58,16 +72,8 @@ async def book(
     file: Annotated[Path | None, typer.Option(help="A JSON file with the same fields (flags are ignored).")] = None,
 ) -> None:
     """Order an assist: availability, meeting lookup, event info, submit; prints the reservation number."""
-    import json
-
-    from models.assist import AssistBookingState, Availability, BookingAnswer, EventInfo, MeetingLookup, SubmitBooking
-    from starter.services import assist
-
     if file is not None:
-        try:
-            data = json.loads(file.read_text())
-        except (OSError, ValueError) as err:
-            fail(f"Cannot read {file}: {err}", EXIT_INVALID)
+        data = _read_json(file)
     else:
         data = {
             "availability": {
@@ -85,12 +91,23 @@ async def book(
             "lookup": {"scheduled": scheduled, "host_id": host_id, "host_email": host_email},
             "event_info": {"topic": topic, "comments": comments, "language": language},
         }
+    await _book(data)
+
+
+def _read_json(file: Path) -> dict[str, Any]:
+    try:
+        data: dict[str, Any] = json.loads(file.read_text())
+    except (OSError, ValueError) as err:
+        fail(f"Cannot read {file}: {err}", EXIT_INVALID)
+    return data
+
+
+async def _book(data: dict[str, Any]) -> None:
+    """The four ordering steps, in the seed's order; a refusal stops with its sentence."""
     availability: Availability = _validated(Availability, data.get("availability", {}), "The availability step")
     lookup: MeetingLookup = _validated(MeetingLookup, data.get("lookup", {}), "The meeting lookup")
     settings = get_settings()
     client = await connect(settings, quick=True)
-    from store import make_engine, make_session_factory
-
     engine = make_engine(settings.database_url)
     try:
         number, check = await assist.order(client, settings, availability, make_session_factory(engine))
@@ -122,7 +139,6 @@ async def status(
     number: NumberArg, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
 ) -> None:
     """Show a booking (operators: by reservation number alone)."""
-    from starter.services import assist
 
     state = await assist.status(await connect(get_settings(), quick=True), number.removeprefix("assist-").upper())
     if as_json:
@@ -143,8 +159,6 @@ async def reschedule(
     ] = False,
 ) -> None:
     """Move a booking to another date and time (the only change the seed allows)."""
-    from models.assist import BookingAnswer, Reschedule
-    from starter.services import assist
 
     request: Reschedule = _validated(
         Reschedule,
@@ -173,8 +187,6 @@ async def cancel(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask; cancel at the stated fee.")] = False,
 ) -> None:
     """Cancel a booking; states the fee by policy first and releases the producer."""
-    from models.assist import AssistBookingState, CancelBooking
-    from starter.services import assist
 
     client = await connect(get_settings(), quick=True)
     state = await assist.find(client, number, email)
@@ -202,8 +214,6 @@ async def list_bookings(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the bookings that were confirmed (from the database), by start."""
-    from store import assist as store
-    from store import make_engine, make_session_factory
 
     engine = make_engine(get_settings().database_url)
     try:
@@ -232,8 +242,6 @@ async def list_bookings(
 
 
 def _print_state(state: Any) -> None:
-    from models.assist_packages import PACKAGES
-
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
     table.add_column()

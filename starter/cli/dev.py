@@ -13,12 +13,12 @@ import signal
 import typer
 
 from starter.cli.output import console, fail
+from starter.dev_stack import DevStack, DevStackError
 from starter.settings import get_settings
 
 
 def dev() -> None:
     """Start Temporal (dev server + Web UI), the worker, the HTTP API and a local SMTP sink."""
-    from starter.dev_stack import DevStack, DevStackError  # heavy: only for this command
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")

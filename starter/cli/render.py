@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from zoneinfo import ZoneInfo
 
 from rich.panel import Panel
 from rich.table import Table
@@ -24,8 +25,6 @@ def when(moment: datetime | None, time_zone: str | None = None) -> str:
     if moment is None:
         return "—"
     if time_zone:
-        from zoneinfo import ZoneInfo
-
         moment = moment.astimezone(ZoneInfo(time_zone))
     return moment.strftime("%Y-%m-%d %H:%M %Z")
 

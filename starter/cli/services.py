@@ -6,10 +6,15 @@ import asyncio
 import logging
 
 import typer
+import uvicorn
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
 
 from starter import worker_host
 from starter.cli.output import console, fail
 from starter.settings import get_settings
+from starter.web.app import create_app
+from store import make_engine, upgrade
 
 db = typer.Typer(help="The application database.", no_args_is_help=True)
 
@@ -17,9 +22,6 @@ db = typer.Typer(help="The application database.", no_args_is_help=True)
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply the database migrations (harmless when the database is current)."""
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from store import make_engine, upgrade
 
     settings = get_settings()
 
@@ -38,8 +40,6 @@ def db_upgrade() -> None:
 
 
 def _safe(url: str) -> str:
-    from sqlalchemy.engine import make_url
-
     return make_url(url).render_as_string(hide_password=True)
 
 
@@ -50,9 +50,6 @@ def worker() -> None:
 
 def api() -> None:
     """Run the HTTP API (uvicorn) on ONRAMP_API_HOST:ONRAMP_API_PORT."""
-    import uvicorn
-
-    from starter.web.app import create_app
 
     settings = get_settings()
     logging.basicConfig(level=settings.log_level)

@@ -6,14 +6,19 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from typing import Annotated, Any, TypeVar
+from typing import Annotated, Any, Literal, TypeVar
 
 import typer
 from pydantic import EmailStr, TypeAdapter, ValidationError
 from rich.table import Table
 
+from models.assist import HostId, Producer, SessionTime, SiteName, Topic
+from models.assist_activities import ScheduledSession
+from models.common import Contract, Name, TimeZoneName
 from starter.cli.output import EXIT_INVALID, console, fail, invalid, print_json, run_async
 from starter.settings import get_settings
+from store import assist as store
+from store import make_engine, make_session_factory, upgrade
 
 site_app = typer.Typer(
     help="Webex sites, their scheduled sessions and the assist producers (seed 004).", no_args_is_help=True
@@ -27,8 +32,6 @@ T = TypeVar("T")
 
 @asynccontextmanager
 async def _database() -> AsyncIterator[Any]:
-    from store import make_engine, make_session_factory, upgrade
-
     engine = make_engine(get_settings().database_url)
     try:
         await upgrade(engine)
@@ -38,8 +41,6 @@ async def _database() -> AsyncIterator[Any]:
 
 
 def _site_name(value: str) -> str:
-    from models.assist import SiteName
-
     try:
         return TypeAdapter(SiteName).validate_python(value.strip().lower())
     except ValidationError:
@@ -54,8 +55,6 @@ def _validated(build: Callable[[], T], what: str) -> T:
 
 
 async def _known_site(sessions: Any, name: str) -> Any:
-    from store import assist as store
-
     async with sessions() as session:
         found = await store.site(session, name)
     if found is None:
@@ -70,7 +69,6 @@ async def _known_site(sessions: Any, name: str) -> Any:
 @run_async
 async def list_sites(as_json: AsJson = False) -> None:
     """The Webex sites."""
-    from store import assist as store
 
     async with _database() as sessions, sessions() as session:
         found = await store.sites(session)
@@ -96,8 +94,6 @@ async def add(
     time_zone: Annotated[str, typer.Option(help="The site's IANA time zone, e.g. Asia/Taipei.")],
 ) -> None:
     """Add a Webex site (or change the name and time zone of one)."""
-    from models.common import Contract, Name, TimeZoneName
-    from store import assist as store
 
     class NewSite(Contract):
         name: Name
@@ -118,7 +114,6 @@ async def add(
 @run_async
 async def sessions_of(name: SiteArg, as_json: AsJson = False) -> None:
     """The sessions scheduled on a site."""
-    from store import assist as store
 
     site = _site_name(name)
     async with _database() as sessions:
@@ -180,12 +175,6 @@ async def schedule(
     key: Annotated[str | None, typer.Option(help="The session key (made up when absent).")] = None,
 ) -> None:
     """Schedule a meeting, training session or event on a site, as its host would on the Webex site."""
-    from typing import Literal
-
-    from models.assist import HostId, SessionTime, Topic
-    from models.assist_activities import ScheduledSession
-    from models.common import Contract
-    from store import assist as store
 
     class NewSession(Contract):
         host_id: HostId
@@ -232,7 +221,6 @@ async def schedule(
 @run_async
 async def list_producers(as_json: AsJson = False) -> None:
     """The assist producers (they serve every site)."""
-    from store import assist as store
 
     async with _database() as sessions, sessions() as session:
         found = await store.producers(session)
@@ -258,9 +246,6 @@ async def add_producer(
     email: Annotated[str, typer.Option(help="The producer's e-mail address.")],
 ) -> None:
     """Add an assist producer (or change the name and e-mail of one)."""
-    from models.assist import HostId, Producer
-    from models.common import Contract, Name
-    from store import assist as store
 
     class NewProducer(Contract):
         producer_id: HostId

@@ -1,5 +1,5 @@
 """Webex Assist bookings from the client side (API, pages, CLI): start an order, run its steps, find a booking by
-reservation number and contact e-mail."""
+reservation number and contact e-mail, ask the producer calendar, and say what cancelling would cost."""
 
 from __future__ import annotations
 
@@ -19,10 +19,12 @@ from models.assist import (
     AssistStatus,
     Availability,
     CancellationQuote,
+    SessionTime,
     SlotCheck,
     assist_workflow_id,
 )
-from models.assist_rules import cancellation_fee, lead_time_refusal, not_found_message
+from models.assist_activities import HoldRequest
+from models.assist_rules import cancellation_fee, ended_refusal, lead_time_refusal, not_found_message
 from models.refusals import Refusal
 from starter.errors import NotFound, OnrampError, StepRefused
 from starter.services import workflow_calls
@@ -61,19 +63,25 @@ async def require_site(sessions: SessionFactory, site: str) -> None:
         raise error
 
 
+async def check_order(settings: Settings, availability: Availability, sessions: SessionFactory | None = None) -> None:
+    """What refuses a new order before anything starts (no draft is left behind): a session too soon, and, with
+    ``sessions``, a site onramp does not know. Needs no Temporal, so bad input is refused even while it is away."""
+    if sessions is not None:
+        await require_site(sessions, availability.site)
+    refusal = lead_time_refusal(availability.session, datetime.now(UTC), policy(settings).lead_days)
+    if refusal is not None:
+        error = OnrampError(refusal, type=Refusal.INVALID_STEP, field="session")
+        error.http_status = 422
+        raise error
+
+
 async def order(
     client: Client, settings: Settings, availability: Availability, sessions: SessionFactory | None = None
 ) -> tuple[str, SlotCheck]:
     """Step 1: start the booking's workflow and check availability; returns the reservation number and the check.
-    With ``sessions``, an unknown site is refused before anything starts."""
+    ``check_order`` runs first (again, when the caller ran it already: it is a read)."""
+    await check_order(settings, availability, sessions)
     settings_policy = policy(settings)
-    if sessions is not None:
-        await require_site(sessions, availability.site)
-    refusal = lead_time_refusal(availability.session, datetime.now(UTC), settings_policy.lead_days)
-    if refusal is not None:  # refused before a workflow exists: no draft is left behind
-        error = OnrampError(refusal, type=Refusal.INVALID_STEP, field="session")
-        error.http_status = 422
-        raise error
     reservation_no = new_reservation_no()
     await client.start_workflow(
         AssistBookingWorkflow.run,
@@ -97,7 +105,8 @@ async def status(client: Client, reservation_no: str) -> AssistBookingState:
             ) from None
         raise
     if execution is WorkflowExecutionStatus.COMPLETED:
-        return await handle.result()
+        final: AssistBookingState = await handle.result()
+        return final
     return await workflow_calls.query(handle, "status", AssistBookingState)
 
 
@@ -121,24 +130,49 @@ async def step(client: Client, reservation_no: str, update: str, request: BaseMo
         return await workflow_calls.update(client, handle, update, request, result_type)
     except workflow_calls.WorkflowCompleted:
         final = await status(client, reservation_no)
-        raise StepRefused(
-            f"The booking is {final.status.value}: it can no longer be changed.", type=Refusal.BOOKING_STATE_CONFLICT
-        ) from None
+        ended = ended_refusal(final.status) or f"The booking is {final.status.value}."
+        raise StepRefused(ended, type=Refusal.BOOKING_STATE_CONFLICT) from None
     except NotFound as err:
         if err.type == Refusal.NOT_FOUND and err.message.startswith("No workflow"):
             raise NotFound(not_found_message(reservation_no), type=Refusal.NOT_FOUND, field="reservation_no") from None
         raise
 
 
+def cancellable(state: AssistBookingState) -> bool:
+    """A confirmed booking can be cancelled until it is over, also while its session runs."""
+    return state.status in (AssistStatus.CONFIRMED, AssistStatus.LIVE)
+
+
+def free_until(state: AssistBookingState) -> datetime:
+    """Cancelling costs nothing up to this moment (the policy's free days before the start)."""
+    return state.session.starts_at - timedelta(days=state.policy.free_cancellation_days)
+
+
 def cancellation_quote(state: AssistBookingState, now: datetime) -> CancellationQuote:
     """The fee the workflow will charge if the cancel comes at ``now``: shown before the customer confirms."""
-    if state.status not in (AssistStatus.CONFIRMED, AssistStatus.LIVE):
+    if not cancellable(state):
         raise StepRefused(f"The booking is {state.status.value}: there is nothing to cancel.", type=Refusal.WRONG_STATE)
-    starts_at = state.session.starts_at
     return CancellationQuote(
         reservation_no=state.reservation_no,
         standard_fee=state.standard_fee,
-        cancellation_fee=cancellation_fee(state.policy, state.standard_fee, starts_at, now),
+        cancellation_fee=cancellation_fee(state.policy, state.standard_fee, state.session.starts_at, now),
         currency=state.currency,
-        free_until=starts_at - timedelta(days=state.policy.free_cancellation_days),
+        free_until=free_until(state),
     )
+
+
+async def producer_check(
+    sessions: SessionFactory, state: AssistBookingState, session: SessionTime, now: datetime
+) -> SlotCheck:
+    """Would a producer be free for the booking at ``session`` (its own hold aside)? When not, the three nearest
+    free starts. A read of the producer calendar with the request the workflow's `check_producers` activity gets,
+    so a page can say so before it asks anything more; the workflow's hold decides, race-safe."""
+    policy = state.policy
+    hold = HoldRequest(
+        reservation_no=state.reservation_no,
+        session=session,
+        lead_minutes=policy.producer_lead_minutes,
+        not_before=now + timedelta(days=policy.lead_days),
+    )
+    async with sessions() as db:
+        return await store.producer_check(db, hold)

@@ -9,13 +9,14 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
+from typing import Any, Literal
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 
 from models.accounts import Edition, Product
 from models.admin import OrderFilter, OrderLine, OrderList
@@ -44,6 +45,20 @@ COLUMNS: list[tuple[str, Callable[[OrderLine], Any]]] = [
 ]
 HEADINGS = [heading for heading, _ in COLUMNS]
 
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+CSV_TYPE = "text/csv; charset=utf-8"
+ExportFormat = Literal["csv", "xlsx"]
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """An export as a file: its bytes, their media type and the file's name. How it travels (an HTTP download, a
+    file on disk) is the caller's business."""
+
+    content: bytes
+    media_type: str
+    filename: str
+
 
 def _label(product: str, edition: str) -> str:
     try:
@@ -54,6 +69,26 @@ def _label(product: str, edition: str) -> str:
 
 async def query(sessions: SessionFactory, account_no: str, wanted: OrderFilter, ids: Sequence[int] = ()) -> OrderList:
     """The account's orders that pass the filter (and, when ``ids`` are given, only those), oldest first."""
+    async with sessions() as session:
+        account = await session.get(Account, account_no)
+        rows = list((await session.execute(_selection(account_no, wanted, ids))).scalars())
+        promotions = (
+            await session.execute(
+                select(AccountOrder.promotion)
+                .where(AccountOrder.account_no == account_no, AccountOrder.promotion.is_not(None))
+                .where(AccountOrder.promotion != "")
+                .distinct()
+                .order_by(AccountOrder.promotion)
+            )
+        ).scalars()
+        promotion_list = [p for p in promotions if p]
+    customer = account.customer_name if account else ""
+    orders = [_line(number, row, customer) for number, row in enumerate(rows, start=1)]
+    return OrderList(filter=wanted, promotions=promotion_list, orders=orders)
+
+
+def _selection(account_no: str, wanted: OrderFilter, ids: Sequence[int]) -> Select[AccountOrder]:
+    """The filter as a query: the dates are whole UTC days, the order number matches any part of it."""
     statement = select(AccountOrder).where(AccountOrder.account_no == account_no)
     if wanted.date_from:
         statement = statement.where(AccountOrder.ordered_at >= datetime.combine(wanted.date_from, time(0), UTC))
@@ -68,44 +103,29 @@ async def query(sessions: SessionFactory, account_no: str, wanted: OrderFilter, 
         statement = statement.where(AccountOrder.promotion == wanted.promotion)
     if ids:
         statement = statement.where(AccountOrder.id.in_(list(ids)))
-    statement = statement.order_by(AccountOrder.ordered_at, AccountOrder.id)
-    async with sessions() as session:
-        account = await session.get(Account, account_no)
-        rows = list((await session.execute(statement)).scalars())
-        promotions = (
-            await session.execute(
-                select(AccountOrder.promotion)
-                .where(AccountOrder.account_no == account_no, AccountOrder.promotion.is_not(None))
-                .where(AccountOrder.promotion != "")
-                .distinct()
-                .order_by(AccountOrder.promotion)
-            )
-        ).scalars()
-        promotion_list = [p for p in promotions if p]
-    customer = account.customer_name if account else ""
-    orders = [
-        OrderLine(
-            id=row.id,
-            number=number,
-            customer_name=customer,
-            ordered_at=row.ordered_at,
-            kind=row.kind,
-            quantity=row.quantity,
-            running_total=row.running_total,
-            payment_type=row.payment_type,
-            invoice_type=row.invoice_type,
-            order_no=row.order_no,
-            customer_type=row.customer_type,
-            expires_at=row.expires_at,
-            product=_known(Product, row.product),
-            edition=_known(Edition, row.edition),
-            product_edition=_label(row.product, row.edition),
-            promotion=row.promotion,
-            available=row.available,
-        )
-        for number, row in enumerate(rows, start=1)
-    ]
-    return OrderList(filter=wanted, promotions=promotion_list, orders=orders)
+    return statement.order_by(AccountOrder.ordered_at, AccountOrder.id)
+
+
+def _line(number: int, row: AccountOrder, customer: str) -> OrderLine:
+    return OrderLine(
+        id=row.id,
+        number=number,
+        customer_name=customer,
+        ordered_at=row.ordered_at,
+        kind=row.kind,
+        quantity=row.quantity,
+        running_total=row.running_total,
+        payment_type=row.payment_type,
+        invoice_type=row.invoice_type,
+        order_no=row.order_no,
+        customer_type=row.customer_type,
+        expires_at=row.expires_at,
+        product=_known(Product, row.product),
+        edition=_known(Edition, row.edition),
+        product_edition=_label(row.product, row.edition),
+        promotion=row.promotion,
+        available=row.available,
+    )
 
 
 def _known(kind: type[Product] | type[Edition], value: str) -> Any:
@@ -174,22 +194,8 @@ def filename(account_no: str, extension: str) -> str:
     return f"orders-{account_no}-{datetime.now(UTC):%Y%m%d}.{extension}"
 
 
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def download(rows: Sequence[OrderLine], account_no: str, format: str) -> Any:
-    """The export as a file download (CSV or XLSX)."""
-    from fastapi.responses import Response
-
+def export(rows: Sequence[OrderLine], account_no: str, format: ExportFormat) -> ExportFile:
+    """The rows as the file the admin downloads or the operator writes: XLSX, or CSV."""
     if format == "xlsx":
-        content, media_type = to_xlsx(rows, account_no), XLSX_TYPE
-    else:
-        content, media_type = to_csv(rows), "text/csv; charset=utf-8"
-    return Response(
-        content,
-        media_type=media_type,
-        headers={
-            "Content-Disposition": f'attachment; filename="{filename(account_no, format)}"',
-            "Cache-Control": "no-store",
-        },
-    )
+        return ExportFile(to_xlsx(rows, account_no), XLSX_TYPE, filename(account_no, "xlsx"))
+    return ExportFile(to_csv(rows), CSV_TYPE, filename(account_no, "csv"))

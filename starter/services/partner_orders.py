@@ -5,10 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import WorkflowAlreadyStartedError
-from temporalio.service import RPCError, RPCStatusCode
 
 from models.mail import MailQueued
 from models.partner_order import (
@@ -73,16 +72,9 @@ def handle(client: Client, order_id: str) -> WorkflowHandle[PartnerOrderWorkflow
 
 async def status(client: Client, order_id: str) -> PartnerOrderState:
     """The order's state: from the running workflow, or the result of a finished one."""
-    h = handle(client, order_id)
-    try:
-        execution = await workflow_calls.execution_status(client, h.id)
-    except RPCError as err:
-        if err.status is RPCStatusCode.NOT_FOUND:
-            raise NotFound(f"No partner order {order_id}.", type=Refusal.NOT_FOUND) from None
-        raise
-    if execution is WorkflowExecutionStatus.COMPLETED:
-        return await h.result()
-    return await workflow_calls.query(h, "status", PartnerOrderState)
+    return await workflow_calls.current_state(
+        client, handle(client, order_id), PartnerOrderState, lambda: _unknown(order_id)
+    )
 
 
 async def resend(client: Client, order_id: str, request: ResendSetUpMail) -> MailQueued:
@@ -107,4 +99,8 @@ async def _update(client: Client, order_id: str, name: str, request: object, res
             type=Refusal.ORDER_STATE_CONFLICT,
         ) from None
     except NotFound:
-        raise NotFound(f"No partner order {order_id}.", type=Refusal.NOT_FOUND) from None
+        raise _unknown(order_id) from None
+
+
+def _unknown(order_id: str) -> NotFound:
+    return NotFound(f"No partner order {order_id}.", type=Refusal.NOT_FOUND)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 from datetime import UTC, datetime
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from pydantic import BaseModel
 from temporalio.client import Client, WorkflowExecutionStatus
@@ -47,7 +47,7 @@ async def start(client: Client, settings: Settings, sessions: SessionFactory, or
 
 
 async def status(client: Client, order_no: str) -> SeatOrderState:
-    handle = client.get_workflow_handle(seat_order_workflow_id(order_no), result_type=SeatOrderState)
+    handle = client.get_workflow_handle_for(SeatOrderWorkflow.run, seat_order_workflow_id(order_no))
     try:
         execution = await workflow_calls.execution_status(client, handle.id)
     except RPCError as err:
@@ -71,26 +71,3 @@ async def step(client: Client, order_no: str, update: str, request: BaseModel, r
         ) from None
     except NotFound:
         raise NotFound(f"No seat order {order_no}.", type=Refusal.NOT_FOUND) from None
-
-
-def steps() -> dict[str, tuple[str, Any]]:
-    """URL path → (Update name, input model); the API and the CLI share the list."""
-    from models.seat_order import (
-        AcceptQuote,
-        ApproveOrder,
-        DeclineQuote,
-        PaymentDetails,
-        PlaceOrder,
-        ReviewCart,
-        SetQuantities,
-    )
-
-    return {
-        "quantities": ("set_quantities", SetQuantities),
-        "review": ("review", ReviewCart),
-        "accept": ("accept", AcceptQuote),
-        "decline": ("decline", DeclineQuote),
-        "payment": ("payment", PaymentDetails),
-        "place": ("place", PlaceOrder),
-        "approve": ("approve", ApproveOrder),
-    }

@@ -24,12 +24,6 @@ from store import SessionFactory, accounts
 from store.tables import Account, AccountSubscription, PaymentCard, SeatOrderRow
 
 ORDERS_SHOWN = 20
-STEP_PAGES = {
-    SeatOrderStatus.CART: "seats",
-    SeatOrderStatus.QUOTED: "quote",
-    SeatOrderStatus.PAYMENT: "payment",
-    SeatOrderStatus.SERVICE_ORDER: "service-order",
-}
 WHOLE_NUMBER = "Enter a whole number of seats, 1 or more."
 
 
@@ -170,21 +164,7 @@ def quantities(rows: list[SubscriptionRow], values: dict[str, str]) -> tuple[lis
     return lines, keys, errors
 
 
-def line_field(error_field: str | None, keys: list[str]) -> str | None:
-    """The form field of a workflow refusal that names ``lines.<i>.<field>``."""
-    match = re.fullmatch(r"lines\.(\d+)\.\w+", error_field or "")
-    if match and int(match.group(1)) < len(keys):
-        return keys[int(match.group(1))]
-    return None
-
-
 # ------------------------------------------------------------------ where an order is, and what to say about it
-
-
-def step_path(state: SeatOrderState) -> str:
-    """The page of the order's current step, or its result page."""
-    page = STEP_PAGES.get(state.status)
-    return f"/admin/seat-orders/{state.order_no}" + (f"/{page}" if page else "")
 
 
 def still_open(state: SeatOrderState) -> bool:

@@ -12,8 +12,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, TypeVar
 
-from pydantic import BaseModel
-from sqlalchemy import select
+from pydantic import BaseModel, TypeAdapter, ValidationError
 from temporalio.client import Client
 
 from models.partner_order import PartnerOrderState, partner_order_workflow_id
@@ -21,22 +20,23 @@ from models.refusals import Refusal
 from models.seed_rules import PARTNER_PASSWORD_MIN_LENGTH
 from models.wizard import (
     RESERVED_SUBDOMAINS,
+    SUBDOMAIN_RULE,
     Audience,
     OpenSession,
     PasswordSetStep,
+    Subdomain,
     WizardView,
 )
+from models.wizard_rules import TAKEN_OVER
 from starter.errors import NotFound, OnrampError, StepRefused
-from starter.services import workflow_calls
+from starter.services import partner_orders, workflow_calls
 from starter.services.passwords import hash_password
-from store import SessionFactory, setup_tokens
-from store.tables import Organization, OrgCredential
-from store.upsert import upsert
+from store import SessionFactory, organizations, setup_tokens
 from workflows.partner_order import PartnerOrderWorkflow
 
 T = TypeVar("T", bound=BaseModel)
 
-SUBDOMAIN = re.compile(r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])?$")
+SUBDOMAIN: TypeAdapter[str] = TypeAdapter(Subdomain)
 
 
 class LinkInvalid(NotFound):
@@ -108,8 +108,6 @@ async def step(client: Client, link: SetupLink, update: str, request: BaseModel)
 
 
 async def state(client: Client, link: SetupLink) -> PartnerOrderState:
-    from starter.services import partner_orders
-
     return await partner_orders.status(client, link.order_id)
 
 
@@ -145,17 +143,10 @@ async def set_password(
     if setup is None or not current.wizard.services.password_required or current.wizard.step.value != "password":
         raise StepRefused("No password is asked for at this point of the setup.", type=Refusal.WIZARD_STEP_CONFLICT)
     if current.wizard.session is None or current.wizard.session.id != session_id:
-        raise StepRefused(
-            "This wizard was opened again in another window or tab. Continue there, or open the link again here.",
-            type=Refusal.WIZARD_SESSION_INVALID,
-        )
+        raise StepRefused(TAKEN_OVER, type=Refusal.WIZARD_SESSION_INVALID)
+    assert setup.partner_org_id is not None  # a password is asked for only for a new partner organization
     async with sessions.begin() as session:
-        await upsert(
-            session,
-            OrgCredential,
-            {"org_id": setup.partner_org_id, "password_hash": hash_password(password), "set_at": datetime.now(UTC)},
-            key=["org_id"],
-        )
+        await organizations.set_password_hash(session, setup.partner_org_id, hash_password(password), datetime.now(UTC))
     return await step(client, link, "password_set", PasswordSetStep(session_id=session_id))
 
 
@@ -164,13 +155,14 @@ async def set_password(
 
 async def subdomain_available(sessions: SessionFactory, subdomain: str) -> tuple[bool, str]:
     """'Check availability': a read, and only advice; 'Save' claims it under a unique constraint."""
-    name = subdomain.strip().lower()
-    if not (3 <= len(name) <= 63) or not SUBDOMAIN.match(name):
-        return False, "Use 3-63 lowercase letters, digits or hyphens, not starting or ending with a hyphen."
+    try:
+        name = SUBDOMAIN.validate_python(subdomain.strip().lower())
+    except ValidationError:
+        return False, SUBDOMAIN_RULE
     if name in RESERVED_SUBDOMAINS:
         return False, f"'{name}' is reserved; choose another subdomain."
     async with sessions() as session:
-        taken = (await session.execute(select(Organization.id).where(Organization.subdomain == name))).first()
+        taken = await organizations.subdomain_taken(session, name)
     if taken:
         return False, f"'{name}' is already taken by another organization."
     return True, f"'{name}' is available."

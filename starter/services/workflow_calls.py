@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any, TypeVar
 
 from temporalio.api.common.v1 import WorkflowExecution
@@ -56,6 +57,23 @@ async def execution_status(client: Client, workflow_id: str) -> WorkflowExecutio
         )
     )
     return WorkflowExecutionStatus(response.workflow_execution_info.status)
+
+
+async def current_state(
+    client: Client, handle: WorkflowHandle[Any, Any], result_type: type[T], unknown: Callable[[], NotFound]
+) -> T:
+    """A process's state: the `status` Query of a running workflow, or the result of a finished one (the handle
+    carries the result type). ``unknown`` says what to answer when there is no such workflow."""
+    try:
+        execution = await execution_status(client, handle.id)
+    except RPCError as err:
+        if err.status is RPCStatusCode.NOT_FOUND:
+            raise unknown() from None
+        raise
+    if execution is WorkflowExecutionStatus.COMPLETED:
+        result: T = await handle.result()
+        return result
+    return await query(handle, "status", result_type)
 
 
 async def query(handle: WorkflowHandle[Any, Any], name: str, result_type: type[T]) -> T:

@@ -55,7 +55,7 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
     converter = data_converter(settings)
     if converter.payload_codec is not None:
         origins = [origin.strip() for origin in settings.codec_cors_origins.split(",") if origin.strip()]
-        codec.install(app, converter.payload_codec, origins)
+        codec.serve(app, converter.payload_codec, origins)
     return app
 
 
@@ -63,12 +63,12 @@ def _include_routes(app: FastAPI) -> None:
     """Every process's routes: its JSON API (in the OpenAPI docs) and its pages (not in them)."""
     app.include_router(operations.router)
     app.include_router(partner_orders_api.router)
-    wizard_api.install(app)  # partner orders: the wizard's JSON API
-    wizard_pages.install(app)  # partner orders: the wizard's pages
-    accounts_api.install(app)  # enterprise: billing accounts
-    enterprise_api.install(app)  # enterprise: the admin portal's JSON API and the organizer activation
-    enterprise_pages.install(app)  # enterprise: the admin portal's pages
-    seat_orders_api.install(app)  # seat orders: the JSON API
-    seat_order_pages.install(app)  # seat orders: the seat portal's pages
-    assist_api.install(app)  # assist: the JSON API
-    assist_pages.install(app)  # assist: the pages
+    app.include_router(wizard_api.router)  # partner orders: the wizard's JSON API
+    app.include_router(wizard_pages.router)  # partner orders: the wizard's pages
+    app.include_router(accounts_api.router)  # enterprise: billing accounts
+    app.include_router(enterprise_api.router)  # enterprise: the admin portal's JSON API and the organizer activation
+    app.include_router(enterprise_pages.router)  # enterprise: the admin portal's pages
+    app.include_router(seat_orders_api.router)  # seat orders: the JSON API
+    app.include_router(seat_order_pages.router)  # seat orders: the seat portal's pages
+    app.include_router(assist_api.router)  # assist: the JSON API
+    app.include_router(assist_pages.router)  # assist: the pages

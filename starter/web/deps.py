@@ -9,6 +9,7 @@ from typing import Annotated
 
 from fastapi import Depends, Request
 from temporalio.client import Client
+from temporalio.converter import PayloadCodec
 
 from starter.client import connect
 from starter.services import admin_auth
@@ -49,11 +50,13 @@ def temporal(request: Request) -> TemporalConnection:
     return found
 
 
-async def temporal_client(request: Request) -> Client:
-    return await temporal(request)()
+def payload_codec(request: Request) -> PayloadCodec:
+    found: PayloadCodec = request.app.state.codec
+    return found
 
 
 AppSettings = Annotated[Settings, Depends(settings)]
+Codec = Annotated[PayloadCodec, Depends(payload_codec)]
 Sessions = Annotated[SessionFactory, Depends(sessions)]
 Temporal = Annotated[TemporalConnection, Depends(temporal)]
 
@@ -108,6 +111,8 @@ async def page_admin(admin: Annotated[admin_auth.Admin, Depends(page_logged_in)]
     return admin
 
 
+AdminSession = Annotated[admin_auth.Admin | None, Depends(admin_session)]
+"""Whoever the session cookie names, if anyone (the login page asks)."""
 LoggedIn = Annotated[admin_auth.Admin, Depends(logged_in)]
 PortalAdmin = Annotated[admin_auth.Admin, Depends(portal_admin)]
 PageLoggedIn = Annotated[admin_auth.Admin, Depends(page_logged_in)]

@@ -32,10 +32,13 @@ class FormSpec:
     aliases: Mapping[str, str] = field(default_factory=dict)
     whole: str | None = None
     """The field a model-wide error (a model validator's) goes next to; None: on top of the page."""
+    refusal_aliases: Mapping[str, str] | None = None
+    """Where a workflow's refusal goes, when it names fields otherwise than the model's errors do (default: aliases)."""
 
-    def place(self, name: str | None) -> str | None:
+    def place(self, name: str | None, aliases: Mapping[str, str] | None = None) -> str | None:
         """The page field an error about ``name`` goes next to (None: on top of the page)."""
-        name = self.aliases.get(name, name) if name else None
+        aliases = self.aliases if aliases is None else aliases
+        name = aliases.get(name, name) if name else None
         return name if name in self.fields else None
 
 
@@ -75,14 +78,14 @@ def friendly(error: Mapping[str, Any], name: str | None, spec: FormSpec) -> str:
         return f"Use at least {shortest} characters."
     if name in spec.choices and kind != "value_error":
         return "Choose one of the options."
-    if name in spec.hints and kind not in ("missing", "string_too_short", "value_error"):
+    if name in spec.hints and kind not in ("missing", "string_too_short", "string_too_long", "value_error"):
         return spec.hints[name]
     if kind in ("missing", "string_too_short", "enum", "literal_error"):
         return "Please fill in this field."
     if kind.startswith("date_"):
         return "Enter the date as YYYY-MM-DD."
     if kind == "string_too_long":
-        return message.replace("String should have", "Use").replace("characters", "characters or fewer") + "."
+        return message.replace("String should have at most", "Use").replace("characters", "characters or fewer") + "."
     message = message.removeprefix("Value error, ")
     if message.startswith("value is not a valid email address"):
         return EMAIL
@@ -108,7 +111,7 @@ def field_errors(err: ValidationError, spec: FormSpec) -> tuple[dict[str, str], 
 
 def refusal_errors(err: OnrampError, spec: FormSpec) -> tuple[dict[str, str], str | None]:
     """A workflow's refusal next to the page's field it names, else on top of the page."""
-    placed = spec.place(err.field)
+    placed = spec.place(err.field, spec.refusal_aliases)
     if placed is not None:
         return {placed: err.message}, None
     return {}, err.message

@@ -1,4 +1,4 @@
-"""A booking found by reservation number and contact e-mail (seed 004, "update or cancel"), as pages:
+"""A booking found by reservation number and contact e-mail (seed 004, "update or cancel"), and its update, as pages:
 
     /assist/bookings/<no>                        the booking ("availability page"): Update date/time, Cancel assist
     /assist/bookings/<no>/reschedule             date and start time editable, the rest read-only; Next checks the
@@ -6,63 +6,44 @@
     /assist/bookings/<no>/reschedule/site        "Have you updated the schedule on your Webex site?" → no: "update
                                                  it for me?" → the reschedule Update
     /assist/bookings/<no>/rescheduled            the old and the new date and time
-    /assist/bookings/<no>/cancel                 the fee by policy, Yes / No → /assist/bookings/<no>/cancelled
 
-Every page needs this browser's proof of the number and e-mail (starter/assist_web/proof.py); without it, the find
-page asks for them. The Updates carry the booking's own contact e-mail, which the proof has matched.
+Cancelling is in cancelling.py. Every page needs this browser's proof of the number and e-mail (proof.py); without
+it, the find page asks for them. The Updates carry the booking's own contact e-mail, which the proof has matched.
 """
 
 from __future__ import annotations
 
 from datetime import date, time
-from typing import Any, Literal
+from typing import Literal
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from temporalio.client import Client
 
-from models.assist import (
-    FINAL_STATUSES,
-    AssistBookingState,
-    AssistStatus,
-    BookingAnswer,
-    CancelBooking,
-    Reschedule,
-    SessionTime,
-)
+from models.assist import AssistBookingState, BookingAnswer, Reschedule, SessionTime
 from models.assist_packages import PACKAGES
-from models.assist_rules import move_refusal, no_producer_message
+from models.assist_rules import change_refusal, move_refusal
 from starter.errors import NotFound, OnrampError
 from starter.services import assist
-from starter.web.assist import forms
-from starter.web.assist.kit import (
-    ProofNeeded,
-    client,
-    form_of,
-    free_until,
-    guarded,
-    message,
-    moment,
-    money,
-    now,
-    producer_check,
-    proven_booking,
-    redirect,
-    render,
-)
-from starter.web.assist.ordering import slots
+from starter.web.assist import options, step_inputs
+from starter.web.assist.bookings import proven_booking
+from starter.web.assist.portal import ASSIST, ProofNeeded, now
+from starter.web.assist.proof import BookingProofs, Proofs
+from starter.web.deps import Sessions, Temporal
+from starter.web.forms import form_of, refusal_errors
+from starter.web.guard import guarded
+from starter.web.rendering import money, redirect
+from store import SessionFactory
+
+router = APIRouter(include_in_schema=False)
 
 SiteSchedule = Literal["updated", "update_for_me", "will_update"]
+CHOOSE = "Choose one of the options."
 
 
 def not_movable(state: AssistBookingState) -> str | None:
-    """Why the booking cannot move now (the workflow's words), or None."""
-    if state.status is AssistStatus.CONFIRMED:
-        return None
-    if state.status is AssistStatus.LIVE:
-        return "The booking cannot move: the producer has started the session."
-    if state.status is AssistStatus.DRAFT:
-        return "The order has not been submitted yet: finish it first."
-    return f"The booking is {state.status.value}: it can no longer be changed."
+    """Why the booking cannot move now (the workflow's words), or None: the page offers no move it would refuse."""
+    return change_refusal(state.status, "move")
 
 
 def readonly_rows(state: AssistBookingState) -> list[tuple[str, str]]:
@@ -76,7 +57,7 @@ def readonly_rows(state: AssistBookingState) -> list[tuple[str, str]]:
         ("Webex site", availability.site),
         ("Package", PACKAGES[availability.package].name),
         ("Time zone", availability.session.time_zone),
-        ("Duration", forms.DURATION_OPTIONS.get(str(availability.session.duration_minutes), "")),
+        ("Duration", options.DURATION_OPTIONS.get(str(availability.session.duration_minutes), "")),
     ]
 
 
@@ -96,288 +77,243 @@ def booking_rows(state: AssistBookingState) -> list[tuple[str, str]]:
     return rows
 
 
-def fee_sentence(state: AssistBookingState) -> str:
-    """What cancelling now costs, by the policy."""
-    quote = assist.cancellation_quote(state, now())
-    until = moment(quote.free_until, state.session.time_zone)
-    if not quote.cancellation_fee:
-        return f"No cancellation fee: cancelling is free until {until}."
-    return (
-        f"A cancellation fee of {money(quote.cancellation_fee, quote.currency)} applies: "
-        f"{state.policy.cancellation_fee_percent}% of the standard fee of {money(quote.standard_fee, quote.currency)}, "
-        f"since free cancellation ended on {until}."
+@router.get("/assist/bookings/{reservation_no}", response_class=HTMLResponse)
+@guarded(ASSIST)
+async def booking_page(reservation_no: str, request: Request, temporal: Temporal, proofs: BookingProofs) -> Response:
+    """The booking as the customer ordered it, and what can still be done with it (update date/time, cancel)."""
+    state = await proven_booking(await temporal(), proofs, request, reservation_no)
+    return ASSIST.render(
+        "assist/booking.html",
+        title="Your assist booking",
+        section="find",
+        state=state,
+        rows=booking_rows(state),
+        movable=not_movable(state) is None,
+        cancellable=assist.cancellable(state),
+        moves=[(move.old.label(), move.new.label()) for move in state.moves],
     )
 
 
-def install(app: FastAPI) -> None:
-    @app.get("/assist/bookings/{reservation_no}", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def booking_page(reservation_no: str, request: Request) -> Response:
-        state = await proven_booking(request, reservation_no)
-        return render(
-            "booking.html",
-            title="Your assist booking",
-            section="find",
-            state=state,
-            rows=booking_rows(state),
-            movable=not_movable(state) is None,
-            cancellable=state.status in (AssistStatus.CONFIRMED, AssistStatus.LIVE),
-            moves=[(move.old.label(), move.new.label()) for move in state.moves],
-        )
+# ------------------------------------------------------------------ update: date and time
 
-    # ------------------------------------------------------------------ update: date and time
 
-    async def reschedule_page(
-        request: Request,
-        state: AssistBookingState,
-        values: dict[str, str],
-        errors: dict[str, str] | None = None,
-        error: str | None = None,
-        status: int = 200,
-        wanted: SessionTime | None = None,
-    ) -> HTMLResponse:
-        busy, alternatives = None, []
-        if wanted is not None:
-            check = await producer_check(request, state, wanted)
-            if not check.available:
-                busy = no_producer_message(wanted, "the assist")
-                alternatives = slots(state, check)
-        return render(
-            "reschedule.html",
-            status,
-            title="Update date/time",
-            section="find",
-            state=state,
-            rows=readonly_rows(state),
-            action=f"/assist/bookings/{state.reservation_no}/reschedule",
-            values=values,
-            errors=errors or {},
-            error=error,
-            busy=busy,
-            alternatives=alternatives,
-            time_options=forms.TIME_OPTIONS,
-        )
+async def reschedule_page(
+    sessions: SessionFactory,
+    state: AssistBookingState,
+    values: dict[str, str],
+    errors: dict[str, str] | None = None,
+    status: int = 200,
+    wanted: SessionTime | None = None,
+) -> HTMLResponse:
+    """The date page; asked about ``wanted``, it says when no producer is free then, with the nearest free starts."""
+    busy: str | None = None
+    alternatives: list[dict[str, str]] = []
+    if wanted is not None:
+        busy, alternatives = await options.nearest_free(sessions, state, wanted, "the assist")
+    return ASSIST.render(
+        "assist/reschedule.html",
+        status,
+        title="Update date/time",
+        section="find",
+        state=state,
+        rows=readonly_rows(state),
+        action=f"/assist/bookings/{state.reservation_no}/reschedule",
+        values=values,
+        errors=errors or {},
+        busy=busy,
+        alternatives=alternatives,
+        time_options=options.TIME_OPTIONS,
+    )
 
-    async def movable_booking(request: Request, reservation_no: str) -> AssistBookingState | Response:
-        state = await proven_booking(request, reservation_no)
-        reason = not_movable(state)
-        if reason is None:
-            return state
-        link = (f"/assist/bookings/{state.reservation_no}", "Back to the booking")
-        return message("The date and time cannot be changed", reason, 409, link=link, section="find")
 
-    def wanted_time(state: AssistBookingState, day: date | None, at: time | None) -> SessionTime | None:
-        if day is None or at is None:
-            return None
-        new, _ = forms.moved(state.session, day, at)
-        return new
+async def movable_booking(
+    client: Client, proofs: Proofs, request: Request, reservation_no: str
+) -> AssistBookingState | Response:
+    """The proven booking when it can move; else the page that says why not."""
+    state = await proven_booking(client, proofs, request, reservation_no)
+    reason = not_movable(state)
+    if reason is None:
+        return state
+    link = (f"/assist/bookings/{state.reservation_no}", "Back to the booking")
+    return ASSIST.message("The date and time cannot be changed", reason, 409, link=link, section="find")
 
-    @app.get("/assist/bookings/{reservation_no}/reschedule", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def reschedule_form(reservation_no: str, request: Request) -> Response:
-        found = await movable_booking(request, reservation_no)
-        if isinstance(found, Response):
-            return found
-        state, query = found, dict(request.query_params)
-        day, at, problems = forms.parse_date_time(query)
-        asked = wanted_time(state, day, at) if "date" in query and not problems else None
-        values = {"date": query["date"], "time": query.get("time", "")} if asked else current_values(state)
-        return await reschedule_page(request, state, values, wanted=asked)
 
-    @app.post("/assist/bookings/{reservation_no}/reschedule", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def reschedule_next(reservation_no: str, request: Request) -> Response:
-        found = await movable_booking(request, reservation_no)
-        if isinstance(found, Response):
-            return found
-        state = found
-        form = forms.apply_alternative(await form_of(request))
-        values = {"date": form.get("date", ""), "time": form.get("time", "")}
-        day, at, errors = forms.parse_date_time(form)
-        if day is None or at is None:
-            return await reschedule_page(request, state, values, errors, status=422)
-        new, problem = forms.moved(state.session, day, at)
-        if new is None:
-            return await reschedule_page(request, state, values, {"time": problem or ""}, status=422)
-        refusal = move_refusal(state.session, new, now(), state.policy.lead_days)
-        if refusal is not None:
-            field, problem = refusal
-            return await reschedule_page(request, state, values, {field: problem}, status=422)
-        where = f"/assist/bookings/{state.reservation_no}/reschedule"
-        query = {"date": day.isoformat(), "time": f"{at:%H:%M}"}
-        if not (await producer_check(request, state, new)).available:
-            return redirect(where, query)
-        return redirect(f"{where}/site", query)
-
-    # ------------------------------------------------------------------ the site's schedule, then the Update
-
-    def site_page(
-        state: AssistBookingState,
-        new: SessionTime,
-        values: dict[str, str],
-        errors: dict[str, str] | None = None,
-        error: str | None = None,
-        status: int = 200,
-    ) -> HTMLResponse:
-        return render(
-            "reschedule_site.html",
-            status,
-            title="Update date/time: meeting lookup",
-            section="find",
-            state=state,
-            old=state.session.label(),
-            new=new.label(),
-            action=f"/assist/bookings/{state.reservation_no}/reschedule/site",
-            back=f"/assist/bookings/{state.reservation_no}/reschedule?date={new.date.isoformat()}&time={new.time:%H:%M}",
-            can_update_for_you=state.session_key is not None,
-            values=values,
-            errors=errors or {},
-            error=error,
-        )
-
-    @app.get("/assist/bookings/{reservation_no}/reschedule/site", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def site_question(reservation_no: str, request: Request) -> Response:
-        found = await movable_booking(request, reservation_no)
-        if isinstance(found, Response):
-            return found
-        state, query = found, dict(request.query_params)
-        day, at, _ = forms.parse_date_time(query)
-        new = wanted_time(state, day, at)
-        if new is None:
-            return redirect(f"/assist/bookings/{state.reservation_no}/reschedule")
-        values = {"date": query["date"], "time": query["time"], "updated": query.get("updated", "")}
-        return site_page(state, new, values)
-
-    @app.post("/assist/bookings/{reservation_no}/reschedule/site", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def site_answer(reservation_no: str, request: Request) -> Response:
-        found = await movable_booking(request, reservation_no)
-        if isinstance(found, Response):
-            return found
-        state, form = found, await form_of(request)
-        day, at, _ = forms.parse_date_time(form)
-        new = wanted_time(state, day, at)
-        if new is None or day is None or at is None:
-            return redirect(f"/assist/bookings/{state.reservation_no}/reschedule")
-        values = {name: form.get(name, "") for name in ("date", "time", "updated", "update_for_me")}
-        here = f"/assist/bookings/{state.reservation_no}/reschedule/site"
-        updated, for_me = form.get("updated"), form.get("update_for_me")
-        if updated not in ("yes", "no"):
-            return site_page(state, new, values, {"updated": "Choose one of the options."}, status=422)
-        if updated == "no" and state.session_key is not None and for_me not in ("yes", "no"):
-            if form.get("asked") != "update_for_me":  # the seed: "no" brings up the option to update it for you
-                return redirect(here, {"date": values["date"], "time": values["time"], "updated": "no"})
-            return site_page(state, new, values, {"update_for_me": "Choose one of the options."}, status=422)
-        schedule: SiteSchedule = "updated" if updated != "no" else "update_for_me" if for_me == "yes" else "will_update"
-        return await move(request, state, new, day, at, schedule, values)
-
-    async def move(
-        request: Request,
-        state: AssistBookingState,
-        new: SessionTime,
-        day: date,
-        at: time,
-        schedule: SiteSchedule,
-        values: dict[str, str],
-    ) -> Response:
-        body = Reschedule(contact_email=state.availability.customer.email, date=day, time=at, site_schedule=schedule)
-        number = state.reservation_no
-        try:
-            answer = await assist.step(await client(request), number, "reschedule", body, BookingAnswer)
-        except NotFound:
-            raise ProofNeeded(number) from None
-        except OnrampError as err:
-            field = forms.REFUSAL_FIELDS.get(err.field or "", "")
-            if field in ("date", "time"):
-                shown = {"date": values["date"], "time": values["time"]}
-                return await reschedule_page(request, state, shown, {field: err.message}, status=err.http_status)
-            return site_page(state, new, values, error=err.message, status=err.http_status)
-        if not answer.confirmed:  # a producer was taken meanwhile: the date page offers the nearest free starts
-            return redirect(f"/assist/bookings/{number}/reschedule", {"date": values["date"], "time": values["time"]})
-        query = {"site": "moved"} if schedule == "update_for_me" else None
-        return redirect(f"/assist/bookings/{number}/rescheduled", query)
-
-    @app.get("/assist/bookings/{reservation_no}/rescheduled", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def rescheduled(reservation_no: str, request: Request, site: str = "") -> Response:
-        state = await proven_booking(request, reservation_no)
-        if not state.moves:
-            return redirect(f"/assist/bookings/{state.reservation_no}")
-        last = state.moves[-1]
-        return render(
-            "rescheduled.html",
-            title="Your assist has been moved",
-            section="find",
-            state=state,
-            old=last.old.label(),
-            new=last.new.label(),
-            site_moved=site == "moved",
-            package=PACKAGES[state.availability.package],
-        )
-
-    # ------------------------------------------------------------------ cancel
-
-    @app.get("/assist/bookings/{reservation_no}/cancel", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def cancel_question(reservation_no: str, request: Request) -> Response:
-        state = await proven_booking(request, reservation_no)
-        back = (f"/assist/bookings/{state.reservation_no}", "Back to the booking")
-        if state.status is AssistStatus.DRAFT:
-            return redirect(f"/assist/order/{state.reservation_no}")
-        if state.status in FINAL_STATUSES:
-            text = f"The booking is {state.status.value}: it can no longer be changed."
-            return message("The assist cannot be cancelled", text, 409, link=back, section="find")
-        return render(
-            "cancel.html",
-            title="Cancel this assist?",
-            section="find",
-            state=state,
-            package=PACKAGES[state.availability.package],
-            fee=fee_sentence(state),
-            action=f"/assist/bookings/{state.reservation_no}/cancel",
-            back=back[0],
-        )
-
-    @app.post("/assist/bookings/{reservation_no}/cancel", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def cancel(reservation_no: str, request: Request) -> Response:
-        state = await proven_booking(request, reservation_no)
-        await form_of(request)
-        body = CancelBooking(contact_email=state.availability.customer.email)
-        try:
-            await assist.step(await client(request), state.reservation_no, "cancel", body, AssistBookingState)
-        except NotFound:
-            raise ProofNeeded(state.reservation_no) from None
-        except OnrampError as err:
-            link = (f"/assist/bookings/{state.reservation_no}", "Back to the booking")
-            return message("The assist cannot be cancelled", err.message, err.http_status, link=link, section="find")
-        return redirect(f"/assist/bookings/{state.reservation_no}/cancelled")
-
-    @app.get("/assist/bookings/{reservation_no}/cancelled", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def cancelled(reservation_no: str, request: Request) -> Response:
-        state = await proven_booking(request, reservation_no)
-        if state.status is not AssistStatus.CANCELLED or state.confirmed_at is None:
-            return redirect(f"/assist/bookings/{state.reservation_no}")
-        fee = state.cancellation_fee
-        charged: dict[str, Any] | None = None
-        if fee:
-            charged = {
-                "fee": money(fee, state.currency),
-                "percent": state.policy.cancellation_fee_percent,
-                "standard": money(state.standard_fee, state.currency),
-            }
-        return render(
-            "cancelled.html",
-            title="Your assist is cancelled",
-            section="find",
-            state=state,
-            package=PACKAGES[state.availability.package],
-            charged=charged,
-            free_until=moment(free_until(state), state.session.time_zone),
-        )
+def wanted_time(state: AssistBookingState, day: date | None, at: time | None) -> SessionTime | None:
+    """The booking's session at the date and time asked for, when both were given and that time exists there."""
+    if day is None or at is None:
+        return None
+    new, _ = step_inputs.moved(state.session, day, at)
+    return new
 
 
 def current_values(state: AssistBookingState) -> dict[str, str]:
     return {"date": state.session.date.isoformat(), "time": f"{state.session.time:%H:%M}"}
+
+
+@router.get("/assist/bookings/{reservation_no}/reschedule", response_class=HTMLResponse)
+@guarded(ASSIST)
+async def reschedule_form(
+    reservation_no: str, request: Request, sessions: Sessions, temporal: Temporal, proofs: BookingProofs
+) -> Response:
+    """The date page; with a date and time in the query (no producer free then), it says so and offers others."""
+    found = await movable_booking(await temporal(), proofs, request, reservation_no)
+    if isinstance(found, Response):
+        return found
+    state, query = found, dict(request.query_params)
+    day, at, problems = step_inputs.parse_date_time(query)
+    asked = wanted_time(state, day, at) if "date" in query and not problems else None
+    values = {"date": query["date"], "time": query.get("time", "")} if asked else current_values(state)
+    return await reschedule_page(sessions, state, values, wanted=asked)
+
+
+@router.post("/assist/bookings/{reservation_no}/reschedule", response_class=HTMLResponse)
+@guarded(ASSIST)
+async def reschedule_next(
+    reservation_no: str, request: Request, sessions: Sessions, temporal: Temporal, proofs: BookingProofs
+) -> Response:
+    """Next: a move the workflow would refuse is refused here, before the site question; a time without a free
+    producer goes back to the date page, which offers the nearest free starts."""
+    found = await movable_booking(await temporal(), proofs, request, reservation_no)
+    if isinstance(found, Response):
+        return found
+    state = found
+    form = step_inputs.apply_alternative(await form_of(request))
+    values = {"date": form.get("date", ""), "time": form.get("time", "")}
+    day, at, errors = step_inputs.parse_date_time(form)
+    if day is None or at is None:
+        return await reschedule_page(sessions, state, values, errors, status=422)
+    new, problem = step_inputs.moved(state.session, day, at)
+    if new is None:
+        return await reschedule_page(sessions, state, values, {"time": problem or ""}, status=422)
+    refusal = move_refusal(state.session, new, now(), state.policy.lead_days)
+    if refusal is not None:
+        field, problem = refusal
+        return await reschedule_page(sessions, state, values, {field: problem}, status=422)
+    where = f"/assist/bookings/{state.reservation_no}/reschedule"
+    query = {"date": day.isoformat(), "time": f"{at:%H:%M}"}
+    if not (await assist.producer_check(sessions, state, new, now())).available:
+        return redirect(where, query)
+    return redirect(f"{where}/site", query)
+
+
+# ------------------------------------------------------------------ the site's schedule, then the Update
+
+
+def site_page(
+    state: AssistBookingState,
+    new: SessionTime,
+    values: dict[str, str],
+    errors: dict[str, str] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    return ASSIST.render(
+        "assist/reschedule_site.html",
+        status,
+        title="Update date/time: meeting lookup",
+        section="find",
+        state=state,
+        old=state.session.label(),
+        new=new.label(),
+        action=f"/assist/bookings/{state.reservation_no}/reschedule/site",
+        back=f"/assist/bookings/{state.reservation_no}/reschedule?date={new.date.isoformat()}&time={new.time:%H:%M}",
+        can_update_for_you=state.session_key is not None,
+        values=values,
+        errors=errors or {},
+        error=error,
+    )
+
+
+@router.get("/assist/bookings/{reservation_no}/reschedule/site", response_class=HTMLResponse)
+@guarded(ASSIST)
+async def site_question(reservation_no: str, request: Request, temporal: Temporal, proofs: BookingProofs) -> Response:
+    """The site question for the new date and time in the query; without a valid one, the date page again."""
+    found = await movable_booking(await temporal(), proofs, request, reservation_no)
+    if isinstance(found, Response):
+        return found
+    state, query = found, dict(request.query_params)
+    day, at, _ = step_inputs.parse_date_time(query)
+    new = wanted_time(state, day, at)
+    if new is None:
+        return redirect(f"/assist/bookings/{state.reservation_no}/reschedule")
+    values = {"date": query["date"], "time": query["time"], "updated": query.get("updated", "")}
+    return site_page(state, new, values)
+
+
+@router.post("/assist/bookings/{reservation_no}/reschedule/site", response_class=HTMLResponse)
+@guarded(ASSIST)
+async def site_answer(
+    reservation_no: str, request: Request, sessions: Sessions, temporal: Temporal, proofs: BookingProofs
+) -> Response:
+    """The seed's question about the site's schedule: "no" brings up the option to update it for the customer
+    (when the lookup found the session there); then the reschedule Update."""
+    client = await temporal()
+    found = await movable_booking(client, proofs, request, reservation_no)
+    if isinstance(found, Response):
+        return found
+    state, form = found, await form_of(request)
+    day, at, _ = step_inputs.parse_date_time(form)
+    new = wanted_time(state, day, at)
+    if new is None or day is None or at is None:
+        return redirect(f"/assist/bookings/{state.reservation_no}/reschedule")
+    values = {name: form.get(name, "") for name in step_inputs.SITE_SCHEDULE.fields}
+    here = f"/assist/bookings/{state.reservation_no}/reschedule/site"
+    updated, for_me = form.get("updated"), form.get("update_for_me")
+    if updated not in ("yes", "no"):
+        return site_page(state, new, values, {"updated": CHOOSE}, status=422)
+    if updated == "no" and state.session_key is not None and for_me not in ("yes", "no"):
+        if form.get("asked") != "update_for_me":
+            return redirect(here, {"date": values["date"], "time": values["time"], "updated": "no"})
+        return site_page(state, new, values, {"update_for_me": CHOOSE}, status=422)
+    schedule: SiteSchedule = "updated" if updated != "no" else "update_for_me" if for_me == "yes" else "will_update"
+    body = Reschedule(contact_email=state.availability.customer.email, date=day, time=at, site_schedule=schedule)
+    return await move(client, sessions, state, new, body, values)
+
+
+async def move(
+    client: Client,
+    sessions: SessionFactory,
+    state: AssistBookingState,
+    new: SessionTime,
+    body: Reschedule,
+    values: dict[str, str],
+) -> Response:
+    """The reschedule Update. A refusal about the date or time shows the date page again with it; any other the
+    site question; no producer free after all, the date page with the nearest free starts."""
+    number = state.reservation_no
+    try:
+        answer = await assist.step(client, number, "reschedule", body, BookingAnswer)
+    except NotFound:
+        raise ProofNeeded(number) from None
+    except OnrampError as err:
+        errors, top = refusal_errors(err, step_inputs.RESCHEDULE)
+        if errors:
+            shown = {"date": values["date"], "time": values["time"]}
+            return await reschedule_page(sessions, state, shown, errors, status=err.http_status)
+        return site_page(state, new, values, error=top, status=err.http_status)
+    if not answer.confirmed:
+        return redirect(f"/assist/bookings/{number}/reschedule", {"date": values["date"], "time": values["time"]})
+    query = {"site": "moved"} if body.site_schedule == "update_for_me" else None
+    return redirect(f"/assist/bookings/{number}/rescheduled", query)
+
+
+@router.get("/assist/bookings/{reservation_no}/rescheduled", response_class=HTMLResponse)
+@guarded(ASSIST)
+async def rescheduled(
+    reservation_no: str, request: Request, temporal: Temporal, proofs: BookingProofs, site: str = ""
+) -> Response:
+    """The last move's old and new date and time; a booking never moved has nothing to show here."""
+    state = await proven_booking(await temporal(), proofs, request, reservation_no)
+    if not state.moves:
+        return redirect(f"/assist/bookings/{state.reservation_no}")
+    last = state.moves[-1]
+    return ASSIST.render(
+        "assist/rescheduled.html",
+        title="Your assist has been moved",
+        section="find",
+        state=state,
+        old=last.old.label(),
+        new=last.new.label(),
+        site_moved=site == "moved",
+        package=PACKAGES[state.availability.package],
+    )

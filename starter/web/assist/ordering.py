@@ -11,65 +11,37 @@
 Steps 1-3 are addressed by the reservation number alone while the order is a draft. From the submit on, the pages
 about it need the number and contact e-mail: this browser has them (the proof cookie set at step 1), another one is
 sent to find-my-booking.
+
+This module: what every ordering page shares (the progress, where an order no longer a draft goes) and step 1;
+steps 2-4 are in ordering_steps.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from models.assist import (
-    AssistBookingState,
-    AssistStatus,
-    Availability,
-    BookingAnswer,
-    CancelBooking,
-    EventInfo,
-    MeetingLookup,
-    SlotCheck,
-    SubmitBooking,
-)
-from models.assist_packages import PACKAGES
-from models.assist_rules import cancellation_fee, lead_time_refusal, no_producer_message
-from starter.errors import NotFound, OnrampError
+from models.assist import AssistBookingState, AssistStatus, Availability, SlotCheck
+from starter.errors import OnrampError
 from starter.services import assist
-from starter.web.assist import forms
-from starter.web.assist.kit import (
-    ProofNeeded,
-    booking,
-    client,
-    form_of,
-    free_until,
-    guarded,
-    message,
-    moment,
-    now,
-    producer_check,
-    proofs,
-    proven_booking,
-    redirect,
-    render,
-    site_options,
-    site_zones,
-)
+from starter.web.assist import options, step_inputs
+from starter.web.assist.bookings import by_number
+from starter.web.assist.portal import ASSIST, now
+from starter.web.assist.proof import BookingProofs, Proofs
+from starter.web.deps import AppSettings, Sessions, Temporal
+from starter.web.forms import field_errors, form_of, refusal_errors
+from starter.web.guard import guarded
+from starter.web.rendering import redirect
+from store import SessionFactory
+
+router = APIRouter(include_in_schema=False)
 
 STEP_TITLES = ("Availability", "Meeting lookup", "Event information", "Confirmation")
+STEP_PATHS = ("", "/lookup", "/event", "/confirmation")
 PAGE_OF_STEP = {"availability": 0, "lookup": 1, "event_info": 2, "submit": 2, "done": 3}
-SCHEDULED_OPTIONS = {
-    "by_me": (
-        "Yes, I scheduled it with my Webex host ID",
-        "We fetch the session from your Webex site with your host ID and e-mail address.",
-    ),
-    "by_someone_else": (
-        "It is scheduled, but not with my host ID",
-        "For example, you are ordering the assist for someone else. You type in the event information.",
-    ),
-    "not_yet": ("Not yet", "Only Event Center Premium can be ordered before the event is scheduled."),
-}
 
 
 @dataclass(frozen=True)
@@ -85,355 +57,176 @@ def progress(state: AssistBookingState | None, page: int) -> list[Step]:
     reached = PAGE_OF_STEP[state.step] if state else 0
     draft = state is not None and state.status is AssistStatus.DRAFT
     number = state.reservation_no if state else ""
-    paths = ("", "/lookup", "/event", "/confirmation")
     steps = []
     for index, title in enumerate(STEP_TITLES):
         status = "current" if index == page else "done" if index < reached or index < page else "todo"
         linked = draft and index <= min(reached, 2) and index != page
-        steps.append(Step(title, status, f"/assist/order/{number}{paths[index]}" if linked else None, index + 1))
+        steps.append(Step(title, status, f"/assist/order/{number}{STEP_PATHS[index]}" if linked else None, index + 1))
     return steps
 
 
 def idle(minutes: int) -> str:
+    """'2 hours', '90 minutes': how long an order may sit between steps, in a sentence."""
     return f"{minutes // 60} hours" if minutes % 60 == 0 and minutes > 60 else f"{minutes} minutes"
 
 
-def slots(state: AssistBookingState, check: SlotCheck) -> list[dict[str, str]]:
-    return [
-        {
-            "value": f"{slot.date.isoformat()}T{slot.time:%H:%M}",
-            "label": state.session.moved_to(slot.date, slot.time).label(),
-        }
-        for slot in check.alternatives
-    ]
-
-
-def refusal(err: OnrampError, fields: tuple[str, ...]) -> tuple[dict[str, str], str | None]:
-    """The workflow's refusal next to the page's field it names, else on top of the page."""
-    name = forms.REFUSAL_FIELDS.get(err.field, err.field) if err.field else None
-    if name in fields:
-        return {name: err.message}, None
-    return {}, err.message
-
-
-def install(app: FastAPI) -> None:
-    async def draft(request: Request, reservation_no: str) -> AssistBookingState:
-        try:
-            return await booking(request, reservation_no)
-        except NotFound:
-            raise ProofNeeded(reservation_no.strip().upper()[:20]) from None
-
-    def closed(state: AssistBookingState) -> Response:
-        """The order is no longer a draft: its confirmation (for whoever proves it), or why it ended."""
-        if state.confirmed_at is not None:
-            return redirect(f"/assist/order/{state.reservation_no}/confirmation")
-        if state.status is AssistStatus.CANCELLED:
-            return message(
-                "The order was cancelled",
-                f"Order {state.reservation_no} was cancelled before it was submitted: nothing was reserved and "
-                "nothing is charged.",
-                link=("/assist/order", "Start a new order"),
-                section="order",
-            )
-        return message(
-            "This order has lapsed",
-            f"Order {state.reservation_no} was not submitted within {idle(state.policy.draft_idle_minutes)} of its "
-            "last step, so it was dropped: nothing was reserved. Please start a new order.",
-            link=("/assist/order", "Start a new order"),
+def closed(state: AssistBookingState) -> Response:
+    """The order is no longer a draft: its confirmation (for whoever proves it), or why it ended."""
+    if state.confirmed_at is not None:
+        return redirect(f"/assist/order/{state.reservation_no}/confirmation")
+    again = ("/assist/order", "Start a new order")
+    if state.status is AssistStatus.CANCELLED:
+        return ASSIST.message(
+            "The order was cancelled",
+            f"Order {state.reservation_no} was cancelled before it was submitted: nothing was reserved and "
+            "nothing is charged.",
+            link=again,
             section="order",
         )
+    return ASSIST.message(
+        "This order has lapsed",
+        f"Order {state.reservation_no} was not submitted within {idle(state.policy.draft_idle_minutes)} of its "
+        "last step, so it was dropped: nothing was reserved. Please start a new order.",
+        link=again,
+        section="order",
+    )
 
-    def current_page(state: AssistBookingState) -> Response:
-        paths = ("", "/lookup", "/event", "/confirmation")
-        return redirect(f"/assist/order/{state.reservation_no}{paths[PAGE_OF_STEP[state.step]]}")
 
-    # ------------------------------------------------------------------ step 1: availability
+def current_page(state: AssistBookingState) -> Response:
+    """To the page of the step the order is at (a later step's page asked for too early)."""
+    return redirect(f"/assist/order/{state.reservation_no}{STEP_PATHS[PAGE_OF_STEP[state.step]]}")
 
-    async def availability_page(
-        request: Request,
-        state: AssistBookingState | None,
-        values: dict[str, str],
-        errors: dict[str, str] | None = None,
-        error: str | None = None,
-        status: int = 200,
-    ) -> HTMLResponse:
-        sites = await site_options(request)
-        if not sites:
-            return message(
-                "Webex Assist cannot be ordered here yet",
-                "No Webex site is set up here. Ask your administrator to add your site (`onramp site add`).",
-                409,
-                section="order",
-            )
-        busy, alternatives = None, []
-        if state is not None and state.step == "availability":
-            check = await producer_check(request, state, state.session)
-            if not check.available:
-                busy, alternatives = no_producer_message(state.session), slots(state, check)
-        number = state.reservation_no if state else None
-        return render(
-            "order_availability.html",
-            status,
-            title="Order Webex Assist: availability",
+
+# ------------------------------------------------------------------ step 1: availability
+
+
+async def availability_page(
+    sessions: SessionFactory,
+    state: AssistBookingState | None,
+    values: dict[str, str],
+    errors: dict[str, str] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """Step 1, new (no ``state``) or again; at the availability step still, no producer was free: why, and the
+    nearest free starts. Without a Webex site set up, nothing can be ordered, and the page says so."""
+    sites = await options.site_options(sessions)
+    if not sites:
+        return ASSIST.message(
+            "Webex Assist cannot be ordered here yet",
+            "No Webex site is set up here. Ask your administrator to add your site (`onramp site add`).",
+            409,
             section="order",
-            steps=progress(state, 0),
-            reservation_no=number,
-            action=f"/assist/order/{number}/availability" if number else "/assist/order",
-            cancel_action=f"/assist/order/{number}/cancel" if number else None,
-            values={"duration": "60", "time_zone": forms.SITE_ZONE, **values},
-            errors=errors or {},
-            error=error,
-            busy=busy,
-            alternatives=alternatives,
-            site_options={"": "Choose your Webex site", **sites},
-            package_options={"": "Choose a package", **forms.PACKAGE_OPTIONS},
-            time_options={"": "Choose a start time", **forms.TIME_OPTIONS},
-            zone_options=forms.ZONE_OPTIONS,
-            duration_options=forms.DURATION_OPTIONS,
         )
-
-    async def checked_availability(
-        request: Request, form: dict[str, str]
-    ) -> tuple[Availability | None, dict[str, str], str | None]:
-        """Step 1's form as `Availability`, or the problems next to their fields."""
-        zones = await site_zones(request)
-        try:
-            availability = Availability.model_validate(forms.availability_body(form, zones))
-        except ValidationError as err:
-            errors, top = forms.field_errors(
-                err, forms.AVAILABILITY_FIELDS, forms.AVAILABILITY_ALIASES, whole="first_name"
-            )
-            return None, errors, top
-        if availability.site not in zones:
-            return None, {"site": "Choose one of the Webex sites."}, None
-        return availability, {}, None
-
-    @app.get("/assist/order", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def new_order(request: Request, package: str = "") -> Response:
-        chosen = package if package in forms.PACKAGE_OPTIONS else ""
-        return await availability_page(request, None, {"package": chosen})
-
-    @app.post("/assist/order", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def start_order(request: Request) -> Response:
-        form = await form_of(request)
-        availability, errors, top = await checked_availability(request, form)
-        if availability is None:
-            return await availability_page(request, None, form, errors, top, 422)
-        # the workflow's rule, checked here too so that a refused first step leaves no order behind
-        policy = assist.policy(request.app.state.settings)
-        too_soon = lead_time_refusal(availability.session, now(), policy.lead_days)
-        if too_soon:
-            return await availability_page(request, None, form, {"date": too_soon}, None, 422)
-        try:
-            number, check = await assist.order(
-                await client(request), request.app.state.settings, availability, request.app.state.sessions
-            )
-        except OnrampError as err:
-            errors, top = refusal(err, forms.AVAILABILITY_FIELDS)
-            return await availability_page(request, None, form, errors, top, err.http_status)
-        response = redirect(f"/assist/order/{number}/lookup" if check.available else f"/assist/order/{number}")
-        proofs(request).remember(response, request, number, str(availability.customer.email), now())
-        return response
-
-    @app.get("/assist/order/{reservation_no}", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def order_availability(reservation_no: str, request: Request) -> Response:
-        state = await draft(request, reservation_no)
-        if state.status is not AssistStatus.DRAFT:
-            return closed(state)
-        return await availability_page(request, state, forms.availability_values(state))
-
-    @app.post("/assist/order/{reservation_no}/availability", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def post_availability(reservation_no: str, request: Request) -> Response:
-        state = await draft(request, reservation_no)
-        if state.status is not AssistStatus.DRAFT:
-            return closed(state)
-        form = forms.apply_alternative(await form_of(request))
-        availability, errors, top = await checked_availability(request, form)
-        if availability is None:
-            return await availability_page(request, state, form, errors, top, 422)
-        try:
-            check = await assist.step(
-                await client(request), state.reservation_no, "availability", availability, SlotCheck
-            )
-        except OnrampError as err:
-            errors, top = refusal(err, forms.AVAILABILITY_FIELDS)
-            return await availability_page(request, state, form, errors, top, err.http_status)
-        number = state.reservation_no
-        response = redirect(f"/assist/order/{number}/lookup" if check.available else f"/assist/order/{number}")
-        proofs(request).remember(response, request, number, str(availability.customer.email), now())
-        return response
-
-    # ------------------------------------------------------------------ step 2: meeting lookup
-
-    def lookup_page(
-        state: AssistBookingState,
-        values: dict[str, Any],
-        errors: dict[str, str] | None = None,
-        error: str | None = None,
-        status: int = 200,
-    ) -> HTMLResponse:
-        package = PACKAGES[state.availability.package]
-        offered = [key for key in SCHEDULED_OPTIONS if key != "not_yet" or not package.needs_scheduled_session]
-        return render(
-            "order_lookup.html",
-            status,
-            title="Order Webex Assist: meeting lookup",
-            section="order",
-            steps=progress(state, 1),
-            state=state,
-            package=package,
-            action=f"/assist/order/{state.reservation_no}/lookup",
-            cancel_action=f"/assist/order/{state.reservation_no}/cancel",
-            back=f"/assist/order/{state.reservation_no}",
-            options=[(key, *SCHEDULED_OPTIONS[key]) for key in offered],
-            values=values,
-            errors=errors or {},
-            error=error,
-        )
-
-    @app.get("/assist/order/{reservation_no}/lookup", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def order_lookup(reservation_no: str, request: Request) -> Response:
-        state = await draft(request, reservation_no)
-        if state.status is not AssistStatus.DRAFT:
-            return closed(state)
-        if state.step not in ("lookup", "event_info", "submit"):
-            return current_page(state)
-        lookup = state.lookup or MeetingLookup()
-        values = {
-            "scheduled": lookup.scheduled or "",
-            "host_id": lookup.host_id or "",
-            "host_email": str(lookup.host_email or ""),
-        }
-        return lookup_page(state, values)
-
-    @app.post("/assist/order/{reservation_no}/lookup", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def post_lookup(reservation_no: str, request: Request) -> Response:
-        state = await draft(request, reservation_no)
-        if state.status is not AssistStatus.DRAFT:
-            return closed(state)
-        form = await form_of(request)
-        try:
-            lookup = MeetingLookup.model_validate(forms.lookup_body(form))
-        except ValidationError as err:
-            errors, top = forms.field_errors(err, forms.LOOKUP_FIELDS, whole="host_id")
-            return lookup_page(state, form, errors, top, 422)
-        try:
-            await assist.step(await client(request), state.reservation_no, "lookup", lookup, AssistBookingState)
-        except OnrampError as err:
-            errors, top = refusal(err, forms.LOOKUP_FIELDS)
-            return lookup_page(state, form, errors, top, err.http_status)
-        return redirect(f"/assist/order/{state.reservation_no}/event")
-
-    # ------------------------------------------------------------------ step 3: event information → submit
-
-    def event_page(
-        state: AssistBookingState,
-        values: dict[str, Any],
-        errors: dict[str, str] | None = None,
-        error: str | None = None,
-        status: int = 200,
-    ) -> HTMLResponse:
-        return render(
-            "order_event.html",
-            status,
-            title="Order Webex Assist: event information",
-            section="order",
-            steps=progress(state, 2),
-            state=state,
-            package=PACKAGES[state.availability.package],
-            action=f"/assist/order/{state.reservation_no}/event",
-            cancel_action=f"/assist/order/{state.reservation_no}/cancel",
-            back=f"/assist/order/{state.reservation_no}/lookup",
-            values=values,
-            errors=errors or {},
-            error=error,
-        )
-
-    @app.get("/assist/order/{reservation_no}/event", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def order_event(reservation_no: str, request: Request) -> Response:
-        state = await draft(request, reservation_no)
-        if state.status is not AssistStatus.DRAFT:
-            return closed(state)
-        if state.step not in ("event_info", "submit"):
-            return current_page(state)
-        info = state.event_info
-        values = {
-            "topic": info.topic if info else "",
-            "host_name": (info.host_name or "") if info else "",
-            "expected_attendees": str(info.expected_attendees or "") if info else "",
-            "comments": (info.comments or "") if info else "",
-            "language": (info.language or "") if info else "",
-        }
-        return event_page(state, values)
-
-    @app.post("/assist/order/{reservation_no}/event", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def post_event(reservation_no: str, request: Request) -> Response:
-        state = await draft(request, reservation_no)
-        if state.status is not AssistStatus.DRAFT:
-            return closed(state)
-        form = await form_of(request)
-        try:
-            info = EventInfo.model_validate(forms.event_body(form))
-        except ValidationError as err:
-            errors, top = forms.field_errors(err, forms.EVENT_FIELDS)
-            return event_page(state, form, errors, top, 422)
-        temporal = await client(request)
-        try:
-            await assist.step(temporal, state.reservation_no, "event_info", info, AssistBookingState)
-            answer = await assist.step(temporal, state.reservation_no, "submit", SubmitBooking(), BookingAnswer)
-        except OnrampError as err:
-            errors, top = refusal(err, forms.EVENT_FIELDS)
-            return event_page(state, form, errors, top, err.http_status)
-        if not answer.confirmed:  # a producer was taken meanwhile: back to step 1, which offers the nearest starts
-            return redirect(f"/assist/order/{state.reservation_no}")
-        response = redirect(f"/assist/order/{state.reservation_no}/confirmation")
-        email = str(answer.state.availability.customer.email)
-        proofs(request).remember(response, request, state.reservation_no, email, now())
-        return response
-
-    @app.post("/assist/order/{reservation_no}/cancel", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def cancel_order(reservation_no: str, request: Request) -> Response:
-        """Cancel this order (a draft): the cancel Update with the customer's e-mail, as the step 1 form gave it."""
-        state = await draft(request, reservation_no)
-        if state.status is not AssistStatus.DRAFT:
-            return closed(state)
-        proof = CancelBooking(contact_email=state.availability.customer.email)
-        await assist.step(await client(request), state.reservation_no, "cancel", proof, AssistBookingState)
-        return redirect(f"/assist/order/{state.reservation_no}")
-
-    # ------------------------------------------------------------------ step 4: confirmation
-
-    @app.get("/assist/order/{reservation_no}/confirmation", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def confirmation(reservation_no: str, request: Request) -> Response:
-        state = await proven_booking(request, reservation_no)
-        if state.status is AssistStatus.DRAFT:
-            return current_page(state)
-        if state.status not in (AssistStatus.CONFIRMED, AssistStatus.LIVE):
-            return redirect(f"/assist/bookings/{state.reservation_no}")
-        return render(
-            "order_confirmation.html",
-            title="Your assist is booked",
-            section="order",
-            steps=progress(state, 3),
-            state=state,
-            package=PACKAGES[state.availability.package],
-            free_until=moment(free_until(state), state.session.time_zone),
-            late_fee=late_fee(state),
-        )
+    busy: str | None = None
+    alternatives: list[dict[str, str]] = []
+    if state is not None and state.step == "availability":
+        busy, alternatives = await options.nearest_free(sessions, state, state.session, "the order")
+    number = state.reservation_no if state else None
+    return ASSIST.render(
+        "assist/order_availability.html",
+        status,
+        title="Order Webex Assist: availability",
+        section="order",
+        steps=progress(state, 0),
+        reservation_no=number,
+        action=f"/assist/order/{number}/availability" if number else "/assist/order",
+        cancel_action=f"/assist/order/{number}/cancel" if number else None,
+        values={"duration": "60", "time_zone": options.SITE_ZONE, **values},
+        errors=errors or {},
+        error=error,
+        busy=busy,
+        alternatives=alternatives,
+        site_options={"": "Choose your Webex site", **sites},
+        package_options={"": "Choose a package", **options.PACKAGE_OPTIONS},
+        time_options={"": "Choose a start time", **options.TIME_OPTIONS},
+        zone_options=options.ZONE_OPTIONS,
+        duration_options=options.DURATION_OPTIONS,
+    )
 
 
-def late_fee(state: AssistBookingState) -> str:
-    """The policy's fee inside the free period, e.g. '325.00 USD (50% of the standard fee)'."""
-    starts_at = state.session.starts_at
-    fee = cancellation_fee(state.policy, state.standard_fee, starts_at, starts_at)
-    return f"{fee:,.2f} {state.currency} ({state.policy.cancellation_fee_percent}% of the standard fee)"
+async def checked_availability(
+    sessions: SessionFactory, form: dict[str, str]
+) -> tuple[Availability | None, dict[str, str], str | None]:
+    """Step 1's form as `Availability`, or the problems next to their fields. The site is one of the form's
+    choices: the sites the page offered (their time zones fill in the session's)."""
+    zones = await options.site_zones(sessions)
+    try:
+        availability = Availability.model_validate(step_inputs.availability_body(form, zones))
+    except ValidationError as err:
+        errors, top = field_errors(err, step_inputs.AVAILABILITY)
+        return None, errors, top
+    if availability.site not in zones:
+        return None, {"site": "Choose one of the Webex sites."}, None
+    return availability, {}, None
+
+
+def after_availability(
+    request: Request, proofs: Proofs, reservation_no: str, check: SlotCheck, availability: Availability
+) -> Response:
+    """After step 1: on to the meeting lookup, or, no producer being free, step 1 again with the nearest free
+    starts. This browser now proves the order: the customer has just typed its e-mail."""
+    path = f"/assist/order/{reservation_no}"
+    response = redirect(f"{path}/lookup" if check.available else path)
+    proofs.remember(response, request, reservation_no, str(availability.customer.email), now())
+    return response
+
+
+@router.get("/assist/order", response_class=HTMLResponse)
+@guarded(ASSIST)
+async def new_order(request: Request, sessions: Sessions, package: str = "") -> Response:
+    """A new order, with the package of the landing page's link chosen; no Temporal needed to show it."""
+    chosen = package if package in options.PACKAGE_OPTIONS else ""
+    return await availability_page(sessions, None, {"package": chosen})
+
+
+@router.post("/assist/order", response_class=HTMLResponse)
+@guarded(ASSIST)
+async def start_order(
+    request: Request, sessions: Sessions, temporal: Temporal, settings: AppSettings, proofs: BookingProofs
+) -> Response:
+    """Step 1 of a new order. The service refuses a session too soon before anything starts, so a refused first
+    step leaves no order behind; its refusal is shown next to the date."""
+    form = await form_of(request)
+    availability, errors, top = await checked_availability(sessions, form)
+    if availability is None:
+        return await availability_page(sessions, None, form, errors, top, 422)
+    try:
+        await assist.check_order(settings, availability, sessions)  # before Temporal: bad input first
+        number, check = await assist.order(await temporal(), settings, availability, sessions)
+    except OnrampError as err:
+        errors, top = refusal_errors(err, step_inputs.AVAILABILITY)
+        return await availability_page(sessions, None, form, errors, top, err.http_status)
+    return after_availability(request, proofs, number, check, availability)
+
+
+@router.get("/assist/order/{reservation_no}", response_class=HTMLResponse)
+@guarded(ASSIST)
+async def order_availability(reservation_no: str, request: Request, sessions: Sessions, temporal: Temporal) -> Response:
+    """Step 1 of an order under way (Back, or no producer free), filled in as the order has it."""
+    state = await by_number(await temporal(), reservation_no)
+    if state.status is not AssistStatus.DRAFT:
+        return closed(state)
+    return await availability_page(sessions, state, step_inputs.availability_values(state))
+
+
+@router.post("/assist/order/{reservation_no}/availability", response_class=HTMLResponse)
+@guarded(ASSIST)
+async def post_availability(
+    reservation_no: str, request: Request, sessions: Sessions, temporal: Temporal, proofs: BookingProofs
+) -> Response:
+    """Step 1 again (changed, or a nearest free start picked): the workflow checks it as it checked the first."""
+    client = await temporal()
+    state = await by_number(client, reservation_no)
+    if state.status is not AssistStatus.DRAFT:
+        return closed(state)
+    form = step_inputs.apply_alternative(await form_of(request))
+    availability, errors, top = await checked_availability(sessions, form)
+    if availability is None:
+        return await availability_page(sessions, state, form, errors, top, 422)
+    try:
+        check = await assist.step(client, state.reservation_no, "availability", availability, SlotCheck)
+    except OnrampError as err:
+        errors, top = refusal_errors(err, step_inputs.AVAILABILITY)
+        return await availability_page(sessions, state, form, errors, top, err.http_status)
+    return after_availability(request, proofs, state.reservation_no, check, availability)

@@ -2,19 +2,21 @@
 
     /assist                       what an assist is, order one (a link per package), find my booking, compare
     /assist/packages              the seed's comparison table, fees, hours and add-ons
-    /assist/order …               ordering, the seed's four steps (starter/assist_web/ordering.py)
+    /assist/order …               ordering, the seed's four steps (ordering.py, ordering_steps.py)
     /assist/find                  find my booking: reservation number + contact e-mail
-    /assist/bookings/<no> …       the booking, update date/time, cancel (starter/assist_web/changes.py)
+    /assist/bookings/<no> …       the booking, update date/time (changes.py), cancel (cancelling.py)
 
 Every form POSTs and is answered with a redirect (Post/Redirect/Get); a refusal shows the page again with the
 workflow's sentence next to its field. A confirmed booking is shown only to a browser that has given its number and
-contact e-mail (a short-lived signed cookie, starter/assist_web/proof.py); the e-mail never appears in a URL.
-The rules live in AssistBookingWorkflow; these pages render and forward.
+contact e-mail (a short-lived signed cookie, proof.py); the e-mail never appears in a URL. The rules live in
+AssistBookingWorkflow and models/assist_rules.py; these pages render and forward.
+
+``router`` holds every Assist page.
 """
 
 from __future__ import annotations
 
-from fastapi import FastAPI, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, EmailStr, ValidationError
 
@@ -22,14 +24,21 @@ from models.assist import ReservationNo
 from models.assist_packages import ADD_ON_NAMES, COLUMNS, COMPARISON, COVERAGE_TEXT, PACKAGES, PackageInfo, ServiceRow
 from starter.errors import NotFound
 from starter.services import assist
-from starter.web.assist import changes, ordering
-from starter.web.assist.forms import FIND_FIELDS, field_errors
-from starter.web.assist.kit import client, form_of, guarded, now, proofs, redirect, render
-from starter.web.assist.proof import Proofs, key_for
+from starter.web.assist import cancelling, changes, ordering, ordering_steps
+from starter.web.assist.portal import ASSIST, now
+from starter.web.assist.proof import BookingProofs
+from starter.web.deps import Temporal
+from starter.web.forms import FormSpec, field_errors, form_of
+from starter.web.guard import guarded
+from starter.web.rendering import redirect
 
+router = APIRouter(include_in_schema=False)
+
+FIND = FormSpec(fields=("reservation_no", "contact_email"))
 FIND_NOTICE = (
     "To see this booking, enter its contact e-mail address. This browser remembers a booking you found for 30 minutes."
 )
+MALFORMED_NUMBER = "Enter the reservation number as in your confirmation e-mail, e.g. WA-261121-3F9A0C."
 
 
 class FindForm(BaseModel):
@@ -57,8 +66,8 @@ def phases() -> list[tuple[str, list[ServiceRow]]]:
 def find_page(
     values: dict[str, str], errors: dict[str, str] | None = None, status: int = 200, **context: object
 ) -> HTMLResponse:
-    return render(
-        "find.html",
+    return ASSIST.render(
+        "assist/find.html",
         status,
         title="Update or cancel an assist",
         section="find",
@@ -68,56 +77,60 @@ def find_page(
     )
 
 
-def install(app: FastAPI) -> None:
-    app.state.assist_proofs = Proofs(key_for(app.state.settings))
+@router.get("/assist", response_class=HTMLResponse)
+@guarded(ASSIST)
+async def landing(request: Request) -> Response:
+    return ASSIST.render("assist/landing.html", title="Webex Assist", package_list=list(PACKAGES.values()))
 
-    @app.get("/assist", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def landing(request: Request) -> Response:
-        return render("landing.html", title="Webex Assist", package_list=list(PACKAGES.values()))
 
-    @app.get("/assist/packages", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def packages(request: Request) -> Response:
-        return render(
-            "packages.html",
-            title="Compare the assist packages",
-            section="packages",
-            wide=True,
-            columns=[PACKAGES[package] for package in COLUMNS],
-            phases=phases(),
-            coverage_text=COVERAGE_TEXT,
-            hours={info.package: hours(info) for info in PACKAGES.values()},
-            add_on_names=ADD_ON_NAMES,
-        )
+@router.get("/assist/packages", response_class=HTMLResponse)
+@guarded(ASSIST)
+async def packages(request: Request) -> Response:
+    return ASSIST.render(
+        "assist/packages.html",
+        title="Compare the assist packages",
+        section="packages",
+        wide=True,
+        columns=[PACKAGES[package] for package in COLUMNS],
+        phases=phases(),
+        coverage_text=COVERAGE_TEXT,
+        hours={info.package: hours(info) for info in PACKAGES.values()},
+        add_on_names=ADD_ON_NAMES,
+    )
 
-    @app.get("/assist/find", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def find_form(request: Request, reservation_no: str = "") -> Response:
-        number = reservation_no.strip().upper()[:20]
-        return find_page({"reservation_no": number}, notice=FIND_NOTICE if number else None)
 
-    @app.post("/assist/find", response_class=HTMLResponse, include_in_schema=False)
-    @guarded
-    async def find(request: Request) -> Response:
-        form = await form_of(request)
-        kept = {name: form.get(name, "").strip() for name in FIND_FIELDS}
-        try:
-            proof = FindForm.model_validate(kept)
-        except ValidationError as err:
-            errors, _ = field_errors(err, FIND_FIELDS)
-            if "reservation_no" in errors and kept["reservation_no"]:
-                errors["reservation_no"] = (
-                    "Enter the reservation number as in your confirmation e-mail, e.g. WA-261121-3F9A0C."
-                )
-            return find_page(kept, errors, 422)
-        try:
-            state = await assist.find(await client(request), proof.reservation_no, str(proof.contact_email))
-        except NotFound as err:
-            return find_page(kept, {"reservation_no": err.message}, 404)
-        response = redirect(f"/assist/bookings/{state.reservation_no}")
-        proofs(request).remember(response, request, state.reservation_no, str(proof.contact_email), now())
-        return response
+@router.get("/assist/find", response_class=HTMLResponse)
+@guarded(ASSIST)
+async def find_form(request: Request, reservation_no: str = "") -> Response:
+    """The find page; a booking's page that asked for the proof sends its number along."""
+    number = reservation_no.strip().upper()[:20]
+    return find_page({"reservation_no": number}, notice=FIND_NOTICE if number else None)
 
-    ordering.install(app)
-    changes.install(app)
+
+@router.post("/assist/find", response_class=HTMLResponse)
+@guarded(ASSIST)
+async def find(request: Request, temporal: Temporal, proofs: BookingProofs) -> Response:
+    """Find my booking: the right pair opens the booking's pages in this browser; a wrong pair reads like an
+    unknown number."""
+    form = await form_of(request)
+    kept = {name: form.get(name, "").strip() for name in FIND.fields}
+    try:
+        proof = FindForm.model_validate(kept)
+    except ValidationError as err:
+        errors, _ = field_errors(err, FIND)
+        if "reservation_no" in errors and kept["reservation_no"]:
+            errors["reservation_no"] = MALFORMED_NUMBER
+        return find_page(kept, errors, 422)
+    try:
+        state = await assist.find(await temporal(), proof.reservation_no, str(proof.contact_email))
+    except NotFound as err:
+        return find_page(kept, {"reservation_no": err.message}, 404)
+    response = redirect(f"/assist/bookings/{state.reservation_no}")
+    proofs.remember(response, request, state.reservation_no, str(proof.contact_email), now())
+    return response
+
+
+router.include_router(ordering.router)
+router.include_router(ordering_steps.router)
+router.include_router(changes.router)
+router.include_router(cancelling.router)

@@ -6,7 +6,8 @@ confirmed booking checks it against the booking's e-mail, so a cookie for one bo
 and one forged or expired proves nothing at all.
 
 The key is derived from the payload key when one is configured (every API replica then accepts the others' cookies);
-without one, each process makes its own, and a restart asks the customer to find the booking again.
+without one, it is a random key made once per process, so all of a process's requests check the same signatures,
+and a restart asks the customer to find the booking again.
 """
 
 from __future__ import annotations
@@ -16,22 +17,26 @@ import hashlib
 import hmac
 import secrets
 from datetime import datetime, timedelta
+from typing import Annotated
 
-from fastapi import Request, Response
+from fastapi import Depends, Request, Response
 
 from models.assist import AssistBookingState
 from starter.settings import Settings
+from starter.web.deps import AppSettings
 
 COOKIE = "onramp_assist"
 PATH = "/assist"
 LIFETIME = timedelta(minutes=30)
 _LABEL = b"onramp assist booking proof v1"
+_PROCESS_KEY = secrets.token_bytes(32)
 
 
 def key_for(settings: Settings) -> bytes:
+    """The payload key's derivation, so replicas sharing it accept each other's cookies; else this process's own."""
     keys = settings.payload_keys()
     if not keys:
-        return secrets.token_bytes(32)
+        return _PROCESS_KEY
     return hmac.new(keys[0].encode(), _LABEL, hashlib.sha256).digest()
 
 
@@ -58,6 +63,10 @@ class Proofs:
         expected = self._mac(number, int(expires), str(state.availability.customer.email))
         return hmac.compare_digest(mac, expected)
 
+    def shown(self, request: Request, state: AssistBookingState, now: datetime) -> bool:
+        """This browser's cookie proves the booking."""
+        return self.holds(request.cookies.get(COOKIE), state, now)
+
     def remember(self, response: Response, request: Request, reservation_no: str, email: str, now: datetime) -> None:
         """Set the cookie: this browser has shown (or, ordering, typed) the booking's number and contact e-mail."""
         value = self.issue(reservation_no, email, now)
@@ -72,5 +81,10 @@ class Proofs:
         )
 
 
-def forget(response: Response) -> None:
-    response.delete_cookie(COOKIE, path=PATH, httponly=True, samesite="lax")
+def booking_proofs(settings: AppSettings) -> Proofs:
+    """The signer for the app's settings. Derived on each request (the key file read at most, and one HMAC: little
+    next to a page's Temporal and database round trips), so no signer is kept on the app."""
+    return Proofs(key_for(settings))
+
+
+BookingProofs = Annotated[Proofs, Depends(booking_proofs)]

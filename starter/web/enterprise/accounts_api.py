@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI, Request
+from fastapi import APIRouter
 from pydantic import BaseModel
 
 from models.accounts import CompanyInfo, NewAccount, SubscriptionLine
 from models.refusals import Refusal
 from starter.errors import NotFound
 from starter.services import accounts
+from starter.web.deps import AppSettings, Sessions
 from starter.web.errors import ERROR_RESPONSES
 from store import SessionFactory
 from store import accounts as store
 from store.tables import Account
+
+router = APIRouter(prefix="/api/accounts", tags=["accounts"], responses=ERROR_RESPONSES)
 
 
 class AccountView(BaseModel):
@@ -24,23 +27,15 @@ class AccountView(BaseModel):
     subscriptions: list[SubscriptionLine]
 
 
-def install(app: FastAPI) -> None:
-    router = APIRouter(prefix="/api/accounts", tags=["accounts"], responses=ERROR_RESPONSES)
+@router.post("", status_code=201, response_model=AccountView, summary="Create a billing account and its admin")
+async def create(account: NewAccount, sessions: Sessions, settings: AppSettings) -> AccountView:
+    await accounts.create_account(sessions, settings, account)
+    return await _view(sessions, account.account_no)
 
-    def sessions(request: Request) -> SessionFactory:
-        factory: SessionFactory = request.app.state.sessions
-        return factory
 
-    @router.post("", status_code=201, response_model=AccountView, summary="Create a billing account and its admin")
-    async def create(account: NewAccount, request: Request) -> AccountView:
-        await accounts.create_account(sessions(request), request.app.state.settings, account)
-        return await _view(sessions(request), account.account_no)
-
-    @router.get("/{account_no}", response_model=AccountView, summary="A billing account with its seats")
-    async def read(account_no: str, request: Request) -> AccountView:
-        return await _view(sessions(request), account_no)
-
-    app.include_router(router)
+@router.get("/{account_no}", response_model=AccountView, summary="A billing account with its seats")
+async def read(account_no: str, sessions: Sessions) -> AccountView:
+    return await _view(sessions, account_no)
 
 
 async def _view(sessions: SessionFactory, account_no: str) -> AccountView:

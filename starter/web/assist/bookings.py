@@ -1,0 +1,40 @@
+"""How a page reaches a booking: by its number alone while it is a draft being ordered (the ordering pages then
+decide what they show), and otherwise only with this browser's proof of its number and contact e-mail. An unknown
+or malformed number is answered like a missing proof (the find page, the number filled in), so the pages say nothing
+about which numbers exist."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from pydantic import TypeAdapter, ValidationError
+from temporalio.client import Client
+
+from models.assist import AssistBookingState, ReservationNo
+from starter.errors import NotFound
+from starter.services import assist
+from starter.web.assist.portal import ProofNeeded, now
+from starter.web.assist.proof import Proofs
+
+_RESERVATION_NO: TypeAdapter[str] = TypeAdapter(ReservationNo)
+
+
+async def by_number(client: Client, reservation_no: str) -> AssistBookingState:
+    """Any booking, by number alone: for the ordering pages (a draft), which then decide what they show. A number
+    that cannot be one is not asked of Temporal."""
+    asked = reservation_no.strip().upper()[:20]
+    try:
+        number = _RESERVATION_NO.validate_python(reservation_no)
+    except ValidationError:
+        raise ProofNeeded(asked) from None
+    try:
+        return await assist.status(client, number)
+    except NotFound:
+        raise ProofNeeded(asked) from None
+
+
+async def proven_booking(client: Client, proofs: Proofs, request: Request, reservation_no: str) -> AssistBookingState:
+    """A booking whose number and contact e-mail this browser has shown: else the find page asks for them."""
+    state = await by_number(client, reservation_no)
+    if not proofs.shown(request, state, now()):
+        raise ProofNeeded(state.reservation_no)
+    return state

@@ -1,0 +1,217 @@
+"""Ordering Webex Assist, steps 2-4 as pages (step 1 and what the ordering pages share: ordering.py):
+
+    /assist/order/<no>/lookup          2. meeting lookup
+    /assist/order/<no>/event           3. event information → submit; or cancel the order
+    /assist/order/<no>/cancel          cancel the order (a draft)
+    /assist/order/<no>/confirmation    4. confirmation, for a browser that proves the booking
+
+A refusal of the workflow's shows the step's page again, with its sentence next to the field it names.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from models.assist import (
+    AssistBookingState,
+    AssistStatus,
+    BookingAnswer,
+    CancelBooking,
+    EventInfo,
+    MeetingLookup,
+    SubmitBooking,
+)
+from models.assist_packages import PACKAGES
+from models.assist_rules import cancellation_fee
+from starter.errors import OnrampError
+from starter.services import assist
+from starter.web.assist import options, step_inputs
+from starter.web.assist.bookings import by_number, proven_booking
+from starter.web.assist.ordering import closed, current_page, progress
+from starter.web.assist.portal import ASSIST, moment, now
+from starter.web.assist.proof import BookingProofs
+from starter.web.deps import Temporal
+from starter.web.forms import field_errors, form_of, refusal_errors
+from starter.web.guard import guarded
+from starter.web.rendering import money, redirect
+
+router = APIRouter(include_in_schema=False)
+
+
+# ------------------------------------------------------------------ step 2: meeting lookup
+
+
+def lookup_page(
+    state: AssistBookingState,
+    values: dict[str, Any],
+    errors: dict[str, str] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """'Not yet' is offered only for a package that may be ordered before its session is scheduled."""
+    package = PACKAGES[state.availability.package]
+    offered = [key for key in options.SCHEDULED_OPTIONS if key != "not_yet" or not package.needs_scheduled_session]
+    return ASSIST.render(
+        "assist/order_lookup.html",
+        status,
+        title="Order Webex Assist: meeting lookup",
+        section="order",
+        steps=progress(state, 1),
+        state=state,
+        package=package,
+        action=f"/assist/order/{state.reservation_no}/lookup",
+        cancel_action=f"/assist/order/{state.reservation_no}/cancel",
+        back=f"/assist/order/{state.reservation_no}",
+        options=[(key, *options.SCHEDULED_OPTIONS[key]) for key in offered],
+        values=values,
+        errors=errors or {},
+        error=error,
+    )
+
+
+@router.get("/assist/order/{reservation_no}/lookup", response_class=HTMLResponse)
+@guarded(ASSIST)
+async def order_lookup(reservation_no: str, request: Request, temporal: Temporal) -> Response:
+    """Step 2 once step 1 found a producer free (else the order's own step), filled in as the order has it."""
+    state = await by_number(await temporal(), reservation_no)
+    if state.status is not AssistStatus.DRAFT:
+        return closed(state)
+    if state.step not in ("lookup", "event_info", "submit"):
+        return current_page(state)
+    return lookup_page(state, step_inputs.lookup_values(state))
+
+
+@router.post("/assist/order/{reservation_no}/lookup", response_class=HTMLResponse)
+@guarded(ASSIST)
+async def post_lookup(reservation_no: str, request: Request, temporal: Temporal) -> Response:
+    client = await temporal()
+    state = await by_number(client, reservation_no)
+    if state.status is not AssistStatus.DRAFT:
+        return closed(state)
+    form = await form_of(request)
+    try:
+        lookup = MeetingLookup.model_validate(step_inputs.lookup_body(form))
+    except ValidationError as err:
+        errors, top = field_errors(err, step_inputs.LOOKUP)
+        return lookup_page(state, form, errors, top, 422)
+    try:
+        await assist.step(client, state.reservation_no, "lookup", lookup, AssistBookingState)
+    except OnrampError as err:
+        errors, top = refusal_errors(err, step_inputs.LOOKUP)
+        return lookup_page(state, form, errors, top, err.http_status)
+    return redirect(f"/assist/order/{state.reservation_no}/event")
+
+
+# ------------------------------------------------------------------ step 3: event information → submit
+
+
+def event_page(
+    state: AssistBookingState,
+    values: dict[str, Any],
+    errors: dict[str, str] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    return ASSIST.render(
+        "assist/order_event.html",
+        status,
+        title="Order Webex Assist: event information",
+        section="order",
+        steps=progress(state, 2),
+        state=state,
+        package=PACKAGES[state.availability.package],
+        action=f"/assist/order/{state.reservation_no}/event",
+        cancel_action=f"/assist/order/{state.reservation_no}/cancel",
+        back=f"/assist/order/{state.reservation_no}/lookup",
+        values=values,
+        errors=errors or {},
+        error=error,
+    )
+
+
+@router.get("/assist/order/{reservation_no}/event", response_class=HTMLResponse)
+@guarded(ASSIST)
+async def order_event(reservation_no: str, request: Request, temporal: Temporal) -> Response:
+    """Step 3 once the lookup is done (else the order's own step), filled in as the order (or the site) has it."""
+    state = await by_number(await temporal(), reservation_no)
+    if state.status is not AssistStatus.DRAFT:
+        return closed(state)
+    if state.step not in ("event_info", "submit"):
+        return current_page(state)
+    return event_page(state, step_inputs.event_values(state))
+
+
+@router.post("/assist/order/{reservation_no}/event", response_class=HTMLResponse)
+@guarded(ASSIST)
+async def post_event(reservation_no: str, request: Request, temporal: Temporal, proofs: BookingProofs) -> Response:
+    """The event information, then the submit, which reserves a producer and confirms."""
+    client = await temporal()
+    state = await by_number(client, reservation_no)
+    if state.status is not AssistStatus.DRAFT:
+        return closed(state)
+    form = await form_of(request)
+    try:
+        info = EventInfo.model_validate(step_inputs.event_body(form))
+    except ValidationError as err:
+        errors, top = field_errors(err, step_inputs.EVENT)
+        return event_page(state, form, errors, top, 422)
+    try:
+        await assist.step(client, state.reservation_no, "event_info", info, AssistBookingState)
+        answer = await assist.step(client, state.reservation_no, "submit", SubmitBooking(), BookingAnswer)
+    except OnrampError as err:
+        errors, top = refusal_errors(err, step_inputs.EVENT)
+        return event_page(state, form, errors, top, err.http_status)
+    if not answer.confirmed:  # a producer was taken meanwhile: back to step 1, which offers the nearest starts
+        return redirect(f"/assist/order/{state.reservation_no}")
+    response = redirect(f"/assist/order/{state.reservation_no}/confirmation")
+    email = str(answer.state.availability.customer.email)
+    proofs.remember(response, request, state.reservation_no, email, now())
+    return response
+
+
+@router.post("/assist/order/{reservation_no}/cancel", response_class=HTMLResponse)
+@guarded(ASSIST)
+async def cancel_order(reservation_no: str, request: Request, temporal: Temporal) -> Response:
+    """Cancel this order (a draft): the cancel Update with the customer's e-mail, as the step 1 form gave it."""
+    client = await temporal()
+    state = await by_number(client, reservation_no)
+    if state.status is not AssistStatus.DRAFT:
+        return closed(state)
+    proof = CancelBooking(contact_email=state.availability.customer.email)
+    await assist.step(client, state.reservation_no, "cancel", proof, AssistBookingState)
+    return redirect(f"/assist/order/{state.reservation_no}")
+
+
+# ------------------------------------------------------------------ step 4: confirmation
+
+
+def late_fee(state: AssistBookingState) -> str:
+    """The policy's fee inside the free period, e.g. '325.00 USD (50% of the standard fee)'."""
+    starts_at = state.session.starts_at
+    fee = cancellation_fee(state.policy, state.standard_fee, starts_at, starts_at)
+    return f"{money(fee, state.currency)} ({state.policy.cancellation_fee_percent}% of the standard fee)"
+
+
+@router.get("/assist/order/{reservation_no}/confirmation", response_class=HTMLResponse)
+@guarded(ASSIST)
+async def confirmation(reservation_no: str, request: Request, temporal: Temporal, proofs: BookingProofs) -> Response:
+    """Step 4, for the browser that proves the booking: a draft goes back to its step, an ended booking to its page."""
+    state = await proven_booking(await temporal(), proofs, request, reservation_no)
+    if state.status is AssistStatus.DRAFT:
+        return current_page(state)
+    if state.status not in (AssistStatus.CONFIRMED, AssistStatus.LIVE):
+        return redirect(f"/assist/bookings/{state.reservation_no}")
+    return ASSIST.render(
+        "assist/order_confirmation.html",
+        title="Your assist is booked",
+        section="order",
+        steps=progress(state, 3),
+        state=state,
+        package=PACKAGES[state.availability.package],
+        free_until=moment(assist.free_until(state), state.session.time_zone),
+        late_fee=late_fee(state),
+    )

@@ -1,0 +1,211 @@
+"""The admin portal's user information (seed 000, steps 3 to 5): the basic information and the product list with
+its organizer accounts on one page, the company info form, the create-account form, and re-invite / remove for the
+accounts ticked in the product list."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
+
+from models.admin import CompanyEdit
+from models.organizer import NewOrganizer
+from starter.errors import OnrampError
+from starter.services import admin_auth as auth
+from starter.services import company, organizers
+from starter.web.deps import AppSettings, PageAdmin, Sessions, Temporal
+from starter.web.enterprise.notices import HOME, notice_text, redirect_with_notice
+from starter.web.forms import FormSpec, field_errors, first, form_of, read_form, refusal_errors
+from starter.web.guard import guarded
+from starter.web.portals import ADMIN
+from store import SessionFactory
+
+router = APIRouter(include_in_schema=False)
+
+PHONE = "Use digits, spaces, + ( ) -, and an extension such as 'ext 12'."
+PHONE_FIELDS = ("admin_phone", "admin_mobile", "company_phone", "company_fax")
+COMPANY_FORM = FormSpec(
+    fields=("admin_email", "admin_name", *PHONE_FIELDS, "province", "city", "street"),
+    hints=dict.fromkeys(PHONE_FIELDS, PHONE),
+)
+ORGANIZER_FORM = FormSpec(
+    fields=("last_name", "first_name", "email", "edition"),
+    choices=frozenset({"edition"}),
+    aliases={"product": "edition"},  # one select chooses both: "<product>|<edition>"
+)
+ACTIONS = {"reinvite": "reinvited", "remove": "removed"}
+"""The product list's buttons, and the notice each one's success shows."""
+
+
+# ---------------------------------------------------------------------------------------------- user information
+
+
+@router.get("/admin", response_class=HTMLResponse)
+@guarded(ADMIN)
+async def home(request: Request, admin: PageAdmin, sessions: Sessions) -> Response:
+    return await _home_page(request, sessions, admin)
+
+
+async def _home_page(
+    request: Request, sessions: SessionFactory, admin: auth.Admin, status: int = 200, error: str | None = None
+) -> HTMLResponse:
+    info = await company.read(sessions, admin.account_no)
+    listing = await organizers.listing(sessions, admin.account_no)
+    return ADMIN.render(
+        "enterprise/home.html",
+        status,
+        title="User information",
+        admin=admin,
+        menu="home",
+        wide=True,
+        company=info.company,
+        listing=listing,
+        notice=notice_text(request),
+        error=error,
+    )
+
+
+# ---------------------------------------------------------------------------------------------- company info
+
+
+@router.get("/admin/company", response_class=HTMLResponse)
+@guarded(ADMIN)
+async def company_page(request: Request, admin: PageAdmin, sessions: Sessions) -> Response:
+    info = (await company.read(sessions, admin.account_no)).company
+    return _company_form(admin, info.admin_email, info.customer_name, info.model_dump(mode="json"))
+
+
+@router.post("/admin/company", response_class=HTMLResponse)
+@guarded(ADMIN)
+async def save_company(request: Request, admin: PageAdmin, sessions: Sessions) -> Response:
+    form = await form_of(request)
+    values = {name: form.get(name, "") for name in COMPANY_FORM.fields}
+    try:
+        saved = await company.update(sessions, admin.account_no, CompanyEdit.model_validate(values))
+    except ValidationError as err:
+        errors, top = field_errors(err, COMPANY_FORM)
+        return _company_form(admin, admin.email, admin.customer_name, values, errors, top, 422)
+    except OnrampError as err:  # the address is another admin's username
+        errors, top = refusal_errors(err, COMPANY_FORM)
+        return _company_form(admin, admin.email, admin.customer_name, values, errors, top, err.http_status)
+    if saved.username_changed:
+        return redirect_with_notice(HOME, "username", str(saved.username))
+    return redirect_with_notice(HOME, "company")
+
+
+def _company_form(
+    admin: auth.Admin,
+    username: str,
+    customer_name: str,
+    values: dict[str, str],
+    errors: dict[str, str] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """The customer name is shown, never a field: it is read-only here."""
+    return ADMIN.render(
+        "enterprise/company.html",
+        status,
+        title="Edit information",
+        admin=admin,
+        menu="home",
+        username=username,
+        customer_name=customer_name,
+        values=values,
+        errors=errors or {},
+        error=error,
+    )
+
+
+# ---------------------------------------------------------------------------------------------- organizer accounts
+
+
+@router.get("/admin/organizers/new", response_class=HTMLResponse)
+@guarded(ADMIN)
+async def new_organizer_page(request: Request, admin: PageAdmin, sessions: Sessions) -> Response:
+    return await _organizer_form(sessions, admin)
+
+
+@router.post("/admin/organizers/new", response_class=HTMLResponse)
+@guarded(ADMIN)
+async def create_organizer(
+    request: Request, admin: PageAdmin, sessions: Sessions, settings: AppSettings, temporal: Temporal
+) -> Response:
+    form = await form_of(request)
+    values = {name: form.get(name, "") for name in ORGANIZER_FORM.fields}
+    product, _, edition = values["edition"].partition("|")
+    fields = {name: values[name] for name in ("last_name", "first_name", "email")}
+    try:
+        organizer = NewOrganizer.model_validate({**fields, "product": product or None, "edition": edition or None})
+    except ValidationError as err:
+        errors, top = field_errors(err, ORGANIZER_FORM)
+        return await _organizer_form(sessions, admin, values, errors, top, 422)
+    try:
+        await organizers.create(await temporal(), settings, sessions, admin.account_no, organizer, operator=admin.email)
+    except OnrampError as err:  # no license left, an edition the account lacks, an e-mail that has an account
+        errors, top = refusal_errors(err, ORGANIZER_FORM)
+        return await _organizer_form(sessions, admin, values, errors, top, err.http_status)
+    return redirect_with_notice(HOME, "created", str(organizer.email))
+
+
+async def _organizer_form(
+    sessions: SessionFactory,
+    admin: auth.Admin,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    """Every edition of the account with what is left of it; the first one with a license left is chosen."""
+    counts = await organizers.licenses(sessions, admin.account_no)
+    options = [
+        (
+            f"{c.product.value}|{c.edition.value}",
+            f"{c.label} ({c.remaining} left)" if c.remaining else f"{c.label} (none left)",
+        )
+        for c in counts
+    ]
+    chosen = next((f"{c.product.value}|{c.edition.value}" for c in counts if c.remaining), "")
+    return ADMIN.render(
+        "enterprise/organizer_new.html",
+        status,
+        title="Create account",
+        admin=admin,
+        menu="home",
+        remaining=organizers.remaining_text(counts),
+        editions=options,
+        values={"edition": chosen, **(values or {})},
+        errors=errors or {},
+        error=error,
+    )
+
+
+@router.post("/admin/organizers/action", response_class=HTMLResponse)
+@guarded(ADMIN)
+async def organizer_action(request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal) -> Response:
+    """Re-invite or remove every ticked account; one refused does not stop the others, and the page says which."""
+    form = await read_form(request)
+    action = first(form).get("action", "")
+    emails = [value for name, value in form if name == "email" and value]
+    if action not in ACTIONS:
+        return await _home_page(request, sessions, admin, status=400, error="Choose Re-invite or Remove.")
+    if not emails:
+        return await _home_page(
+            request, sessions, admin, status=400, error="Select an account in the product list first, then click again."
+        )
+    client = await temporal()
+    done, problems = [], []
+    for email in emails:
+        try:
+            if action == "reinvite":
+                await organizers.reinvite(client, admin.account_no, email, operator=admin.email)
+            else:
+                await organizers.remove(client, admin.account_no, email, operator=admin.email)
+        except OnrampError as err:
+            problems.append(err.message)
+        else:
+            done.append(email)
+    if problems:
+        prefix = f"Done for {', '.join(done)}. " if done else ""
+        return await _home_page(request, sessions, admin, status=409, error=prefix + " ".join(problems))
+    return redirect_with_notice(HOME, ACTIONS[action], ", ".join(done))

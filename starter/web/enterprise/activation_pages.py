@@ -1,0 +1,49 @@
+"""The organizer's activation page (seed 000, step 5): the link in the invitation e-mail shows who the account is
+for, and its button activates it. The organizer has no portal login: the link's token is all they carry."""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from starter.errors import OnrampError
+from starter.services import organizers
+from starter.web.deps import Sessions, Temporal
+from starter.web.guard import guarded
+from starter.web.portals import ADMIN
+
+router = APIRouter(include_in_schema=False)
+
+LINK_GONE = "This link no longer works"
+
+
+@router.get("/activate/{token}", response_class=HTMLResponse)
+@guarded(ADMIN)
+async def activation_page(token: str, request: Request, sessions: Sessions) -> Response:
+    try:
+        organizer = await organizers.activation_target(sessions, token)
+    except organizers.ActivationLinkInvalid as err:
+        return ADMIN.message(LINK_GONE, err.message, 404)
+    return ADMIN.render(
+        "enterprise/activate.html",
+        title="Activate your account",
+        organizer=organizer,
+        action=f"/activate/{quote(token)}",
+    )
+
+
+@router.post("/activate/{token}", response_class=HTMLResponse)
+@guarded(ADMIN)
+async def activate(token: str, request: Request, sessions: Sessions, temporal: Temporal) -> Response:
+    try:
+        state = await organizers.activate(await temporal(), sessions, token)
+    except organizers.ActivationLinkInvalid as err:
+        return ADMIN.message(LINK_GONE, err.message, 404)
+    except OnrampError as err:
+        return ADMIN.message("This account cannot be activated", err.message, err.http_status)
+    return ADMIN.message(
+        "Your account is active",
+        f"Welcome, {state.first_name}: your {state.edition_label} organizer account ({state.email}) is active.",
+    )

@@ -1,0 +1,35 @@
+"""The sentence a portal page shows on top after a form succeeded (Post/Redirect/Get): the redirect carries only a
+key and who it was about, so a link cannot make the portal say anything else."""
+
+from __future__ import annotations
+
+from fastapi import Request
+from fastapi.responses import RedirectResponse
+
+from starter.web.rendering import redirect
+
+HOME = "/admin"
+"""The portal's first page, where most notices are shown."""
+NOTICES = {
+    "password": "Your password has been changed.",
+    "company": "Your information has been saved.",
+    "username": "Your information has been saved. Your username is now {who}.",
+    "created": "The account for {who} is open, and the invitation is on its way.",
+    "reinvited": "The invitation was sent again to {who}.",
+    "removed": "{who}: removed. The license is back in the product list.",
+    "bye": "You have logged out.",
+}
+WHO_SHOWN = 500
+"""At most this much of ``who`` is shown: the query string is the browser's, not ours."""
+
+
+def redirect_with_notice(path: str, notice: str, who: str | None = None) -> RedirectResponse:
+    return redirect(path, {"notice": notice, **({"who": who} if who else {})})
+
+
+def notice_text(request: Request) -> str | None:
+    """The notice the redirect asked for, or None for none (or an unknown key)."""
+    template = NOTICES.get(request.query_params.get("notice", ""))
+    if template is None:
+        return None
+    return template.format(who=request.query_params.get("who", "")[:WHO_SHOWN])

@@ -1,0 +1,263 @@
+"""What a page of the Set Up Now wizard shows (seeds 001/003): the step's form with what was entered, the progress
+bar over both phases, the Back link, why an organization was proposed, and the pages the wizard ends with.
+
+Where the wizard may go is models/wizard_navigation.py, the same functions the workflow decides with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Request
+from fastapi.responses import HTMLResponse, Response
+
+from models import wizard_navigation as navigation
+from models.partner_order import PartnerOrderState
+from models.wizard import BEFORE_SUBMIT_STEPS, STEP_TITLES, FoundOrg, WizardStep, WizardView
+from starter.services.setup_wizard import LinkInvalid
+from starter.web.partner_orders.wizard_forms import (
+    AUDIO_OPTIONS,
+    CALLING_OPTIONS,
+    FORMS,
+    LANGUAGES,
+    SERVICE_LABELS,
+    defaults,
+)
+from starter.web.rendering import Portal
+
+COOKIE = "onramp_wizard"
+MATCH_REASONS = {
+    "admin_email": "Its administrator has the e-mail address {admin}.",
+    "name": "It has the same company name as the order ({customer}).",
+    "domain": "Its administrator's e-mail address has the same domain ({domain}).",
+    "partner_admin": "You ({you}) are an administrator of this organization.",
+    "partner_name": "It has your company's name as on the order ({partner}).",
+}
+BACK_NOTICE = "You went back to an earlier page. Going on from here replaces what you entered on the later pages."
+SET_UP_NOTICE = "Your order has been set up successfully. The service setup wizard starts here."
+
+
+def link_invalid_page(_: Exception | None = None, __: Request | None = None) -> Response:
+    return PAGES.message(
+        "This link no longer works",
+        "It is unknown, has expired, or was replaced by a newer one (for example after the setup was handed to "
+        "someone else, or after the order was provisioned). Use the newest Set Up Now e-mail you received. "
+        "Ask your Cisco account representative to resend the Set Up Now e-mail.",
+        404,
+    )
+
+
+PAGES = Portal(
+    layout="partner_orders/_layout.html",
+    optional=("order",),
+    unavailable_title="The setup is unavailable right now",
+    unavailable=(
+        "We cannot reach the service that runs the setup at the moment. Nothing you entered was lost "
+        "because of this; please try again in a few minutes."
+    ),
+    on={LinkInvalid: link_invalid_page},
+)
+
+
+# ---------------------------------------------------------------------------------------------- the progress bar
+
+
+@dataclass
+class ProgressItem:
+    title: str
+    state: str  # done | current | todo
+    href: str | None
+    number: int = 0
+
+
+@dataclass
+class Phase:
+    name: str
+    items: list[ProgressItem]
+
+
+def step_url(token: str, order: PartnerOrderState, step: WizardStep) -> str:
+    return f"/setup/{token}" if step is order.wizard.step else f"/setup/{token}?step={step.value}"
+
+
+def progress(token: str, order: PartnerOrderState, shown: WizardStep) -> list[Phase]:
+    def item(step: WizardStep) -> ProgressItem:
+        state = "current" if step is shown else "done" if navigation.done(order, step) else "todo"
+        linked = step is not shown and navigation.reachable(order, step)
+        return ProgressItem(STEP_TITLES[step], state, step_url(token, order, step) if linked else None)
+
+    phases = [
+        Phase("Order setup", [item(step) for step in navigation.before_path(order)]),
+        Phase("Service setup", [item(step) for step in navigation.after_path(order)]),
+    ]
+    for number, entry in enumerate((entry for phase in phases for entry in phase.items), start=1):
+        entry.number = number  # one count across both phases, as "Step N of M" on the page
+    return phases
+
+
+def back_url(token: str, order: PartnerOrderState, shown: WizardStep) -> str | None:
+    previous = navigation.back(order, shown)
+    return step_url(token, order, previous) if previous is not None else None
+
+
+# ---------------------------------------------------------------------------------------------- a step's page
+
+
+def why(order: PartnerOrderState, org: FoundOrg) -> str:
+    """Why the organization finder proposed this organization."""
+    wizard = order.wizard
+    admin = str(wizard.answers.customer_admin_email or "")
+    return MATCH_REASONS[org.match].format(
+        admin=admin,
+        customer=order.customer_name,
+        domain=admin.rpartition("@")[2],
+        you=str(wizard.session.email) if wizard.session else "you",
+        partner=order.partner_name,
+    )
+
+
+def place(org: FoundOrg) -> str:
+    return ", ".join(part for part in (org.city, org.country) if part)
+
+
+@dataclass
+class Page:
+    """One rendering of one step's page."""
+
+    token: str
+    order: PartnerOrderState
+    step: WizardStep
+    values: dict[str, Any] = field(default_factory=dict)
+    errors: dict[str, str] = field(default_factory=dict)
+    error: str | None = None
+    notice: str | None = None
+    availability: tuple[bool, str] | None = None
+
+
+def _notice(page: Page) -> str | None:
+    wizard, step = page.order.wizard, page.step
+    if page.notice is not None:
+        return page.notice
+    if step is not wizard.step and step in BEFORE_SUBMIT_STEPS:
+        return BACK_NOTICE
+    services = wizard.services
+    first_service_page = step is wizard.step and step in (WizardStep.PASSWORD, WizardStep.SUBSCRIPTION)
+    if first_service_page and not (services.subscription_reviewed or services.password_set):
+        return SET_UP_NOTICE
+    return None
+
+
+def _organizations(order: PartnerOrderState) -> dict[str, Any]:
+    answers = order.wizard.answers
+    matches = answers.customer_org_matches
+    found = answers.partner_org_found
+    return {
+        "matches": [{"org": org, "why": why(order, org), "place": place(org)} for org in matches],
+        "administered": [m for m in matches if m.match == "admin_email"],
+        "found": found,
+        "found_why": why(order, found) if found else "",
+        "chosen_customer_org": next((m for m in matches if m.id == answers.customer_org_id), None),
+    }
+
+
+def render_step(page: Page, status: int = 200) -> HTMLResponse:
+    order, step, token = page.order, page.step, page.token
+    wizard = order.wizard
+    path = [*navigation.before_path(order), *navigation.after_path(order)]
+    return PAGES.render(
+        f"partner_orders/{step.value}.html",
+        status,
+        title=STEP_TITLES[step],
+        step=step.value,
+        token=token,
+        order=order,
+        wizard=wizard,
+        answers=wizard.answers,
+        services=wizard.services,
+        session=wizard.session,
+        action=f"/setup/{token}/{FORMS[step].route.path}",
+        leave_action=f"/setup/{token}/leave",
+        back=back_url(token, order, step),
+        phases=progress(token, order, step),
+        position=path.index(step) + 1 if step in path else None,
+        total=len(path),
+        values={**defaults(order, step), **page.values},
+        errors=page.errors,
+        error=page.error,
+        notice=_notice(page),
+        availability=page.availability,
+        service_labels=[SERVICE_LABELS.get(s, s.value) for s in order.purchased_services],
+        calling_options=CALLING_OPTIONS,
+        languages=LANGUAGES,
+        audio_options=AUDIO_OPTIONS,
+        customer_path=navigation.customer_path(order),
+        **_organizations(order),
+    )
+
+
+# ---------------------------------------------------------------------------------------------- other pages
+
+
+def message_page(
+    title: str, message: str, status: int, *, link: tuple[str, str] | None = None, order: Any = None
+) -> HTMLResponse:
+    return PAGES.message(title, message, status, link=link, order=order)
+
+
+def session_problem(token: str, message: str, status: int = 409) -> HTMLResponse:
+    response = message_page(
+        "This wizard page is out of date", message, status, link=(f"/setup/{token}", "Start again here")
+    )
+    forget_cookie(response, token)
+    return response
+
+
+def set_cookie(response: Response, request: Request, token: str, session_id: str) -> None:
+    response.set_cookie(
+        COOKIE,
+        session_id,
+        path=f"/setup/{token}",
+        httponly=True,
+        samesite="lax",
+        secure=request.url.scheme == "https",
+    )
+
+
+def forget_cookie(response: Response, token: str) -> None:
+    response.delete_cookie(COOKIE, path=f"/setup/{token}", httponly=True, samesite="lax")
+
+
+def _done_page(message: str, view: WizardView | None, order: PartnerOrderState | None) -> HTMLResponse:
+    services = [SERVICE_LABELS.get(s, s.value) for s in order.purchased_services] if order else []
+    wizard = order.wizard if order else (view.state if view else None)
+    setup = wizard.setup if wizard else None
+    return PAGES.render(
+        "partner_orders/done.html",
+        title="Your subscription is active",
+        message=message or "Your subscription is active and billing has started.",
+        service_labels=services,
+        subdomain=wizard.services.subdomain if wizard else None,
+        customer_admin=(
+            str(setup.customer_admin_email) if setup and setup.customer_admin_email != setup.set_up_by else None
+        ),
+        order=order,
+    )
+
+
+def final_page(
+    token: str, posted: WizardStep | None, view: WizardView | None, order: PartnerOrderState | None
+) -> Response:
+    """The wizard ended (left, handed over, halted, provisioned): say so; the session cookie goes."""
+    message = view.message if view is not None and view.message else ""
+    if posted in (WizardStep.PROVISION, WizardStep.DONE) or (view is not None and view.step is WizardStep.DONE):
+        response = _done_page(message, view, order)
+    elif posted is None:
+        again = (f"/setup/{token}", "Open the setup again")
+        response = message_page("You left the setup", message, 200, link=again, order=order)
+    elif posted is WizardStep.SETUP_BY:
+        response = message_page("The setup was handed over", message, 200, order=order)
+    else:
+        response = message_page("The setup has stopped", message, 200, order=order)
+    forget_cookie(response, token)
+    return response

@@ -1,0 +1,145 @@
+"""The seat portal's way in (seed 002): Subscriptions (products, seats, renewal dates, seat orders), then Add seats,
+where New Seat Qty per product is the cart; Save cart & review starts the order on its first save and makes the
+quote. An account that cannot add seats itself is told why before it types anything."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse, Response
+
+from models.seat_order import NewSeats, ReviewCart, SeatOrderInput, SetQuantities
+from starter.errors import NotFound, OnrampError
+from starter.services import admin_auth as auth
+from starter.services import seat_orders
+from starter.services import seat_portal as seats
+from starter.web.deps import AppSettings, PageAdmin, Sessions, Temporal
+from starter.web.forms import FormSpec, form_of, refusal_errors
+from starter.web.guard import guarded
+from starter.web.portals import ADMIN
+from starter.web.rendering import redirect
+from starter.web.seat_orders.flow import (
+    MENU,
+    SUBSCRIPTIONS,
+    find_order,
+    moved_on,
+    order_path,
+    own_order,
+    result_page,
+    run_step,
+    step_path,
+)
+from store import SessionFactory
+
+router = APIRouter(include_in_schema=False)
+
+NOTHING_ADDED = "Enter the New Seat Qty of at least one product."
+
+
+def cart_form(keys: list[str]) -> FormSpec:
+    """The New Seat Qty form: one field per product of the account. The workflow names a refused line by its place
+    in the cart (``lines.<i>.<field>``); ``keys`` are the cart's lines' fields, in that order."""
+    lines = {f"lines.{index}.{name}": key for index, key in enumerate(keys) for name in NewSeats.model_fields}
+    return FormSpec(fields=tuple(keys), aliases=lines)
+
+
+@router.get("/admin/subscriptions", response_class=HTMLResponse)
+@guarded(ADMIN)
+async def subscriptions_page(request: Request, admin: PageAdmin, sessions: Sessions) -> Response:
+    account = await seats.billing_account(sessions, admin.account_no)
+    return ADMIN.render(
+        "seat_orders/subscriptions.html",
+        title="Subscriptions",
+        admin=admin,
+        menu=MENU,
+        wide=True,
+        account=account,
+        rows=await seats.subscriptions(sessions, admin.account_no),
+        orders=await seats.seat_orders(sessions, admin.account_no),
+    )
+
+
+@router.get("/admin/seat-orders/new", response_class=HTMLResponse)
+@guarded(ADMIN)
+async def new_order_page(request: Request, admin: PageAdmin, sessions: Sessions) -> Response:
+    """A new order number each time: the order starts only when its cart is first saved."""
+    return await _cart_page(sessions, admin, seat_orders.new_order_no())
+
+
+@router.get("/admin/seat-orders/{order_no}/seats", response_class=HTMLResponse)
+@guarded(ADMIN)
+async def cart_page(
+    order_no: str, request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal
+) -> Response:
+    state = await own_order(temporal, admin, order_no)
+    if not seats.still_open(state):
+        return redirect(step_path(state))
+    rows = await seats.subscriptions(sessions, admin.account_no)
+    chosen = {(line.product, line.edition): str(line.new_seats) for line in state.cart}
+    values = {row.key: chosen[(row.product, row.edition)] for row in rows if (row.product, row.edition) in chosen}
+    return await _cart_page(sessions, admin, order_no, values)
+
+
+@router.post("/admin/seat-orders/{order_no}/seats", response_class=HTMLResponse)
+@guarded(ADMIN)
+async def save_cart(
+    order_no: str, request: Request, admin: PageAdmin, sessions: Sessions, settings: AppSettings, temporal: Temporal
+) -> Response:
+    existing = await find_order(temporal, admin, order_no)
+    rows = await seats.subscriptions(sessions, admin.account_no)
+    form = await form_of(request)
+    values = {row.key: form.get(row.key, "") for row in rows if row.supported}
+    lines, keys, errors = seats.quantities(rows, values)
+    if errors or not lines:
+        return await _cart_page(sessions, admin, order_no, values, errors, None if errors else NOTHING_ADDED, 422)
+    if existing is None:
+        order = SeatOrderInput(order_no=order_no, account_no=admin.account_no, requested_by=admin.email)
+        try:
+            await seat_orders.start(await temporal(), settings, sessions, order)
+        except NotFound:
+            raise
+        except OnrampError as err:  # not self-service, or no automatic payment method
+            return await _cart_page(sessions, admin, order_no, values, error=err.message, status=err.http_status)
+    elif not seats.still_open(existing):
+        return await result_page(sessions, admin, existing, 409, seats.refused_step(existing))
+    try:
+        await run_step(temporal, order_no, "set_quantities", SetQuantities(lines=lines))
+        await run_step(temporal, order_no, "review", ReviewCart())
+    except NotFound:
+        raise
+    except OnrampError as err:
+        errors, top = refusal_errors(err, cart_form(keys))
+        if errors:
+            return await _cart_page(sessions, admin, order_no, values, errors, status=err.http_status)
+        if err.http_status == 409:
+            return await moved_on(temporal, sessions, admin, order_no)
+        return await _cart_page(sessions, admin, order_no, values, error=top, status=err.http_status)
+    return redirect(order_path(order_no, "quote"))
+
+
+async def _cart_page(
+    sessions: SessionFactory,
+    admin: auth.Admin,
+    order_no: str,
+    values: dict[str, str] | None = None,
+    errors: dict[str, str] | None = None,
+    error: str | None = None,
+    status: int = 200,
+) -> HTMLResponse:
+    account = await seats.billing_account(sessions, admin.account_no)
+    rows = await seats.subscriptions(sessions, admin.account_no)
+    if account.refusal:
+        return ADMIN.message("Seats cannot be added", account.refusal, 409, link=SUBSCRIPTIONS, admin=admin, menu=MENU)
+    return ADMIN.render(
+        "seat_orders/cart.html",
+        status,
+        title="Add seats",
+        admin=admin,
+        menu=MENU,
+        wide=True,
+        account=account,
+        rows=rows,
+        order_no=order_no,
+        values=values or {},
+        errors=errors or {},
+        error=error,
+    )

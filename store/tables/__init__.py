@@ -1,0 +1,70 @@
+"""The tables onramp keeps, one module per process. Importing this package registers every table on Base.metadata,
+which the Alembic migrations (store/migrations) are kept in step with."""
+
+from store.tables.accounts import (
+    Account,
+    AccountOrder,
+    AccountSubscription,
+    AdminSession,
+    EnterpriseAdmin,
+    GatewayAttempt,
+    GatewayCharge,
+    PaymentCard,
+    SeatAssignment,
+    SeatOrderRow,
+)
+from store.tables.assist import (
+    AssistBooking,
+    AssistProducer,
+    AssistProducerClaim,
+    AssistRecording,
+    AssistScheduledSession,
+    AssistSite,
+)
+from store.tables.base import Base, UtcDateTime
+from store.tables.organizers import ActivationToken, Organizer
+from store.tables.outbox import OutboxMail
+from store.tables.partner_orders import (
+    BillingRecord,
+    OrderSetup,
+    Organization,
+    OrgCredential,
+    OrgSettings,
+    OrgUser,
+    PartnerOrder,
+    SetupToken,
+    Subscription,
+)
+
+__all__ = [
+    "Account",
+    "AccountOrder",
+    "AccountSubscription",
+    "ActivationToken",
+    "AdminSession",
+    "AssistBooking",
+    "AssistProducer",
+    "AssistProducerClaim",
+    "AssistRecording",
+    "AssistScheduledSession",
+    "AssistSite",
+    "Base",
+    "BillingRecord",
+    "EnterpriseAdmin",
+    "GatewayAttempt",
+    "GatewayCharge",
+    "OrderSetup",
+    "OrgCredential",
+    "OrgSettings",
+    "OrgUser",
+    "Organization",
+    "Organizer",
+    "OutboxMail",
+    "PartnerOrder",
+    "PaymentCard",
+    "SeatAssignment",
+    "SeatOrderRow",
+    "SetupToken",
+    "Subscription",
+    "UtcDateTime",
+]
