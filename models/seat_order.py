@@ -3,6 +3,7 @@ the order is processed within 24 hours and a receipt goes to the billing contact
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from enum import StrEnum
@@ -292,6 +293,38 @@ class ApplySeatOrder(Contract):
 
 class SeatOrderSnapshot(Contract):
     state: SeatOrderState
+
+
+# ----------------------------------------------------------------------------------------------- the step table
+
+
+@dataclass(frozen=True)
+class SeatOrderStep:
+    """One portal step as clients drive it: the URL path segment, the workflow Update, its input and answer."""
+
+    path: str
+    update: str
+    model: type[Contract]
+    result: type[Contract]
+    summary: str
+
+
+SEAT_ORDER_STEPS: tuple[SeatOrderStep, ...] = (
+    SeatOrderStep("quantities", "set_quantities", SetQuantities, SeatOrderState, "New Seat Qty: the cart's lines"),
+    SeatOrderStep("review", "review", ReviewCart, Quote, "Save cart & review: make the quote"),
+    SeatOrderStep("accept", "accept", AcceptQuote, SeatOrderState, "Accept the quote: proceed to payment"),
+    SeatOrderStep("decline", "decline", DeclineQuote, SeatOrderState, "Decline the quote (with an optional reason)"),
+    SeatOrderStep(
+        "payment",
+        "payment",
+        PaymentDetails,
+        SeatOrderState,
+        "Payment details: save and continue to the service order (the card is a gateway token, never a number)",
+    ),
+    SeatOrderStep("place", "place", PlaceOrder, SeatOrderState, "Place the service order"),
+    SeatOrderStep("approve", "approve", ApproveOrder, SeatOrderState, "Approve an order waiting for a manual review"),
+)
+STEP_OF_UPDATE = {step.update: step for step in SEAT_ORDER_STEPS}
 
 
 SeatOrderInput.model_rebuild()

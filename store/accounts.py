@@ -73,14 +73,18 @@ async def create(session: AsyncSession, account: NewAccount, password_hash: str)
     await session.flush()
 
 
+async def subscription_rows(session: AsyncSession, account_no: str) -> list[AccountSubscription]:
+    """The account's product editions, by product and edition."""
+    found = await session.execute(
+        select(AccountSubscription)
+        .where(AccountSubscription.account_no == account_no)
+        .order_by(AccountSubscription.product, AccountSubscription.edition)
+    )
+    return list(found.scalars())
+
+
 async def subscriptions(session: AsyncSession, account_no: str) -> list[SubscriptionLine]:
-    rows = (
-        await session.execute(
-            select(AccountSubscription)
-            .where(AccountSubscription.account_no == account_no)
-            .order_by(AccountSubscription.product, AccountSubscription.edition)
-        )
-    ).scalars()
+    rows = await subscription_rows(session, account_no)
     return [
         SubscriptionLine(
             product=row.product,  # type: ignore[arg-type]

@@ -8,9 +8,8 @@ from datetime import UTC, datetime, timedelta
 from typing import TypeVar
 
 from pydantic import BaseModel
-from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.client import Client
 from temporalio.common import WorkflowIDReusePolicy
-from temporalio.service import RPCError, RPCStatusCode
 
 from models.assist import (
     AssistBookingInput,
@@ -96,18 +95,12 @@ async def order(
 
 async def status(client: Client, reservation_no: str) -> AssistBookingState:
     handle = client.get_workflow_handle(assist_workflow_id(reservation_no), result_type=AssistBookingState)
-    try:
-        execution = await workflow_calls.execution_status(client, handle.id)
-    except RPCError as err:
-        if err.status is RPCStatusCode.NOT_FOUND:
-            raise NotFound(
-                f"No assist booking {reservation_no}.", type=Refusal.NOT_FOUND, field="reservation_no"
-            ) from None
-        raise
-    if execution is WorkflowExecutionStatus.COMPLETED:
-        final: AssistBookingState = await handle.result()
-        return final
-    return await workflow_calls.query(handle, "status", AssistBookingState)
+    return await workflow_calls.current_state(
+        client,
+        handle,
+        AssistBookingState,
+        lambda: NotFound(f"No assist booking {reservation_no}.", type=Refusal.NOT_FOUND, field="reservation_no"),
+    )
 
 
 async def find(client: Client, reservation_no: str, contact_email: str) -> AssistBookingState:
@@ -125,17 +118,21 @@ async def find(client: Client, reservation_no: str, contact_email: str) -> Assis
 
 
 async def step(client: Client, reservation_no: str, update: str, request: BaseModel, result_type: type[T]) -> T:
-    handle = client.get_workflow_handle(assist_workflow_id(reservation_no))
-    try:
-        return await workflow_calls.update(client, handle, update, request, result_type)
-    except workflow_calls.WorkflowCompleted:
+    async def ended() -> StepRefused:
         final = await status(client, reservation_no)
-        ended = ended_refusal(final.status) or f"The booking is {final.status.value}."
-        raise StepRefused(ended, type=Refusal.BOOKING_STATE_CONFLICT) from None
-    except NotFound as err:
-        if err.type == Refusal.NOT_FOUND and err.message.startswith("No workflow"):
-            raise NotFound(not_found_message(reservation_no), type=Refusal.NOT_FOUND, field="reservation_no") from None
-        raise
+        why = ended_refusal(final.status) or f"The booking is {final.status.value}."
+        return StepRefused(why, type=Refusal.BOOKING_STATE_CONFLICT)
+
+    handle = client.get_workflow_handle(assist_workflow_id(reservation_no))
+    return await workflow_calls.step(
+        client,
+        handle,
+        update,
+        request,
+        result_type,
+        ended=ended,
+        unknown=lambda: NotFound(not_found_message(reservation_no), type=Refusal.NOT_FOUND, field="reservation_no"),
+    )
 
 
 def cancellable(state: AssistBookingState) -> bool:

@@ -10,9 +10,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import TypeVar
 
-from temporalio.client import Client, WorkflowExecutionStatus, WorkflowHandle
+from temporalio.client import Client, WorkflowHandle
 from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.service import RPCError, RPCStatusCode
 
 from models.accounts import Edition, Product
 from models.admin import LicenseCount, OrganizerList, OrganizerRow
@@ -36,6 +35,7 @@ from starter.services import workflow_calls
 from starter.settings import Settings
 from store import SessionFactory, activation_tokens
 from store import organizers as store
+from store.tables import Organizer
 from workflows.organizer_account import OrganizerAccountWorkflow
 
 T = TypeVar("T")
@@ -85,20 +85,7 @@ async def listing(sessions: SessionFactory, account_no: str) -> OrganizerList:
     return OrganizerList(
         licenses=counts,
         remaining=remaining_text(counts),
-        organizers=[
-            OrganizerRow(
-                email=row.email,
-                last_name=row.last_name,
-                first_name=row.first_name,
-                product=Product(row.product),
-                edition=Edition(row.edition),
-                label=edition_label(row.product, row.edition),
-                status=OrganizerStatus(row.status),
-                invited_at=row.invited_at,
-                activated_at=row.activated_at,
-            )
-            for row in rows
-        ],
+        organizers=[_row(row) for row in rows],
     )
 
 
@@ -108,16 +95,9 @@ def handle(client: Client, account_no: str, email: str) -> WorkflowHandle[Organi
 
 async def status(client: Client, account_no: str, email: str) -> OrganizerState:
     """The organizer account's state: from the running workflow, or the result of a finished one."""
-    h = handle(client, account_no, email)
-    try:
-        execution = await workflow_calls.execution_status(client, h.id)
-    except RPCError as err:
-        if err.status is RPCStatusCode.NOT_FOUND:
-            raise _unknown(email) from None
-        raise
-    if execution is WorkflowExecutionStatus.COMPLETED:
-        return await h.result()
-    return await workflow_calls.query(h, "status", OrganizerState)
+    return await workflow_calls.current_state(
+        client, handle(client, account_no, email), OrganizerState, lambda: _unknown(email)
+    )
 
 
 # ---------------------------------------------------------------------------------------------- steps
@@ -185,16 +165,15 @@ async def remove(
 
 
 async def _step(client: Client, account_no: str, email: str, name: str, request: object, result: type[T]) -> T:
-    try:
-        return await workflow_calls.update(client, handle(client, account_no, email), name, request, result)
-    except workflow_calls.WorkflowCompleted:
+    async def ended() -> StepRefused:
         final = await status(client, account_no, email)
-        raise StepRefused(
+        return StepRefused(
             f"{email} has no organizer account here any more ({final.status.value}).",
             type=Refusal.ORGANIZER_STATE_CONFLICT,
-        ) from None
-    except NotFound:
-        raise _unknown(email) from None
+        )
+
+    h = handle(client, account_no, email)
+    return await workflow_calls.step(client, h, name, request, result, ended=ended, unknown=lambda: _unknown(email))
 
 
 def _unknown(email: str) -> NotFound:
@@ -216,17 +195,7 @@ async def activation_target(sessions: SessionFactory, token: str) -> OrganizerRo
         row = await store.find(session, account_no, found.email)
     if row is None or row.status not in store.HOLDING:
         raise ActivationLinkInvalid()
-    return OrganizerRow(
-        email=row.email,
-        last_name=row.last_name,
-        first_name=row.first_name,
-        product=Product(row.product),
-        edition=Edition(row.edition),
-        label=edition_label(row.product, row.edition),
-        status=OrganizerStatus(row.status),
-        invited_at=row.invited_at,
-        activated_at=row.activated_at,
-    )
+    return _row(row)
 
 
 async def activate(client: Client, sessions: SessionFactory, token: str) -> OrganizerState:
@@ -240,3 +209,18 @@ async def activate(client: Client, sessions: SessionFactory, token: str) -> Orga
         return await workflow_calls.update(client, h, "activate", ActivateOrganizer(via="link"), OrganizerState)
     except (workflow_calls.WorkflowCompleted, NotFound):
         raise ActivationLinkInvalid() from None
+
+
+def _row(row: Organizer) -> OrganizerRow:
+    """An organizer account as the product list shows it."""
+    return OrganizerRow(
+        email=row.email,
+        last_name=row.last_name,
+        first_name=row.first_name,
+        product=Product(row.product),
+        edition=Edition(row.edition),
+        label=edition_label(row.product, row.edition),
+        status=OrganizerStatus(row.status),
+        invited_at=row.invited_at,
+        activated_at=row.activated_at,
+    )

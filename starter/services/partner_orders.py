@@ -90,16 +90,16 @@ async def change_contact(client: Client, order_id: str, request: ChangeProvision
 
 
 async def _update(client: Client, order_id: str, name: str, request: object, result_type: type[T], action: str) -> T:
-    try:
-        return await workflow_calls.update(client, handle(client, order_id), name, request, result_type)
-    except workflow_calls.WorkflowCompleted:
+    async def ended() -> StepRefused:
         final = await status(client, order_id)
-        raise StepRefused(
+        return StepRefused(
             f"Cannot {action}: the order is {final.status.value.replace('_', ' ')} and its process has ended.",
             type=Refusal.ORDER_STATE_CONFLICT,
-        ) from None
-    except NotFound:
-        raise _unknown(order_id) from None
+        )
+
+    return await workflow_calls.step(
+        client, handle(client, order_id), name, request, result_type, ended=ended, unknown=lambda: _unknown(order_id)
+    )
 
 
 def _unknown(order_id: str) -> NotFound:

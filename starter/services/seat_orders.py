@@ -7,9 +7,8 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from pydantic import BaseModel
-from temporalio.client import Client, WorkflowExecutionStatus
+from temporalio.client import Client
 from temporalio.common import WorkflowIDConflictPolicy
-from temporalio.service import RPCError, RPCStatusCode
 
 from models.refusals import Refusal
 from models.seat_order import SeatOrderInput, SeatOrderState, seat_order_workflow_id
@@ -48,26 +47,22 @@ async def start(client: Client, settings: Settings, sessions: SessionFactory, or
 
 async def status(client: Client, order_no: str) -> SeatOrderState:
     handle = client.get_workflow_handle_for(SeatOrderWorkflow.run, seat_order_workflow_id(order_no))
-    try:
-        execution = await workflow_calls.execution_status(client, handle.id)
-    except RPCError as err:
-        if err.status is RPCStatusCode.NOT_FOUND:
-            raise NotFound(f"No seat order {order_no}.", type=Refusal.NOT_FOUND) from None
-        raise
-    if execution is WorkflowExecutionStatus.COMPLETED:
-        return await handle.result()
-    return await workflow_calls.query(handle, "status", SeatOrderState)
+    return await workflow_calls.current_state(client, handle, SeatOrderState, lambda: _unknown(order_no))
 
 
 async def step(client: Client, order_no: str, update: str, request: BaseModel, result_type: type[T]) -> T:
-    handle = client.get_workflow_handle(seat_order_workflow_id(order_no))
-    try:
-        return await workflow_calls.update(client, handle, update, request, result_type)
-    except workflow_calls.WorkflowCompleted:
+    async def ended() -> StepRefused:
         final = await status(client, order_no)
-        raise StepRefused(
+        return StepRefused(
             f"The order is {final.status.value.replace('_', ' ')}." + (f" {final.reason}" if final.reason else ""),
             type=Refusal.ORDER_STATE_CONFLICT,
-        ) from None
-    except NotFound:
-        raise NotFound(f"No seat order {order_no}.", type=Refusal.NOT_FOUND) from None
+        )
+
+    handle = client.get_workflow_handle(seat_order_workflow_id(order_no))
+    return await workflow_calls.step(
+        client, handle, update, request, result_type, ended=ended, unknown=lambda: _unknown(order_no)
+    )
+
+
+def _unknown(order_no: str) -> NotFound:
+    return NotFound(f"No seat order {order_no}.", type=Refusal.NOT_FOUND)

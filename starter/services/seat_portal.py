@@ -21,7 +21,7 @@ from models.seat_order import BEFORE_PLACED, NewSeats, SeatOrderState, SeatOrder
 from models.seat_order_rules import refusal_for
 from starter.errors import NotFound
 from store import SessionFactory, accounts
-from store.tables import Account, AccountSubscription, PaymentCard, SeatOrderRow
+from store.tables import Account, PaymentCard, SeatOrderRow
 
 ORDERS_SHOWN = 20
 WHOLE_NUMBER = "Enter a whole number of seats, 1 or more."
@@ -93,13 +93,7 @@ async def billing_account(sessions: SessionFactory, account_no: str) -> BillingA
 
 async def subscriptions(sessions: SessionFactory, account_no: str) -> list[SubscriptionRow]:
     async with sessions() as session:
-        rows = (
-            await session.execute(
-                select(AccountSubscription)
-                .where(AccountSubscription.account_no == account_no)
-                .order_by(AccountSubscription.product, AccountSubscription.edition)
-            )
-        ).scalars()
+        rows = await accounts.subscription_rows(session, account_no)
         return [
             SubscriptionRow(
                 product=Product(row.product),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from temporalio.api.common.v1 import WorkflowExecution
@@ -25,6 +25,30 @@ T = TypeVar("T")
 
 class WorkflowCompleted(OnrampError):
     http_status = 409
+
+
+class WorkflowMissing(NotFound):
+    """No workflow has the id (never started, or gone from the server's retention)."""
+
+
+async def step(
+    client: Client,
+    handle: WorkflowHandle[Any, Any],
+    name: str,
+    arg: Any,
+    result_type: type[T],
+    *,
+    ended: Callable[[], Awaitable[OnrampError]],
+    unknown: Callable[[], NotFound],
+) -> T:
+    """A process's step (an Update): the workflow's refusal as it words it; ``ended`` says why a finished process
+    takes no more steps, ``unknown`` what to answer for a process that does not exist."""
+    try:
+        return await update(client, handle, name, arg, result_type)
+    except WorkflowCompleted:
+        raise await ended() from None
+    except WorkflowMissing:
+        raise unknown() from None
 
 
 async def update(client: Client, handle: WorkflowHandle[Any, Any], name: str, arg: Any, result_type: type[T]) -> T:
@@ -103,5 +127,5 @@ def _rpc_error(workflow_id: str, err: RPCError) -> OnrampError:
     if err.status is RPCStatusCode.NOT_FOUND:
         if "completed" in err.message.lower():
             return WorkflowCompleted(f"{workflow_id} has already finished.", type=Refusal.WORKFLOW_COMPLETED)
-        return NotFound(f"No workflow with id {workflow_id}.", type=Refusal.NOT_FOUND)
+        return WorkflowMissing(f"No workflow with id {workflow_id}.", type=Refusal.NOT_FOUND)
     raise err

@@ -6,27 +6,22 @@ order is not where the step applies, 422 with the field when the input breaks a 
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import APIRouter
 from pydantic import BaseModel, EmailStr, Field, SecretStr, StringConstraints
 
 from models.refusals import Refusal
 from models.seat_order import (
-    AcceptQuote,
-    ApproveOrder,
+    SEAT_ORDER_STEPS,
     CardOnOrder,
-    DeclineQuote,
     OrderNo,
-    PaymentDetails,
-    PlaceOrder,
-    Quote,
-    ReviewCart,
     SeatOrderInput,
     SeatOrderPolicy,
     SeatOrderState,
-    SetQuantities,
+    SeatOrderStep,
 )
 from starter.errors import OnrampError
 from starter.services import seat_orders
@@ -94,40 +89,22 @@ async def add_card(account_no: str, body: NewCard, sessions: Sessions) -> CardOn
 # ---------------------------------------------------------------------------------------------- the steps
 
 
-@router.post(f"{STEP}/quantities", response_model=SeatOrderState, summary="New Seat Qty: the cart's lines")
-async def seat_order_set_quantities(order_no: str, body: SetQuantities, temporal: Temporal) -> SeatOrderState:
-    return await seat_orders.step(await temporal(), order_no, "set_quantities", body, SeatOrderState)
+def _step_endpoint(step: SeatOrderStep) -> Callable[..., Awaitable[Any]]:
+    """POST /api/seat-orders/{order_no}/<path>: the step's input in the body, its Update from the step table."""
+
+    async def run_step(order_no: str, body: Any, temporal: Temporal) -> Any:
+        return await seat_orders.step(await temporal(), order_no, step.update, body, step.result)
+
+    run_step.__name__ = f"seat_order_{step.update}"
+    run_step.__annotations__ = {**run_step.__annotations__, "body": step.model, "return": step.result}
+    return run_step
 
 
-@router.post(f"{STEP}/review", response_model=Quote, summary="Save cart & review: make the quote.")
-async def seat_order_review(order_no: str, body: ReviewCart, temporal: Temporal) -> Quote:
-    return await seat_orders.step(await temporal(), order_no, "review", body, Quote)
-
-
-@router.post(f"{STEP}/accept", response_model=SeatOrderState, summary="Proceed to payment.")
-async def seat_order_accept(order_no: str, body: AcceptQuote, temporal: Temporal) -> SeatOrderState:
-    return await seat_orders.step(await temporal(), order_no, "accept", body, SeatOrderState)
-
-
-@router.post(f"{STEP}/decline", response_model=SeatOrderState, summary="Decline the quote (with an optional reason).")
-async def seat_order_decline(order_no: str, body: DeclineQuote, temporal: Temporal) -> SeatOrderState:
-    return await seat_orders.step(await temporal(), order_no, "decline", body, SeatOrderState)
-
-
-@router.post(
-    f"{STEP}/payment",
-    response_model=SeatOrderState,
-    summary="Save and continue to the service order. The card is a token from the gateway (never a card number).",
-)
-async def seat_order_payment(order_no: str, body: PaymentDetails, temporal: Temporal) -> SeatOrderState:
-    return await seat_orders.step(await temporal(), order_no, "payment", body, SeatOrderState)
-
-
-@router.post(f"{STEP}/place", response_model=SeatOrderState, summary="Place the service order.")
-async def seat_order_place(order_no: str, body: PlaceOrder, temporal: Temporal) -> SeatOrderState:
-    return await seat_orders.step(await temporal(), order_no, "place", body, SeatOrderState)
-
-
-@router.post(f"{STEP}/approve", response_model=SeatOrderState, summary="Approve an order waiting for a manual review.")
-async def seat_order_approve(order_no: str, body: ApproveOrder, temporal: Temporal) -> SeatOrderState:
-    return await seat_orders.step(await temporal(), order_no, "approve", body, SeatOrderState)
+for _step in SEAT_ORDER_STEPS:
+    router.add_api_route(
+        f"{STEP}/{_step.path}",
+        _step_endpoint(_step),
+        methods=["POST"],
+        response_model=_step.result,
+        summary=_step.summary,
+    )

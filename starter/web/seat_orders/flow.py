@@ -10,8 +10,8 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel
 
 from models.refusals import Refusal
-from models.seat_order import Quote, SeatOrderState, SeatOrderStatus
-from starter.errors import NotFound
+from models.seat_order import STEP_OF_UPDATE, SeatOrderState, SeatOrderStatus
+from starter.errors import NotFound, OnrampError
 from starter.services import admin_auth as auth
 from starter.services import seat_orders
 from starter.services import seat_portal as seats
@@ -64,8 +64,7 @@ async def own_order(temporal: TemporalConnection, admin: auth.Admin, order_no: s
 
 async def run_step(temporal: TemporalConnection, order_no: str, update: str, body: BaseModel) -> None:
     """One step of the order (its workflow's Update); a refusal is raised, and the page then says why."""
-    result: type[Quote | SeatOrderState] = Quote if update == "review" else SeatOrderState
-    await seat_orders.step(await temporal(), order_no, update, body, result)
+    await seat_orders.step(await temporal(), order_no, update, body, STEP_OF_UPDATE[update].result)
 
 
 async def result_page(
@@ -95,3 +94,22 @@ async def moved_on(
     if seats.still_open(state):
         return redirect(step_path(state))
     return await result_page(sessions, admin, state, 409, seats.refused_step(state))
+
+
+async def step_or_moved_on(
+    temporal: TemporalConnection,
+    sessions: SessionFactory,
+    admin: auth.Admin,
+    order_no: str,
+    update: str,
+    body: BaseModel,
+) -> Response | None:
+    """Run a step that takes no answer from the page (accept, decline, place): None when it ran; when the order has
+    moved on meanwhile (declined, expired, replaced, a second click), the page that says where it is now."""
+    try:
+        await run_step(temporal, order_no, update, body)
+    except NotFound:
+        raise
+    except OnrampError:
+        return await moved_on(temporal, sessions, admin, order_no)
+    return None

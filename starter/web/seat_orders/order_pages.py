@@ -7,13 +7,19 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from models.seat_order import PlaceOrder, SeatOrderStatus
-from starter.errors import NotFound, OnrampError
 from starter.services import seat_portal as seats
 from starter.web.deps import PageAdmin, Sessions, Temporal
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN
 from starter.web.rendering import redirect
-from starter.web.seat_orders.flow import MENU, moved_on, order_path, own_order, result_page, run_step, step_path
+from starter.web.seat_orders.flow import (
+    MENU,
+    order_path,
+    own_order,
+    result_page,
+    step_or_moved_on,
+    step_path,
+)
 
 router = APIRouter(include_in_schema=False)
 
@@ -44,13 +50,8 @@ async def service_order_page(
 @guarded(ADMIN)
 async def place(order_no: str, request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal) -> Response:
     await own_order(temporal, admin, order_no)
-    try:
-        await run_step(temporal, order_no, "place", PlaceOrder())
-    except NotFound:
-        raise
-    except OnrampError:  # a second click, or an order that moved on
-        return await moved_on(temporal, sessions, admin, order_no)
-    return redirect(order_path(order_no))
+    moved = await step_or_moved_on(temporal, sessions, admin, order_no, "place", PlaceOrder())
+    return moved or redirect(order_path(order_no))
 
 
 @router.get("/admin/seat-orders/{order_no}", response_class=HTMLResponse)

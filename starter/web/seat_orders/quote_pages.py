@@ -9,14 +9,13 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from models.seat_order import OPEN_QUOTE, AcceptQuote, DeclineQuote, SeatOrderState, SeatOrderStatus
-from starter.errors import NotFound, OnrampError
 from starter.services import admin_auth as auth
 from starter.web.deps import PageAdmin, Sessions, Temporal
 from starter.web.forms import FormSpec, field_errors, form_of
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN
 from starter.web.rendering import redirect
-from starter.web.seat_orders.flow import MENU, moved_on, order_path, own_order, run_step, step_path
+from starter.web.seat_orders.flow import MENU, order_path, own_order, step_or_moved_on, step_path
 
 router = APIRouter(include_in_schema=False)
 
@@ -33,13 +32,8 @@ async def show_quote(order_no: str, request: Request, admin: PageAdmin, temporal
 @guarded(ADMIN)
 async def accept(order_no: str, request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal) -> Response:
     await own_order(temporal, admin, order_no)
-    try:
-        await run_step(temporal, order_no, "accept", AcceptQuote())
-    except NotFound:
-        raise
-    except OnrampError:  # declined, expired or replaced meanwhile
-        return await moved_on(temporal, sessions, admin, order_no)
-    return redirect(order_path(order_no, "payment"))
+    moved = await step_or_moved_on(temporal, sessions, admin, order_no, "accept", AcceptQuote())
+    return moved or redirect(order_path(order_no, "payment"))
 
 
 @router.post("/admin/seat-orders/{order_no}/decline", response_class=HTMLResponse)
@@ -54,13 +48,8 @@ async def decline(
     except ValidationError as err:
         errors, _ = field_errors(err, DECLINE_FORM)
         return _quote_page(admin, state, {"reason": reason}, errors, 422)
-    try:
-        await run_step(temporal, order_no, "decline", body)
-    except NotFound:
-        raise
-    except OnrampError:
-        return await moved_on(temporal, sessions, admin, order_no)
-    return redirect(order_path(order_no))
+    moved = await step_or_moved_on(temporal, sessions, admin, order_no, "decline", body)
+    return moved or redirect(order_path(order_no))
 
 
 def _quote_page(
