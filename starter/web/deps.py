@@ -35,22 +35,26 @@ class TemporalConnection:
         return self._client
 
 
-def settings(request: Request) -> Settings:
+# The dependencies are coroutines even where they only read: FastAPI runs a plain function on a worker thread,
+# a hop per dependency per request on every step's path.
+
+
+async def settings(request: Request) -> Settings:
     found: Settings = request.app.state.settings
     return found
 
 
-def sessions(request: Request) -> SessionFactory:
+async def sessions(request: Request) -> SessionFactory:
     found: SessionFactory = request.app.state.sessions
     return found
 
 
-def temporal(request: Request) -> TemporalConnection:
+async def temporal(request: Request) -> TemporalConnection:
     found: TemporalConnection = request.app.state.temporal
     return found
 
 
-def payload_codec(request: Request) -> PayloadCodec:
+async def payload_codec(request: Request) -> PayloadCodec:
     found: PayloadCodec = request.app.state.codec
     return found
 
@@ -78,7 +82,7 @@ class PasswordPage(Exception):
 
 async def admin_session(request: Request) -> admin_auth.Admin | None:
     """The enterprise admin of the session cookie, when it is a live session."""
-    return await admin_auth.current(sessions(request), request.cookies.get(admin_auth.COOKIE))
+    return await admin_auth.current(await sessions(request), request.cookies.get(admin_auth.COOKIE))
 
 
 async def logged_in(admin: Annotated[admin_auth.Admin | None, Depends(admin_session)]) -> admin_auth.Admin:

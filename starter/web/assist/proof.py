@@ -81,7 +81,7 @@ class Proofs:
         )
 
 
-def booking_proofs(settings: AppSettings) -> Proofs:
+async def booking_proofs(settings: AppSettings) -> Proofs:
     """The signer for the app's settings. Derived on each request (the key file read at most, and one HMAC: little
     next to a page's Temporal and database round trips), so no signer is kept on the app."""
     return Proofs(key_for(settings))

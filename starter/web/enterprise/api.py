@@ -47,7 +47,7 @@ class Activated(BaseModel):
     message: str
 
 
-def order_filter(
+async def order_filter(
     date_from: Annotated[str | None, Query(description="First day, YYYY-MM-DD (UTC).")] = None,
     date_to: Annotated[str | None, Query(description="Last day, YYYY-MM-DD (UTC).")] = None,
     order_no: Annotated[str | None, Query(max_length=40, description="Part of the order number.")] = None,
