@@ -139,7 +139,6 @@ async def status(
     number: NumberArg, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
 ) -> None:
     """Show a booking (operators: by reservation number alone)."""
-
     state = await assist.status(await connect(get_settings(), quick=True), number.removeprefix("assist-").upper())
     if as_json:
         print_json(state)
@@ -159,7 +158,6 @@ async def reschedule(
     ] = False,
 ) -> None:
     """Move a booking to another date and time (the only change the seed allows)."""
-
     request: Reschedule = _validated(
         Reschedule,
         {
@@ -187,7 +185,6 @@ async def cancel(
     yes: Annotated[bool, typer.Option("--yes", help="Do not ask; cancel at the stated fee.")] = False,
 ) -> None:
     """Cancel a booking; states the fee by policy first and releases the producer."""
-
     client = await connect(get_settings(), quick=True)
     state = await assist.find(client, number, email)
     quote = assist.cancellation_quote(state, datetime.now(UTC))
@@ -214,7 +211,6 @@ async def list_bookings(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """List the bookings that were confirmed (from the database), by start."""
-
     engine = make_engine(get_settings().database_url)
     try:
         async with make_session_factory(engine)() as session:

@@ -19,7 +19,6 @@ from starter.settings import get_settings
 
 def dev() -> None:
     """Start Temporal (dev server + Web UI), the worker, the HTTP API and a local SMTP sink."""
-
     settings = get_settings()
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     for noisy in ("mail.log", "alembic", "uvicorn.error"):

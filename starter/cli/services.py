@@ -22,7 +22,6 @@ db = typer.Typer(help="The application database.", no_args_is_help=True)
 @db.command("upgrade")
 def db_upgrade() -> None:
     """Apply the database migrations (harmless when the database is current)."""
-
     settings = get_settings()
 
     async def _upgrade() -> None:
@@ -50,7 +49,6 @@ def worker() -> None:
 
 def api() -> None:
     """Run the HTTP API (uvicorn) on ONRAMP_API_HOST:ONRAMP_API_PORT."""
-
     settings = get_settings()
     logging.basicConfig(level=settings.log_level)
     uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port, log_level="info")

@@ -69,7 +69,6 @@ async def _known_site(sessions: Any, name: str) -> Any:
 @run_async
 async def list_sites(as_json: AsJson = False) -> None:
     """The Webex sites."""
-
     async with _database() as sessions, sessions() as session:
         found = await store.sites(session)
     if as_json:
@@ -114,7 +113,6 @@ async def add(
 @run_async
 async def sessions_of(name: SiteArg, as_json: AsJson = False) -> None:
     """The sessions scheduled on a site."""
-
     site = _site_name(name)
     async with _database() as sessions:
         await _known_site(sessions, site)
@@ -221,7 +219,6 @@ async def schedule(
 @run_async
 async def list_producers(as_json: AsJson = False) -> None:
     """The assist producers (they serve every site)."""
-
     async with _database() as sessions, sessions() as session:
         found = await store.producers(session)
     if as_json:

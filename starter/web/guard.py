@@ -22,6 +22,15 @@ log = logging.getLogger("onramp.web")
 Handler = Callable[..., Awaitable[Response]]
 
 
+class PageInstead(Exception):
+    """Raised where a handler finds it must answer with another page than its own (the order has moved on, its
+    step is not open yet): the guard answers with ``response``."""
+
+    def __init__(self, response: Response) -> None:
+        super().__init__(response)
+        self.response = response
+
+
 def guarded(portal: Portal) -> Callable[[Handler], Handler]:
     def decorate(handler: Handler) -> Handler:
         @functools.wraps(handler)
@@ -39,6 +48,8 @@ def guarded(portal: Portal) -> Callable[[Handler], Handler]:
 
 def answer(portal: Portal, err: Exception, request: Request | None) -> Response:
     """The page for what went wrong."""
+    if isinstance(err, PageInstead):
+        return err.response
     for kind, page in portal.on.items():
         if isinstance(err, kind):
             found = page(err, request)

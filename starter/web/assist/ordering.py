@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
+from temporalio.client import Client
 
 from models.assist import AssistBookingState, AssistStatus, Availability, SlotCheck
 from starter.errors import OnrampError
@@ -33,7 +34,7 @@ from starter.web.assist.portal import ASSIST, now
 from starter.web.assist.proof import BookingProofs, Proofs
 from starter.web.deps import AppSettings, Sessions, Temporal
 from starter.web.forms import field_errors, form_of, refusal_errors
-from starter.web.guard import guarded
+from starter.web.guard import PageInstead, guarded
 from starter.web.rendering import redirect
 from store import SessionFactory
 
@@ -90,6 +91,17 @@ def closed(state: AssistBookingState) -> Response:
         link=again,
         section="order",
     )
+
+
+async def draft(client: Client, reservation_no: str, *steps: str) -> AssistBookingState:
+    """The order while it is a draft (at one of ``steps``, when they are named); otherwise the guard answers with
+    the page the order belongs on now: its confirmation or why it ended, or the step it is at."""
+    state = await by_number(client, reservation_no)
+    if state.status is not AssistStatus.DRAFT:
+        raise PageInstead(closed(state))
+    if steps and state.step not in steps:
+        raise PageInstead(current_page(state))
+    return state
 
 
 def current_page(state: AssistBookingState) -> Response:
@@ -204,9 +216,7 @@ async def start_order(
 @guarded(ASSIST)
 async def order_availability(reservation_no: str, request: Request, sessions: Sessions, temporal: Temporal) -> Response:
     """Step 1 of an order under way (Back, or no producer free), filled in as the order has it."""
-    state = await by_number(await temporal(), reservation_no)
-    if state.status is not AssistStatus.DRAFT:
-        return closed(state)
+    state = await draft(await temporal(), reservation_no)
     return await availability_page(sessions, state, step_inputs.availability_values(state))
 
 
@@ -217,9 +227,7 @@ async def post_availability(
 ) -> Response:
     """Step 1 again (changed, or a nearest free start picked): the workflow checks it as it checked the first."""
     client = await temporal()
-    state = await by_number(client, reservation_no)
-    if state.status is not AssistStatus.DRAFT:
-        return closed(state)
+    state = await draft(client, reservation_no)
     form = step_inputs.apply_alternative(await form_of(request))
     availability, errors, top = await checked_availability(sessions, form)
     if availability is None:

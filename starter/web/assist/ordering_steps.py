@@ -30,8 +30,8 @@ from models.assist_rules import cancellation_fee
 from starter.errors import OnrampError
 from starter.services import assist
 from starter.web.assist import options, step_inputs
-from starter.web.assist.bookings import by_number, proven_booking
-from starter.web.assist.ordering import closed, current_page, progress
+from starter.web.assist.bookings import proven_booking
+from starter.web.assist.ordering import current_page, draft, progress
 from starter.web.assist.portal import ASSIST, moment, now
 from starter.web.assist.proof import BookingProofs
 from starter.web.deps import Temporal
@@ -77,11 +77,7 @@ def lookup_page(
 @guarded(ASSIST)
 async def order_lookup(reservation_no: str, request: Request, temporal: Temporal) -> Response:
     """Step 2 once step 1 found a producer free (else the order's own step), filled in as the order has it."""
-    state = await by_number(await temporal(), reservation_no)
-    if state.status is not AssistStatus.DRAFT:
-        return closed(state)
-    if state.step not in ("lookup", "event_info", "submit"):
-        return current_page(state)
+    state = await draft(await temporal(), reservation_no, "lookup", "event_info", "submit")
     return lookup_page(state, step_inputs.lookup_values(state))
 
 
@@ -89,9 +85,7 @@ async def order_lookup(reservation_no: str, request: Request, temporal: Temporal
 @guarded(ASSIST)
 async def post_lookup(reservation_no: str, request: Request, temporal: Temporal) -> Response:
     client = await temporal()
-    state = await by_number(client, reservation_no)
-    if state.status is not AssistStatus.DRAFT:
-        return closed(state)
+    state = await draft(client, reservation_no)
     form = await form_of(request)
     try:
         lookup = MeetingLookup.model_validate(step_inputs.lookup_body(form))
@@ -137,11 +131,7 @@ def event_page(
 @guarded(ASSIST)
 async def order_event(reservation_no: str, request: Request, temporal: Temporal) -> Response:
     """Step 3 once the lookup is done (else the order's own step), filled in as the order (or the site) has it."""
-    state = await by_number(await temporal(), reservation_no)
-    if state.status is not AssistStatus.DRAFT:
-        return closed(state)
-    if state.step not in ("event_info", "submit"):
-        return current_page(state)
+    state = await draft(await temporal(), reservation_no, "event_info", "submit")
     return event_page(state, step_inputs.event_values(state))
 
 
@@ -150,9 +140,7 @@ async def order_event(reservation_no: str, request: Request, temporal: Temporal)
 async def post_event(reservation_no: str, request: Request, temporal: Temporal, proofs: BookingProofs) -> Response:
     """The event information, then the submit, which reserves a producer and confirms."""
     client = await temporal()
-    state = await by_number(client, reservation_no)
-    if state.status is not AssistStatus.DRAFT:
-        return closed(state)
+    state = await draft(client, reservation_no)
     form = await form_of(request)
     try:
         info = EventInfo.model_validate(step_inputs.event_body(form))
@@ -178,9 +166,7 @@ async def post_event(reservation_no: str, request: Request, temporal: Temporal, 
 async def cancel_order(reservation_no: str, request: Request, temporal: Temporal) -> Response:
     """Cancel this order (a draft): the cancel Update with the customer's e-mail, as the step 1 form gave it."""
     client = await temporal()
-    state = await by_number(client, reservation_no)
-    if state.status is not AssistStatus.DRAFT:
-        return closed(state)
+    state = await draft(client, reservation_no)
     proof = CancelBooking(contact_email=state.availability.customer.email)
     await assist.step(client, state.reservation_no, "cancel", proof, AssistBookingState)
     return redirect(f"/assist/order/{state.reservation_no}")
