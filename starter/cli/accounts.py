@@ -9,8 +9,11 @@ from typing import Annotated
 import typer
 from pydantic import ValidationError
 
+from models.accounts import NewAccount
 from starter.cli.output import EXIT_INVALID, console, fail, invalid, run_async
+from starter.services.accounts import DEMO_ACCOUNT_NO, DEMO_PASSWORD, create_account, demo_account, ensure_demo_account
 from starter.settings import get_settings
+from store import make_engine, make_session_factory, upgrade
 
 account = typer.Typer(help="Billing accounts (seat orders, enterprise admin self-service).", no_args_is_help=True)
 
@@ -21,8 +24,6 @@ async def create(
     file: Annotated[Path, typer.Option("--file", "-f", help="The account as JSON (see POST /api/accounts).")],
 ) -> None:
     """Create a billing account; its enterprise admin is e-mailed a username and first password."""
-    from models.accounts import NewAccount
-
     try:
         data = json.loads(file.read_text())
     except FileNotFoundError:
@@ -43,8 +44,6 @@ async def create(
 @run_async
 async def demo() -> None:
     """Load the demo account (DEMO-1001) unless it exists."""
-    from starter.services.accounts import DEMO_ACCOUNT_NO, DEMO_PASSWORD, demo_account
-
     sample = demo_account()
     created = await _ensure_demo()
     verb = "Created" if created else "Already there:"
@@ -53,9 +52,6 @@ async def demo() -> None:
 
 
 async def _create(new: object) -> None:
-    from starter.services.accounts import create_account
-    from store import make_engine, make_session_factory, upgrade
-
     settings = get_settings()
     engine = make_engine(settings.database_url)
     try:
@@ -66,9 +62,6 @@ async def _create(new: object) -> None:
 
 
 async def _ensure_demo() -> bool:
-    from starter.services.accounts import ensure_demo_account
-    from store import make_engine, make_session_factory, upgrade
-
     settings = get_settings()
     engine = make_engine(settings.database_url)
     try:

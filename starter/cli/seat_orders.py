@@ -5,11 +5,15 @@ from __future__ import annotations
 from typing import Annotated
 
 import typer
+from pydantic import ValidationError
 from rich.table import Table
 
-from starter.cli.output import EXIT_INVALID, console, fail, print_json, run_async
+from models.seat_order import ApproveOrder, SeatOrderInput, SeatOrderState
+from starter.cli.output import EXIT_INVALID, console, fail, invalid, print_json, run_async
 from starter.client import connect
+from starter.services import seat_orders
 from starter.settings import get_settings
+from store import make_engine, make_session_factory
 
 seat_order = typer.Typer(help="Seat additions to a billing account's subscriptions.", no_args_is_help=True)
 
@@ -22,20 +26,12 @@ async def start(
     order_no: Annotated[str | None, typer.Option(help="Order number (made up when absent).")] = None,
 ) -> None:
     """Start a seat order for an account (refused with the reason when the account cannot add seats itself)."""
-    from pydantic import ValidationError
-
-    from models.seat_order import SeatOrderInput
-    from starter.services import seat_orders
-    from store import make_engine, make_session_factory
-
     settings = get_settings()
     try:
         order = SeatOrderInput(
             order_no=order_no or seat_orders.new_order_no(), account_no=account, requested_by=requested_by
         )
     except ValidationError as err:
-        from starter.cli.output import invalid
-
         invalid(err, "The seat order")
     engine = make_engine(settings.database_url)
     try:
@@ -53,8 +49,6 @@ async def status(
     as_json: Annotated[bool, typer.Option("--json", help="Print the state as JSON.")] = False,
 ) -> None:
     """Show a seat order: status, quote, payment, charge, deadline."""
-    from starter.services import seat_orders
-
     state = await seat_orders.status(await connect(get_settings(), quick=True), order_no.removeprefix("seat-order-"))
     if as_json:
         print_json(state)
@@ -90,9 +84,6 @@ async def approve(
     operator: Annotated[str, typer.Option(help="Who approves (shown in the order's history).")] = "operator",
 ) -> None:
     """Approve an order waiting for a manual review (its total is above the review limit)."""
-    from models.seat_order import ApproveOrder, SeatOrderState
-    from starter.services import seat_orders
-
     if not order_no.strip():
         fail("Give an order number.", EXIT_INVALID)
     client = await connect(get_settings(), quick=True)
