@@ -9,16 +9,21 @@ their fields and what was entered kept.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import inspect
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import parse_qsl
 
 from fastapi import Request
+from fastapi.responses import Response
 from pydantic import ValidationError
 
 from models.refusals import Refusal
 from starter.errors import OnrampError
+
+M = TypeVar("M")
+T = TypeVar("T")
 
 MAX_FORM_BYTES = 64 * 1024
 EMAIL = "Enter an e-mail address such as name@company.com."
@@ -115,3 +120,27 @@ def refusal_errors(err: OnrampError, spec: FormSpec) -> tuple[dict[str, str], st
     if placed is not None:
         return {placed: err.message}, None
     return {}, err.message
+
+
+Again = Callable[[dict[str, str], str | None, int], Response | Awaitable[Response]]
+"""The page again, with errors next to their fields, a sentence on top (or None), and the status."""
+
+
+async def submit(
+    spec: FormSpec, parse: Callable[[], M], step: Callable[[M], Awaitable[T]], again: Again
+) -> T | Response:
+    """The flow of every form: parse the form into the step's input (pydantic validates it), run the step; when
+    either refuses, the page again with the reasons next to their fields. The step's answer, or that page."""
+    try:
+        body = parse()
+    except ValidationError as err:
+        return await _page(again, *field_errors(err, spec), 422)
+    try:
+        return await step(body)
+    except OnrampError as err:
+        return await _page(again, *refusal_errors(err, spec), err.http_status)
+
+
+async def _page(again: Again, errors: dict[str, str], top: str | None, status: int) -> Response:
+    page = again(errors, top, status)
+    return await page if inspect.isawaitable(page) else page

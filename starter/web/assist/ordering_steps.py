@@ -14,7 +14,6 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 
 from models.assist import (
     AssistBookingState,
@@ -27,15 +26,14 @@ from models.assist import (
 )
 from models.assist_packages import PACKAGES
 from models.assist_rules import cancellation_fee
-from starter.errors import OnrampError
 from starter.services import assist
 from starter.web.assist import options, step_inputs
 from starter.web.assist.bookings import proven_booking
-from starter.web.assist.ordering import current_page, draft, progress
+from starter.web.assist.ordering import STEP_TITLES, current_page, draft, progress
 from starter.web.assist.portal import ASSIST, moment, now
 from starter.web.assist.proof import BookingProofs
 from starter.web.deps import Temporal
-from starter.web.forms import field_errors, form_of, refusal_errors
+from starter.web.forms import form_of, submit
 from starter.web.guard import guarded
 from starter.web.rendering import money, redirect
 
@@ -55,21 +53,18 @@ def lookup_page(
     """'Not yet' is offered only for a package that may be ordered before its session is scheduled."""
     package = PACKAGES[state.availability.package]
     offered = [key for key in options.SCHEDULED_OPTIONS if key != "not_yet" or not package.needs_scheduled_session]
-    return ASSIST.render(
-        "assist/order_lookup.html",
-        status,
-        title="Order Webex Assist: meeting lookup",
-        section="order",
-        steps=progress(state, 1),
-        state=state,
-        package=package,
-        action=f"/assist/order/{state.reservation_no}/lookup",
-        cancel_action=f"/assist/order/{state.reservation_no}/cancel",
+    return _step_page(
+        "order_lookup.html",
+        1,
+        state,
+        "lookup",
         back=f"/assist/order/{state.reservation_no}",
-        options=[(key, *options.SCHEDULED_OPTIONS[key]) for key in offered],
         values=values,
-        errors=errors or {},
+        errors=errors,
         error=error,
+        status=status,
+        package=package,
+        options=[(key, *options.SCHEDULED_OPTIONS[key]) for key in offered],
     )
 
 
@@ -87,16 +82,14 @@ async def post_lookup(reservation_no: str, request: Request, temporal: Temporal)
     client = await temporal()
     state = await draft(client, reservation_no)
     form = await form_of(request)
-    try:
-        lookup = MeetingLookup.model_validate(step_inputs.lookup_body(form))
-    except ValidationError as err:
-        errors, top = field_errors(err, step_inputs.LOOKUP)
-        return lookup_page(state, form, errors, top, 422)
-    try:
-        await assist.step(client, state.reservation_no, "lookup", lookup, AssistBookingState)
-    except OnrampError as err:
-        errors, top = refusal_errors(err, step_inputs.LOOKUP)
-        return lookup_page(state, form, errors, top, err.http_status)
+    outcome = await submit(
+        step_inputs.LOOKUP,
+        lambda: MeetingLookup.model_validate(step_inputs.lookup_body(form)),
+        lambda lookup: assist.step(client, state.reservation_no, "lookup", lookup, AssistBookingState),
+        lambda errors, top, status: lookup_page(state, form, errors, top, status),
+    )
+    if isinstance(outcome, Response):
+        return outcome
     return redirect(f"/assist/order/{state.reservation_no}/event")
 
 
@@ -110,20 +103,50 @@ def event_page(
     error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    return ASSIST.render(
-        "assist/order_event.html",
-        status,
-        title="Order Webex Assist: event information",
-        section="order",
-        steps=progress(state, 2),
-        state=state,
-        package=PACKAGES[state.availability.package],
-        action=f"/assist/order/{state.reservation_no}/event",
-        cancel_action=f"/assist/order/{state.reservation_no}/cancel",
+    return _step_page(
+        "order_event.html",
+        2,
+        state,
+        "event",
         back=f"/assist/order/{state.reservation_no}/lookup",
+        values=values,
+        errors=errors,
+        error=error,
+        status=status,
+        package=PACKAGES[state.availability.package],
+    )
+
+
+def _step_page(
+    template: str,
+    page: int,
+    state: AssistBookingState,
+    path: str,
+    *,
+    back: str,
+    values: dict[str, Any],
+    errors: dict[str, str] | None,
+    error: str | None,
+    status: int,
+    **context: Any,
+) -> HTMLResponse:
+    """An ordering step's page: the progress over the seed's four steps, its form posting to ``path``, Back and
+    Cancel the order."""
+    number = state.reservation_no
+    return ASSIST.render(
+        f"assist/{template}",
+        status,
+        title=f"Order Webex Assist: {STEP_TITLES[page].lower()}",
+        section="order",
+        steps=progress(state, page),
+        state=state,
+        action=f"/assist/order/{number}/{path}",
+        cancel_action=f"/assist/order/{number}/cancel",
+        back=back,
         values=values,
         errors=errors or {},
         error=error,
+        **context,
     )
 
 
@@ -142,17 +165,19 @@ async def post_event(reservation_no: str, request: Request, temporal: Temporal, 
     client = await temporal()
     state = await draft(client, reservation_no)
     form = await form_of(request)
-    try:
-        info = EventInfo.model_validate(step_inputs.event_body(form))
-    except ValidationError as err:
-        errors, top = field_errors(err, step_inputs.EVENT)
-        return event_page(state, form, errors, top, 422)
-    try:
+
+    async def event_and_submit(info: EventInfo) -> BookingAnswer:
         await assist.step(client, state.reservation_no, "event_info", info, AssistBookingState)
-        answer = await assist.step(client, state.reservation_no, "submit", SubmitBooking(), BookingAnswer)
-    except OnrampError as err:
-        errors, top = refusal_errors(err, step_inputs.EVENT)
-        return event_page(state, form, errors, top, err.http_status)
+        return await assist.step(client, state.reservation_no, "submit", SubmitBooking(), BookingAnswer)
+
+    answer = await submit(
+        step_inputs.EVENT,
+        lambda: EventInfo.model_validate(step_inputs.event_body(form)),
+        event_and_submit,
+        lambda errors, top, status: event_page(state, form, errors, top, status),
+    )
+    if isinstance(answer, Response):
+        return answer
     if not answer.confirmed:  # a producer was taken meanwhile: back to step 1, which offers the nearest starts
         return redirect(f"/assist/order/{state.reservation_no}")
     response = redirect(f"/assist/order/{state.reservation_no}/confirmation")

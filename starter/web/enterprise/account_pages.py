@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import ValidationError
 
 from models.admin import CompanyEdit
 from models.organizer import NewOrganizer
@@ -15,7 +14,7 @@ from starter.services import admin_auth as auth
 from starter.services import company, organizers
 from starter.web.deps import AppSettings, PageAdmin, Sessions, Temporal
 from starter.web.enterprise.notices import HOME, notice_text, redirect_with_notice
-from starter.web.forms import FormSpec, field_errors, first, form_of, read_form, refusal_errors
+from starter.web.forms import FormSpec, first, form_of, read_form, submit
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN
 from store import SessionFactory
@@ -80,14 +79,14 @@ async def company_page(request: Request, admin: PageAdmin, sessions: Sessions) -
 async def save_company(request: Request, admin: PageAdmin, sessions: Sessions) -> Response:
     form = await form_of(request)
     values = {name: form.get(name, "") for name in COMPANY_FORM.fields}
-    try:
-        saved = await company.update(sessions, admin.account_no, CompanyEdit.model_validate(values))
-    except ValidationError as err:
-        errors, top = field_errors(err, COMPANY_FORM)
-        return _company_form(admin, admin.email, admin.customer_name, values, errors, top, 422)
-    except OnrampError as err:  # the address is another admin's username
-        errors, top = refusal_errors(err, COMPANY_FORM)
-        return _company_form(admin, admin.email, admin.customer_name, values, errors, top, err.http_status)
+    saved = await submit(
+        COMPANY_FORM,
+        lambda: CompanyEdit.model_validate(values),
+        lambda edit: company.update(sessions, admin.account_no, edit),  # refused: another admin's username
+        lambda errors, top, status: _company_form(admin, admin.email, admin.customer_name, values, errors, top, status),
+    )
+    if isinstance(saved, Response):
+        return saved
     if saved.username_changed:
         return redirect_with_notice(HOME, "username", str(saved.username))
     return redirect_with_notice(HOME, "company")
@@ -135,17 +134,24 @@ async def create_organizer(
     values = {name: form.get(name, "") for name in ORGANIZER_FORM.fields}
     product, _, edition = values["edition"].partition("|")
     fields = {name: values[name] for name in ("last_name", "first_name", "email")}
-    try:
-        organizer = NewOrganizer.model_validate({**fields, "product": product or None, "edition": edition or None})
-    except ValidationError as err:
-        errors, top = field_errors(err, ORGANIZER_FORM)
-        return await _organizer_form(sessions, admin, values, errors, top, 422)
-    try:
+
+    def parse() -> NewOrganizer:
+        return NewOrganizer.model_validate({**fields, "product": product or None, "edition": edition or None})
+
+    async def create(organizer: NewOrganizer) -> str:
+        """Takes a license and invites; refused: no license left, an edition the account lacks, an existing one."""
         await organizers.create(await temporal(), settings, sessions, admin.account_no, organizer, operator=admin.email)
-    except OnrampError as err:  # no license left, an edition the account lacks, an e-mail that has an account
-        errors, top = refusal_errors(err, ORGANIZER_FORM)
-        return await _organizer_form(sessions, admin, values, errors, top, err.http_status)
-    return redirect_with_notice(HOME, "created", str(organizer.email))
+        return str(organizer.email)
+
+    created = await submit(
+        ORGANIZER_FORM,
+        parse,
+        create,
+        lambda errors, top, status: _organizer_form(sessions, admin, values, errors, top, status),
+    )
+    if isinstance(created, Response):
+        return created
+    return redirect_with_notice(HOME, "created", created)
 
 
 async def _organizer_form(
