@@ -82,14 +82,3 @@ class PostEventRequest(Contract):
     session_key: str | None
     topic: str
     recording: bool
-
-
-ASSIST_ACTIVITIES = (
-    "check_producers",
-    "hold_producer",
-    "release_producer",
-    "find_scheduled_session",
-    "move_site_session",
-    "save_booking",
-    "post_event",
-)

@@ -111,4 +111,3 @@ STEP_ROUTES: tuple[StepRoute, ...] = (
     StepRoute(None, "leave", "leave", LeaveStep, "Exit: before the submit nothing entered is kept"),
 )
 ROUTE_OF_STEP = {route.step: route for route in STEP_ROUTES if route.step is not None}
-ROUTE_OF_PATH = {route.path: route for route in STEP_ROUTES}

@@ -17,7 +17,7 @@ from temporalio.client import (
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
-from models.refusals import INPUT_REFUSALS, Refusal, refused_field
+from models.refusals import INPUT_REFUSALS, UNKNOWN_REFUSALS, Refusal, refused_field
 from starter.errors import NotFound, OnrampError, StepRefused
 
 T = TypeVar("T")
@@ -117,8 +117,8 @@ def _refusal(cause: BaseException | None) -> OnrampError:
             error = OnrampError(cause.message, type=cause.type or Refusal.REFUSED, field=field)
             error.http_status = 422
             return error
-        if cause.type == Refusal.NOT_FOUND:
-            return NotFound(cause.message, type=Refusal.NOT_FOUND, field=field)
+        if cause.type in UNKNOWN_REFUSALS:
+            return NotFound(cause.message, type=cause.type or Refusal.NOT_FOUND, field=field)
         return StepRefused(cause.message, type=cause.type or Refusal.REFUSED, field=field)
     return StepRefused(str(cause) if cause else "The workflow refused the step.")
 
