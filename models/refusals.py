@@ -46,6 +46,8 @@ class Refusal(StrEnum):
     ORGANIZER_MISSING = "OrganizerMissing"
     # Who is calling (HTTP 401 / 403).
     NOT_LOGGED_IN = "NotLoggedIn"
+    NOT_AUTHENTICATED = "NotAuthenticated"
+    FORBIDDEN = "Forbidden"
     PASSWORD_CHANGE_REQUIRED = "PasswordChangeRequired"
     # A form the pages cannot read (HTTP 400).
     FORM_TOO_LARGE = "FormTooLarge"

@@ -10,6 +10,7 @@ import os
 import shutil
 import socket
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import IO, Any
 
@@ -24,10 +25,11 @@ from starter.codec import ensure_key_file
 from starter.mail_sink import MailSink
 from starter.services.accounts import ensure_demo_account
 from starter.services.assist_demo import ensure_assist_demo
+from starter.services.callers import OPERATOR_SCOPES, Scope
 from starter.settings import Settings
 from starter.web.app import create_app
 from starter.worker_host import run_worker
-from store import make_engine, make_session_factory, upgrade
+from store import api_keys, make_engine, make_session_factory, upgrade
 
 log = logging.getLogger("onramp.dev")
 
@@ -77,6 +79,7 @@ class DevStack:
             self._ensure_payload_key()
             client = await self._start_temporal()
             await self._migrate()
+            await self._ensure_operator_key()
             self._start_sink()
             await self._load_demo_account()
             await self._start_worker_and_api(client)
@@ -169,6 +172,20 @@ class DevStack:
         self._engine = make_engine(self.settings.database_url)
         await upgrade(self._engine)
 
+    async def _ensure_operator_key(self) -> None:
+        """The operator's API key for the CLI and curl, kept beside the dev data: made once, then reused while the
+        database still knows it."""
+        path, sessions = self.settings.api_key_file, make_session_factory(self._engine)
+        now = datetime.now(UTC)
+        if path.exists():
+            async with sessions() as session:
+                if await api_keys.valid(session, path.read_text().strip(), now) is not None:
+                    return
+        async with sessions.begin() as session:
+            made = await api_keys.create(session, "dev-operator", [*OPERATOR_SCOPES, Scope.INTAKE], now)
+        path.write_text(made.key + "\n")
+        path.chmod(0o600)
+
     async def _load_demo_account(self) -> None:
         """The demo account, so the seat portal and the admin portal have something to show (needs SMTP), and the
         Webex Assist demo site with its producers and scheduled sessions."""
@@ -234,6 +251,8 @@ class DevStack:
             f"[bold]SMTP sink[/]       {s.smtp_host}:{s.smtp_port} → {s.mail_dir}/   (read with `onramp mail`)",
             f"[bold]Database[/]        {database}",
             f"[bold]Worker[/]          task queue {s.task_queue}",
+            f"[bold]API key[/]         {s.api_key_file}  (an operator's, every scope; the CLI reads it, and curl "
+            f'sends it: -H "Authorization: Bearer $(cat {s.api_key_file})")',
             "",
             "[bold]Demo account[/]    DEMO-1001, enterprise admin admin@yitong.example / demo1234",
             f"[bold]Admin portal[/]    http://{s.api_host}:{s.api_port}/admin/login   (the enterprise admin, seed 000)",

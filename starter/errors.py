@@ -9,6 +9,7 @@ class OnrampError(Exception):
     """A business refusal or a missing thing, with a message for a person and an HTTP status for the API."""
 
     http_status = 400
+    headers: dict[str, str] | None = None
 
     def __init__(self, message: str, *, type: str = Refusal.REFUSED, field: str | None = None) -> None:
         super().__init__(message)

@@ -67,6 +67,12 @@ class Settings(BaseSettings):
     payload_old_keys: str = Field(
         default="", description="Comma-separated older keys, still accepted for decryption (key rotation)."
     )
+    # Who may call the API
+    api_key: SecretStr | None = Field(
+        default=None,
+        description="The operator's API key (or an identity provider's access token) the CLI acts with; else the "
+        "key file <data dir>/api-key, which `onramp dev` makes.",
+    )
     codec_cors_origins: str = Field(
         default="http://127.0.0.1:8233,http://localhost:8233",
         description="Origins (the Temporal Web UI) allowed to call the codec endpoint /codec.",
@@ -118,6 +124,18 @@ class Settings(BaseSettings):
     @property
     def key_file(self) -> Path:
         return self.payload_key_file or self.data_dir / "payload.key"
+
+    @property
+    def api_key_file(self) -> Path:
+        return self.data_dir / "api-key"
+
+    def operator_token(self) -> str | None:
+        """The CLI's credential: ONRAMP_API_KEY, else the dev stack's key file."""
+        if self.api_key is not None and self.api_key.get_secret_value().strip():
+            return self.api_key.get_secret_value().strip()
+        if self.api_key_file.exists():
+            return self.api_key_file.read_text().strip() or None
+        return None
 
     @property
     def link_base(self) -> str:

@@ -28,7 +28,15 @@ from starter.settings import Settings, get_settings
 from starter.web.app import create_app
 from starter.worker_host import build_worker
 from store import SessionFactory, make_engine, make_session_factory, normalize_url, upgrade
-from tests.support import binary, free_port, make_converter, make_settings, postgres_url_from_env
+from tests.support import (
+    bearer,
+    binary,
+    free_port,
+    make_converter,
+    make_settings,
+    operator_key,
+    postgres_url_from_env,
+)
 
 TASK_QUEUE = "onramp-tests"
 
@@ -155,12 +163,20 @@ async def client(ts_env: WorkflowEnvironment, worker: Worker) -> Client:
 
 @pytest.fixture
 async def http(
-    client: Client, settings: Settings, workflow_db: tuple[str, SessionFactory]
+    client: Client, settings: Settings, workflow_db: tuple[str, SessionFactory], operator_token: str
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The HTTP API (and pages) in process, on the time-skipping server and the worker's database."""
     app = create_app(settings, client=client, sessions=workflow_db[1])
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test", headers=bearer(operator_token)
+    ) as http:
         yield http
+
+
+@pytest.fixture(scope="session")
+async def operator_token(workflow_db: tuple[str, SessionFactory]) -> str:
+    """An API key with every scope, which the ``http`` client sends: the tests' operator and intake."""
+    return await operator_key(workflow_db[1])
 
 
 # ---------------------------------------------------------------- the CLI

@@ -1,4 +1,4 @@
-"""Seat orders in tests: an account of their own, a card, the steps through the API."""
+"""Seat orders in tests: an account of their own with its admin logged in, a card, the steps through the API."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 import httpx
 
 from starter.services.accounts import demo_account
+from tests.admin_support import FIRST_PASSWORD, PortalAccount, ready_admin
 
 APPROVE, DECLINE, FLAKY = "4242 4242 4242 4242", "4000 0000 0000 0002", "4000 0000 0000 0119"
 OUTAGE = "4000 0000 0000 0259"
@@ -23,14 +24,17 @@ ADDRESS = {
 
 
 async def new_account(http: httpx.AsyncClient, today: date, **changes: Any) -> str:
+    """An account made by an operator (the client's API key), whose admin this client is then logged in as: the
+    seat-order API belongs to the account's own admin."""
     account_no = f"ACC-{uuid.uuid4().hex[:8]}"
     body = demo_account(today).model_dump(mode="json")
-    body.update(account_no=account_no, initial_password=None, **changes)
+    body.update(account_no=account_no, initial_password=FIRST_PASSWORD, **changes)
     body["company"]["admin_email"] = f"admin-{account_no.lower()}@yitong.example"
     body["billing_contact_email"] = f"billing-{account_no.lower()}@yitong.example"
     body["subscriptions"][0]["renewal_date"] = (today + timedelta(days=73)).isoformat()
     response = await http.post("/api/accounts", json=body)
     assert response.status_code == 201, response.text
+    await ready_admin(http, PortalAccount(account_no, body["company"]["admin_email"], body["company"]["customer_name"]))
     return account_no
 
 

@@ -8,9 +8,9 @@ import shutil
 import socket
 import sys
 import uuid
-from collections.abc import AsyncIterator, Awaitable, Callable
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable
 from contextlib import asynccontextmanager
-from datetime import date
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -21,7 +21,9 @@ from temporalio.testing import WorkflowEnvironment
 from models import search_attributes
 from models.partner_order import PartnerOrderInput
 from starter.client import data_converter
+from starter.services.callers import Scope
 from starter.settings import Settings
+from store import SessionFactory, api_keys
 
 T = TypeVar("T")
 
@@ -34,6 +36,17 @@ def make_settings(**values: Any) -> Settings:
     values.setdefault("payload_key", TEST_PAYLOAD_KEY)
     values.setdefault("data_dir", Path("/nonexistent"))
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]
+
+
+async def operator_key(sessions: SessionFactory, name: str = "tests", scopes: Iterable[str] | None = None) -> str:
+    """A live API key holding ``scopes`` (every scope when none are named), as `onramp api-key create` makes one."""
+    async with sessions.begin() as session:
+        made = await api_keys.create(session, name, list(scopes if scopes is not None else Scope), datetime.now(UTC))
+    return made.key
+
+
+def bearer(key: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {key}"}
 
 
 def make_converter() -> DataConverter:

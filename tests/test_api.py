@@ -21,18 +21,18 @@ from starter.mail_sink import MailSink, ReceivedMail
 from starter.settings import Settings
 from starter.web.app import create_app
 from store import SessionFactory
-from tests.support import eventually, free_port, order
+from tests.support import bearer, eventually, free_port, order
 
 ORDERS = "/api/partner-orders"
 
 
 @pytest.fixture
 async def api(
-    client: Client, settings: Settings, workflow_db: tuple[str, SessionFactory]
+    client: Client, settings: Settings, workflow_db: tuple[str, SessionFactory], operator_token: str
 ) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings, client=client, sessions=workflow_db[1])
     transport = httpx.ASGITransport(app=app)
-    async with httpx.AsyncClient(transport=transport, base_url="http://test") as http:
+    async with httpx.AsyncClient(transport=transport, base_url="http://test", headers=bearer(operator_token)) as http:
         yield http
 
 
@@ -284,12 +284,15 @@ async def test_operator_steps_on_an_unknown_order_are_404(api: httpx.AsyncClient
 
 
 @pytest.fixture
-async def api_without_temporal(workflow_db: tuple[str, SessionFactory]) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
+async def api_without_temporal(
+    workflow_db: tuple[str, SessionFactory], operator_token: str
+) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
     """The API as it runs while Temporal is down: it starts, and connects on first use."""
     address = f"127.0.0.1:{free_port()}"
     down = Settings(_env_file=None, temporal_address=address, database_url=workflow_db[0])  # type: ignore[call-arg]
     app = create_app(down, sessions=workflow_db[1])
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+    transport = httpx.ASGITransport(app=app)
+    async with httpx.AsyncClient(transport=transport, base_url="http://test", headers=bearer(operator_token)) as http:
         yield http, address
 
 

@@ -25,7 +25,7 @@ from tests.assist_env import (  # noqa: F401
     ts_env_fixture,
     worker_fixture,
 )
-from tests.assist_support import availability, book, new_site, schedule, session_at, start_order
+from tests.assist_support import availability, book, new_site, proof, schedule, session_at, start_order
 
 
 async def now(ts_env: WorkflowEnvironment) -> datetime:
@@ -74,12 +74,18 @@ async def test_a_session_must_be_scheduled_unless_event_center_premium(
 ) -> None:
     site = await new_site(assist_db)
     when = session_at(await now(ts_env), 20)
-    standard = (await start_order(http, availability(site, when, package="mc_premium")))["reservation_no"]
+    started = await start_order(http, availability(site, when, package="mc_premium"))
+    standard, mine = started["reservation_no"], proof(started)
 
-    unanswered = await http.post(f"/api/assist/bookings/{standard}/lookup", json={})
+    anonymous = await http.post(f"/api/assist/bookings/{standard}/lookup", json={"scheduled": "not_yet"})
+    assert refusal(anonymous)[:2] == (
+        401,
+        "Send the booking's contact e-mail in the X-Contact-Email header: with its reservation number it proves the booking is yours.",
+    )
+    unanswered = await http.post(f"/api/assist/bookings/{standard}/lookup", json={}, headers=mine)
     assert refusal(unanswered)[0] == 422
     assert refusal(unanswered)[1].startswith("Say whether the session is already scheduled on your Webex site")
-    not_yet = await http.post(f"/api/assist/bookings/{standard}/lookup", json={"scheduled": "not_yet"})
+    not_yet = await http.post(f"/api/assist/bookings/{standard}/lookup", json={"scheduled": "not_yet"}, headers=mine)
     assert refusal(not_yet) == (
         422,
         "Schedule the session on your Webex site first: Meeting Center Premium needs a scheduled session (only "
@@ -87,9 +93,10 @@ async def test_a_session_must_be_scheduled_unless_event_center_premium(
         ["scheduled"],
     )
 
-    premium = (await start_order(http, availability(site, when, package="ec_premium")))["reservation_no"]
+    started = await start_order(http, availability(site, when, package="ec_premium"))
+    premium = started["reservation_no"]
     for answer in ({}, {"scheduled": "not_yet"}):
-        ok = await http.post(f"/api/assist/bookings/{premium}/lookup", json=answer)
+        ok = await http.post(f"/api/assist/bookings/{premium}/lookup", json=answer, headers=proof(started))
         assert ok.status_code == 200, ok.text
         assert ok.json()["step"] == "event_info"
 
@@ -100,11 +107,13 @@ async def test_the_lookup_fills_the_event_info_from_the_site_and_a_miss_says_wha
     site = await new_site(assist_db)
     when = session_at(await now(ts_env), 21)
     scheduled = await schedule(assist_db, site, when, host_id="mei.lin", host_email="Mei@Customer.example")
-    number = (await start_order(http, availability(site, when)))["reservation_no"]
+    started = await start_order(http, availability(site, when))
+    number, mine = started["reservation_no"], proof(started)
 
     miss = await http.post(
         f"/api/assist/bookings/{number}/lookup",
         json={"scheduled": "by_me", "host_id": "someone.else", "host_email": "mei@customer.example"},
+        headers=mine,
     )
     status, message, fields = refusal(miss)
     assert status == 422 and fields == ["host_id"]
@@ -113,6 +122,7 @@ async def test_the_lookup_fills_the_event_info_from_the_site_and_a_miss_says_wha
     hit = await http.post(
         f"/api/assist/bookings/{number}/lookup",
         json={"scheduled": "by_me", "host_id": "mei.lin", "host_email": "mei@customer.example"},
+        headers=mine,
     )
     assert hit.status_code == 200, hit.text
     state = hit.json()
@@ -139,7 +149,7 @@ async def test_submit_confirms_with_the_reservation_number_fee_and_mail(
         row = await store.booking(session, number)
     assert row is not None and row.status.value == "confirmed" and row.producer_id == state["producer"]["producer_id"]
 
-    again = await http.post(f"/api/assist/bookings/{number}/submit", json={})
+    again = await http.post(f"/api/assist/bookings/{number}/submit", json={}, headers=proof(body))
     assert refusal(again)[0] == 409 and "ordering steps are closed" in refusal(again)[1]
 
 
@@ -163,7 +173,9 @@ async def test_no_free_producer_offers_the_three_nearest_free_starts(
     day = when.date.isoformat()
     # the held window is 08:30-10:00: a one-hour session held from 30 minutes before its start fits at 10:30, 07:30 and 11:00 at the nearest
     assert starts == [(day, "10:30:00"), (day, "07:30:00"), (day, "11:00:00")]
-    lookup = await http.post(f"/api/assist/bookings/{started['reservation_no']}/lookup", json={})
+    lookup = await http.post(
+        f"/api/assist/bookings/{started['reservation_no']}/lookup", json={}, headers=proof(started)
+    )
     assert refusal(lookup)[0] == 409 and refusal(lookup)[1] == "Finish the availability step first."
 
 
@@ -186,7 +198,11 @@ async def test_a_wrong_number_and_email_pair_reads_like_an_unknown_booking(
     moved = await http.post(
         f"/api/assist/bookings/{number}/reschedule",
         json={"contact_email": "eve@evil.example", "date": "2030-01-01", "time": "10:00"},
+        headers={"X-Contact-Email": "eve@evil.example"},
     )
+    read = await http.get(f"/api/assist/bookings/{number}", headers={"X-Contact-Email": "eve@evil.example"})
+    assert read.status_code == 404 and body["customer"]["phone"] not in read.text
+    assert (await http.get(f"/api/assist/bookings/{number}")).status_code == 401
     assert moved.status_code == 404 and moved.json()["message"] == wrong.json()["message"]
     found = await http.post(
         "/api/assist/find", json={"reservation_no": number.lower(), "contact_email": body["customer"]["email"].upper()}
@@ -207,6 +223,7 @@ async def test_reschedule_moves_every_timer_and_mails_old_and_new_time(
     moved = await http.post(
         f"/api/assist/bookings/{number}/reschedule",
         json={"contact_email": email, "date": new_day.isoformat(), "time": "11:30"},
+        headers=proof(body),
     )
 
     assert moved.status_code == 200, moved.text
@@ -240,11 +257,13 @@ async def test_cancel_is_free_up_to_7_days_before_and_costs_half_the_fee_inside(
 
     quote = await http.post(
         f"/api/assist/bookings/{early}/cancellation-quote",
-        json={"reservation_no": early, "contact_email": early_body["customer"]["email"]},
+        headers=proof(early_body),
     )
     assert quote.json()["cancellation_fee"] == "0.00"
     free = await http.post(
-        f"/api/assist/bookings/{early}/cancel", json={"contact_email": early_body["customer"]["email"]}
+        f"/api/assist/bookings/{early}/cancel",
+        json={"contact_email": early_body["customer"]["email"]},
+        headers=proof(early_body),
     )
     assert free.status_code == 200 and free.json()["status"] == "cancelled"
     assert free.json()["cancellation_fee"] == "0.00"
@@ -253,7 +272,9 @@ async def test_cancel_is_free_up_to_7_days_before_and_costs_half_the_fee_inside(
 
     await ts_env.sleep(timedelta(days=10))  # 6 days before the session now
     charged = await http.post(
-        f"/api/assist/bookings/{late}/cancel", json={"contact_email": late_body["customer"]["email"]}
+        f"/api/assist/bookings/{late}/cancel",
+        json={"contact_email": late_body["customer"]["email"]},
+        headers=proof(late_body),
     )
     assert charged.status_code == 200 and charged.json()["cancellation_fee"] == "325.00"
     [_, late_mail] = await mails_to(mail_sink, late_body["customer"]["email"], count=2)
@@ -261,7 +282,9 @@ async def test_cancel_is_free_up_to_7_days_before_and_costs_half_the_fee_inside(
     async with assist_db() as session:
         assert await store.claims_of(session, late) == {}
     twice = await http.post(
-        f"/api/assist/bookings/{late}/cancel", json={"contact_email": late_body["customer"]["email"]}
+        f"/api/assist/bookings/{late}/cancel",
+        json={"contact_email": late_body["customer"]["email"]},
+        headers=proof(late_body),
     )
     assert refusal(twice) == (409, "The booking is cancelled: it can no longer be changed.", [])
 
@@ -280,7 +303,7 @@ async def test_a_booking_across_a_dst_change_keeps_its_wall_clock_time(
     assert current < datetime(2027, 2, 1, tzinfo=current.tzinfo), "the module's clock has passed the DST test date"
     body = availability(site, SessionTime(date=day, time=time(9, 0), time_zone="America/New_York", duration_minutes=60))
     number = (await book(http, body))["state"]["reservation_no"]
-    status = (await http.get(f"/api/assist/bookings/{number}")).json()
+    status = (await http.get(f"/api/assist/bookings/{number}", headers=proof(body))).json()
     assert status["availability"]["session"]["time"] == "09:00:00"
 
     reminder_at = datetime.fromisoformat("2027-03-14T09:00:00-04:00")
@@ -308,7 +331,7 @@ async def test_after_an_event_center_session_the_report_mail_and_the_recording(
     await ts_env.sleep(when.starts_at - await now(ts_env) - timedelta(minutes=29))
     [call] = await mails_to(mail_sink, producer, subject=number)
     assert call.subject.startswith("Start now: Event Center Standard") and "30 minutes" in call.text
-    assert (await http.get(f"/api/assist/bookings/{number}")).json()["status"] == "live"
+    assert (await http.get(f"/api/assist/bookings/{number}", headers=proof(body))).json()["status"] == "live"
 
     await ts_env.sleep(when.ends_at - await now(ts_env) - timedelta(minutes=1))
     assert not [m for m in mail_sink.to(body["customer"]["email"]) if m.subject.startswith("Post-event")]
@@ -316,5 +339,5 @@ async def test_after_an_event_center_session_the_report_mail_and_the_recording(
     [report] = await mails_to(mail_sink, body["customer"]["email"], subject="Post-event report")
     assert "Registrations:  240" in report.text and "Attendance:     187" in report.text
     assert f"https://{site}/recordings/{number}" in report.text
-    final = (await http.get(f"/api/assist/bookings/{number}")).json()
+    final = (await http.get(f"/api/assist/bookings/{number}", headers=proof(body))).json()
     assert final["status"] == "completed" and final["report"]["attendees"] == 187

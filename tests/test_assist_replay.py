@@ -21,7 +21,7 @@ from starter.settings import Settings
 from starter.web.app import create_app
 from store import SessionFactory
 from tests.admin_support import mails_to
-from tests.assist_support import availability, book, new_site, schedule, session_at
+from tests.assist_support import availability, book, new_site, proof, schedule, session_at
 from tests.support import save_history
 
 RECORDING = "v2"
@@ -61,6 +61,7 @@ async def test_record_assist_histories(
                 "time": "11:00",
                 "site_schedule": "update_for_me",
             },
+            headers=proof(body),
         )
         assert moved.status_code == 200 and moved.json()["confirmed"], moved.text
         ends = when.moved_to(when.date, time(11, 0)).ends_at
@@ -78,7 +79,9 @@ async def test_record_assist_histories(
         number = (await book(http, other))["state"]["reservation_no"]
         await ts_env.sleep(timedelta(days=10))
         cancelled = await http.post(
-            f"/api/assist/bookings/{number}/cancel", json={"contact_email": other["customer"]["email"]}
+            f"/api/assist/bookings/{number}/cancel",
+            json={"contact_email": other["customer"]["email"]},
+            headers=proof(other),
         )
         assert cancelled.status_code == 200 and cancelled.json()["cancellation_fee"] == "150.00", cancelled.text
         await client.get_workflow_handle(assist_workflow_id(number)).result()

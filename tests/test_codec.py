@@ -14,10 +14,11 @@ from temporalio.testing import WorkflowEnvironment
 
 from starter.codec import EncryptionCodec, PayloadKeyError, new_key, parse_key
 from starter.services import partner_orders
+from starter.services.callers import Scope
 from starter.settings import Settings
 from starter.web.app import create_app
 from store import SessionFactory
-from tests.support import order
+from tests.support import bearer, operator_key, order
 
 
 async def test_the_history_holds_no_personal_data_in_clear_and_the_codec_endpoint_reveals_it(
@@ -36,12 +37,21 @@ async def test_the_history_holds_no_personal_data_in_clear_and_the_codec_endpoin
     first = history.events[0].workflow_execution_started_event_attributes.input.payloads[0]
     assert first.metadata["encoding"] == b"binary/encrypted"
     app = create_app(settings, client=client, sessions=workflow_db[1])
+    body = {"payloads": [{"metadata": _b64(first.metadata), "data": base64.b64encode(first.data).decode()}]}
+    ui = {"Origin": "http://127.0.0.1:8233", "X-Namespace": "default"}
+    codec_key = await operator_key(workflow_db[1], "temporal-ui", [Scope.CODEC])
+    reader_key = await operator_key(workflow_db[1], "dashboard", [Scope.READ])
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://api") as http:
-        answer = await http.post(
-            "/codec/decode",
-            json={"payloads": [{"metadata": _b64(first.metadata), "data": base64.b64encode(first.data).decode()}]},
-            headers={"Origin": "http://127.0.0.1:8233", "X-Namespace": "default"},
-        )
+        anonymous = await http.post("/codec/decode", json=body, headers=ui)
+        reader = await http.post("/codec/decode", json=body, headers={**ui, **bearer(reader_key)})
+        forged = await http.post("/codec/encode", json=body, headers=ui)
+        answer = await http.post("/codec/decode", json=body, headers={**ui, **bearer(codec_key)})
+    assert (anonymous.status_code, anonymous.json()["error"]) == (401, "NotAuthenticated")
+    assert anonymous.headers["www-authenticate"] == "Bearer"
+    assert o.provisioning_contact_email not in anonymous.text
+    assert (reader.status_code, reader.json()["error"]) == (403, "Forbidden")
+    assert "codec" in reader.json()["message"]
+    assert forged.status_code == 401
     assert answer.status_code == 200, answer.text
     assert answer.headers["access-control-allow-origin"] == "http://127.0.0.1:8233"
     [clear] = answer.json()["payloads"]

@@ -13,7 +13,7 @@ import pytest
 from starter.dev_stack import DevStack, DevStackError
 from starter.mail_sink import read_folder
 from starter.settings import Settings
-from tests.support import eventually, free_port, order
+from tests.support import bearer, eventually, free_port, order
 
 
 def _settings(tmp_path: Path) -> Settings:
@@ -36,7 +36,11 @@ async def test_the_dev_stack_runs_an_order_and_keeps_it_across_a_restart(tmp_pat
     async with DevStack(settings) as stack, httpx.AsyncClient(base_url=api, timeout=30) as http:
         assert f"http://127.0.0.1:{settings.dev_ui_port}" in str(stack.banner().renderable)
         assert (await http.get("/healthz")).json() == {"status": "ok", "temporal": "ok", "database": "ok"}
-        created = await http.post("/api/partner-orders", json=o.model_dump(mode="json"))
+        assert (await http.post("/api/partner-orders", json=o.model_dump(mode="json"))).status_code == 401
+        key = settings.api_key_file.read_text().strip()
+        assert settings.api_key_file.stat().st_mode & 0o077 == 0  # the operator's key is the owner's alone
+        assert str(settings.api_key_file) in str(stack.banner().renderable)
+        created = await http.post("/api/partner-orders", json=o.model_dump(mode="json"), headers=bearer(key))
         assert created.status_code == 201, created.text
 
         async def mail_in_folder() -> bool:
@@ -48,7 +52,8 @@ async def test_the_dev_stack_runs_an_order_and_keeps_it_across_a_restart(tmp_pat
             async with DevStack(settings):
                 pass
 
-    async with DevStack(settings), httpx.AsyncClient(base_url=api, timeout=30) as http:
+    async with DevStack(settings), httpx.AsyncClient(base_url=api, timeout=30, headers=bearer(key)) as http:
+        assert settings.api_key_file.read_text().strip() == key  # the same key after a restart
         state = (await http.get(f"/api/partner-orders/{o.order_id}")).json()
         assert state["status"] == "awaiting_setup"
         assert [m["status"] for m in state["mails"]] == ["sent"]

@@ -22,8 +22,8 @@ from starter.web.app import create_app
 from starter.worker_host import build_worker
 from store import SessionFactory, setup_tokens
 from store.tables import OutboxMail, PartnerOrder
+from tests.support import bearer, eventually, free_port, make_settings, operator_key, order
 from tests.support import dev_server as dev_server_env
-from tests.support import eventually, free_port, make_settings, order
 
 
 @pytest.fixture(scope="module")
@@ -57,7 +57,9 @@ async def test_an_order_posted_to_the_api_mails_a_working_link(
 
     async with (
         build_worker(client, settings.task_queue, all_activities(sessions, settings.mail_config())),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://api") as http,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://api", headers=bearer(await operator_key(sessions))
+        ) as http,
     ):
         response = await http.post("/api/partner-orders", json=o.model_dump(mode="json"))
         assert response.status_code == 201, response.text

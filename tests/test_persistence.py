@@ -33,6 +33,7 @@ from store.tables import Base, Organization, PartnerOrder, SetupToken
 
 APP_TABLES = {
     "partner_orders",
+    "api_keys",
     "organizations",
     "setup_tokens",
     "mail_outbox",

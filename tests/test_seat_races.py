@@ -28,7 +28,7 @@ from store.cards import tokenize
 from store.tables import AccountOrder, GatewayAttempt, GatewayCharge
 from tests.conftest import register_search_attributes
 from tests.seat_support import APPROVE, FLAKY, add_card, new_account, start, step, up_to_service_order
-from tests.support import binary, eventually, make_converter, make_settings
+from tests.support import bearer, binary, eventually, make_converter, make_settings, operator_key
 
 
 @dataclass
@@ -67,7 +67,9 @@ async def backend(
     app = create_app(settings, client=ts_env.client, sessions=sessions)
     async with (
         build_worker(ts_env.client, settings.task_queue, all_activities(sessions, settings.mail_config())),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http,
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://test", headers=bearer(await operator_key(sessions))
+        ) as http,
     ):
         backend = Backend(ts_env.client, http, sessions, await ts_env.get_current_time())
         try:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import typer
 
-from starter.cli import accounts, assist, dev, inspect, mail, orders, seat_orders, services, sites
+from starter.cli import accounts, api_keys, assist, dev, inspect, mail, orders, routes, seat_orders, services, sites
 from starter.cli import admin as admin_portal
 
 app = typer.Typer(
@@ -24,6 +24,8 @@ seat_orders.register(app)
 admin_portal.register(app)
 sites.register(app)
 assist.register(app)
+api_keys.register(app)
+routes.register(app)
 
 
 def main() -> None:

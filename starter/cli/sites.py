@@ -4,8 +4,7 @@ talk to the database directly (ONRAMP_DATABASE_URL); Temporal need not run."""
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from collections.abc import Callable
 from typing import Annotated, Any, Literal, TypeVar
 
 import typer
@@ -15,10 +14,9 @@ from rich.table import Table
 from models.assist import HostId, Producer, SessionTime, SiteName, Topic
 from models.assist_activities import ScheduledSession
 from models.common import Contract, Name, TimeZoneName
+from starter.cli.database import database
 from starter.cli.output import EXIT_INVALID, console, fail, invalid, print_json, run_async
-from starter.settings import get_settings
 from store import assist as store
-from store import make_engine, make_session_factory, upgrade
 
 site_app = typer.Typer(
     help="Webex sites, their scheduled sessions and the assist producers (seed 004).", no_args_is_help=True
@@ -28,16 +26,6 @@ SiteArg = Annotated[str, typer.Argument(help="The site's host name, e.g. yitong.
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 T = TypeVar("T")
-
-
-@asynccontextmanager
-async def _database() -> AsyncIterator[Any]:
-    engine = make_engine(get_settings().database_url)
-    try:
-        await upgrade(engine)
-        yield make_session_factory(engine)
-    finally:
-        await engine.dispose()
 
 
 def _site_name(value: str) -> str:
@@ -69,7 +57,7 @@ async def _known_site(sessions: Any, name: str) -> Any:
 @run_async
 async def list_sites(as_json: AsJson = False) -> None:
     """The Webex sites."""
-    async with _database() as sessions, sessions() as session:
+    async with database() as sessions, sessions() as session:
         found = await store.sites(session)
     if as_json:
         print_json([{"name": s.name, "display_name": s.display_name, "time_zone": s.time_zone} for s in found])
@@ -100,7 +88,7 @@ async def add(
 
     site = _site_name(name)
     new = _validated(lambda: NewSite(name=display_name, time_zone=time_zone), "The site")
-    async with _database() as sessions, sessions.begin() as session:
+    async with database() as sessions, sessions.begin() as session:
         created = await store.add_site(session, site, new.name, new.time_zone)
     verb = "added" if created else "updated"
     console.print(f"[green]Site {site} {verb}[/]: {new.name}, {new.time_zone}.")
@@ -114,7 +102,7 @@ async def add(
 async def sessions_of(name: SiteArg, as_json: AsJson = False) -> None:
     """The sessions scheduled on a site."""
     site = _site_name(name)
-    async with _database() as sessions:
+    async with database() as sessions:
         await _known_site(sessions, site)
         async with sessions() as session:
             found = await store.scheduled_sessions(session, site)
@@ -182,7 +170,7 @@ async def schedule(
         session: SessionTime
 
     site = _site_name(name)
-    async with _database() as sessions:
+    async with database() as sessions:
         known = await _known_site(sessions, site)
         when = {"date": date, "time": time, "time_zone": time_zone or known.time_zone, "duration_minutes": duration}
         new = _validated(
@@ -219,7 +207,7 @@ async def schedule(
 @run_async
 async def list_producers(as_json: AsJson = False) -> None:
     """The assist producers (they serve every site)."""
-    async with _database() as sessions, sessions() as session:
+    async with database() as sessions, sessions() as session:
         found = await store.producers(session)
     if as_json:
         print_json([producer.model_dump(mode="json") for producer in found])
@@ -251,7 +239,7 @@ async def add_producer(
 
     new = _validated(lambda: NewProducer(producer_id=producer_id, name=name, email=email), "The producer")
     producer = Producer(producer_id=new.producer_id, name=new.name, email=new.email)
-    async with _database() as sessions, sessions.begin() as session:
+    async with database() as sessions, sessions.begin() as session:
         created = await store.add_producer(session, producer)
     verb = "added" if created else "updated"
     console.print(f"[green]Producer {producer.producer_id} {verb}[/]: {producer.name} <{producer.email}>.")

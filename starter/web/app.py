@@ -12,7 +12,7 @@ from temporalio.client import Client
 
 from starter.client import data_converter
 from starter.settings import Settings
-from starter.web import codec, errors, operations, portals
+from starter.web import access, codec, docs, errors, operations, portals
 from starter.web.assist import api as assist_api
 from starter.web.assist import pages as assist_pages
 from starter.web.deps import TemporalConnection
@@ -46,6 +46,9 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
         summary="Order and onboarding processes for conferencing services, run as durable Temporal workflows.",
         lifespan=lifespan,
         exception_handlers={**errors.HANDLERS, **portals.PAGE_HANDLERS},
+        docs_url=None,  # served by docs.router, declared public like every route
+        redoc_url=None,
+        openapi_url=None,
     )
     app.state.settings = settings
     app.state.temporal = TemporalConnection(settings, client)
@@ -56,12 +59,14 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
     if converter.payload_codec is not None:
         origins = [origin.strip() for origin in settings.codec_cors_origins.split(",") if origin.strip()]
         codec.serve(app, converter.payload_codec, origins)
+    access.require_declared(app)
     return app
 
 
 def _include_routes(app: FastAPI) -> None:
     """Every process's routes: its JSON API (in the OpenAPI docs) and its pages (not in them)."""
     app.include_router(operations.router)
+    app.include_router(docs.router)
     app.include_router(partner_orders_api.router)
     app.include_router(wizard_api.router)  # partner orders: the wizard's JSON API
     app.include_router(wizard_pages.router)  # partner orders: the wizard's pages

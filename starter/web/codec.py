@@ -13,6 +13,7 @@ from temporalio.api.common.v1 import Payloads
 from temporalio.converter import PayloadCodec
 
 from starter.codec import PayloadKeyError
+from starter.web.access import CodecUser
 from starter.web.deps import Codec
 
 router = APIRouter(prefix="/codec", tags=["operations"])
@@ -32,12 +33,12 @@ async def _convert(request: Request, codec: PayloadCodec, decode: bool) -> Respo
 
 
 @router.post("/decode", summary="Decrypt payloads for the Temporal Web UI (remote codec protocol)")
-async def decode(request: Request, codec: Codec) -> Response:
+async def decode(request: Request, caller: CodecUser, codec: Codec) -> Response:
     return await _convert(request, codec, decode=True)
 
 
 @router.post("/encode", summary="Encrypt payloads (remote codec protocol)")
-async def encode(request: Request, codec: Codec) -> Response:
+async def encode(request: Request, caller: CodecUser, codec: Codec) -> Response:
     return await _convert(request, codec, decode=False)
 
 

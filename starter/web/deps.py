@@ -1,6 +1,6 @@
 """What a route needs besides its input, as FastAPI dependencies: the settings, the Temporal client, the database
-session factory, and who is calling. Every route takes them from here (``Depends``), so none reaches into the app
-for them, and each route's signature says who may call it."""
+session factory and the payload codec. Every route takes them from here (``Depends``), so none reaches into the
+app for them; who is calling is starter/web/access.py."""
 
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from temporalio.client import Client
 from temporalio.converter import PayloadCodec
 
 from starter.client import connect
-from starter.services import admin_auth
 from starter.settings import Settings
 from store import SessionFactory
 
@@ -63,61 +62,3 @@ AppSettings = Annotated[Settings, Depends(settings)]
 Codec = Annotated[PayloadCodec, Depends(payload_codec)]
 Sessions = Annotated[SessionFactory, Depends(sessions)]
 Temporal = Annotated[TemporalConnection, Depends(temporal)]
-
-
-# ---------------------------------------------------------------------------------------------- who is calling
-
-
-class LoginPage(Exception):
-    """A page of the admin portal needs a login: the browser goes to the login page, then back to ``path``."""
-
-    def __init__(self, path: str | None = None) -> None:
-        super().__init__(path)
-        self.path = path
-
-
-class PasswordPage(Exception):
-    """The admin's first password must be changed first: every portal page leads to the change page."""
-
-
-async def admin_session(request: Request) -> admin_auth.Admin | None:
-    """The enterprise admin of the session cookie, when it is a live session."""
-    return await admin_auth.current(await sessions(request), request.cookies.get(admin_auth.COOKIE))
-
-
-async def logged_in(admin: Annotated[admin_auth.Admin | None, Depends(admin_session)]) -> admin_auth.Admin:
-    """The API: any live session (the password change needs no more); else 401."""
-    if admin is None:
-        raise admin_auth.NotLoggedIn()
-    return admin
-
-
-async def portal_admin(admin: Annotated[admin_auth.Admin, Depends(logged_in)]) -> admin_auth.Admin:
-    """The API: a live session whose first password has been changed; else 401 or 403."""
-    if admin.must_change_password:
-        raise admin_auth.PasswordChangeRequired()
-    return admin
-
-
-async def page_logged_in(
-    request: Request, admin: Annotated[admin_auth.Admin | None, Depends(admin_session)]
-) -> admin_auth.Admin:
-    """A page: any live session; else the login page (and back here after it, for a page one reads)."""
-    if admin is None:
-        raise LoginPage(request.url.path if request.method == "GET" else None)
-    return admin
-
-
-async def page_admin(admin: Annotated[admin_auth.Admin, Depends(page_logged_in)]) -> admin_auth.Admin:
-    """A page: a live session whose first password has been changed; else the login or the change page."""
-    if admin.must_change_password:
-        raise PasswordPage()
-    return admin
-
-
-AdminSession = Annotated[admin_auth.Admin | None, Depends(admin_session)]
-"""Whoever the session cookie names, if anyone (the login page asks)."""
-LoggedIn = Annotated[admin_auth.Admin, Depends(logged_in)]
-PortalAdmin = Annotated[admin_auth.Admin, Depends(portal_admin)]
-PageLoggedIn = Annotated[admin_auth.Admin, Depends(page_logged_in)]
-PageAdmin = Annotated[admin_auth.Admin, Depends(page_admin)]

@@ -52,8 +52,8 @@ def describe(problems: list[FieldProblem]) -> str:
     return "; ".join(f"{problem.field}: {problem.message}" for problem in problems)
 
 
-def _json(status: int, body: ErrorBody) -> JSONResponse:
-    return JSONResponse(status_code=status, content=body.model_dump())
+def _json(status: int, body: ErrorBody, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(status_code=status, content=body.model_dump(), headers=headers)
 
 
 async def invalid_request(_: Request, exc: Exception) -> Response:
@@ -65,7 +65,7 @@ async def invalid_request(_: Request, exc: Exception) -> Response:
 async def refused(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, OnrampError)
     fields = [FieldProblem(field=exc.field, message=exc.message)] if exc.field else []
-    return _json(exc.http_status, ErrorBody(error=exc.type, message=exc.message, fields=fields))
+    return _json(exc.http_status, ErrorBody(error=exc.type, message=exc.message, fields=fields), exc.headers)
 
 
 async def unreachable(_: Request, exc: Exception) -> Response:

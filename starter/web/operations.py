@@ -8,6 +8,7 @@ from fastapi import APIRouter, Response
 from pydantic import BaseModel
 from sqlalchemy import text
 
+from starter.web.access import PUBLIC
 from starter.web.deps import Sessions, Temporal
 
 router = APIRouter(tags=["operations"])
@@ -19,7 +20,7 @@ class Health(BaseModel):
     database: str
 
 
-@router.get("/healthz", response_model=Health, responses={503: {"model": Health}})
+@router.get("/healthz", response_model=Health, responses={503: {"model": Health}}, dependencies=[PUBLIC])
 async def healthz(response: Response, sessions: Sessions, temporal: Temporal) -> Health:
     temporal_ok = database_ok = "ok"
     try:
@@ -37,6 +38,6 @@ async def healthz(response: Response, sessions: Sessions, temporal: Temporal) ->
     return Health(status="ok" if healthy else "degraded", temporal=temporal_ok, database=database_ok)
 
 
-@router.get("/favicon.ico", include_in_schema=False)
+@router.get("/favicon.ico", include_in_schema=False, dependencies=[PUBLIC])
 async def favicon() -> Response:
     return Response(status_code=204)  # no icon, and no 404 in every browser's console

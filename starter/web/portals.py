@@ -10,7 +10,8 @@ from fastapi import Request
 from fastapi.responses import Response
 
 from starter.services import admin_auth
-from starter.web.deps import LoginPage, PasswordPage
+from starter.web.access import LoginPage, PasswordPage
+from starter.web.guard import PageInstead
 from starter.web.rendering import Portal, redirect
 
 
@@ -43,14 +44,20 @@ ADMIN = Portal(
 
 
 async def to_login(_: Request, exc: Exception) -> Response:
-    """A page's identity dependency found no live session (deps.LoginPage)."""
+    """A page's identity dependency found no live session (access.LoginPage)."""
     return login_page(exc.path if isinstance(exc, LoginPage) else None)
 
 
 async def to_password_change(_: Request, __: Exception) -> Response:
-    """A page's identity dependency found a first password still to be changed (deps.PasswordPage)."""
+    """A page's identity dependency found a first password still to be changed (access.PasswordPage)."""
     return redirect("/admin/password")
 
 
-PAGE_HANDLERS = {LoginPage: to_login, PasswordPage: to_password_change}
-"""The app's answers when a portal page's caller is not (fully) logged in."""
+async def page_instead(_: Request, exc: Exception) -> Response:
+    """A page's access dependency answered with its portal's page (access.on_page)."""
+    assert isinstance(exc, PageInstead)
+    return exc.response
+
+
+PAGE_HANDLERS = {LoginPage: to_login, PasswordPage: to_password_change, PageInstead: page_instead}
+"""The app's answers when a page's caller is not (fully) logged in, or has not proved a link or a booking."""

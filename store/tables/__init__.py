@@ -13,6 +13,7 @@ from store.tables.accounts import (
     SeatAssignment,
     SeatOrderRow,
 )
+from store.tables.api_keys import ApiKey
 from store.tables.assist import (
     AssistBooking,
     AssistProducer,
@@ -42,6 +43,7 @@ __all__ = [
     "AccountSubscription",
     "ActivationToken",
     "AdminSession",
+    "ApiKey",
     "AssistBooking",
     "AssistProducer",
     "AssistProducerClaim",

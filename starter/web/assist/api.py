@@ -4,8 +4,9 @@ and cancel. A confirmed booking is reached only with its reservation number and 
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from typing import Annotated
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Depends, Header, Path
 from pydantic import BaseModel, EmailStr
 
 from models.assist import (
@@ -22,10 +23,14 @@ from models.assist import (
     SubmitBooking,
 )
 from models.assist_packages import COMPARISON, PACKAGES, PackageInfo, ServiceRow
+from models.refusals import Refusal
+from starter.errors import OnrampError
 from starter.services import assist
+from starter.web.access import PUBLIC, Access, Rule, declares
 from starter.web.deps import AppSettings, Sessions, Temporal
 from starter.web.errors import ERROR_RESPONSES
 
+CONTACT_HEADER = "X-Contact-Email"
 router = APIRouter(prefix="/api/assist", tags=["webex assist"], responses=ERROR_RESPONSES)
 
 
@@ -45,12 +50,49 @@ class FindBooking(BaseModel):
     contact_email: EmailStr
 
 
-@router.get("/packages", response_model=Packages, summary="The assist packages and the comparison table")
+class ProofMissing(OnrampError):
+    http_status = 401
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"Send the booking's contact e-mail in the {CONTACT_HEADER} header: with its reservation number it "
+            "proves the booking is yours.",
+            type=Refusal.NOT_AUTHENTICATED,
+        )
+
+
+@declares(Rule(Access.CUSTOMER, f"reservation number + contact e-mail ({CONTACT_HEADER} header)"))
+async def booking_of_customer(
+    reservation_no: Annotated[str, Path(max_length=40)],
+    temporal: Temporal,
+    contact_email: Annotated[str | None, Header(alias=CONTACT_HEADER, max_length=320)] = None,
+) -> AssistBookingState:
+    """The booking, when the caller knows its contact e-mail too; a wrong pair reads like an unknown number."""
+    if not contact_email:
+        raise ProofMissing()
+    return await assist.find(await temporal(), reservation_no, contact_email)
+
+
+CustomerBooking = Annotated[AssistBookingState, Depends(booking_of_customer)]
+
+
+@router.get(
+    "/packages",
+    response_model=Packages,
+    summary="The assist packages and the comparison table",
+    dependencies=[PUBLIC],
+)
 async def packages() -> Packages:
     return Packages(packages=list(PACKAGES.values()), comparison=list(COMPARISON))
 
 
-@router.post("/bookings", status_code=201, response_model=OrderStarted, summary="Order, step 1: availability")
+@router.post(
+    "/bookings",
+    status_code=201,
+    response_model=OrderStarted,
+    summary="Order, step 1: availability",
+    dependencies=[PUBLIC],
+)
 async def order(body: Availability, temporal: Temporal, settings: AppSettings, sessions: Sessions) -> OrderStarted:
     await assist.check_order(settings, body, sessions)  # before Temporal: bad input is a 422 even while it is away
     client = await temporal()
@@ -59,38 +101,45 @@ async def order(body: Availability, temporal: Temporal, settings: AppSettings, s
 
 
 @router.get("/bookings/{reservation_no}", response_model=AssistBookingState, summary="A booking's state")
-async def read(reservation_no: str, temporal: Temporal) -> AssistBookingState:
-    return await assist.status(await temporal(), reservation_no)
+async def read(booking: CustomerBooking) -> AssistBookingState:
+    return booking
 
 
 @router.post(
     "/bookings/{reservation_no}/availability", response_model=SlotCheck, summary="Order, step 1 again: availability"
 )
-async def availability(reservation_no: str, body: Availability, temporal: Temporal, sessions: Sessions) -> SlotCheck:
+async def availability(
+    booking: CustomerBooking, body: Availability, temporal: Temporal, sessions: Sessions
+) -> SlotCheck:
     await assist.require_site(sessions, body.site)
-    return await assist.step(await temporal(), reservation_no, "availability", body, SlotCheck)
+    return await assist.step(await temporal(), booking.reservation_no, "availability", body, SlotCheck)
 
 
 @router.post(
     "/bookings/{reservation_no}/lookup", response_model=AssistBookingState, summary="Order, step 2: meeting lookup"
 )
-async def lookup(reservation_no: str, body: MeetingLookup, temporal: Temporal) -> AssistBookingState:
-    return await assist.step(await temporal(), reservation_no, "lookup", body, AssistBookingState)
+async def lookup(booking: CustomerBooking, body: MeetingLookup, temporal: Temporal) -> AssistBookingState:
+    return await assist.step(await temporal(), booking.reservation_no, "lookup", body, AssistBookingState)
 
 
 @router.post(
     "/bookings/{reservation_no}/event-info", response_model=AssistBookingState, summary="Order, step 3: event info"
 )
-async def event_info(reservation_no: str, body: EventInfo, temporal: Temporal) -> AssistBookingState:
-    return await assist.step(await temporal(), reservation_no, "event_info", body, AssistBookingState)
+async def event_info(booking: CustomerBooking, body: EventInfo, temporal: Temporal) -> AssistBookingState:
+    return await assist.step(await temporal(), booking.reservation_no, "event_info", body, AssistBookingState)
 
 
 @router.post("/bookings/{reservation_no}/submit", response_model=BookingAnswer, summary="Order, step 4: submit")
-async def submit(reservation_no: str, body: SubmitBooking, temporal: Temporal) -> BookingAnswer:
-    return await assist.step(await temporal(), reservation_no, "submit", body, BookingAnswer)
+async def submit(booking: CustomerBooking, body: SubmitBooking, temporal: Temporal) -> BookingAnswer:
+    return await assist.step(await temporal(), booking.reservation_no, "submit", body, BookingAnswer)
 
 
-@router.post("/find", response_model=AssistBookingState, summary="Find a booking by reservation no. and e-mail")
+@router.post(
+    "/find",
+    response_model=AssistBookingState,
+    summary="Find a booking by reservation no. and e-mail",
+    dependencies=[PUBLIC],
+)
 async def find(body: FindBooking, temporal: Temporal) -> AssistBookingState:
     return await assist.find(await temporal(), body.reservation_no, str(body.contact_email))
 
@@ -98,8 +147,8 @@ async def find(body: FindBooking, temporal: Temporal) -> AssistBookingState:
 @router.post(
     "/bookings/{reservation_no}/reschedule", response_model=BookingAnswer, summary="Update: date and time only"
 )
-async def reschedule(reservation_no: str, body: Reschedule, temporal: Temporal) -> BookingAnswer:
-    return await assist.step(await temporal(), reservation_no, "reschedule", body, BookingAnswer)
+async def reschedule(booking: CustomerBooking, body: Reschedule, temporal: Temporal) -> BookingAnswer:
+    return await assist.step(await temporal(), booking.reservation_no, "reschedule", body, BookingAnswer)
 
 
 @router.post(
@@ -107,11 +156,10 @@ async def reschedule(reservation_no: str, body: Reschedule, temporal: Temporal) 
     response_model=CancellationQuote,
     summary="What cancelling now would cost",
 )
-async def cancellation_quote(reservation_no: str, body: FindBooking, temporal: Temporal) -> CancellationQuote:
-    state = await assist.find(await temporal(), reservation_no, str(body.contact_email))
-    return assist.cancellation_quote(state, datetime.now(UTC))
+async def cancellation_quote(booking: CustomerBooking) -> CancellationQuote:
+    return assist.cancellation_quote(booking, datetime.now(UTC))
 
 
 @router.post("/bookings/{reservation_no}/cancel", response_model=AssistBookingState, summary="Cancel the booking")
-async def cancel(reservation_no: str, body: CancelBooking, temporal: Temporal) -> AssistBookingState:
-    return await assist.step(await temporal(), reservation_no, "cancel", body, AssistBookingState)
+async def cancel(booking: CustomerBooking, body: CancelBooking, temporal: Temporal) -> AssistBookingState:
+    return await assist.step(await temporal(), booking.reservation_no, "cancel", body, AssistBookingState)

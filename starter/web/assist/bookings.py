@@ -1,19 +1,24 @@
-"""How a page reaches a booking: by its number alone while it is a draft being ordered (the ordering pages then
-decide what they show), and otherwise only with this browser's proof of its number and contact e-mail. An unknown
+"""How a page reaches a booking: only with this browser's proof of its number and contact e-mail (find-my-booking
+sets it, and so does ordering, where the customer typed the e-mail). An unknown
 or malformed number is answered like a missing proof (the find page, the number filled in), so the pages say nothing
 about which numbers exist."""
 
 from __future__ import annotations
 
-from fastapi import Request
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
 from pydantic import TypeAdapter, ValidationError
 from temporalio.client import Client
 
 from models.assist import AssistBookingState, ReservationNo
 from starter.errors import NotFound
 from starter.services import assist
-from starter.web.assist.portal import ProofNeeded, now
-from starter.web.assist.proof import Proofs
+from starter.web.access import Access, Rule, declares
+from starter.web.assist.portal import ASSIST, ProofNeeded, now
+from starter.web.assist.proof import BookingProofs, Proofs
+from starter.web.deps import Temporal
+from starter.web.guard import PageInstead, answer
 
 _RESERVATION_NO: TypeAdapter[str] = TypeAdapter(ReservationNo)
 
@@ -38,3 +43,18 @@ async def proven_booking(client: Client, proofs: Proofs, request: Request, reser
     if not proofs.shown(request, state, now()):
         raise ProofNeeded(state.reservation_no)
     return state
+
+
+@declares(Rule(Access.CUSTOMER, "reservation number + contact e-mail, shown in this browser"))
+async def page_booking(
+    reservation_no: Annotated[str, Path(max_length=40)], request: Request, proofs: BookingProofs, temporal: Temporal
+) -> AssistBookingState:
+    """A page's booking: its number and contact e-mail shown in this browser (a draft's by ordering it), or the
+    find page."""
+    try:
+        return await proven_booking(await temporal(), proofs, request, reservation_no)
+    except ProofNeeded as err:
+        raise PageInstead(answer(ASSIST, err, request)) from None
+
+
+ProvenBooking = Annotated[AssistBookingState, Depends(page_booking)]

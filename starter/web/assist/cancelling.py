@@ -18,9 +18,8 @@ from models.assist import AssistBookingState, AssistStatus, CancelBooking
 from models.assist_packages import PACKAGES
 from starter.errors import NotFound, OnrampError
 from starter.services import assist
-from starter.web.assist.bookings import proven_booking
+from starter.web.assist.bookings import ProvenBooking
 from starter.web.assist.portal import ASSIST, ProofNeeded, moment, now
-from starter.web.assist.proof import BookingProofs
 from starter.web.deps import Temporal
 from starter.web.forms import form_of
 from starter.web.guard import guarded
@@ -50,9 +49,8 @@ def back_to(state: AssistBookingState) -> tuple[str, str]:
 
 @router.get("/assist/bookings/{reservation_no}/cancel", response_class=HTMLResponse)
 @guarded(ASSIST)
-async def cancel_question(reservation_no: str, request: Request, temporal: Temporal, proofs: BookingProofs) -> Response:
+async def cancel_question(state: ProvenBooking, request: Request) -> Response:
     """Yes or no, with the fee it would cost now; a draft is cancelled on its ordering page."""
-    state = await proven_booking(await temporal(), proofs, request, reservation_no)
     if state.status is AssistStatus.DRAFT:
         return redirect(f"/assist/order/{state.reservation_no}")
     if not assist.cancellable(state):
@@ -72,10 +70,9 @@ async def cancel_question(reservation_no: str, request: Request, temporal: Tempo
 
 @router.post("/assist/bookings/{reservation_no}/cancel", response_class=HTMLResponse)
 @guarded(ASSIST)
-async def cancel(reservation_no: str, request: Request, temporal: Temporal, proofs: BookingProofs) -> Response:
+async def cancel(state: ProvenBooking, request: Request, temporal: Temporal) -> Response:
     """The cancel Update, with the booking's own contact e-mail (which the proof has matched)."""
     client = await temporal()
-    state = await proven_booking(client, proofs, request, reservation_no)
     await form_of(request)  # read (and bounded) like every form, though "yes" is all it says
     body = CancelBooking(contact_email=state.availability.customer.email)
     try:
@@ -89,10 +86,9 @@ async def cancel(reservation_no: str, request: Request, temporal: Temporal, proo
 
 @router.get("/assist/bookings/{reservation_no}/cancelled", response_class=HTMLResponse)
 @guarded(ASSIST)
-async def cancelled(reservation_no: str, request: Request, temporal: Temporal, proofs: BookingProofs) -> Response:
+async def cancelled(state: ProvenBooking, request: Request) -> Response:
     """A confirmed booking's cancellation and the fee charged, as the workflow recorded them (a draft cancelled
     while ordering has its own page)."""
-    state = await proven_booking(await temporal(), proofs, request, reservation_no)
     if state.status is not AssistStatus.CANCELLED or state.confirmed_at is None:
         return redirect(f"/assist/bookings/{state.reservation_no}")
     fee = state.cancellation_fee

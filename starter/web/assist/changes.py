@@ -26,9 +26,8 @@ from models.assist_rules import change_refusal, move_refusal
 from starter.errors import NotFound, OnrampError
 from starter.services import assist
 from starter.web.assist import options, step_inputs
-from starter.web.assist.bookings import proven_booking
+from starter.web.assist.bookings import ProvenBooking
 from starter.web.assist.portal import ASSIST, ProofNeeded, now
-from starter.web.assist.proof import BookingProofs, Proofs
 from starter.web.deps import Sessions, Temporal
 from starter.web.forms import form_of, refusal_errors
 from starter.web.guard import guarded
@@ -79,9 +78,8 @@ def booking_rows(state: AssistBookingState) -> list[tuple[str, str]]:
 
 @router.get("/assist/bookings/{reservation_no}", response_class=HTMLResponse)
 @guarded(ASSIST)
-async def booking_page(reservation_no: str, request: Request, temporal: Temporal, proofs: BookingProofs) -> Response:
+async def booking_page(state: ProvenBooking, request: Request) -> Response:
     """The booking as the customer ordered it, and what can still be done with it (update date/time, cancel)."""
-    state = await proven_booking(await temporal(), proofs, request, reservation_no)
     return ASSIST.render(
         "assist/booking.html",
         title="Your assist booking",
@@ -126,11 +124,8 @@ async def reschedule_page(
     )
 
 
-async def movable_booking(
-    client: Client, proofs: Proofs, request: Request, reservation_no: str
-) -> AssistBookingState | Response:
+def movable_booking(state: AssistBookingState) -> AssistBookingState | Response:
     """The proven booking when it can move; else the page that says why not."""
-    state = await proven_booking(client, proofs, request, reservation_no)
     reason = not_movable(state)
     if reason is None:
         return state
@@ -153,10 +148,12 @@ def current_values(state: AssistBookingState) -> dict[str, str]:
 @router.get("/assist/bookings/{reservation_no}/reschedule", response_class=HTMLResponse)
 @guarded(ASSIST)
 async def reschedule_form(
-    reservation_no: str, request: Request, sessions: Sessions, temporal: Temporal, proofs: BookingProofs
+    state: ProvenBooking,
+    request: Request,
+    sessions: Sessions,
 ) -> Response:
     """The date page; with a date and time in the query (no producer free then), it says so and offers others."""
-    found = await movable_booking(await temporal(), proofs, request, reservation_no)
+    found = movable_booking(state)
     if isinstance(found, Response):
         return found
     state, query = found, dict(request.query_params)
@@ -169,11 +166,13 @@ async def reschedule_form(
 @router.post("/assist/bookings/{reservation_no}/reschedule", response_class=HTMLResponse)
 @guarded(ASSIST)
 async def reschedule_next(
-    reservation_no: str, request: Request, sessions: Sessions, temporal: Temporal, proofs: BookingProofs
+    state: ProvenBooking,
+    request: Request,
+    sessions: Sessions,
 ) -> Response:
     """Next: a move the workflow would refuse is refused here, before the site question; a time without a free
     producer goes back to the date page, which offers the nearest free starts."""
-    found = await movable_booking(await temporal(), proofs, request, reservation_no)
+    found = movable_booking(state)
     if isinstance(found, Response):
         return found
     state = found
@@ -226,9 +225,9 @@ def site_page(
 
 @router.get("/assist/bookings/{reservation_no}/reschedule/site", response_class=HTMLResponse)
 @guarded(ASSIST)
-async def site_question(reservation_no: str, request: Request, temporal: Temporal, proofs: BookingProofs) -> Response:
+async def site_question(state: ProvenBooking, request: Request) -> Response:
     """The site question for the new date and time in the query; without a valid one, the date page again."""
-    found = await movable_booking(await temporal(), proofs, request, reservation_no)
+    found = movable_booking(state)
     if isinstance(found, Response):
         return found
     state, query = found, dict(request.query_params)
@@ -243,12 +242,15 @@ async def site_question(reservation_no: str, request: Request, temporal: Tempora
 @router.post("/assist/bookings/{reservation_no}/reschedule/site", response_class=HTMLResponse)
 @guarded(ASSIST)
 async def site_answer(
-    reservation_no: str, request: Request, sessions: Sessions, temporal: Temporal, proofs: BookingProofs
+    state: ProvenBooking,
+    request: Request,
+    sessions: Sessions,
+    temporal: Temporal,
 ) -> Response:
     """The seed's question about the site's schedule: "no" brings up the option to update it for the customer
     (when the lookup found the session there); then the reschedule Update."""
     client = await temporal()
-    found = await movable_booking(client, proofs, request, reservation_no)
+    found = movable_booking(state)
     if isinstance(found, Response):
         return found
     state, form = found, await form_of(request)
@@ -300,10 +302,11 @@ async def move(
 @router.get("/assist/bookings/{reservation_no}/rescheduled", response_class=HTMLResponse)
 @guarded(ASSIST)
 async def rescheduled(
-    reservation_no: str, request: Request, temporal: Temporal, proofs: BookingProofs, site: str = ""
+    state: ProvenBooking,
+    request: Request,
+    site: str = "",
 ) -> Response:
     """The last move's old and new date and time; a booking never moved has nothing to show here."""
-    state = await proven_booking(await temporal(), proofs, request, reservation_no)
     if not state.moves:
         return redirect(f"/assist/bookings/{state.reservation_no}")
     last = state.moves[-1]

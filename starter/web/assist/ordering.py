@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
-from temporalio.client import Client
 
 from models.assist import AssistBookingState, AssistStatus, Availability, SlotCheck
 from starter.errors import OnrampError
 from starter.services import assist
+from starter.web.access import PUBLIC
 from starter.web.assist import options, step_inputs
-from starter.web.assist.bookings import by_number
+from starter.web.assist.bookings import ProvenBooking
 from starter.web.assist.portal import ASSIST, now
 from starter.web.assist.proof import BookingProofs, Proofs
 from starter.web.deps import AppSettings, Sessions, Temporal
@@ -93,10 +93,9 @@ def closed(state: AssistBookingState) -> Response:
     )
 
 
-async def draft(client: Client, reservation_no: str, *steps: str) -> AssistBookingState:
+def draft(state: AssistBookingState, *steps: str) -> AssistBookingState:
     """The order while it is a draft (at one of ``steps``, when they are named); otherwise the guard answers with
     the page the order belongs on now: its confirmation or why it ended, or the step it is at."""
-    state = await by_number(client, reservation_no)
     if state.status is not AssistStatus.DRAFT:
         raise PageInstead(closed(state))
     if steps and state.step not in steps:
@@ -184,7 +183,7 @@ def after_availability(
     return response
 
 
-@router.get("/assist/order", response_class=HTMLResponse)
+@router.get("/assist/order", response_class=HTMLResponse, dependencies=[PUBLIC])
 @guarded(ASSIST)
 async def new_order(request: Request, sessions: Sessions, package: str = "") -> Response:
     """A new order, with the package of the landing page's link chosen; no Temporal needed to show it."""
@@ -192,7 +191,7 @@ async def new_order(request: Request, sessions: Sessions, package: str = "") -> 
     return await availability_page(sessions, None, {"package": chosen})
 
 
-@router.post("/assist/order", response_class=HTMLResponse)
+@router.post("/assist/order", response_class=HTMLResponse, dependencies=[PUBLIC])
 @guarded(ASSIST)
 async def start_order(
     request: Request, sessions: Sessions, temporal: Temporal, settings: AppSettings, proofs: BookingProofs
@@ -214,20 +213,24 @@ async def start_order(
 
 @router.get("/assist/order/{reservation_no}", response_class=HTMLResponse)
 @guarded(ASSIST)
-async def order_availability(reservation_no: str, request: Request, sessions: Sessions, temporal: Temporal) -> Response:
+async def order_availability(state: ProvenBooking, request: Request, sessions: Sessions) -> Response:
     """Step 1 of an order under way (Back, or no producer free), filled in as the order has it."""
-    state = await draft(await temporal(), reservation_no)
+    state = draft(state)
     return await availability_page(sessions, state, step_inputs.availability_values(state))
 
 
 @router.post("/assist/order/{reservation_no}/availability", response_class=HTMLResponse)
 @guarded(ASSIST)
 async def post_availability(
-    reservation_no: str, request: Request, sessions: Sessions, temporal: Temporal, proofs: BookingProofs
+    state: ProvenBooking,
+    request: Request,
+    sessions: Sessions,
+    temporal: Temporal,
+    proofs: BookingProofs,
 ) -> Response:
     """Step 1 again (changed, or a nearest free start picked): the workflow checks it as it checked the first."""
     client = await temporal()
-    state = await draft(client, reservation_no)
+    state = draft(state)
     form = step_inputs.apply_alternative(await form_of(request))
     availability, errors, top = await checked_availability(sessions, form)
     if availability is None:

@@ -28,7 +28,7 @@ from models.assist_packages import PACKAGES
 from models.assist_rules import cancellation_fee
 from starter.services import assist
 from starter.web.assist import options, step_inputs
-from starter.web.assist.bookings import proven_booking
+from starter.web.assist.bookings import ProvenBooking
 from starter.web.assist.ordering import STEP_TITLES, current_page, draft, progress
 from starter.web.assist.portal import ASSIST, moment, now
 from starter.web.assist.proof import BookingProofs
@@ -70,17 +70,17 @@ def lookup_page(
 
 @router.get("/assist/order/{reservation_no}/lookup", response_class=HTMLResponse)
 @guarded(ASSIST)
-async def order_lookup(reservation_no: str, request: Request, temporal: Temporal) -> Response:
+async def order_lookup(state: ProvenBooking, request: Request) -> Response:
     """Step 2 once step 1 found a producer free (else the order's own step), filled in as the order has it."""
-    state = await draft(await temporal(), reservation_no, "lookup", "event_info", "submit")
+    state = draft(state, "lookup", "event_info", "submit")
     return lookup_page(state, step_inputs.lookup_values(state))
 
 
 @router.post("/assist/order/{reservation_no}/lookup", response_class=HTMLResponse)
 @guarded(ASSIST)
-async def post_lookup(reservation_no: str, request: Request, temporal: Temporal) -> Response:
+async def post_lookup(state: ProvenBooking, request: Request, temporal: Temporal) -> Response:
     client = await temporal()
-    state = await draft(client, reservation_no)
+    state = draft(state)
     form = await form_of(request)
     outcome = await submit(
         step_inputs.LOOKUP,
@@ -152,18 +152,18 @@ def _step_page(
 
 @router.get("/assist/order/{reservation_no}/event", response_class=HTMLResponse)
 @guarded(ASSIST)
-async def order_event(reservation_no: str, request: Request, temporal: Temporal) -> Response:
+async def order_event(state: ProvenBooking, request: Request) -> Response:
     """Step 3 once the lookup is done (else the order's own step), filled in as the order (or the site) has it."""
-    state = await draft(await temporal(), reservation_no, "event_info", "submit")
+    state = draft(state, "event_info", "submit")
     return event_page(state, step_inputs.event_values(state))
 
 
 @router.post("/assist/order/{reservation_no}/event", response_class=HTMLResponse)
 @guarded(ASSIST)
-async def post_event(reservation_no: str, request: Request, temporal: Temporal, proofs: BookingProofs) -> Response:
+async def post_event(state: ProvenBooking, request: Request, temporal: Temporal, proofs: BookingProofs) -> Response:
     """The event information, then the submit, which reserves a producer and confirms."""
     client = await temporal()
-    state = await draft(client, reservation_no)
+    state = draft(state)
     form = await form_of(request)
 
     async def event_and_submit(info: EventInfo) -> BookingAnswer:
@@ -188,10 +188,10 @@ async def post_event(reservation_no: str, request: Request, temporal: Temporal, 
 
 @router.post("/assist/order/{reservation_no}/cancel", response_class=HTMLResponse)
 @guarded(ASSIST)
-async def cancel_order(reservation_no: str, request: Request, temporal: Temporal) -> Response:
+async def cancel_order(state: ProvenBooking, request: Request, temporal: Temporal) -> Response:
     """Cancel this order (a draft): the cancel Update with the customer's e-mail, as the step 1 form gave it."""
     client = await temporal()
-    state = await draft(client, reservation_no)
+    state = draft(state)
     proof = CancelBooking(contact_email=state.availability.customer.email)
     await assist.step(client, state.reservation_no, "cancel", proof, AssistBookingState)
     return redirect(f"/assist/order/{state.reservation_no}")
@@ -209,9 +209,8 @@ def late_fee(state: AssistBookingState) -> str:
 
 @router.get("/assist/order/{reservation_no}/confirmation", response_class=HTMLResponse)
 @guarded(ASSIST)
-async def confirmation(reservation_no: str, request: Request, temporal: Temporal, proofs: BookingProofs) -> Response:
+async def confirmation(state: ProvenBooking, request: Request) -> Response:
     """Step 4, for the browser that proves the booking: a draft goes back to its step, an ended booking to its page."""
-    state = await proven_booking(await temporal(), proofs, request, reservation_no)
     if state.status is AssistStatus.DRAFT:
         return current_page(state)
     if state.status not in (AssistStatus.CONFIRMED, AssistStatus.LIVE):

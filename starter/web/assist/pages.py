@@ -24,6 +24,7 @@ from models.assist import ReservationNo
 from models.assist_packages import ADD_ON_NAMES, COLUMNS, COMPARISON, COVERAGE_TEXT, PACKAGES, PackageInfo, ServiceRow
 from starter.errors import NotFound
 from starter.services import assist
+from starter.web.access import PUBLIC
 from starter.web.assist import cancelling, changes, ordering, ordering_steps
 from starter.web.assist.portal import ASSIST, now
 from starter.web.assist.proof import BookingProofs
@@ -77,13 +78,13 @@ def find_page(
     )
 
 
-@router.get("/assist", response_class=HTMLResponse)
+@router.get("/assist", response_class=HTMLResponse, dependencies=[PUBLIC])
 @guarded(ASSIST)
 async def landing(request: Request) -> Response:
     return ASSIST.render("assist/landing.html", title="Webex Assist", package_list=list(PACKAGES.values()))
 
 
-@router.get("/assist/packages", response_class=HTMLResponse)
+@router.get("/assist/packages", response_class=HTMLResponse, dependencies=[PUBLIC])
 @guarded(ASSIST)
 async def packages(request: Request) -> Response:
     return ASSIST.render(
@@ -99,7 +100,7 @@ async def packages(request: Request) -> Response:
     )
 
 
-@router.get("/assist/find", response_class=HTMLResponse)
+@router.get("/assist/find", response_class=HTMLResponse, dependencies=[PUBLIC])
 @guarded(ASSIST)
 async def find_form(request: Request, reservation_no: str = "") -> Response:
     """The find page; a booking's page that asked for the proof sends its number along."""
@@ -107,7 +108,7 @@ async def find_form(request: Request, reservation_no: str = "") -> Response:
     return find_page({"reservation_no": number}, notice=FIND_NOTICE if number else None)
 
 
-@router.post("/assist/find", response_class=HTMLResponse)
+@router.post("/assist/find", response_class=HTMLResponse, dependencies=[PUBLIC])
 @guarded(ASSIST)
 async def find(request: Request, temporal: Temporal, proofs: BookingProofs) -> Response:
     """Find my booking: the right pair opens the booking's pages in this browser; a wrong pair reads like an

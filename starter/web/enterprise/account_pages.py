@@ -12,7 +12,8 @@ from models.organizer import NewOrganizer
 from starter.errors import OnrampError
 from starter.services import admin_auth as auth
 from starter.services import company, organizers
-from starter.web.deps import AppSettings, PageAdmin, Sessions, Temporal
+from starter.web.access import PageAdmin
+from starter.web.deps import AppSettings, Sessions, Temporal
 from starter.web.enterprise.notices import HOME, notice_text, redirect_with_notice
 from starter.web.forms import FormSpec, first, form_of, read_form, submit
 from starter.web.guard import guarded

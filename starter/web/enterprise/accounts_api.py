@@ -9,6 +9,7 @@ from models.accounts import CompanyInfo, NewAccount, SubscriptionLine
 from models.refusals import Refusal
 from starter.errors import NotFound
 from starter.services import accounts
+from starter.web.access import AccountsAdmin
 from starter.web.deps import AppSettings, Sessions
 from starter.web.errors import ERROR_RESPONSES
 from store import SessionFactory
@@ -28,13 +29,13 @@ class AccountView(BaseModel):
 
 
 @router.post("", status_code=201, response_model=AccountView, summary="Create a billing account and its admin")
-async def create(account: NewAccount, sessions: Sessions, settings: AppSettings) -> AccountView:
+async def create(account: NewAccount, caller: AccountsAdmin, sessions: Sessions, settings: AppSettings) -> AccountView:
     await accounts.create_account(sessions, settings, account)
     return await _view(sessions, account.account_no)
 
 
 @router.get("/{account_no}", response_model=AccountView, summary="A billing account with its seats")
-async def read(account_no: str, sessions: Sessions) -> AccountView:
+async def read(account_no: str, caller: AccountsAdmin, sessions: Sessions) -> AccountView:
     return await _view(sessions, account_no)
 
 

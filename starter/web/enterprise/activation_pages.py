@@ -11,21 +11,16 @@ from fastapi.responses import HTMLResponse, Response
 from starter.errors import OnrampError
 from starter.services import organizers
 from starter.web.deps import Sessions, Temporal
+from starter.web.enterprise.activation_link import LINK_GONE, PageActivationLink
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN
 
 router = APIRouter(include_in_schema=False)
 
-LINK_GONE = "This link no longer works"
-
 
 @router.get("/activate/{token}", response_class=HTMLResponse)
 @guarded(ADMIN)
-async def activation_page(token: str, request: Request, sessions: Sessions) -> Response:
-    try:
-        organizer = await organizers.activation_target(sessions, token)
-    except organizers.ActivationLinkInvalid as err:
-        return ADMIN.message(LINK_GONE, err.message, 404)
+async def activation_page(token: str, organizer: PageActivationLink, request: Request) -> Response:
     return ADMIN.render(
         "enterprise/activate.html",
         title="Activate your account",
@@ -36,7 +31,9 @@ async def activation_page(token: str, request: Request, sessions: Sessions) -> R
 
 @router.post("/activate/{token}", response_class=HTMLResponse)
 @guarded(ADMIN)
-async def activate(token: str, request: Request, sessions: Sessions, temporal: Temporal) -> Response:
+async def activate(
+    token: str, organizer: PageActivationLink, request: Request, sessions: Sessions, temporal: Temporal
+) -> Response:
     try:
         state = await organizers.activate(await temporal(), sessions, token)
     except organizers.ActivationLinkInvalid as err:

@@ -26,7 +26,9 @@ from models.organizer import InvitationSent, NewOrganizer, OrganizerState
 from starter.services import admin_auth as auth
 from starter.services import company, organizers
 from starter.services import order_list as orders
-from starter.web.deps import AppSettings, LoggedIn, PortalAdmin, Sessions, Temporal
+from starter.web.access import PUBLIC, LoggedIn, PortalAdmin
+from starter.web.deps import AppSettings, Sessions, Temporal
+from starter.web.enterprise.activation_link import ActivationLink
 from starter.web.enterprise.cookies import forget_session_cookie, set_session_cookie
 from starter.web.enterprise.downloads import attachment
 from starter.web.errors import ERROR_RESPONSES, ErrorBody
@@ -65,14 +67,19 @@ Filter = Annotated[OrderFilter, Depends(order_filter)]
 # ---------------------------------------------------------------------------------------------- login, password
 
 
-@portal_api.post("/login", response_model=AdminSessionView, summary="Log in (the username is the admin e-mail)")
+@portal_api.post(
+    "/login",
+    response_model=AdminSessionView,
+    summary="Log in (the username is the admin e-mail)",
+    dependencies=[PUBLIC],
+)
 async def login(body: Login, request: Request, response: Response, sessions: Sessions) -> AdminSessionView:
     cookie, admin = await auth.login(sessions, body.username, body.password.get_secret_value())
     set_session_cookie(response, request, cookie)
     return admin.view()
 
 
-@portal_api.post("/logout", status_code=204, summary="Log out (ends the session)")
+@portal_api.post("/logout", status_code=204, summary="Log out (ends this session, if any)", dependencies=[PUBLIC])
 async def logout(request: Request, sessions: Sessions) -> Response:
     await auth.logout(sessions, request.cookies.get(auth.COOKIE))
     answer = Response(status_code=204)
@@ -197,7 +204,7 @@ async def export_orders(
 @activation_api.post(
     "/{token}", response_model=Activated, summary="Activate an organizer account (the link in the invitation)"
 )
-async def activate(token: str, sessions: Sessions, temporal: Temporal) -> Activated:
+async def activate(token: str, organizer: ActivationLink, sessions: Sessions, temporal: Temporal) -> Activated:
     state = await organizers.activate(await temporal(), sessions, token)
     return Activated(email=state.email, status=state.status.value, message="Your organizer account is active.")
 

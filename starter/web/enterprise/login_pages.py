@@ -12,7 +12,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from starter.errors import OnrampError
 from starter.services import admin_auth as auth
-from starter.web.deps import AdminSession, AppSettings, PageLoggedIn, Sessions
+from starter.web.access import PUBLIC, AdminSession, PageLoggedIn
+from starter.web.deps import AppSettings, Sessions
 from starter.web.enterprise.cookies import forget_session_cookie, set_session_cookie
 from starter.web.enterprise.notices import HOME, notice_text, redirect_with_notice
 from starter.web.forms import FormSpec, form_of, refusal_errors
@@ -28,7 +29,7 @@ PASSWORD_FORM = FormSpec(fields=("old_password", "new_password", "new_password_c
 """Whoever the session cookie names, if anyone: the login page sends a logged-in admin on instead."""
 
 
-@router.get("/admin/login", response_class=HTMLResponse)
+@router.get("/admin/login", response_class=HTMLResponse, dependencies=[PUBLIC])
 @guarded(ADMIN)
 async def login_page(request: Request, admin: AdminSession) -> Response:
     if admin is not None:
@@ -36,7 +37,7 @@ async def login_page(request: Request, admin: AdminSession) -> Response:
     return _login_form(_safe_next(request.query_params.get("next")), notice=notice_text(request))
 
 
-@router.post("/admin/login", response_class=HTMLResponse)
+@router.post("/admin/login", response_class=HTMLResponse, dependencies=[PUBLIC])
 @guarded(ADMIN)
 async def login(request: Request, sessions: Sessions) -> Response:
     form = await form_of(request)
@@ -51,7 +52,7 @@ async def login(request: Request, sessions: Sessions) -> Response:
     return response
 
 
-@router.api_route("/admin/logout", methods=["GET", "POST"])
+@router.post("/admin/logout", dependencies=[PUBLIC])
 @guarded(ADMIN)
 async def logout(request: Request, sessions: Sessions) -> Response:
     await auth.logout(sessions, request.cookies.get(auth.COOKIE))

@@ -9,7 +9,8 @@ from pydantic import ValidationError
 
 from models.admin import OrderFilter
 from starter.services import order_list as orders
-from starter.web.deps import PageAdmin, Sessions
+from starter.web.access import PageAdmin
+from starter.web.deps import Sessions
 from starter.web.enterprise.downloads import attachment
 from starter.web.forms import FormSpec, field_errors
 from starter.web.guard import guarded

@@ -16,6 +16,7 @@ from models.partner_order import (
     SendSetUpMailNow,
 )
 from starter.services import partner_orders
+from starter.web.access import Intake, Operator, Reader
 from starter.web.deps import AppSettings, Temporal
 from starter.web.errors import ERROR_RESPONSES
 
@@ -36,7 +37,7 @@ class StartedOrder(BaseModel):
     summary="Take in a partner's Webex order (as Cisco Commerce Workspace submits it)",
 )
 async def post_partner_order(
-    order: PartnerOrderInput, response: Response, temporal: Temporal, settings: AppSettings
+    order: PartnerOrderInput, response: Response, caller: Intake, temporal: Temporal, settings: AppSettings
 ) -> StartedOrder:
     started = await partner_orders.start(await temporal(), settings, order)
     if not started.created:
@@ -49,7 +50,7 @@ async def post_partner_order(
     response_model=PartnerOrderState,
     summary="The order's state: status, dates, deadlines, e-mails, escalation, timeline",
 )
-async def get_partner_order(order_id: str, temporal: Temporal) -> PartnerOrderState:
+async def get_partner_order(order_id: str, caller: Reader, temporal: Temporal) -> PartnerOrderState:
     return await partner_orders.status(await temporal(), order_id)
 
 
@@ -58,7 +59,9 @@ async def get_partner_order(order_id: str, temporal: Temporal) -> PartnerOrderSt
     response_model=MailQueued,
     summary="Resend the Set Up Now e-mail (refused once the order is set up or closed)",
 )
-async def resend(order_id: str, temporal: Temporal, request: ResendSetUpMail | None = None) -> MailQueued:
+async def resend(
+    order_id: str, caller: Operator, temporal: Temporal, request: ResendSetUpMail | None = None
+) -> MailQueued:
     return await partner_orders.resend(await temporal(), order_id, request or ResendSetUpMail())
 
 
@@ -67,7 +70,9 @@ async def resend(order_id: str, temporal: Temporal, request: ResendSetUpMail | N
     response_model=MailQueued,
     summary="Send the Set Up Now e-mail before the requested start date",
 )
-async def send_now(order_id: str, temporal: Temporal, request: SendSetUpMailNow | None = None) -> MailQueued:
+async def send_now(
+    order_id: str, caller: Operator, temporal: Temporal, request: SendSetUpMailNow | None = None
+) -> MailQueued:
     return await partner_orders.send_now(await temporal(), order_id, request or SendSetUpMailNow())
 
 
@@ -76,5 +81,7 @@ async def send_now(order_id: str, temporal: Temporal, request: SendSetUpMailNow 
     response_model=ContactChanged,
     summary="Change the provisioning contact: earlier links stop working, the new contact gets one",
 )
-async def change_contact(order_id: str, request: ChangeProvisioningContact, temporal: Temporal) -> ContactChanged:
+async def change_contact(
+    order_id: str, request: ChangeProvisioningContact, caller: Operator, temporal: Temporal
+) -> ContactChanged:
     return await partner_orders.change_contact(await temporal(), order_id, request)

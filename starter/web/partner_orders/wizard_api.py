@@ -17,6 +17,7 @@ from models.wizard_routes import STEP_ROUTES, StepRoute
 from starter.services import setup_wizard
 from starter.web.deps import Sessions, Temporal
 from starter.web.errors import ERROR_RESPONSES
+from starter.web.partner_orders.setup_link import LinkOf, RememberedLinkOf
 
 router = APIRouter(prefix="/api/setup/{token}", tags=["setup wizard"], responses=ERROR_RESPONSES)
 
@@ -38,20 +39,17 @@ class SubdomainAvailability(BaseModel):
 
 
 @router.post("/session", response_model=WizardView, summary="Step 1 - open the link: a new wizard session")
-async def open_session(token: str, sessions: Sessions, temporal: Temporal) -> WizardView:
-    link = await setup_wizard.resolve(sessions, token)
+async def open_session(link: LinkOf, temporal: Temporal) -> WizardView:
     return await setup_wizard.open_session(await temporal(), link)
 
 
 @router.get("", response_model=WizardState, summary="Where the wizard is, and what it has")
-async def get_wizard(token: str, sessions: Sessions, temporal: Temporal) -> WizardState:
-    link = await setup_wizard.resolve(sessions, token)
+async def get_wizard(link: LinkOf, temporal: Temporal) -> WizardState:
     return (await setup_wizard.state(await temporal(), link)).wizard
 
 
 @router.post("/password", response_model=WizardView, summary="Step 8 - create the partner organization's password")
-async def password(token: str, body: PasswordInput, sessions: Sessions, temporal: Temporal) -> WizardView:
-    link = await setup_wizard.resolve(sessions, token)
+async def password(link: LinkOf, body: PasswordInput, sessions: Sessions, temporal: Temporal) -> WizardView:
     return await setup_wizard.set_password(
         await temporal(),
         sessions,
@@ -68,9 +66,8 @@ async def password(token: str, body: PasswordInput, sessions: Sessions, temporal
     summary="Step 9 - 'Check availability' of a subdomain (advice; 'Save' decides)",
 )
 async def availability(
-    token: str, sessions: Sessions, subdomain: Annotated[str, Query(max_length=100)]
+    link: LinkOf, sessions: Sessions, subdomain: Annotated[str, Query(max_length=100)]
 ) -> SubdomainAvailability:
-    await setup_wizard.resolve(sessions, token)
     available, message = await setup_wizard.subdomain_available(sessions, subdomain)
     return SubdomainAvailability(subdomain=subdomain.strip().lower(), available=available, message=message)
 
@@ -78,8 +75,7 @@ async def availability(
 def _step_endpoint(route: StepRoute) -> Callable[..., Awaitable[WizardView]]:
     """POST /api/setup/{token}/<path>: the step's input model in the body, the Update from the step table."""
 
-    async def run_step(token: str, body: Any, sessions: Sessions, temporal: Temporal) -> WizardView:
-        link = await setup_wizard.resolve(sessions, token, fresh=False)
+    async def run_step(link: RememberedLinkOf, body: Any, temporal: Temporal) -> WizardView:
         return await setup_wizard.step(await temporal(), link, route.update, body)
 
     run_step.__name__ = f"setup_{route.update}"

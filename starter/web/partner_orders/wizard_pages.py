@@ -30,6 +30,7 @@ from starter.services.setup_wizard import SetupLink
 from starter.web.deps import Sessions, Temporal
 from starter.web.forms import form_of
 from starter.web.guard import guarded
+from starter.web.partner_orders.setup_link import PageLinkOf
 from starter.web.partner_orders.wizard_forms import FORMS, STEP_OF_PATH, form_errors, kept_values
 from starter.web.partner_orders.wizard_views import (
     COOKIE,
@@ -58,11 +59,8 @@ NO_COOKIE = (
 
 @router.get("", response_class=HTMLResponse)
 @guarded(PAGES)
-async def show(
-    token: str, request: Request, sessions: Sessions, temporal: Temporal, step: str | None = None
-) -> Response:
+async def show(token: str, link: PageLinkOf, request: Request, temporal: Temporal, step: str | None = None) -> Response:
     """The page of the step the wizard is at, or an earlier one (Back); a new session when there is no live one."""
-    link = await setup_wizard.resolve(sessions, token)
     client = await temporal()
     order = await setup_wizard.state(client, link)
     session = order.wizard.session
@@ -86,9 +84,10 @@ async def show(
 
 @router.post("/{path}", response_class=HTMLResponse)
 @guarded(PAGES)
-async def post(token: str, path: str, request: Request, sessions: Sessions, temporal: Temporal) -> Response:
+async def post(
+    token: str, path: str, link: PageLinkOf, request: Request, sessions: Sessions, temporal: Temporal
+) -> Response:
     """A step's form: the workflow runs the step; the next page, or this one again with the reasons."""
-    link = await setup_wizard.resolve(sessions, token)
     form = await form_of(request)
     if path != "leave" and path not in STEP_OF_PATH:
         return message_page("There is no such page", "Open the link in your e-mail to continue the setup.", 404)

@@ -25,12 +25,16 @@ from models.seat_order import (
 )
 from starter.errors import OnrampError
 from starter.services import seat_orders
+from starter.web.access import Operator
 from starter.web.deps import AppSettings, Sessions, Temporal
 from starter.web.errors import ERROR_RESPONSES
+from starter.web.seat_orders.account_access import OwnAccount, OwnSeatOrder, ReadableSeatOrder
 from store.cards import CardRefused, tokenize
 
 router = APIRouter(tags=["seat orders"], responses=ERROR_RESPONSES)
 STEP = "/api/seat-orders/{order_no}"
+OPERATOR_STEPS = frozenset({"approve"})
+"""Steps an operator takes (a token with orders:act); every other step is the account's own admin's."""
 
 
 class StartSeatOrder(BaseModel):
@@ -55,7 +59,12 @@ class NewCard(BaseModel):
     summary="Add seats: start a seat order",
 )
 async def start(
-    account_no: str, body: StartSeatOrder, temporal: Temporal, settings: AppSettings, sessions: Sessions
+    account_no: str,
+    body: StartSeatOrder,
+    admin: OwnAccount,
+    temporal: Temporal,
+    settings: AppSettings,
+    sessions: Sessions,
 ) -> SeatOrderState:
     order = SeatOrderInput(
         order_no=body.order_no or seat_orders.new_order_no(),
@@ -67,8 +76,8 @@ async def start(
 
 
 @router.get(STEP, response_model=SeatOrderState, summary="A seat order's state")
-async def read(order_no: str, temporal: Temporal) -> SeatOrderState:
-    return await seat_orders.status(await temporal(), order_no)
+async def read(order: ReadableSeatOrder) -> SeatOrderState:
+    return order
 
 
 @router.post(
@@ -77,7 +86,7 @@ async def read(order_no: str, temporal: Temporal) -> SeatOrderState:
     response_model=CardOnOrder,
     summary="Keep a card (sandbox gateway)",
 )
-async def add_card(account_no: str, body: NewCard, sessions: Sessions) -> CardOnOrder:
+async def add_card(account_no: str, body: NewCard, admin: OwnAccount, sessions: Sessions) -> CardOnOrder:
     try:
         return await tokenize(sessions, account_no, body.number.get_secret_value(), body.expiry, datetime.now(UTC))
     except CardRefused as err:
@@ -92,8 +101,14 @@ async def add_card(account_no: str, body: NewCard, sessions: Sessions) -> CardOn
 def _step_endpoint(step: SeatOrderStep) -> Callable[..., Awaitable[Any]]:
     """POST /api/seat-orders/{order_no}/<path>: the step's input in the body, its Update from the step table."""
 
-    async def run_step(order_no: str, body: Any, temporal: Temporal) -> Any:
+    async def run_step(order_no: str, body: Any, order: OwnSeatOrder, temporal: Temporal) -> Any:
         return await seat_orders.step(await temporal(), order_no, step.update, body, step.result)
+
+    async def run_operator_step(order_no: str, body: Any, caller: Operator, temporal: Temporal) -> Any:
+        return await seat_orders.step(await temporal(), order_no, step.update, body, step.result)
+
+    if step.update in OPERATOR_STEPS:
+        run_step = run_operator_step
 
     run_step.__name__ = f"seat_order_{step.update}"
     run_step.__annotations__ = {**run_step.__annotations__, "body": step.model, "return": step.result}

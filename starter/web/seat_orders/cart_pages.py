@@ -12,7 +12,8 @@ from starter.errors import NotFound, OnrampError
 from starter.services import admin_auth as auth
 from starter.services import seat_orders
 from starter.services import seat_portal as seats
-from starter.web.deps import AppSettings, PageAdmin, Sessions, Temporal
+from starter.web.access import PageAdmin
+from starter.web.deps import AppSettings, Sessions, Temporal
 from starter.web.forms import FormSpec, form_of, refusal_errors
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN

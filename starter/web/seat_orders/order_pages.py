@@ -8,7 +8,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from models.seat_order import PlaceOrder, SeatOrderStatus
 from starter.services import seat_portal as seats
-from starter.web.deps import PageAdmin, Sessions, Temporal
+from starter.web.access import PageAdmin
+from starter.web.deps import Sessions, Temporal
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN
 from starter.web.rendering import redirect

@@ -14,7 +14,8 @@ from models.seat_order import AdminContact, BillingAddress, PaymentDetails, Seat
 from starter.errors import NotFound, OnrampError
 from starter.services import admin_auth as auth
 from starter.services import seat_portal as seats
-from starter.web.deps import PageAdmin, Sessions, Temporal, TemporalConnection
+from starter.web.access import PageAdmin
+from starter.web.deps import Sessions, Temporal, TemporalConnection
 from starter.web.forms import FormSpec, field_errors, form_of, refusal_errors
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN

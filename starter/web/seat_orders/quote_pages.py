@@ -10,7 +10,8 @@ from pydantic import ValidationError
 
 from models.seat_order import OPEN_QUOTE, AcceptQuote, DeclineQuote, SeatOrderState, SeatOrderStatus
 from starter.services import admin_auth as auth
-from starter.web.deps import PageAdmin, Sessions, Temporal
+from starter.web.access import PageAdmin
+from starter.web.deps import Sessions, Temporal
 from starter.web.forms import FormSpec, field_errors, form_of
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN

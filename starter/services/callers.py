@@ -1,0 +1,95 @@
+"""Machine clients and operators: who a bearer token names, and what it lets them do.
+
+A token is either one of onramp's own API keys (``onr_<id>.<secret>``, checked against the database) or, when an
+identity provider is configured, a JWT it signed (starter/services/identity_provider.py). Either way the caller
+becomes a ``Caller``: a name for the audit trail and the scopes it holds. The scopes are the whole vocabulary of
+what a token may be allowed; a route asks for one of them (starter/web/access.py).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+
+from models.refusals import Refusal
+from starter.errors import OnrampError
+from starter.settings import Settings
+from store import SessionFactory, api_keys
+
+
+class Scope(StrEnum):
+    INTAKE = "partner-orders:write"
+    """Take in partner orders: Cisco Commerce Workspace's intake."""
+    READ = "orders:read"
+    """Read any order, booking and account: operators, dashboards."""
+    ACT = "orders:act"
+    """Steer orders: resend, send now, change the contact, approve, cancel."""
+    CODEC = "codec"
+    """Decrypt and encrypt workflow payloads: the Temporal Web UI's codec calls."""
+    ACCOUNTS = "accounts:admin"
+    """Create and read billing accounts and their admins."""
+
+
+OPERATOR_SCOPES = (Scope.READ, Scope.ACT, Scope.CODEC, Scope.ACCOUNTS)
+"""What `onramp dev`'s operator key holds: everything an operator does, but not a machine client's intake."""
+
+
+@dataclass(frozen=True)
+class Caller:
+    """A machine client or an operator, proved by a bearer token."""
+
+    name: str
+    scopes: frozenset[str]
+    via: str
+    """'api-key' or 'jwt'."""
+
+    @property
+    def actor(self) -> str:
+        """How the audit trail and the timelines name this caller."""
+        return f"{self.via}:{self.name}"
+
+
+class NotAuthenticated(OnrampError):
+    http_status = 401
+    headers = {"WWW-Authenticate": "Bearer"}
+
+    def __init__(self, message: str = "Send a valid token: Authorization: Bearer <API key or access token>.") -> None:
+        super().__init__(message, type=Refusal.NOT_AUTHENTICATED)
+
+
+class NotAllowed(OnrampError):
+    http_status = 403
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, type=Refusal.FORBIDDEN)
+
+
+def missing_scope(scope: str) -> NotAllowed:
+    return NotAllowed(f"This token does not hold the scope {scope!r} this call needs.")
+
+
+def bearer_token(authorization: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer <token>`` header."""
+    if not authorization:
+        return None
+    kind, _, token = authorization.partition(" ")
+    return token.strip() or None if kind.lower() == "bearer" else None
+
+
+async def api_key_caller(sessions: SessionFactory, key: str, now: datetime | None = None) -> Caller | None:
+    """The caller an onramp API key names, when the key is live; its use is recorded (at most once a minute)."""
+    now = now or datetime.now(UTC)
+    async with sessions.begin() as session:
+        found = await api_keys.valid(session, key, now)
+        if found is None:
+            return None
+        await api_keys.mark_used(session, found.id, now)
+        return Caller(name=found.name, scopes=frozenset(found.scopes), via="api-key")
+
+
+async def caller_of(sessions: SessionFactory, settings: Settings, token: str) -> Caller | None:
+    """Who a bearer token names: an onramp API key, else (when one is configured) the identity provider's JWT."""
+    if token.startswith(api_keys.PREFIX):
+        return await api_key_caller(sessions, token)
+    return None

@@ -1,0 +1,38 @@
+"""The organizer's activation link as the credential of the activation routes: the token in the path names a live
+link for an organizer still waiting, or the route answers 404."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from models.admin import OrganizerRow
+from starter.services import organizers
+from starter.web.access import Access, Rule, declares
+from starter.web.deps import Sessions
+from starter.web.guard import PageInstead
+from starter.web.portals import ADMIN
+
+LINK_RULE = Rule(Access.LINK, "organizer activation link")
+LINK_GONE = "This link no longer works"
+Token = str  # a token too long to be one is refused by the look-up: a 404 like any unknown link
+
+
+@declares(LINK_RULE)
+async def activation_link(token: Token, sessions: Sessions) -> OrganizerRow:
+    """The organizer the link is for, while it works."""
+    return await organizers.activation_target(sessions, token)
+
+
+@declares(LINK_RULE)
+async def page_activation_link(token: Token, sessions: Sessions) -> OrganizerRow:
+    """The same for a page: a link that no longer works is a page that says so."""
+    try:
+        return await organizers.activation_target(sessions, token)
+    except organizers.ActivationLinkInvalid as err:
+        raise PageInstead(ADMIN.message(LINK_GONE, err.message, 404)) from None
+
+
+ActivationLink = Annotated[OrganizerRow, Depends(activation_link)]
+PageActivationLink = Annotated[OrganizerRow, Depends(page_activation_link)]

@@ -1,0 +1,34 @@
+"""The Set Up Now link as the credential of the wizard's routes: the token in the path names a live link, or the
+route answers 404 before it does anything."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends
+
+from starter.services import setup_wizard
+from starter.services.setup_wizard import SetupLink
+from starter.web.access import Access, Rule, declares, on_page
+from starter.web.deps import Sessions
+from starter.web.partner_orders.wizard_views import PAGES
+
+LINK_RULE = Rule(Access.LINK, "Set Up Now link")
+Token = str  # a token too long to be one is refused by the look-up: a 404 like any unknown link
+
+
+@declares(LINK_RULE)
+async def setup_link(token: Token, sessions: Sessions) -> SetupLink:
+    """The link's order and audience, looked up afresh."""
+    return await setup_wizard.resolve(sessions, token)
+
+
+@declares(LINK_RULE)
+async def remembered_setup_link(token: Token, sessions: Sessions) -> SetupLink:
+    """The same, from a 30-second memory for the steps after the first (setup_wizard.resolve)."""
+    return await setup_wizard.resolve(sessions, token, fresh=False)
+
+
+LinkOf = Annotated[SetupLink, Depends(setup_link)]
+RememberedLinkOf = Annotated[SetupLink, Depends(remembered_setup_link)]
+PageLinkOf = Annotated[SetupLink, Depends(on_page(PAGES, setup_link))]

@@ -1,0 +1,205 @@
+"""Who may call what, proved on every route of the app, enumerated from the app itself (starter/web/access.py).
+
+Each route is called without credentials, then with the wrong ones for its rule: a token without the scope, a
+revoked or expired key, another account's admin, a link or booking that does not exist. Only the routes declared
+public answer without a credential.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import AsyncIterator
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+from fastapi import APIRouter, FastAPI
+from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
+
+from starter.services.callers import Scope
+from starter.settings import Settings
+from starter.web import access
+from starter.web.access import Access, Declared
+from starter.web.app import create_app
+from store import SessionFactory, api_keys
+from tests.admin_support import browser
+from tests.seat_support import new_account, start
+from tests.support import bearer, operator_key
+
+PLACEHOLDERS = {
+    "token": "no-such-link-token",
+    "order_id": "CCW-1001",
+    "reservation_no": "WA-261121-3F9A0C",
+    "account_no": "DEMO-1001",
+    "order_no": "SO-20261201-ABC123",
+    "email": "someone@yitong.example",
+    "path": "role",
+}
+
+
+def url_of(route: Declared, values: dict[str, str] | None = None) -> str:
+    values = {**PLACEHOLDERS, **(values or {})}
+    return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], route.path)
+
+
+def is_page(route: Declared) -> bool:
+    return not route.path.startswith(("/api/", "/codec/"))
+
+
+async def call(http: httpx.AsyncClient, method: str, url: str, **kwargs: object) -> httpx.Response:
+    body = (
+        {} if method in ("POST", "PUT") and not url.startswith(("/admin", "/setup", "/assist", "/activate")) else None
+    )
+    return await http.request(method, url, json=body, **kwargs)  # type: ignore[arg-type]
+
+
+@pytest.fixture
+async def app(client: Client, settings: Settings, workflow_db: tuple[str, SessionFactory]) -> FastAPI:
+    return create_app(settings, client=client, sessions=workflow_db[1])
+
+
+@pytest.fixture
+async def anonymous(app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
+    async with browser(app) as http:
+        yield http
+
+
+def routes(app: FastAPI, kind: Access) -> list[tuple[str, Declared]]:
+    return [
+        (method, route) for route in access.declared(app) for method in route.methods if route.rules[0].access is kind
+    ]
+
+
+def test_every_route_declares_exactly_one_rule_and_the_table_is_the_whole_app(app: FastAPI) -> None:
+    table = access.declared(app)
+    assert len(table) > 100  # the enumeration sees the included routers' routes, not an empty list
+    assert all(len(route.rules) == 1 for route in table)
+    paths = {route.path for route in table}
+    assert {"/api/partner-orders", "/setup/{token}", "/admin", "/codec/decode", "/assist/find", "/docs"} <= paths
+
+
+def test_a_route_that_declares_nothing_stops_the_app_from_starting(settings: Settings) -> None:
+    router = APIRouter()
+
+    @router.get("/api/forgotten")
+    async def forgotten() -> dict[str, str]:
+        return {}
+
+    app = create_app(settings)
+    app.include_router(router)
+    with pytest.raises(access.UndeclaredRoute, match="GET /api/forgotten"):
+        access.require_declared(app)
+
+
+async def test_a_scope_route_wants_a_live_key_holding_its_scope(
+    app: FastAPI, anonymous: httpx.AsyncClient, workflow_db: tuple[str, SessionFactory]
+) -> None:
+    sessions = workflow_db[1]
+    now = datetime.now(UTC)
+    async with sessions.begin() as session:
+        revoked = await api_keys.create(session, "revoked", list(Scope), now)
+        expired = await api_keys.create(
+            session, "expired", list(Scope), now - timedelta(days=2), now - timedelta(days=1)
+        )
+    async with sessions.begin() as session:
+        await api_keys.revoke(session, revoked.id, now)
+    scope_routes = routes(app, Access.SCOPE)
+    assert len(scope_routes) >= 10
+    for method, route in scope_routes:
+        needed = route.rules[0].detail
+        others = await operator_key(sessions, "others", [s for s in Scope if s.value != needed])
+        url = url_of(route)
+        without = await call(anonymous, method, url)
+        assert (without.status_code, without.headers.get("www-authenticate")) == (401, "Bearer"), (method, url)
+        assert without.json()["error"] == "NotAuthenticated"
+        for dead in (revoked.key, expired.key, "onr_nosuchkey.secret", "not-a-key"):
+            assert (await call(anonymous, method, url, headers=bearer(dead))).status_code == 401, (method, url, dead)
+        wrong = await call(anonymous, method, url, headers=bearer(others))
+        assert wrong.status_code == 403, (method, url, wrong.text)
+        assert needed in wrong.json()["message"]
+
+
+async def test_an_admin_route_wants_the_admins_session(app: FastAPI, anonymous: httpx.AsyncClient) -> None:
+    admin_routes = routes(app, Access.ADMIN)
+    assert len(admin_routes) >= 30
+    for method, route in admin_routes:
+        url = url_of(route)
+        answer = await call(anonymous, method, url)
+        if is_page(route):
+            assert answer.status_code == 303 and answer.headers["location"].startswith("/admin/login"), (method, url)
+        else:
+            assert answer.status_code == 401, (method, url, answer.text)
+            assert answer.json()["error"] == "NotLoggedIn"
+
+
+async def test_an_account_bound_route_is_another_accounts_admins_404(
+    app: FastAPI, http: httpx.AsyncClient, ts_env: WorkflowEnvironment, operator_token: str
+) -> None:
+    today = (await ts_env.get_current_time()).date()
+    theirs = await new_account(http, today)
+    their_order = (await start(http, theirs))["order_no"]
+    async with browser(app) as other:
+        other.headers.update(bearer(operator_token))  # an operator makes the account
+        await new_account(other, today)
+        other.headers.pop("Authorization", None)  # the other account's admin, with the session alone
+        bound = [
+            (method, route)
+            for method, route in routes(app, Access.ADMIN)
+            if "{account_no}" in route.path or "{order_no}" in route.path
+        ]
+        assert len(bound) >= 15
+        for method, route in bound:
+            url = url_of(route, {"account_no": theirs, "order_no": their_order})
+            answer = await call(other, method, url, follow_redirects=False)
+            assert answer.status_code == 404, (method, url, answer.status_code, answer.text[:200])
+            assert theirs not in answer.text or "No account" in answer.text
+
+
+async def test_a_link_route_with_an_unknown_link_is_404(app: FastAPI, anonymous: httpx.AsyncClient) -> None:
+    link_routes = routes(app, Access.LINK)
+    assert len(link_routes) >= 15
+    for method, route in link_routes:
+        answer = await call(anonymous, method, url_of(route))
+        assert answer.status_code == 404, (method, route.path, answer.text[:200])
+
+
+async def test_a_booking_route_wants_the_number_and_the_contact_email(
+    app: FastAPI, anonymous: httpx.AsyncClient
+) -> None:
+    booking_routes = routes(app, Access.CUSTOMER)
+    assert len(booking_routes) >= 20
+    for method, route in booking_routes:
+        url = url_of(route)
+        answer = await call(anonymous, method, url)
+        if is_page(route):
+            assert answer.status_code == 303 and answer.headers["location"].startswith("/assist/find"), (method, url)
+        else:
+            assert answer.status_code == 401, (method, url, answer.text)
+            wrong = await call(anonymous, method, url, headers={"X-Contact-Email": "eve@evil.example"})
+            assert wrong.status_code == 404, (method, url, wrong.text)
+
+
+async def test_only_the_routes_declared_public_answer_without_a_credential(app: FastAPI) -> None:
+    public = {f"{method} {route.path}" for method, route in routes(app, Access.PUBLIC)}
+    assert public == {
+        "GET /healthz",
+        "GET /favicon.ico",
+        "GET /openapi.json",
+        "GET /docs",
+        "GET /redoc",
+        "POST /api/admin/login",
+        "POST /api/admin/logout",
+        "GET /admin/login",
+        "POST /admin/login",
+        "POST /admin/logout",
+        "GET /api/assist/packages",
+        "POST /api/assist/bookings",
+        "POST /api/assist/find",
+        "GET /assist",
+        "GET /assist/packages",
+        "GET /assist/find",
+        "POST /assist/find",
+        "GET /assist/order",
+        "POST /assist/order",
+    }
