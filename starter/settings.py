@@ -73,6 +73,14 @@ class Settings(BaseSettings):
         description="The operator's API key (or an identity provider's access token) the CLI acts with; else the "
         "key file <data dir>/api-key, which `onramp dev` makes.",
     )
+    oidc_issuer: str | None = Field(
+        default=None,
+        description="The identity provider's issuer (the iss of its tokens); with the next two, "
+        "its JWTs are accepted as bearer tokens beside onramp's API keys.",
+    )
+    oidc_audience: str | None = Field(default=None, description="The audience (aud) onramp's tokens are issued for.")
+    oidc_jwks_url: str | None = Field(default=None, description="Where the identity provider publishes its keys.")
+    oidc_name_claim: str = Field(default="sub", description="The claim that names the caller in the audit trail.")
     codec_cors_origins: str = Field(
         default="http://127.0.0.1:8233,http://localhost:8233",
         description="Origins (the Temporal Web UI) allowed to call the codec endpoint /codec.",
@@ -124,6 +132,12 @@ class Settings(BaseSettings):
     @property
     def key_file(self) -> Path:
         return self.payload_key_file or self.data_dir / "payload.key"
+
+    def identity_provider(self) -> tuple[str, str, str] | None:
+        """(issuer, audience, JWKS URL) when an identity provider is configured."""
+        if self.oidc_issuer and self.oidc_audience and self.oidc_jwks_url:
+            return self.oidc_issuer, self.oidc_audience, self.oidc_jwks_url
+        return None
 
     @property
     def api_key_file(self) -> Path:

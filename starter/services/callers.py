@@ -11,10 +11,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from typing import Protocol
 
 from models.refusals import Refusal
 from starter.errors import OnrampError
-from starter.settings import Settings
 from store import SessionFactory, api_keys
 
 
@@ -88,8 +88,14 @@ async def api_key_caller(sessions: SessionFactory, key: str, now: datetime | Non
         return Caller(name=found.name, scopes=frozenset(found.scopes), via="api-key")
 
 
-async def caller_of(sessions: SessionFactory, settings: Settings, token: str) -> Caller | None:
+class TokenCheck(Protocol):
+    async def caller(self, token: str) -> Caller | None: ...
+
+
+async def caller_of(sessions: SessionFactory, identity: TokenCheck | None, token: str) -> Caller | None:
     """Who a bearer token names: an onramp API key, else (when one is configured) the identity provider's JWT."""
     if token.startswith(api_keys.PREFIX):
         return await api_key_caller(sessions, token)
+    if identity is not None and token.count(".") == 2:
+        return await identity.caller(token)
     return None

@@ -21,7 +21,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from starter.services import admin_auth, callers
 from starter.services.callers import Caller, Scope
-from starter.web.deps import AppSettings, Sessions
+from starter.web.deps import Sessions
 from starter.web.guard import PageInstead, answer
 from starter.web.rendering import Portal
 
@@ -90,12 +90,11 @@ async def bearer_caller(
     request: Request,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     sessions: Sessions,
-    settings: AppSettings,
 ) -> Caller | None:
     """The machine client or operator the request's bearer token proves, if it carries a valid one."""
     if credentials is None:
         return None
-    return await callers.caller_of(sessions, settings, credentials.credentials)
+    return await callers.caller_of(sessions, request.app.state.identity, credentials.credentials)
 
 
 @functools.cache
