@@ -190,6 +190,7 @@ def cli_env(
     workflow_db: tuple[str, SessionFactory],
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
+    operator_token: str,
 ) -> Iterator[None]:
     """The CLI's own settings point at the time-skipping server, the tests' task queue and the worker's database."""
     monkeypatch.chdir(tmp_path)
@@ -199,6 +200,7 @@ def cli_env(
     monkeypatch.setenv("ONRAMP_SMTP_PORT", str(settings.smtp_port))
     assert settings.payload_key is not None
     monkeypatch.setenv("ONRAMP_PAYLOAD_KEY", settings.payload_key.get_secret_value())
+    monkeypatch.setenv("ONRAMP_API_KEY", operator_token)
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

@@ -23,7 +23,7 @@ from models.partner_order import PartnerOrderInput
 from starter.client import data_converter
 from starter.services.callers import Scope
 from starter.settings import Settings
-from store import SessionFactory, api_keys
+from store import SessionFactory, api_keys, make_engine, make_session_factory, upgrade
 
 T = TypeVar("T")
 
@@ -43,6 +43,16 @@ async def operator_key(sessions: SessionFactory, name: str = "tests", scopes: It
     async with sessions.begin() as session:
         made = await api_keys.create(session, name, list(scopes if scopes is not None else Scope), datetime.now(UTC))
     return made.key
+
+
+async def operator_key_in(database_url: str) -> str:
+    """An every-scope key in the database at ``database_url`` (migrated first), for a CLI pointed at it."""
+    engine = make_engine(database_url)
+    try:
+        await upgrade(engine)
+        return await operator_key(make_session_factory(engine))
+    finally:
+        await engine.dispose()
 
 
 def bearer(key: str) -> dict[str, str]:

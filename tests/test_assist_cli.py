@@ -5,7 +5,7 @@ test's own (the commands talk to the database only): what they print, and the ex
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -15,16 +15,19 @@ from typer.testing import CliRunner
 
 from starter.cli import app
 from starter.settings import get_settings
+from tests.support import operator_key_in
 
 runner = CliRunner()
 SITE = "yitong.webex.com"
 
 
 @pytest.fixture(autouse=True)
-def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
+async def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[None]:
     monkeypatch.chdir(tmp_path)
+    url = f"sqlite+aiosqlite:///{tmp_path / 'onramp.db'}"
     monkeypatch.setenv("ONRAMP_DATA_DIR", str(tmp_path / "data"))
-    monkeypatch.setenv("ONRAMP_DATABASE_URL", f"sqlite+aiosqlite:///{tmp_path / 'onramp.db'}")
+    monkeypatch.setenv("ONRAMP_DATABASE_URL", url)
+    monkeypatch.setenv("ONRAMP_API_KEY", await operator_key_in(url))
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

@@ -41,10 +41,15 @@ TZ = "Europe/Ljubljana"
 
 
 @pytest.fixture(autouse=True)
-def isolated_settings(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[None]:
-    """Each test reads its own ONRAMP_ environment (get_settings is cached), away from any .env of the checkout."""
+def isolated_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, workflow_db: tuple[str, SessionFactory], operator_token: str
+) -> Iterator[None]:
+    """Each test reads its own ONRAMP_ environment (get_settings is cached), away from any .env of the checkout;
+    the operator's key is one the worker's database knows."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("ONRAMP_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ONRAMP_DATABASE_URL", workflow_db[0])
+    monkeypatch.setenv("ONRAMP_API_KEY", operator_token)
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
@@ -347,7 +352,7 @@ async def test_an_operator_follows_an_order_through_the_cli(
     assert "has not been sent yet" in " ".join(too_early.output.split())
     assert "send-now" in too_early.output
 
-    sent = await cli("send-now", order_id, "--operator", "ana", "--reason", "customer is ready")
+    sent = await cli("send-now", order_id, "--reason", "customer is ready")
     assert sent.exit_code == 0, sent.output
     assert f"Set Up Now e-mail queued for {contact}." in sent.output
 
@@ -367,8 +372,19 @@ async def test_an_operator_follows_an_order_through_the_cli(
 
     history = await cli("history", workflow_id)
     text = " ".join(history.output.split())
-    assert "ana asked to send the Set Up Now e-mail now (customer is ready)" in text
+    assert "api-key:tests asked to send the Set Up Now e-mail now (customer is ready)" in text  # the key's name
     assert "awaiting_setup" in text
+
+    trail = await cli("audit", "--target", order_id)
+    rows = [" ".join(line.split()) for line in trail.output.splitlines() if "onramp" in line]
+    assert [row.split("│")[3].strip() for row in rows if "│" in row][:4] == [
+        "onramp send-now",
+        "onramp resend",
+        "onramp send-now",
+        "onramp resend",
+    ]
+    assert all("api-key:tests" in row and "cli" in row for row in rows)
+    assert any("OrderStateConflict" in row or "Refused" in row for row in rows)  # the refused first resend
 
 
 async def test_change_contact_through_the_cli(temporal_up: Client, ts_env: WorkflowEnvironment) -> None:

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 import csv
 import io
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -25,7 +25,7 @@ from starter.settings import get_settings
 from starter.web.app import create_app
 from store import SessionFactory
 from tests.admin_support import PortalAccount, add_order, browser, new_account, ready_admin, uid
-from tests.support import make_settings
+from tests.support import make_settings, operator_key_in
 
 CUSTOMER = "上海易通网络科技有限公司"
 EVIL = '=HYPERLINK("http://evil.example","click")'
@@ -246,9 +246,10 @@ runner = CliRunner()
 
 
 @pytest.fixture
-def cli_env(orders: Orders, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Iterator[Path]:
+async def cli_env(orders: Orders, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIterator[Path]:
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("ONRAMP_DATABASE_URL", orders.database_url)
+    monkeypatch.setenv("ONRAMP_API_KEY", await operator_key_in(orders.database_url))
     get_settings.cache_clear()
     yield tmp_path
     get_settings.cache_clear()

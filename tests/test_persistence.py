@@ -34,6 +34,7 @@ from store.tables import Base, Organization, PartnerOrder, SetupToken
 APP_TABLES = {
     "partner_orders",
     "api_keys",
+    "audit_log",
     "organizations",
     "setup_tokens",
     "mail_outbox",

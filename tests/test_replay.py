@@ -152,8 +152,8 @@ async def test_record_seat_order_histories(
     first = (await start(http, account_no))["order_no"]
     await step(http, first, "quantities", lines=[{"product": "GoTo Webinar", "edition": "Standard", "new_seats": 1}])
     await step(http, first, "review")
-    second = (await start(http, account_no, policy={"manual_review_over": "100"}))["order_no"]
-    await up_to_service_order(http, second, card)
+    second = (await start(http, account_no))["order_no"]
+    await up_to_service_order(http, second, card, seats=500)
     await step(http, second, "place")
     await eventually(lambda: _seat_status(http, second, "awaiting_review"), what="the review")
     await ts_env.sleep(timedelta(hours=25))

@@ -4,7 +4,20 @@ from __future__ import annotations
 
 import typer
 
-from starter.cli import accounts, api_keys, assist, dev, inspect, mail, orders, routes, seat_orders, services, sites
+from starter.cli import (
+    accounts,
+    api_keys,
+    assist,
+    audit,
+    dev,
+    inspect,
+    mail,
+    orders,
+    routes,
+    seat_orders,
+    services,
+    sites,
+)
 from starter.cli import admin as admin_portal
 
 app = typer.Typer(
@@ -26,6 +39,7 @@ sites.register(app)
 assist.register(app)
 api_keys.register(app)
 routes.register(app)
+audit.register(app)
 
 
 def main() -> None:

@@ -10,8 +10,10 @@ import typer
 from pydantic import ValidationError
 
 from models.accounts import NewAccount
+from starter.cli.credentials import audited
 from starter.cli.output import EXIT_INVALID, console, fail, invalid, run_async
 from starter.services.accounts import DEMO_ACCOUNT_NO, DEMO_PASSWORD, create_account, demo_account, ensure_demo_account
+from starter.services.callers import Scope
 from starter.settings import get_settings
 from store import make_engine, make_session_factory, upgrade
 
@@ -20,6 +22,7 @@ account = typer.Typer(help="Billing accounts (seat orders, enterprise admin self
 
 @account.command("create")
 @run_async
+@audited(Scope.ACCOUNTS, "account create")
 async def create(
     file: Annotated[Path, typer.Option("--file", "-f", help="The account as JSON (see POST /api/accounts).")],
 ) -> None:
@@ -42,6 +45,7 @@ async def create(
 
 @account.command("demo")
 @run_async
+@audited(Scope.ACCOUNTS, "account demo")
 async def demo() -> None:
     """Load the demo account (DEMO-1001) unless it exists."""
     sample = demo_account()

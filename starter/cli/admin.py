@@ -15,11 +15,13 @@ from rich.table import Table
 
 from models.admin import OrderFilter
 from models.organizer import NewOrganizer
+from starter.cli.credentials import acting, reading
 from starter.cli.output import EXIT_INVALID, console, fail, invalid, print_json, run_async
 from starter.cli.render import when
 from starter.client import connect
 from starter.services import order_list as orders
 from starter.services import organizers
+from starter.services.callers import Scope
 from starter.settings import get_settings
 from store import SessionFactory, make_engine, make_session_factory, upgrade
 from store.tables import Account as AccountRow
@@ -31,7 +33,6 @@ orders_app = typer.Typer(
 
 Account = Annotated[str, typer.Option("--account", "-a", help="The enterprise account number, e.g. DEMO-1001.")]
 Email = Annotated[str, typer.Argument(help="The organizer's e-mail address.")]
-Operator = Annotated[str, typer.Option(help="Who asks (shown in the organizer account's history).")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 DateFrom = Annotated[str | None, typer.Option("--from", help="First order day, YYYY-MM-DD (UTC).")]
 DateTo = Annotated[str | None, typer.Option("--to", help="Last order day, YYYY-MM-DD (UTC).")]
@@ -66,7 +67,6 @@ async def create(
     first_name: Annotated[str, typer.Option(help="First name.")],
     edition: Annotated[str, typer.Option(help="Enterprise, Standard or Basic (an edition the account has).")],
     product: Annotated[str, typer.Option(help="The product.")] = "GoTo Meeting",
-    operator: Operator = "operator",
     as_json: AsJson = False,
 ) -> None:
     """Create an organizer account: takes one license of the edition and e-mails the invitation at once."""
@@ -77,9 +77,9 @@ async def create(
     except ValidationError as err:
         invalid(err, "The organizer")
     settings = get_settings()
-    async with _database(account) as sessions:
+    async with acting(Scope.ACCOUNTS, "organizer create", account) as caller, _database(account) as sessions:
         client = await connect(settings, quick=True)
-        sent = await organizers.create(client, settings, sessions, account, new, operator=operator)
+        sent = await organizers.create(client, settings, sessions, account, new, operator=caller.actor)
         counts = await organizers.licenses(sessions, account)
     if as_json:
         print_json(sent)
@@ -91,10 +91,11 @@ async def create(
 
 @organizer.command("reinvite")
 @run_async
-async def reinvite(account: Account, email: Email, operator: Operator = "operator") -> None:
+async def reinvite(account: Account, email: Email) -> None:
     """Send the invitation again, with a fresh activation link (and a copy to the admin)."""
-    async with _database(account):
-        sent = await organizers.reinvite(await connect(get_settings(), quick=True), account, email, operator=operator)
+    async with acting(Scope.ACCOUNTS, "organizer reinvite", account) as caller, _database(account):
+        client = await connect(get_settings(), quick=True)
+        sent = await organizers.reinvite(client, account, email, operator=caller.actor)
     console.print(
         f"[green]Invitation #{sent.invitation.sequence} e-mailed[/] to {sent.invitation.to}; "
         f"a copy to the admin, {sent.admin_copy.to}."
@@ -106,19 +107,19 @@ async def reinvite(account: Account, email: Email, operator: Operator = "operato
 async def remove(
     account: Account,
     email: Email,
-    operator: Operator = "operator",
     reason: Annotated[str | None, typer.Option(help="Why (shown in the history).")] = None,
 ) -> None:
     """Remove an organizer account: its license goes back to the edition's pool."""
-    async with _database(account):
+    async with acting(Scope.ACCOUNTS, "organizer remove", account) as caller, _database(account):
         state = await organizers.remove(
-            await connect(get_settings(), quick=True), account, email, operator=operator, reason=reason
+            await connect(get_settings(), quick=True), account, email, operator=caller.actor, reason=reason
         )
     console.print(f"[green]Removed[/] {state.email}: {state.remaining} {state.edition_label} licenses left.")
 
 
 @organizer.command("status")
 @run_async
+@reading
 async def status(account: Account, email: Email, as_json: AsJson = False) -> None:
     """One organizer account's state and history."""
     async with _database(account):
@@ -139,6 +140,7 @@ async def status(account: Account, email: Email, as_json: AsJson = False) -> Non
 
 @organizer.command("list")
 @run_async
+@reading
 async def list_organizers(account: Account, as_json: AsJson = False) -> None:
     """What remains per edition, and the organizer accounts."""
     async with _database(account) as sessions:
@@ -179,6 +181,7 @@ def _filter(date_from: str | None, date_to: str | None, order_no: str | None, pr
 
 @orders_app.command("list")
 @run_async
+@reading
 async def list_orders(
     account: Account,
     date_from: DateFrom = None,
@@ -210,6 +213,7 @@ async def list_orders(
 
 @orders_app.command("export")
 @run_async
+@reading
 async def export_orders(
     account: Account,
     format: Annotated[str, typer.Option("--format", "-f", help="csv or xlsx.")] = "csv",

@@ -25,9 +25,11 @@ from models.assist import (
     SubmitBooking,
 )
 from models.assist_packages import PACKAGES
+from starter.cli.credentials import audited, reading
 from starter.cli.output import EXIT_INVALID, EXIT_REFUSED, console, fail, invalid, print_json, run_async
 from starter.client import connect
 from starter.services import assist
+from starter.services.callers import Scope
 from starter.settings import get_settings
 from store import assist as store
 from store import make_engine, make_session_factory
@@ -49,6 +51,7 @@ def _validated(model: Any, data: dict[str, Any], what: str) -> Any:
 
 @assist_app.command("book")
 @run_async
+@audited(Scope.ACT, "assist book")
 async def book(
     first_name: Annotated[str, typer.Option(help="Customer's first name.")] = "",
     last_name: Annotated[str, typer.Option(help="Customer's last name.")] = "",
@@ -135,6 +138,7 @@ def _no_producer(number: str, alternatives: list[Any]) -> None:
 
 @assist_app.command("status")
 @run_async
+@reading
 async def status(
     number: NumberArg, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
 ) -> None:
@@ -148,6 +152,7 @@ async def status(
 
 @assist_app.command("reschedule")
 @run_async
+@audited(Scope.ACT, "assist reschedule", "number")
 async def reschedule(
     number: NumberArg,
     email: EmailOpt,
@@ -179,6 +184,7 @@ async def reschedule(
 
 @assist_app.command("cancel")
 @run_async
+@audited(Scope.ACT, "assist cancel", "number")
 async def cancel(
     number: NumberArg,
     email: EmailOpt,
@@ -205,6 +211,7 @@ async def cancel(
 
 @assist_app.command("list")
 @run_async
+@reading
 async def list_bookings(
     site: Annotated[str | None, typer.Option(help="Only this site's bookings.")] = None,
     status: Annotated[str | None, typer.Option(help="confirmed, live, completed, cancelled.")] = None,

@@ -9,6 +9,7 @@ from rich.table import Table
 
 from models import search_attributes as sa
 from models.partner_order import PartnerOrderState
+from starter.cli.credentials import reading
 from starter.cli.output import EXIT_INVALID, console, fail, print_json, run_async
 from starter.cli.render import order_panel, status_text, timeline_table, when
 from starter.client import connect
@@ -36,6 +37,7 @@ async def _state(workflow_id: str) -> PartnerOrderState:
 
 
 @run_async
+@reading
 async def status(
     workflow_id: Annotated[str, typer.Argument(help="e.g. partner-order-<order id>")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the state as JSON.")] = False,
@@ -49,6 +51,7 @@ async def status(
 
 
 @run_async
+@reading
 async def history(workflow_id: Annotated[str, typer.Argument(help="e.g. partner-order-<order id>")]) -> None:
     """The business timeline of a workflow: e-mails, escalations, state changes, operator steps."""
     state = await _state(workflow_id)
@@ -73,6 +76,7 @@ def list_query(kind: str | None, status: str | None, escalated: bool | None) -> 
 
 
 @run_async
+@reading
 async def list_workflows(
     kind: Annotated[str | None, typer.Option(help=f"Only this kind: {', '.join(KIND_NAMES)}.")] = None,
     status: Annotated[str | None, typer.Option(help="e.g. awaiting_setup")] = None,

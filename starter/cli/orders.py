@@ -17,10 +17,12 @@ from models.partner_order import (
     ResendSetUpMail,
     SendSetUpMailNow,
 )
+from starter.cli.credentials import acting, audited
 from starter.cli.output import EXIT_INVALID, console, fail, invalid, print_json, run_async
 from starter.cli.render import order_panel
 from starter.client import connect
 from starter.services import partner_orders
+from starter.services.callers import Scope, as_operator
 from starter.settings import get_settings
 
 partner_order = typer.Typer(help="Partner orders (Webex A-WX, A-SPK, A-FLEX).", no_args_is_help=True)
@@ -47,6 +49,7 @@ def _start_date(value: str, time_zone: str | None) -> str:
 
 @partner_order.command("start")
 @run_async
+@audited(Scope.INTAKE, "partner-order start")
 async def start(
     file: Annotated[
         Path | None, typer.Option("--file", "-f", help="An order as JSON; flags override its fields.")
@@ -110,28 +113,27 @@ def _read_file(path: Path) -> dict[str, Any]:
     return data
 
 
-Operator = Annotated[str, typer.Option(help="Who asks (shown in the order's history).")]
 Reason = Annotated[str | None, typer.Option(help="Why (shown in the order's history).")]
 OrderArg = Annotated[str, typer.Argument(help="Order id or workflow id (partner-order-<order id>).")]
 
 
 @run_async
-async def resend(identifier: OrderArg, operator: Operator = "operator", reason: Reason = None) -> None:
+async def resend(identifier: OrderArg, reason: Reason = None) -> None:
     """Resend the Set Up Now e-mail to the provisioning contact (refused once set up or closed)."""
-    client = await connect(get_settings(), quick=True)
-    queued = await partner_orders.resend(
-        client, order_id_of(identifier), ResendSetUpMail(operator=operator, reason=reason)
-    )
+    order_id = order_id_of(identifier)
+    async with acting(Scope.ACT, "resend", order_id) as caller:
+        client = await connect(get_settings(), quick=True)
+        queued = await partner_orders.resend(client, order_id, ResendSetUpMail(operator=caller.actor, reason=reason))
     console.print(f"[green]Set Up Now e-mail #{queued.sequence} queued for {queued.to}.[/]")
 
 
 @run_async
-async def send_now(identifier: OrderArg, operator: Operator = "operator", reason: Reason = None) -> None:
+async def send_now(identifier: OrderArg, reason: Reason = None) -> None:
     """Send the Set Up Now e-mail now instead of on the requested start date."""
-    client = await connect(get_settings(), quick=True)
-    queued = await partner_orders.send_now(
-        client, order_id_of(identifier), SendSetUpMailNow(operator=operator, reason=reason)
-    )
+    order_id = order_id_of(identifier)
+    async with acting(Scope.ACT, "send-now", order_id) as caller:
+        client = await connect(get_settings(), quick=True)
+        queued = await partner_orders.send_now(client, order_id, SendSetUpMailNow(operator=caller.actor, reason=reason))
     console.print(f"[green]Set Up Now e-mail queued for {queued.to}.[/]")
 
 
@@ -139,16 +141,17 @@ async def send_now(identifier: OrderArg, operator: Operator = "operator", reason
 async def change_contact(
     identifier: OrderArg,
     new_email: Annotated[str, typer.Argument(help="The new provisioning contact's e-mail.")],
-    operator: Operator = "operator",
     reason: Reason = None,
 ) -> None:
     """Change the provisioning contact: earlier Set Up Now links stop working, the new contact gets one."""
     try:
-        request = ChangeProvisioningContact(new_email=new_email, operator=operator, reason=reason)
+        request = ChangeProvisioningContact(new_email=new_email, reason=reason)
     except ValidationError as err:
         invalid(err, "The contact change")
-    client = await connect(get_settings(), quick=True)
-    changed = await partner_orders.change_contact(client, order_id_of(identifier), request)
+    order_id = order_id_of(identifier)
+    async with acting(Scope.ACT, "change-contact", order_id) as caller:
+        client = await connect(get_settings(), quick=True)
+        changed = await partner_orders.change_contact(client, order_id, as_operator(request, caller))
     console.print(f"[green]Provisioning contact changed[/] from {changed.previous_email} to {changed.new_email}.")
     if changed.mail:
         console.print(f"Set Up Now e-mail queued for {changed.mail.to}; earlier links no longer work.")

@@ -9,9 +9,11 @@ from pydantic import ValidationError
 from rich.table import Table
 
 from models.seat_order import ApproveOrder, SeatOrderInput, SeatOrderState
+from starter.cli.credentials import acting, audited, reading
 from starter.cli.output import EXIT_INVALID, console, fail, invalid, print_json, run_async
 from starter.client import connect
 from starter.services import seat_orders
+from starter.services.callers import Scope
 from starter.settings import get_settings
 from store import make_engine, make_session_factory
 
@@ -20,6 +22,7 @@ seat_order = typer.Typer(help="Seat additions to a billing account's subscriptio
 
 @seat_order.command("start")
 @run_async
+@audited(Scope.ACT, "seat-order start", "account")
 async def start(
     account: Annotated[str, typer.Option(help="The billing account number.")],
     requested_by: Annotated[str, typer.Option(help="The billing admin's e-mail.")],
@@ -44,6 +47,7 @@ async def start(
 
 @seat_order.command("status")
 @run_async
+@reading
 async def status(
     order_no: Annotated[str, typer.Argument(help="The order number (or seat-order-<number>).")],
     as_json: Annotated[bool, typer.Option("--json", help="Print the state as JSON.")] = False,
@@ -81,16 +85,15 @@ async def status(
 @run_async
 async def approve(
     order_no: Annotated[str, typer.Argument(help="The order number.")],
-    operator: Annotated[str, typer.Option(help="Who approves (shown in the order's history).")] = "operator",
 ) -> None:
     """Approve an order waiting for a manual review (its total is above the review limit)."""
     if not order_no.strip():
         fail("Give an order number.", EXIT_INVALID)
-    client = await connect(get_settings(), quick=True)
-    state = await seat_orders.step(
-        client, order_no.removeprefix("seat-order-"), "approve", ApproveOrder(operator=operator), SeatOrderState
-    )
-    console.print(f"[green]Approved[/] by {operator}: the order is {state.status.value} and is being processed.")
+    number = order_no.removeprefix("seat-order-")
+    async with acting(Scope.ACT, "seat-order approve", number) as caller:
+        client = await connect(get_settings(), quick=True)
+        state = await seat_orders.step(client, number, "approve", ApproveOrder(operator=caller.actor), SeatOrderState)
+    console.print(f"[green]Approved[/] by {caller.name}: the order is {state.status.value} and is being processed.")
 
 
 def register(app: typer.Typer) -> None:

@@ -14,8 +14,10 @@ from rich.table import Table
 from models.assist import HostId, Producer, SessionTime, SiteName, Topic
 from models.assist_activities import ScheduledSession
 from models.common import Contract, Name, TimeZoneName
+from starter.cli.credentials import audited, reading
 from starter.cli.database import database
 from starter.cli.output import EXIT_INVALID, console, fail, invalid, print_json, run_async
+from starter.services.callers import Scope
 from store import assist as store
 
 site_app = typer.Typer(
@@ -55,6 +57,7 @@ async def _known_site(sessions: Any, name: str) -> Any:
 
 @site_app.command("list")
 @run_async
+@reading
 async def list_sites(as_json: AsJson = False) -> None:
     """The Webex sites."""
     async with database() as sessions, sessions() as session:
@@ -75,6 +78,7 @@ async def list_sites(as_json: AsJson = False) -> None:
 
 @site_app.command("add")
 @run_async
+@audited(Scope.ACT, "site add")
 async def add(
     name: SiteArg,
     display_name: Annotated[str, typer.Option("--name", help="The company or site's display name.")],
@@ -99,6 +103,7 @@ async def add(
 
 @site_app.command("sessions")
 @run_async
+@reading
 async def sessions_of(name: SiteArg, as_json: AsJson = False) -> None:
     """The sessions scheduled on a site."""
     site = _site_name(name)
@@ -146,6 +151,7 @@ async def sessions_of(name: SiteArg, as_json: AsJson = False) -> None:
 
 @site_app.command("schedule")
 @run_async
+@audited(Scope.ACT, "site schedule")
 async def schedule(
     name: SiteArg,
     host_id: Annotated[str, typer.Option(help="The host's Webex ID.")],
@@ -205,6 +211,7 @@ async def schedule(
 
 @site_app.command("producers")
 @run_async
+@reading
 async def list_producers(as_json: AsJson = False) -> None:
     """The assist producers (they serve every site)."""
     async with database() as sessions, sessions() as session:
@@ -225,6 +232,7 @@ async def list_producers(as_json: AsJson = False) -> None:
 
 @site_app.command("add-producer")
 @run_async
+@audited(Scope.ACT, "site add-producer")
 async def add_producer(
     producer_id: Annotated[str, typer.Option("--id", help="A short ID, e.g. mei.chen.")],
     name: Annotated[str, typer.Option(help="The producer's name.")],

@@ -11,11 +11,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Protocol
+from typing import Protocol, TypeVar
+
+from pydantic import BaseModel
 
 from models.refusals import Refusal
 from starter.errors import OnrampError
 from store import SessionFactory, api_keys
+
+M = TypeVar("M", bound=BaseModel)
 
 
 class Scope(StrEnum):
@@ -48,6 +52,11 @@ class Caller:
     def actor(self) -> str:
         """How the audit trail and the timelines name this caller."""
         return f"{self.via}:{self.name}"
+
+
+def as_operator(step: M, caller: Caller) -> M:
+    """An operator step named for the credential's caller: a free-text ``operator`` sent along is replaced."""
+    return step.model_copy(update={"operator": caller.actor[:100]})
 
 
 class NotAuthenticated(OnrampError):

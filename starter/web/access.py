@@ -21,6 +21,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from starter.services import admin_auth, callers
 from starter.services.callers import Caller, Scope
+from starter.web.audit import identify
 from starter.web.deps import Sessions
 from starter.web.guard import PageInstead, answer
 from starter.web.rendering import Portal
@@ -102,9 +103,10 @@ def scope(needed: Scope) -> Callable[..., Awaitable[Caller]]:
     """A bearer token holding ``needed``: 401 without a valid token, 403 with one that lacks the scope."""
 
     @declares(Rule(Access.SCOPE, needed.value))
-    async def caller_with_scope(caller: Annotated[Caller | None, Depends(bearer_caller)]) -> Caller:
+    async def caller_with_scope(request: Request, caller: Annotated[Caller | None, Depends(bearer_caller)]) -> Caller:
         if caller is None:
             raise callers.NotAuthenticated()
+        identify(request.scope, caller.actor)
         if needed.value not in caller.scopes:
             raise callers.missing_scope(needed.value)
         return caller
@@ -135,16 +137,23 @@ class PasswordPage(Exception):
     """The admin's first password must be changed first: every portal page leads to the change page."""
 
 
+def admin_actor(admin: admin_auth.Admin) -> str:
+    return f"admin:{admin.email}"
+
+
 async def admin_session(request: Request) -> admin_auth.Admin | None:
     """The enterprise admin of the session cookie, when it is a live session."""
     return await admin_auth.current(request.app.state.sessions, request.cookies.get(admin_auth.COOKIE))
 
 
 @declares(Rule(Access.ADMIN, "any live session"))
-async def logged_in(admin: Annotated[admin_auth.Admin | None, Depends(admin_session)]) -> admin_auth.Admin:
+async def logged_in(
+    request: Request, admin: Annotated[admin_auth.Admin | None, Depends(admin_session)]
+) -> admin_auth.Admin:
     """The API: any live session (the password change needs no more); else 401."""
     if admin is None:
         raise admin_auth.NotLoggedIn()
+    identify(request.scope, admin_actor(admin))
     return admin
 
 
@@ -163,6 +172,7 @@ async def page_logged_in(
     """A page: any live session; else the login page (and back here after it, for a page one reads)."""
     if admin is None:
         raise LoginPage(request.url.path if request.method == "GET" else None)
+    identify(request.scope, admin_actor(admin))
     return admin
 
 

@@ -22,6 +22,7 @@ from store.tables.assist import (
     AssistScheduledSession,
     AssistSite,
 )
+from store.tables.audit import AuditEntry
 from store.tables.base import Base, UtcDateTime
 from store.tables.organizers import ActivationToken, Organizer
 from store.tables.outbox import OutboxMail
@@ -50,6 +51,7 @@ __all__ = [
     "AssistRecording",
     "AssistScheduledSession",
     "AssistSite",
+    "AuditEntry",
     "Base",
     "BillingRecord",
     "EnterpriseAdmin",

@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path
+from fastapi import APIRouter, Depends, Header, Path, Request
 from pydantic import BaseModel, EmailStr
 
 from models.assist import (
@@ -27,6 +27,7 @@ from models.refusals import Refusal
 from starter.errors import OnrampError
 from starter.services import assist
 from starter.web.access import PUBLIC, Access, Rule, declares
+from starter.web.audit import identify
 from starter.web.deps import AppSettings, Sessions, Temporal
 from starter.web.errors import ERROR_RESPONSES
 
@@ -63,6 +64,7 @@ class ProofMissing(OnrampError):
 
 @declares(Rule(Access.CUSTOMER, f"reservation number + contact e-mail ({CONTACT_HEADER} header)"))
 async def booking_of_customer(
+    request: Request,
     reservation_no: Annotated[str, Path(max_length=40)],
     temporal: Temporal,
     contact_email: Annotated[str | None, Header(alias=CONTACT_HEADER, max_length=320)] = None,
@@ -70,7 +72,9 @@ async def booking_of_customer(
     """The booking, when the caller knows its contact e-mail too; a wrong pair reads like an unknown number."""
     if not contact_email:
         raise ProofMissing()
-    return await assist.find(await temporal(), reservation_no, contact_email)
+    state = await assist.find(await temporal(), reservation_no, contact_email)
+    identify(request.scope, "customer", state.reservation_no)
+    return state
 
 
 CustomerBooking = Annotated[AssistBookingState, Depends(booking_of_customer)]

@@ -17,6 +17,7 @@ from starter.services import assist
 from starter.web.access import Access, Rule, declares
 from starter.web.assist.portal import ASSIST, ProofNeeded, now
 from starter.web.assist.proof import BookingProofs, Proofs
+from starter.web.audit import identify
 from starter.web.deps import Temporal
 from starter.web.guard import PageInstead, answer
 
@@ -52,7 +53,9 @@ async def page_booking(
     """A page's booking: its number and contact e-mail shown in this browser (a draft's by ordering it), or the
     find page."""
     try:
-        return await proven_booking(await temporal(), proofs, request, reservation_no)
+        state = await proven_booking(await temporal(), proofs, request, reservation_no)
+        identify(request.scope, "customer", state.reservation_no)
+        return state
     except ProofNeeded as err:
         raise PageInstead(answer(ASSIST, err, request)) from None
 

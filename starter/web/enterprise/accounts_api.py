@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Request
 from pydantic import BaseModel
 
 from models.accounts import CompanyInfo, NewAccount, SubscriptionLine
@@ -10,6 +10,7 @@ from models.refusals import Refusal
 from starter.errors import NotFound
 from starter.services import accounts
 from starter.web.access import AccountsAdmin
+from starter.web.audit import identify
 from starter.web.deps import AppSettings, Sessions
 from starter.web.errors import ERROR_RESPONSES
 from store import SessionFactory
@@ -29,7 +30,10 @@ class AccountView(BaseModel):
 
 
 @router.post("", status_code=201, response_model=AccountView, summary="Create a billing account and its admin")
-async def create(account: NewAccount, caller: AccountsAdmin, sessions: Sessions, settings: AppSettings) -> AccountView:
+async def create(
+    account: NewAccount, request: Request, caller: AccountsAdmin, sessions: Sessions, settings: AppSettings
+) -> AccountView:
+    identify(request.scope, caller.actor, account.account_no)
     await accounts.create_account(sessions, settings, account)
     return await _view(sessions, account.account_no)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from models.admin import OrganizerRow
 from starter.services import organizers
 from starter.web.access import Access, Rule, declares
+from starter.web.audit import identify
 from starter.web.deps import Sessions
 from starter.web.guard import PageInstead
 from starter.web.portals import ADMIN
@@ -20,16 +21,18 @@ Token = str  # a token too long to be one is refused by the look-up: a 404 like 
 
 
 @declares(LINK_RULE)
-async def activation_link(token: Token, sessions: Sessions) -> OrganizerRow:
+async def activation_link(request: Request, token: Token, sessions: Sessions) -> OrganizerRow:
     """The organizer the link is for, while it works."""
-    return await organizers.activation_target(sessions, token)
+    organizer = await organizers.activation_target(sessions, token)
+    identify(request.scope, "link:organizer", organizer.email)
+    return organizer
 
 
 @declares(LINK_RULE)
-async def page_activation_link(token: Token, sessions: Sessions) -> OrganizerRow:
+async def page_activation_link(request: Request, token: Token, sessions: Sessions) -> OrganizerRow:
     """The same for a page: a link that no longer works is a page that says so."""
     try:
-        return await organizers.activation_target(sessions, token)
+        return await activation_link(request, token, sessions)
     except organizers.ActivationLinkInvalid as err:
         raise PageInstead(ADMIN.message(LINK_GONE, err.message, 404)) from None
 

@@ -3,7 +3,7 @@ and the operators' steps (send now, resend, change the provisioning contact)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Response
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from models.mail import MailQueued
@@ -11,12 +11,15 @@ from models.partner_order import (
     ChangeProvisioningContact,
     ContactChanged,
     PartnerOrderInput,
+    PartnerOrderPolicy,
     PartnerOrderState,
     ResendSetUpMail,
     SendSetUpMailNow,
 )
 from starter.services import partner_orders
+from starter.services.callers import Scope, as_operator
 from starter.web.access import Intake, Operator, Reader
+from starter.web.audit import identify
 from starter.web.deps import AppSettings, Temporal
 from starter.web.errors import ERROR_RESPONSES
 
@@ -37,8 +40,16 @@ class StartedOrder(BaseModel):
     summary="Take in a partner's Webex order (as Cisco Commerce Workspace submits it)",
 )
 async def post_partner_order(
-    order: PartnerOrderInput, response: Response, caller: Intake, temporal: Temporal, settings: AppSettings
+    order: PartnerOrderInput,
+    request: Request,
+    response: Response,
+    caller: Intake,
+    temporal: Temporal,
+    settings: AppSettings,
 ) -> StartedOrder:
+    identify(request.scope, caller.actor, order.order_id)
+    if Scope.ACT.value not in caller.scopes:  # timers and limits are the operators' to set, not a machine client's
+        order = order.model_copy(update={"policy": PartnerOrderPolicy()})
     started = await partner_orders.start(await temporal(), settings, order)
     if not started.created:
         response.status_code = 200
@@ -62,7 +73,7 @@ async def get_partner_order(order_id: str, caller: Reader, temporal: Temporal) -
 async def resend(
     order_id: str, caller: Operator, temporal: Temporal, request: ResendSetUpMail | None = None
 ) -> MailQueued:
-    return await partner_orders.resend(await temporal(), order_id, request or ResendSetUpMail())
+    return await partner_orders.resend(await temporal(), order_id, as_operator(request or ResendSetUpMail(), caller))
 
 
 @router.post(
@@ -73,7 +84,7 @@ async def resend(
 async def send_now(
     order_id: str, caller: Operator, temporal: Temporal, request: SendSetUpMailNow | None = None
 ) -> MailQueued:
-    return await partner_orders.send_now(await temporal(), order_id, request or SendSetUpMailNow())
+    return await partner_orders.send_now(await temporal(), order_id, as_operator(request or SendSetUpMailNow(), caller))
 
 
 @router.post(
@@ -84,4 +95,4 @@ async def send_now(
 async def change_contact(
     order_id: str, request: ChangeProvisioningContact, caller: Operator, temporal: Temporal
 ) -> ContactChanged:
-    return await partner_orders.change_contact(await temporal(), order_id, request)
+    return await partner_orders.change_contact(await temporal(), order_id, as_operator(request, caller))

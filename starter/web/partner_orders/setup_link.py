@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import Depends
+from fastapi import Depends, Request
 
 from starter.services import setup_wizard
 from starter.services.setup_wizard import SetupLink
 from starter.web.access import Access, Rule, declares, on_page
+from starter.web.audit import identify
 from starter.web.deps import Sessions
 from starter.web.partner_orders.wizard_views import PAGES
 
@@ -18,15 +19,20 @@ Token = str  # a token too long to be one is refused by the look-up: a 404 like 
 
 
 @declares(LINK_RULE)
-async def setup_link(token: Token, sessions: Sessions) -> SetupLink:
+async def setup_link(request: Request, token: Token, sessions: Sessions) -> SetupLink:
     """The link's order and audience, looked up afresh."""
-    return await setup_wizard.resolve(sessions, token)
+    return _identified(request, await setup_wizard.resolve(sessions, token))
 
 
 @declares(LINK_RULE)
-async def remembered_setup_link(token: Token, sessions: Sessions) -> SetupLink:
+async def remembered_setup_link(request: Request, token: Token, sessions: Sessions) -> SetupLink:
     """The same, from a 30-second memory for the steps after the first (setup_wizard.resolve)."""
-    return await setup_wizard.resolve(sessions, token, fresh=False)
+    return _identified(request, await setup_wizard.resolve(sessions, token, fresh=False))
+
+
+def _identified(request: Request, link: SetupLink) -> SetupLink:
+    identify(request.scope, f"link:{link.audience}", link.order_id)
+    return link
 
 
 LinkOf = Annotated[SetupLink, Depends(setup_link)]

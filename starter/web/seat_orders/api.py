@@ -25,6 +25,7 @@ from models.seat_order import (
 )
 from starter.errors import OnrampError
 from starter.services import seat_orders
+from starter.services.callers import as_operator
 from starter.web.access import Operator
 from starter.web.deps import AppSettings, Sessions, Temporal
 from starter.web.errors import ERROR_RESPONSES
@@ -38,9 +39,10 @@ OPERATOR_STEPS = frozenset({"approve"})
 
 
 class StartSeatOrder(BaseModel):
+    """The admin's start; the order's timers and limits (the review threshold among them) are onramp's own."""
+
     requested_by: EmailStr
     order_no: OrderNo | None = Field(default=None, description="Made up when absent (SO-<date>-<hex>).")
-    policy: SeatOrderPolicy | None = None
 
 
 class NewCard(BaseModel):
@@ -70,7 +72,7 @@ async def start(
         order_no=body.order_no or seat_orders.new_order_no(),
         account_no=account_no,
         requested_by=body.requested_by,
-        policy=body.policy or SeatOrderPolicy(),
+        policy=SeatOrderPolicy(),
     )
     return await seat_orders.start(await temporal(), settings, sessions, order)
 
@@ -105,7 +107,7 @@ def _step_endpoint(step: SeatOrderStep) -> Callable[..., Awaitable[Any]]:
         return await seat_orders.step(await temporal(), order_no, step.update, body, step.result)
 
     async def run_operator_step(order_no: str, body: Any, caller: Operator, temporal: Temporal) -> Any:
-        return await seat_orders.step(await temporal(), order_no, step.update, body, step.result)
+        return await seat_orders.step(await temporal(), order_no, step.update, as_operator(body, caller), step.result)
 
     if step.update in OPERATOR_STEPS:
         run_step = run_operator_step
