@@ -6,16 +6,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from sqlalchemy import select, update
+from sqlalchemy import select
 from temporalio.client import Client
 
 from starter.mail_sink import MailSink
 from starter.services.admin_auth import session_key
+from starter.services.login_throttle import LoginThrottle
 from starter.services.passwords import verify_password
 from starter.settings import Settings
 from starter.web.app import create_app
@@ -60,7 +60,7 @@ def change(old: str, new: str, again: str | None = None) -> dict[str, str]:
 async def test_login_refusals_say_what_is_wrong(http: httpx.AsyncClient, account: PortalAccount) -> None:
     wrong = await http.post("/api/admin/login", json={"username": account.admin_email, "password": "nope1234"})
     assert wrong.status_code == 401
-    assert wrong.json()["message"] == "The username or password is not correct."
+    assert wrong.json()["message"].startswith("The username or password is not correct.")
     unknown = await http.post("/api/admin/login", json={"username": "who@nowhere.example", "password": "x1234"})
     assert unknown.status_code == 401 and unknown.json() == wrong.json()  # the same answer: no user enumeration
     empty = await http.post("/api/admin/login", json={"username": " ", "password": "x"})
@@ -102,30 +102,43 @@ async def test_the_session_cookie_holds_only_a_random_id(
 # ------------------------------------------------------------------------------------------------ first password
 
 
-async def test_five_wrong_passwords_lock_the_login_for_15_minutes(
-    http: httpx.AsyncClient, account: PortalAccount, workflow_db: tuple[str, SessionFactory]
+async def test_wrong_passwords_slow_their_address_and_the_admin_still_logs_in_from_another(
+    app: FastAPI, http: httpx.AsyncClient, account: PortalAccount
 ) -> None:
-    for _ in range(5):
-        wrong = await http.post("/api/admin/login", json={"username": account.admin_email, "password": "nope1234"})
-        assert wrong.json()["message"] == "The username or password is not correct."
+    wrong = {"username": account.admin_email, "password": "nope1234"}
+    right = {"username": account.admin_email, "password": FIRST_PASSWORD}
+    guesses = [await http.post("/api/admin/login", json=wrong) for _ in range(5)]
+    unknown = await http.post("/api/admin/login", json={"username": f"nobody-{uid()}@x.example", "password": "x1"})
 
-    locked = await http.post("/api/admin/login", json={"username": account.admin_email, "password": FIRST_PASSWORD})
+    throttled = await http.post("/api/admin/login", json=right)  # the right password, from the guessing address
+    assert throttled.status_code == 401 and "set-cookie" not in throttled.headers
+    messages = {r.json()["message"] for r in [*guesses, unknown, throttled]}
+    assert messages == {
+        "The username or password is not correct. After several wrong tries, wait a little before the next one."
+    }
+    page = await http.post("/admin/login", data=right)
+    assert page.status_code == 401 and "The username or password is not correct." in page.text
 
-    assert locked.status_code == 401 and "set-cookie" not in locked.headers
-    assert locked.json()["message"].startswith("Too many wrong passwords: this login is locked until ")
-    page = await http.post("/admin/login", data={"username": account.admin_email, "password": FIRST_PASSWORD})
-    assert page.status_code == 401 and "Too many wrong passwords" in page.text
-    async with workflow_db[1].begin() as session:  # a quarter of an hour later
-        await session.execute(
-            update(EnterpriseAdmin)
-            .where(EnterpriseAdmin.account_no == account.account_no)
-            .values(locked_until=datetime.now(UTC) - timedelta(seconds=1))
-        )
-    again = await http.post("/api/admin/login", json={"username": account.admin_email, "password": FIRST_PASSWORD})
-    assert again.status_code == 200, again.text
-    async with workflow_db[1]() as session:
-        row = await session.get(EnterpriseAdmin, account.account_no)
-        assert row is not None and row.failed_logins == 0 and row.locked_until is None
+    elsewhere = httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app, client=("10.0.0.2", 4711)), base_url="http://test"
+    )
+    async with elsewhere:
+        admin = await elsewhere.post("/api/admin/login", json=right)
+    assert admin.status_code == 200, admin.text  # at once: the admin is not locked out by someone else's guesses
+
+
+def test_the_delays_grow_with_each_wrong_try_and_reset_on_a_right_one() -> None:
+    throttle = LoginThrottle()
+    waits = []
+    for attempt in range(8):
+        waits.append(throttle.wait("198.51.100.7", "ada@x.example", now=1000.0 + attempt * 0.1))
+        throttle.failed("198.51.100.7", "ada@x.example", now=1000.0 + attempt * 0.1)
+    assert waits[:3] == [0, 0, 0]  # a few free tries
+    assert 0 < waits[3] <= 1 < waits[4] <= 2 < waits[5] <= 4 < waits[6] <= 8
+    assert throttle.wait("198.51.100.7", "ada@x.example", now=1000.7 + 61) == 0  # never longer than a minute
+    assert throttle.wait("203.0.113.9", "ada@x.example", now=1001.0) == 0  # the account itself allows more tries
+    throttle.succeeded("198.51.100.7", "ada@x.example")
+    assert throttle.wait("198.51.100.7", "ada@x.example", now=1001.0) == 0
 
 
 async def test_the_first_login_forces_a_password_change_on_every_page(
@@ -201,9 +214,20 @@ async def test_the_edges_of_the_rule_are_accepted_and_the_change_is_confirmed_by
 ) -> None:
     async with browser(app) as http, browser(app) as other_tab:
         await log_in(http, account.admin_email)
+        before = http.cookies["onramp_admin"]
+        await log_in(http, account.admin_email)  # a second login: a new session id, and the first one ends
+        first = http.cookies["onramp_admin"]
+        assert first != before
+        async with browser(app) as stolen:
+            stolen.cookies.set("onramp_admin", before)
+            assert (await stolen.get("/api/admin/me")).status_code == 401
         await log_in(other_tab, account.admin_email)
         ok = await http.post("/api/admin/password", json=change(FIRST_PASSWORD, "abcd"))  # 4 characters
         assert ok.status_code == 200 and ok.json()["must_change_password"] is False
+        assert http.cookies["onramp_admin"] != first  # the change starts a new session id too
+        async with browser(app) as stolen:
+            stolen.cookies.set("onramp_admin", first)
+            assert (await stolen.get("/api/admin/me")).status_code == 401
         longest = await http.post("/api/admin/password", json=change("abcd", "A1b2C3d4E5f6G7h8"))  # 16
         assert longest.status_code == 200
         assert (await http.get("/api/admin/organizers")).status_code == 200  # the portal is open

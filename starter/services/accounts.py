@@ -11,7 +11,7 @@ from models.common import Recipient
 from models.mail import MailRequest
 from models.refusals import Refusal
 from starter.errors import StepRefused
-from starter.services.passwords import hash_password, initial_password
+from starter.services.passwords import hashed, initial_password
 from starter.settings import Settings
 from store import SessionFactory
 from store import accounts as store
@@ -26,7 +26,7 @@ async def create_account(sessions: SessionFactory, settings: Settings, account: 
     password = account.initial_password or initial_password()
     try:
         async with sessions.begin() as session:
-            await store.create(session, account, hash_password(password))
+            await store.create(session, account, await hashed(password))
     except store.AccountExists as err:
         raise StepRefused(str(err), type=Refusal.ACCOUNT_EXISTS) from None
     await MailDelivery(sessions, settings.mail_config()).send(

@@ -4,8 +4,9 @@
 - A session is an AdminSession row. The cookie holds only a random id; the row's key is the id's SHA-256, so the
   table alone does not let anyone in. The cookie is HttpOnly and SameSite=Lax.
 - Until the first password is changed (`must_change_password`), the portal shows only the change page.
-- Five wrong passwords in a row lock the admin's login for 15 minutes (counted in the admin's row, so every API
-  process sees the same count); a right password resets the count.
+- Wrong passwords slow down whoever keeps guessing (login_throttle.py: growing delays per client address and per
+  account), never lock the admin out; an unknown username, a wrong password and a throttled try read the same.
+- A login and a password change each start a new session id; the change ends every other session too.
 - No password ever enters a workflow: this module checks, hashes and stores it, and mails a confirmation (without
   the password) to the admin e-mail of that moment.
 """
@@ -19,7 +20,7 @@ import secrets
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, select
 
 from activities.mail_delivery import MailDelivery
 from models.admin import PASSWORD_RULE, AdminSessionView
@@ -28,7 +29,8 @@ from models.mail import MailRequest
 from models.refusals import Refusal
 from models.seed_rules import ADMIN_PASSWORD_LENGTH
 from starter.errors import OnrampError
-from starter.services.passwords import hash_password, verify_password
+from starter.services.login_throttle import LoginThrottle
+from starter.services.passwords import hash_password, hashed, verified
 from starter.settings import Settings
 from store import SessionFactory, outbox
 from store.tables import Account, AdminSession, EnterpriseAdmin
@@ -37,8 +39,6 @@ log = logging.getLogger("onramp.admin")
 
 COOKIE = "onramp_admin"
 SESSION_HOURS = 8
-MAX_FAILED_LOGINS = 5
-LOCKOUT = timedelta(minutes=15)
 PASSWORD = re.compile(r"^[A-Za-z0-9]+$")
 _DUMMY_HASH = hash_password("not-a-password-0")  # a wrong username costs as much time as a wrong password
 
@@ -91,8 +91,21 @@ def session_key(cookie: str) -> str:
     return hashlib.sha256(cookie.encode()).hexdigest()
 
 
-async def login(sessions: SessionFactory, username: str, password: str) -> tuple[str, Admin]:
-    """A new session for the right username and password: (the cookie's value, the admin)."""
+WRONG_LOGIN = "The username or password is not correct. After several wrong tries, wait a little before the next one."
+"""One answer for an unknown username, a wrong password and a throttled attempt: none says which it was."""
+
+
+async def login(
+    sessions: SessionFactory,
+    username: str,
+    password: str,
+    *,
+    throttle: LoginThrottle,
+    address: str,
+    replacing: str | None = None,
+) -> tuple[str, Admin]:
+    """A new session for the right username and password: (the cookie's value, the admin). The session the browser
+    had before (``replacing``) ends: a session id is never carried across a login."""
     username = username.strip().lower()
     if not username:
         raise InvalidInput(
@@ -100,62 +113,31 @@ async def login(sessions: SessionFactory, username: str, password: str) -> tuple
         )
     if not password:
         raise InvalidInput("Enter your password.", type=Refusal.INVALID_INPUT, field="password")
+    if throttle.wait(address, username) > 0:
+        raise NotLoggedIn(WRONG_LOGIN)
     async with sessions() as session:
         admin = (
-            await session.execute(select(EnterpriseAdmin).where(EnterpriseAdmin.email == username))
+            await session.execute(select(EnterpriseAdmin).where(EnterpriseAdmin.email == username[:320]))
         ).scalar_one_or_none()
-    now = datetime.now(UTC)
-    if admin is not None and admin.locked_until is not None and admin.locked_until > now:
-        raise NotLoggedIn(_locked_message(admin.locked_until))
-    if not verify_password(password, admin.password_hash if admin else _DUMMY_HASH) or admin is None:
-        if admin is not None:
-            await _count_failure(sessions, admin.account_no, now)
-        raise NotLoggedIn("The username or password is not correct.")
+    if not await verified(password, admin.password_hash if admin else _DUMMY_HASH) or admin is None:
+        throttle.failed(address, username)
+        raise NotLoggedIn(WRONG_LOGIN)
+    throttle.succeeded(address, username)
     cookie = secrets.token_urlsafe(32)
+    now = datetime.now(UTC)
     async with sessions.begin() as session:
         await session.execute(delete(AdminSession).where(AdminSession.expires_at <= now))
-        await session.execute(
-            update(EnterpriseAdmin)
-            .where(EnterpriseAdmin.account_no == admin.account_no)
-            .values(failed_logins=0, locked_until=None)
-        )
-        session.add(
-            AdminSession(
-                id=session_key(cookie),
-                account_no=admin.account_no,
-                created_at=now,
-                expires_at=now + timedelta(hours=SESSION_HOURS),
-            )
-        )
+        if replacing:
+            await session.execute(delete(AdminSession).where(AdminSession.id == session_key(replacing[:200])))
+        session.add(_new_session(cookie, admin.account_no, now))
     found = await current(sessions, cookie)
     assert found is not None
     return cookie, found
 
 
-async def _count_failure(sessions: SessionFactory, account_no: str, now: datetime) -> None:
-    """One more wrong password (an atomic increment); the fifth in a row locks the login and starts counting anew."""
-    async with sessions.begin() as session:
-        count = (
-            await session.execute(
-                update(EnterpriseAdmin)
-                .where(EnterpriseAdmin.account_no == account_no)
-                .values(failed_logins=EnterpriseAdmin.failed_logins + 1)
-                .returning(EnterpriseAdmin.failed_logins)
-            )
-        ).scalar_one()
-        if count >= MAX_FAILED_LOGINS:
-            await session.execute(
-                update(EnterpriseAdmin)
-                .where(EnterpriseAdmin.account_no == account_no)
-                .values(failed_logins=0, locked_until=now + LOCKOUT)
-            )
-            log.warning("admin login of account %s locked after %d wrong passwords", account_no, count)
-
-
-def _locked_message(until: datetime) -> str:
-    return (
-        f"Too many wrong passwords: this login is locked until {until.astimezone(UTC):%H:%M} UTC. "
-        "Try again then, or ask Corporate Account Services to help."
+def _new_session(cookie: str, account_no: str, now: datetime) -> AdminSession:
+    return AdminSession(
+        id=session_key(cookie), account_no=account_no, created_at=now, expires_at=now + timedelta(hours=SESSION_HOURS)
     )
 
 
@@ -202,9 +184,10 @@ def check_new_password(new: str, confirmation: str) -> None:
 
 async def change_password(
     sessions: SessionFactory, settings: Settings, admin: Admin, old: str, new: str, confirmation: str
-) -> Admin:
-    """Check the old password and the new one, store the new hash, end the admin's other sessions, and mail a
-    confirmation to the current admin e-mail."""
+) -> tuple[str, Admin]:
+    """Check the old password and the new one, store the new hash, end every session of the admin (this one too:
+    the browser gets a new session id, the cookie's value returned), and mail a confirmation to the current admin
+    e-mail."""
     if not old:
         raise InvalidInput("Enter your old password.", type=Refusal.INVALID_PASSWORD, field="old_password")
     check_new_password(new, confirmation)
@@ -213,7 +196,7 @@ async def change_password(
         stored = await session.get(EnterpriseAdmin, admin.account_no)
         if stored is None:
             raise NotLoggedIn()
-        if not verify_password(old, stored.password_hash):
+        if not await verified(old, stored.password_hash):
             raise InvalidInput("The old password is not correct.", type=Refusal.INVALID_PASSWORD, field="old_password")
         if new == old:
             raise InvalidInput(
@@ -221,18 +204,17 @@ async def change_password(
                 type=Refusal.INVALID_PASSWORD,
                 field="new_password",
             )
-        stored.password_hash = hash_password(new)
+        stored.password_hash = await hashed(new)
         stored.must_change_password = False
         stored.password_changed_at = now
-        await session.execute(
-            delete(AdminSession).where(
-                AdminSession.account_no == admin.account_no, AdminSession.id != admin.session_key
-            )
-        )
+        await session.execute(delete(AdminSession).where(AdminSession.account_no == admin.account_no))
+        cookie = secrets.token_urlsafe(32)
+        session.add(_new_session(cookie, admin.account_no, now))
         email, name = stored.email, stored.name
     await _mail_password_changed(sessions, settings, admin, email, name, now)
-    found = await _by_key(sessions, admin.session_key)
-    return found or admin
+    found = await current(sessions, cookie)
+    assert found is not None
+    return cookie, found
 
 
 async def _by_key(sessions: SessionFactory, key: str) -> Admin | None:

@@ -1,8 +1,13 @@
 """Password hashing for every password onramp keeps (partner organizations, enterprise admins): salted scrypt from
-the standard library, memory-hard; stored as `scrypt$n$r$p$salt$hash`. No password ever enters a workflow."""
+the standard library, memory-hard; stored as `scrypt$n$r$p$salt$hash`. No password ever enters a workflow.
+
+scrypt takes tens of milliseconds and 16 MiB: the async callers (``hashed``, ``verified``) run it on worker threads,
+at most ``CONCURRENT`` at a time, so a burst of logins neither stalls the event loop nor exhausts memory; and a
+password longer than ``MAX_LENGTH`` is refused before any hashing."""
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
@@ -11,6 +16,23 @@ import secrets
 import string
 
 SCRYPT = {"n": 2**14, "r": 8, "p": 1}
+MAX_LENGTH = 128
+"""No rule allows a longer password; a longer one is never hashed (a megabyte of password costs as much as a byte,
+but reading and encoding it does not)."""
+CONCURRENT = 4
+_slots = asyncio.Semaphore(CONCURRENT)
+
+
+async def hashed(password: str) -> str:
+    async with _slots:
+        return await asyncio.to_thread(hash_password, password)
+
+
+async def verified(password: str, stored: str) -> bool:
+    if len(password) > MAX_LENGTH:
+        return False
+    async with _slots:
+        return await asyncio.to_thread(verify_password, password, stored)
 
 
 def hash_password(password: str) -> str:

@@ -30,7 +30,7 @@ from models.wizard import (
 from models.wizard_rules import TAKEN_OVER
 from starter.errors import NotFound, OnrampError, StepRefused
 from starter.services import partner_orders, workflow_calls
-from starter.services.passwords import hash_password
+from starter.services.passwords import MAX_LENGTH, hashed
 from store import SessionFactory, organizations, setup_tokens
 from workflows.partner_order import PartnerOrderWorkflow
 
@@ -115,7 +115,11 @@ async def state(client: Client, link: SetupLink) -> PartnerOrderState:
 
 
 def check_password_policy(password: str, confirmation: str) -> None:
-    """Long enough, with letters and digits; typed the same twice."""
+    """Long enough (and not too long to hash), with letters and digits; typed the same twice."""
+    if len(password) > MAX_LENGTH:
+        raise PasswordRefused(
+            f"The password may have at most {MAX_LENGTH} characters.", type=Refusal.INVALID_PASSWORD, field="password"
+        )
     problems = []
     if len(password) < PARTNER_PASSWORD_MIN_LENGTH:
         problems.append(f"at least {PARTNER_PASSWORD_MIN_LENGTH} characters")
@@ -146,7 +150,7 @@ async def set_password(
         raise StepRefused(TAKEN_OVER, type=Refusal.WIZARD_SESSION_INVALID)
     assert setup.partner_org_id is not None  # a password is asked for only for a new partner organization
     async with sessions.begin() as session:
-        await organizations.set_password_hash(session, setup.partner_org_id, hash_password(password), datetime.now(UTC))
+        await organizations.set_password_hash(session, setup.partner_org_id, await hashed(password), datetime.now(UTC))
     return await step(client, link, "password_set", PasswordSetStep(session_id=session_id))
 
 

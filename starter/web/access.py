@@ -21,6 +21,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from starter.services import admin_auth, callers
 from starter.services.callers import Caller, Scope
+from starter.web import cookie_policy
 from starter.web.audit import identify
 from starter.web.deps import Sessions
 from starter.web.guard import PageInstead, answer
@@ -143,7 +144,7 @@ def admin_actor(admin: admin_auth.Admin) -> str:
 
 async def admin_session(request: Request) -> admin_auth.Admin | None:
     """The enterprise admin of the session cookie, when it is a live session."""
-    return await admin_auth.current(request.app.state.sessions, request.cookies.get(admin_auth.COOKIE))
+    return await admin_auth.current(request.app.state.sessions, cookie_policy.read(request, admin_auth.COOKIE))
 
 
 @declares(Rule(Access.ADMIN, "any live session"))

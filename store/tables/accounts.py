@@ -58,8 +58,6 @@ class EnterpriseAdmin(Base):
     password_hash: Mapped[str] = mapped_column(String(400))
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
     password_changed_at: Mapped[datetime | None]
-    failed_logins: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
-    locked_until: Mapped[datetime | None]
 
 
 class AdminSession(Base):

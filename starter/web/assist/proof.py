@@ -23,6 +23,7 @@ from fastapi import Depends, Request, Response
 
 from models.assist import AssistBookingState
 from starter.settings import Settings
+from starter.web import cookie_policy
 from starter.web.deps import AppSettings
 
 COOKIE = "onramp_assist"
@@ -65,20 +66,12 @@ class Proofs:
 
     def shown(self, request: Request, state: AssistBookingState, now: datetime) -> bool:
         """This browser's cookie proves the booking."""
-        return self.holds(request.cookies.get(COOKIE), state, now)
+        return self.holds(cookie_policy.read(request, COOKIE, PATH), state, now)
 
     def remember(self, response: Response, request: Request, reservation_no: str, email: str, now: datetime) -> None:
         """Set the cookie: this browser has shown (or, ordering, typed) the booking's number and contact e-mail."""
         value = self.issue(reservation_no, email, now)
-        response.set_cookie(
-            COOKIE,
-            value,
-            max_age=int(LIFETIME.total_seconds()),
-            path=PATH,
-            httponly=True,
-            samesite="lax",
-            secure=request.url.scheme == "https",
-        )
+        cookie_policy.put(response, request, COOKIE, value, path=PATH, max_age=int(LIFETIME.total_seconds()))
 
 
 async def booking_proofs(settings: AppSettings) -> Proofs:

@@ -29,7 +29,7 @@ from starter.services import order_list as orders
 from starter.web.access import PUBLIC, LoggedIn, PortalAdmin
 from starter.web.deps import AppSettings, Sessions, Temporal
 from starter.web.enterprise.activation_link import ActivationLink
-from starter.web.enterprise.cookies import forget_session_cookie, set_session_cookie
+from starter.web.enterprise.cookies import client_address, forget_session_cookie, session_cookie, set_session_cookie
 from starter.web.enterprise.downloads import attachment
 from starter.web.errors import ERROR_RESPONSES, ErrorBody
 
@@ -74,16 +74,23 @@ Filter = Annotated[OrderFilter, Depends(order_filter)]
     dependencies=[PUBLIC],
 )
 async def login(body: Login, request: Request, response: Response, sessions: Sessions) -> AdminSessionView:
-    cookie, admin = await auth.login(sessions, body.username, body.password.get_secret_value())
+    cookie, admin = await auth.login(
+        sessions,
+        body.username,
+        body.password.get_secret_value(),
+        throttle=request.app.state.login_throttle,
+        address=client_address(request),
+        replacing=session_cookie(request),
+    )
     set_session_cookie(response, request, cookie)
     return admin.view()
 
 
 @portal_api.post("/logout", status_code=204, summary="Log out (ends this session, if any)", dependencies=[PUBLIC])
 async def logout(request: Request, sessions: Sessions) -> Response:
-    await auth.logout(sessions, request.cookies.get(auth.COOKIE))
+    await auth.logout(sessions, session_cookie(request))
     answer = Response(status_code=204)
-    forget_session_cookie(answer)
+    forget_session_cookie(answer, request)
     return answer
 
 
@@ -98,9 +105,14 @@ async def me(admin: LoggedIn) -> AdminSessionView:
     summary="Change the password: the old one, the new one twice (4-16 letters and digits)",
 )
 async def password(
-    body: PasswordChange, admin: LoggedIn, sessions: Sessions, settings: AppSettings
+    body: PasswordChange,
+    request: Request,
+    response: Response,
+    admin: LoggedIn,
+    sessions: Sessions,
+    settings: AppSettings,
 ) -> AdminSessionView:
-    changed = await auth.change_password(
+    cookie, changed = await auth.change_password(
         sessions,
         settings,
         admin,
@@ -108,6 +120,7 @@ async def password(
         body.new_password.get_secret_value(),
         body.new_password_confirmation.get_secret_value(),
     )
+    set_session_cookie(response, request, cookie)
     return changed.view()
 
 

@@ -14,7 +14,7 @@ from starter.errors import OnrampError
 from starter.services import admin_auth as auth
 from starter.web.access import PUBLIC, AdminSession, PageLoggedIn
 from starter.web.deps import AppSettings, Sessions
-from starter.web.enterprise.cookies import forget_session_cookie, set_session_cookie
+from starter.web.enterprise.cookies import client_address, forget_session_cookie, session_cookie, set_session_cookie
 from starter.web.enterprise.notices import HOME, notice_text, redirect_with_notice
 from starter.web.forms import FormSpec, form_of, refusal_errors
 from starter.web.guard import guarded
@@ -43,7 +43,14 @@ async def login(request: Request, sessions: Sessions) -> Response:
     form = await form_of(request)
     username, target = form.get("username", ""), _safe_next(form.get("next"))
     try:
-        cookie, admin = await auth.login(sessions, username, form.get("password", ""))
+        cookie, admin = await auth.login(
+            sessions,
+            username,
+            form.get("password", ""),
+            throttle=request.app.state.login_throttle,
+            address=client_address(request),
+            replacing=session_cookie(request),
+        )
     except OnrampError as err:  # a wrong password too: the page again, with the username kept
         errors, top = refusal_errors(err, LOGIN_FORM)
         return _login_form(target, err.http_status, {"username": username}, errors, top)
@@ -55,9 +62,9 @@ async def login(request: Request, sessions: Sessions) -> Response:
 @router.post("/admin/logout", dependencies=[PUBLIC])
 @guarded(ADMIN)
 async def logout(request: Request, sessions: Sessions) -> Response:
-    await auth.logout(sessions, request.cookies.get(auth.COOKIE))
+    await auth.logout(sessions, session_cookie(request))
     response = redirect_with_notice("/admin/login", "bye")
-    forget_session_cookie(response)
+    forget_session_cookie(response, request)
     return response
 
 
@@ -72,7 +79,7 @@ async def password_page(request: Request, admin: PageLoggedIn) -> Response:
 async def change_password(request: Request, admin: PageLoggedIn, sessions: Sessions, settings: AppSettings) -> Response:
     form = await form_of(request)
     try:
-        await auth.change_password(
+        cookie, _ = await auth.change_password(
             sessions,
             settings,
             admin,
@@ -85,7 +92,9 @@ async def change_password(request: Request, admin: PageLoggedIn, sessions: Sessi
     except OnrampError as err:
         errors, top = refusal_errors(err, PASSWORD_FORM)
         return _password_form(admin, err.http_status, errors, top)
-    return redirect_with_notice(HOME, "password")
+    response = redirect_with_notice(HOME, "password")
+    set_session_cookie(response, request, cookie)
+    return response
 
 
 def _login_form(

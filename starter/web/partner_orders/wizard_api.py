@@ -27,9 +27,9 @@ class PasswordInput(BaseModel):
 
     session_id: SessionId
     password: SecretStr = Field(
-        description=f"At least {PARTNER_PASSWORD_MIN_LENGTH} characters with letters and digits."
+        max_length=200, description=f"At least {PARTNER_PASSWORD_MIN_LENGTH} characters with letters and digits."
     )
-    password_confirmation: SecretStr
+    password_confirmation: SecretStr = Field(max_length=200)
 
 
 class SubdomainAvailability(BaseModel):

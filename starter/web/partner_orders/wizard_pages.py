@@ -33,12 +33,12 @@ from starter.web.guard import guarded
 from starter.web.partner_orders.setup_link import PageLinkOf
 from starter.web.partner_orders.wizard_forms import FORMS, STEP_OF_PATH, form_errors, kept_values
 from starter.web.partner_orders.wizard_views import (
-    COOKIE,
     PAGES,
     Page,
     final_page,
     message_page,
     render_step,
+    session_cookie,
     session_problem,
     set_cookie,
 )
@@ -64,7 +64,7 @@ async def show(token: str, link: PageLinkOf, request: Request, temporal: Tempora
     client = await temporal()
     order = await setup_wizard.state(client, link)
     session = order.wizard.session
-    cookie = request.cookies.get(COOKIE)
+    cookie = session_cookie(request, token)
     live = session is not None and cookie == session.id and session.expires_at > datetime.now(UTC)
     opened: str | None = None
     if not live:
@@ -91,7 +91,7 @@ async def post(
     form = await form_of(request)
     if path != "leave" and path not in STEP_OF_PATH:
         return message_page("There is no such page", "Open the link in your e-mail to continue the setup.", 404)
-    session_id = request.cookies.get(COOKIE)
+    session_id = session_cookie(request, token)
     if not session_id:
         return session_problem(token, NO_COOKIE)
     client = await temporal()

@@ -16,6 +16,7 @@ from models import wizard_navigation as navigation
 from models.partner_order import PartnerOrderState
 from models.wizard import BEFORE_SUBMIT_STEPS, STEP_TITLES, FoundOrg, WizardStep, WizardView
 from starter.services.setup_wizard import LinkInvalid
+from starter.web import cookie_policy
 from starter.web.partner_orders.wizard_forms import (
     AUDIO_OPTIONS,
     CALLING_OPTIONS,
@@ -214,18 +215,17 @@ def session_problem(token: str, message: str, status: int = 409) -> HTMLResponse
 
 
 def set_cookie(response: Response, request: Request, token: str, session_id: str) -> None:
-    response.set_cookie(
-        COOKIE,
-        session_id,
-        path=f"/setup/{token}",
-        httponly=True,
-        samesite="lax",
-        secure=request.url.scheme == "https",
-    )
+    cookie_policy.put(response, request, COOKIE, session_id, path=f"/setup/{token}")
+
+
+def session_cookie(request: Request, token: str) -> str | None:
+    return cookie_policy.read(request, COOKIE, f"/setup/{token}")
 
 
 def forget_cookie(response: Response, token: str) -> None:
-    response.delete_cookie(COOKIE, path=f"/setup/{token}", httponly=True, samesite="lax")
+    """The cookie goes, under either of its names (over HTTPS it carries the __Secure- prefix)."""
+    for name in (COOKIE, f"__Secure-{COOKIE}"):
+        response.delete_cookie(name, path=f"/setup/{token}", httponly=True, samesite="lax")
 
 
 def _done_page(message: str, view: WizardView | None, order: PartnerOrderState | None) -> HTMLResponse:
