@@ -17,7 +17,7 @@ from starter.services.accounts import create_account
 from starter.settings import Settings
 from store import SessionFactory
 from store.tables import AccountOrder, AccountSubscription
-from tests.support import eventually
+from tests.support import eventually, with_csrf
 
 FIRST_PASSWORD = "first1234"
 NEW_PASSWORD = "Secret2026"
@@ -73,7 +73,7 @@ async def new_account(
 
 def browser(app: FastAPI) -> httpx.AsyncClient:
     """A client of its own: its own cookie jar, like a browser of its own."""
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+    return with_csrf(httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test"))
 
 
 async def log_in(http: httpx.AsyncClient, username: str, password: str = FIRST_PASSWORD) -> dict[str, Any]:

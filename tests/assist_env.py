@@ -23,7 +23,7 @@ from store import SessionFactory, make_engine, make_session_factory
 from store.migrate import upgrade
 from tests.assist_support import uid
 from tests.conftest import register_search_attributes
-from tests.support import binary, make_converter, make_settings
+from tests.support import binary, make_converter, make_settings, with_csrf
 
 
 @pytest.fixture(scope="module", name="ts_env")
@@ -79,5 +79,5 @@ async def http_fixture(
     client: Client, settings: Settings, assist_db: SessionFactory
 ) -> AsyncIterator[httpx.AsyncClient]:
     app = create_app(settings, client=client, sessions=assist_db)
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+    async with with_csrf(httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")) as http:
         yield http

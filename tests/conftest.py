@@ -36,6 +36,7 @@ from tests.support import (
     make_settings,
     operator_key,
     postgres_url_from_env,
+    with_csrf,
 )
 
 TASK_QUEUE = "onramp-tests"
@@ -167,8 +168,10 @@ async def http(
 ) -> AsyncIterator[httpx.AsyncClient]:
     """The HTTP API (and pages) in process, on the time-skipping server and the worker's database."""
     app = create_app(settings, client=client, sessions=workflow_db[1])
-    async with httpx.AsyncClient(
-        transport=httpx.ASGITransport(app=app), base_url="http://test", headers=bearer(operator_token)
+    async with with_csrf(
+        httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://test", headers=bearer(operator_token)
+        )
     ) as http:
         yield http
 

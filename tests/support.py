@@ -14,6 +14,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
+import httpx
 from temporalio.client import Client
 from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
@@ -53,6 +54,19 @@ async def operator_key_in(database_url: str) -> str:
         return await operator_key(make_session_factory(engine))
     finally:
         await engine.dispose()
+
+
+def with_csrf(client: httpx.AsyncClient) -> httpx.AsyncClient:
+    """The client sends its CSRF cookie back as X-CSRF-Token on every POST, PUT and DELETE, as the pages' forms
+    send it as a field: a test of something else then need not carry it by hand."""
+
+    async def add_token(request: httpx.Request) -> None:
+        token = client.cookies.get("onramp_csrf")
+        if token and request.method in ("POST", "PUT", "PATCH", "DELETE"):
+            request.headers.setdefault("X-CSRF-Token", token)
+
+    client.event_hooks["request"].append(add_token)
+    return client
 
 
 def bearer(key: str) -> dict[str, str]:

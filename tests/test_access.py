@@ -23,7 +23,8 @@ from starter.web import access
 from starter.web.access import Access, Declared
 from starter.web.app import create_app
 from store import SessionFactory, api_keys
-from tests.admin_support import browser
+from tests.admin_support import FIRST_PASSWORD, browser
+from tests.admin_support import new_account as admin_account
 from tests.seat_support import new_account, start
 from tests.support import bearer, operator_key
 
@@ -203,3 +204,99 @@ async def test_only_the_routes_declared_public_answer_without_a_credential(app: 
         "GET /assist/order",
         "POST /assist/order",
     }
+
+
+def cookie_posts(app: FastAPI) -> list[tuple[str, Declared]]:
+    """Every route a cookie authenticates that may change something: the admin's session (pages and API), and the
+    wizard's and the booking proof's pages."""
+    unsafe = ("POST", "PUT", "PATCH", "DELETE")
+    return [
+        (method, route)
+        for route in access.declared(app)
+        for method in route.methods
+        if method in unsafe
+        and (
+            route.rules[0].access is Access.ADMIN
+            or (route.rules[0].access in (Access.LINK, Access.CUSTOMER) and is_page(route))
+        )
+    ]
+
+
+async def test_every_cookie_authenticated_post_without_the_csrf_token_is_refused(
+    app: FastAPI, ts_env: WorkflowEnvironment, operator_token: str
+) -> None:
+    async with browser(app) as admin:
+        admin.headers.update(bearer(operator_token))
+        account = await new_account(admin, (await ts_env.get_current_time()).date())  # logged in as its admin
+        admin.headers.pop("Authorization")
+        token = admin.cookies["onramp_csrf"]
+        posts = cookie_posts(app)
+        assert len(posts) >= 25
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as plain:
+            plain.cookies.update(
+                {
+                    "onramp_admin": admin.cookies["onramp_admin"],
+                    "onramp_csrf": token,
+                    "onramp_wizard": "w",
+                    "onramp_assist": "a",
+                }
+            )
+            for method, route in posts:
+                url = url_of(route, {"account_no": account})
+                for headers in ({}, {"X-CSRF-Token": "not-the-token"}):
+                    refused = await call(plain, method, url, headers=headers)
+                    assert refused.status_code == 403, (method, url, headers, refused.text[:200])
+                    assert "security token" in refused.text
+                with_token = await call(plain, method, url, headers={"X-CSRF-Token": token})
+                assert with_token.status_code != 403 or "security token" not in with_token.text, (method, url)
+            cross = await plain.post(
+                "/admin/company", data={}, headers={"X-CSRF-Token": token, "Origin": "https://evil.example"}
+            )
+            assert cross.status_code == 403 and "another site" in cross.text
+            fetched = await plain.post(
+                "/admin/company", data={}, headers={"X-CSRF-Token": token, "Sec-Fetch-Site": "cross-site"}
+            )
+            assert fetched.status_code == 403
+
+
+async def test_a_form_field_carries_the_token_and_a_login_form_from_another_site_is_refused(app: FastAPI) -> None:
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as plain:
+        page = await plain.get("/admin/login")
+        token = plain.cookies["onramp_csrf"]
+        assert f'name="csrf_token" value="{token}"' in page.text
+        assert "HttpOnly" in page.headers["set-cookie"] and "SameSite=Strict" in page.headers["set-cookie"]
+        plain.cookies.set("onramp_admin", "stale")
+        refused = await plain.post("/admin/logout", data={})
+        assert refused.status_code == 403
+        logged_out = await plain.post("/admin/logout", data={"csrf_token": token})
+        assert logged_out.status_code == 303
+        plain.cookies.clear()
+        forged = await plain.post(
+            "/admin/login",
+            data={"username": "a@b.example", "password": "x"},
+            headers={"Origin": "https://evil.example"},
+        )
+        assert forged.status_code == 403
+
+
+async def test_over_https_cookies_are_secure_and_host_bound_and_hsts_is_sent(
+    client: Client, settings: Settings, workflow_db: tuple[str, SessionFactory]
+) -> None:
+    secure = create_app(
+        settings.model_copy(update={"public_base_url": "https://onramp.example"}),
+        client=client,
+        sessions=workflow_db[1],
+    )
+    account = await admin_account(workflow_db[1], settings)
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=secure), base_url="https://onramp.example") as web:
+        page = await web.get("/admin/login")
+        assert page.headers["strict-transport-security"] == "max-age=31536000"
+        token = web.cookies["__Host-onramp_csrf"]
+        login = await web.post(
+            "/admin/login", data={"username": account.admin_email, "password": FIRST_PASSWORD, "csrf_token": token}
+        )
+        assert login.status_code == 303, login.text
+        session_cookie = next(c for c in login.headers.get_list("set-cookie") if "onramp_admin" in c)
+        assert session_cookie.startswith("__Host-onramp_admin=") and "Secure" in session_cookie
+        assert "Path=/" in session_cookie and "Domain" not in session_cookie
+        assert (await web.get("/admin/password")).status_code == 200  # the prefixed cookie is the one read

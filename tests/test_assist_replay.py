@@ -22,7 +22,7 @@ from starter.web.app import create_app
 from store import SessionFactory
 from tests.admin_support import mails_to
 from tests.assist_support import availability, book, new_site, proof, schedule, session_at
-from tests.support import save_history
+from tests.support import save_history, with_csrf
 
 RECORDING = "v2"
 
@@ -46,7 +46,7 @@ async def test_record_assist_histories(
     await schedule(
         sessions, site, when, host_id="mei", host_email="mei@customer.example", registrations=80, attendees=61
     )
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+    async with with_csrf(httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")) as http:
         # The whole life: looked up on the site, confirmed, moved, reminded, producer called in, reported, complete.
         body = availability(site, when)
         answer = await book(

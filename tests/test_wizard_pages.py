@@ -21,7 +21,7 @@ from starter.settings import Settings
 from starter.web.app import create_app
 from store import SessionFactory
 from store.tables import Organization
-from tests.support import free_port
+from tests.support import free_port, with_csrf
 from tests.wizard_support import NEW_CUSTOMER, NEW_PARTNER, mail_to, order_awaiting_setup, token_of
 
 INLINE = frozenset({"a", "abbr", "b", "code", "em", "i", "span", "strong"})
@@ -117,7 +117,9 @@ def app(client: Client, settings: Settings, workflow_db: tuple[str, SessionFacto
 
 def browser(app: FastAPI) -> httpx.AsyncClient:
     """One browser: its own cookies, following redirects as a browser does."""
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test", follow_redirects=True)
+    return with_csrf(
+        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test", follow_redirects=True)
+    )
 
 
 @pytest.fixture

@@ -36,7 +36,7 @@ from starter.web.app import create_app
 from starter.worker_host import build_worker
 from store import SessionFactory
 from store.tables import OrderSetup, Organization, OrgUser, PartnerOrder
-from tests.support import make_settings, order
+from tests.support import make_settings, order, with_csrf
 from tests.wizard_support import Wizard, mail_to, token_of
 
 PASSWORD = "r4ce-Pass-77"
@@ -91,7 +91,7 @@ async def backend(
     app = create_app(settings, client=client, sessions=sessions)
     async with (
         build_worker(client, settings.task_queue, all_activities(sessions, settings.mail_config())),
-        httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http,
+        with_csrf(httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")) as http,
     ):
         b = Backend(client, ts_env, settings, sessions, http, mail_sink)
         try:

@@ -18,6 +18,7 @@ from starter.web import access, codec, docs, errors, operations, portals
 from starter.web.assist import api as assist_api
 from starter.web.assist import pages as assist_pages
 from starter.web.audit import AuditTrail
+from starter.web.cross_site import CrossSiteGuard
 from starter.web.deps import TemporalConnection
 from starter.web.enterprise import accounts_api
 from starter.web.enterprise import api as enterprise_api
@@ -65,6 +66,7 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
         origins = [origin.strip() for origin in settings.codec_cors_origins.split(",") if origin.strip()]
         codec.serve(app, converter.payload_codec, origins)
     app.add_middleware(AuditTrail)
+    app.add_middleware(CrossSiteGuard, settings=settings)
     access.require_declared(app)
     return app
 

@@ -17,6 +17,8 @@ import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from starter.web.cross_site import csrf_field
+
 WEB = Path(__file__).parent
 TEMPLATES = WEB / "templates"
 STATIC = WEB / "static"
@@ -62,6 +64,7 @@ def page_templates(root: Path = TEMPLATES) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     environment.filters.update(when=when, utc=utc, money=money, percent=percent)
+    environment.globals["csrf_field"] = csrf_field
     return environment
 
 
