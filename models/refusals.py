@@ -48,6 +48,7 @@ class Refusal(StrEnum):
     NOT_LOGGED_IN = "NotLoggedIn"
     NOT_AUTHENTICATED = "NotAuthenticated"
     FORBIDDEN = "Forbidden"
+    TOO_MANY_REQUESTS = "TooManyRequests"
     PASSWORD_CHANGE_REQUIRED = "PasswordChangeRequired"
     # A form the pages cannot read (HTTP 400).
     FORM_TOO_LARGE = "FormTooLarge"

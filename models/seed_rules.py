@@ -14,6 +14,9 @@ CLOSE_AFTER_DAYS_OTHER = 30
 """... and an A-WX or A-SPK one after 30 days."""
 WIZARD_IDLE_MINUTES = 30
 """onramp's own: a Set Up Now wizard session with no step for this long expires (nothing entered is kept)."""
+MAX_SET_UP_NOW_MAILS = 10
+"""onramp's own: an order's Set Up Now e-mails that operators can make it send (resend, send now, a new contact)
+stop at ten, so a stolen operator key cannot turn an order into a mail cannon."""
 PARTNER_PASSWORD_MIN_LENGTH = 8
 """The new partner organization's password: at least 8 characters, with letters and digits."""
 

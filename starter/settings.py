@@ -48,6 +48,9 @@ class Settings(BaseSettings):
     public_base_url: str = Field(default="http://127.0.0.1:8000", description="Base of links in e-mails.")
     api_host: str = Field(default="127.0.0.1", description="Interface the HTTP API listens on.")
     api_port: int = Field(default=8000, description="Port of the HTTP API.")
+    max_body_bytes: int = Field(
+        default=1_000_000, ge=1_000, le=100_000_000, description="The largest request body any route takes (413 above)."
+    )
 
     # The embedded dev stack
     data_dir: Path = Field(default=Path(".onramp"), description="Where `onramp dev` keeps its databases and mail.")
@@ -81,6 +84,12 @@ class Settings(BaseSettings):
     oidc_audience: str | None = Field(default=None, description="The audience (aud) onramp's tokens are issued for.")
     oidc_jwks_url: str | None = Field(default=None, description="Where the identity provider publishes its keys.")
     oidc_name_claim: str = Field(default="sub", description="The claim that names the caller in the audit trail.")
+    rate_limit_ordering: str = Field(
+        default="10/minute", description="Webex Assist orders per client address (each draft holds a producer)."
+    )
+    rate_limit_finding: str = Field(default="30/minute", description="Find-my-booking tries per client address.")
+    rate_limit_links: str = Field(default="60/minute", description="Link openings per client address.")
+    rate_limit_login: str = Field(default="30/minute", description="Login attempts per client address.")
     codec_cors_origins: str = Field(
         default="http://127.0.0.1:8233,http://localhost:8233",
         description="Origins (the Temporal Web UI) allowed to call the codec endpoint /codec.",

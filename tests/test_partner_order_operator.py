@@ -218,3 +218,26 @@ async def _input_policy(handle: object) -> dict[str, object]:
     started = history.events[0].workflow_execution_started_event_attributes
     [order_input] = await make_converter().decode(started.input.payloads, [PartnerOrderInput])
     return dict(order_input.policy.model_dump())
+
+
+async def test_operators_can_make_an_order_send_at_most_ten_set_up_now_mails(
+    client: Client, ts_env: WorkflowEnvironment, settings: Settings
+) -> None:
+    today = (await ts_env.get_current_time()).date()
+    started = await partner_orders.start(client, settings, order(today - timedelta(days=1), time_zone="UTC"))
+    order_id = started.state.order_id
+
+    async def sent() -> int | None:
+        count = len([m for m in (await partner_orders.status(client, order_id)).mails if m.purpose == "set_up_now"])
+        return count or None
+
+    await eventually(sent, what="the first Set Up Now mail")
+    for _ in range(9):
+        await partner_orders.resend(client, order_id, ResendSetUpMail())
+    with pytest.raises(StepRefused, match="has had 10 Set Up Now e-mails: no more are sent"):
+        await partner_orders.resend(client, order_id, ResendSetUpMail())
+    with pytest.raises(StepRefused, match="has had 10 Set Up Now e-mails"):
+        await partner_orders.change_contact(
+            client, order_id, ChangeProvisioningContact(new_email="another@partner.example")
+        )
+    assert (await partner_orders.status(client, order_id)).provisioning_contact_email != "another@partner.example"

@@ -46,6 +46,7 @@ with workflow.unsafe.imports_passed_through():
         TimelineKind,
     )
     from models.refusals import Refusal, refuse
+    from models.seed_rules import MAX_SET_UP_NOW_MAILS
 
 KIND = "partner_order"
 
@@ -198,6 +199,7 @@ class PartnerOrderWorkflow(OrderSetup, ServiceSetup):
     @resend.validator
     def _validate_resend(self, request: ResendSetUpMail) -> None:
         self._require_before_set_up("resend the Set Up Now e-mail")
+        self._require_mail_left()
         if self._state.status is PartnerOrderStatus.AWAITING_START_DATE and not self._send_now:
             raise _conflict(
                 "The Set Up Now e-mail has not been sent yet: it goes out on "
@@ -240,6 +242,16 @@ class PartnerOrderWorkflow(OrderSetup, ServiceSetup):
         if request.new_email == self._state.provisioning_contact_email:
             raise refuse(
                 Refusal.INVALID_STEP, f"{request.new_email} is already the provisioning contact of this order."
+            )
+        if self._state.status is PartnerOrderStatus.AWAITING_SETUP:
+            self._require_mail_left()
+
+    def _require_mail_left(self) -> None:
+        """Validators only: a refused Update leaves no event, so the cap needs no patch for running orders."""
+        if sum(1 for mail in self._state.mails if mail.purpose == SET_UP_NOW) >= MAX_SET_UP_NOW_MAILS:
+            raise _conflict(
+                f"This order has had {MAX_SET_UP_NOW_MAILS} Set Up Now e-mails: no more are sent. Check the "
+                "provisioning contact's address with the partner."
             )
 
     async def _hand_over(self, email: str) -> None:

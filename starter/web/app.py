@@ -14,7 +14,7 @@ from starter.client import data_converter
 from starter.services import identity_provider
 from starter.services.login_throttle import LoginThrottle
 from starter.settings import Settings
-from starter.web import access, codec, docs, errors, operations, portals
+from starter.web import access, codec, docs, errors, operations, portals, redaction
 from starter.web.assist import api as assist_api
 from starter.web.assist import pages as assist_pages
 from starter.web.audit import AuditTrail
@@ -25,6 +25,7 @@ from starter.web.enterprise import api as enterprise_api
 from starter.web.enterprise import pages as enterprise_pages
 from starter.web.partner_orders import api as partner_orders_api
 from starter.web.partner_orders import wizard_api, wizard_pages
+from starter.web.rate_limits import RateLimits
 from starter.web.rendering import STATIC
 from starter.web.seat_orders import api as seat_orders_api
 from starter.web.seat_orders import pages as seat_order_pages
@@ -50,15 +51,18 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
         summary="Order and onboarding processes for conferencing services, run as durable Temporal workflows.",
         lifespan=lifespan,
         exception_handlers={**errors.HANDLERS, **portals.PAGE_HANDLERS},
+        max_body_size=settings.max_body_bytes,
         docs_url=None,  # served by docs.router, declared public like every route
         redoc_url=None,
         openapi_url=None,
     )
+    redaction.install()
     app.state.settings = settings
     app.state.temporal = TemporalConnection(settings, client)
     app.state.sessions = sessions
     app.state.identity = identity_provider.from_settings(settings)
     app.state.login_throttle = LoginThrottle()
+    app.state.rate_limits = RateLimits(settings)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _include_routes(app)
     converter = data_converter(settings)

@@ -10,6 +10,7 @@ from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from models.refusals import Refusal
 from starter.client import TemporalUnreachable
@@ -68,6 +69,16 @@ async def refused(_: Request, exc: Exception) -> Response:
     return _json(exc.http_status, ErrorBody(error=exc.type, message=exc.message, fields=fields), exc.headers)
 
 
+HTTP_ERRORS = {404: "NotFound", 405: "MethodNotAllowed", 413: "RequestTooLarge", 422: Refusal.INVALID_INPUT}
+
+
+async def http_error(_: Request, exc: Exception) -> Response:
+    """What the framework itself refuses (an unknown path, a body over the limit), in the same shape."""
+    assert isinstance(exc, StarletteHTTPException)
+    message = {413: "The request body is too large."}.get(exc.status_code, str(exc.detail))
+    return _json(exc.status_code, ErrorBody(error=HTTP_ERRORS.get(exc.status_code, "Refused"), message=message))
+
+
 async def unreachable(_: Request, exc: Exception) -> Response:
     return _json(503, ErrorBody(error="TemporalUnreachable", message=str(exc)))
 
@@ -81,6 +92,7 @@ HANDLERS: dict[type[Exception], Callable[[Request, Exception], Awaitable[Respons
     RequestValidationError: invalid_request,
     ValidationError: invalid_request,
     OnrampError: refused,
+    StarletteHTTPException: http_error,
     TemporalUnreachable: unreachable,
     Exception: unexpected,
 }

@@ -11,10 +11,12 @@ from typing import Any
 
 from fastapi import Request
 from fastapi.responses import Response
+from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError
 
 from starter.client import TemporalUnreachable
 from starter.errors import OnrampError
+from starter.web.redaction import redact
 from starter.web.rendering import Portal
 
 log = logging.getLogger("onramp.web")
@@ -37,6 +39,8 @@ def guarded(portal: Portal) -> Callable[[Handler], Handler]:
         async def run(*args: Any, **kwargs: Any) -> Response:
             try:
                 return await handler(*args, **kwargs)
+            except StarletteHTTPException:
+                raise  # the framework's own answer (a body over the limit): it has been sent already
             except Exception as err:
                 request = kwargs.get("request")
                 return answer(portal, err, request if isinstance(request, Request) else None)
@@ -56,11 +60,11 @@ def answer(portal: Portal, err: Exception, request: Request | None) -> Response:
             if found is not None:
                 return found
     if isinstance(err, TemporalUnreachable | RPCError):
-        log.warning("a page could not reach Temporal (%s)", request.url.path if request else "?", exc_info=True)
+        log.warning("a page could not reach Temporal (%s)", redact(request.url.path) if request else "?", exc_info=True)
         return portal.message(portal.unavailable_title, portal.unavailable, 503, link=portal.back)
     if isinstance(err, OnrampError):
         return portal.message("This cannot be done", err.message, err.http_status, link=portal.back)
-    log.exception("unexpected error on a page (%s)", request.url.path if request else "?")
+    log.exception("unexpected error on a page (%s)", redact(request.url.path) if request else "?")
     return portal.message(
         "Something went wrong", "Something went wrong on our side; it has been logged. Please try again.", 500
     )

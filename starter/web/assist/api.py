@@ -30,6 +30,7 @@ from starter.web.access import PUBLIC, Access, Rule, declares
 from starter.web.audit import identify
 from starter.web.deps import AppSettings, Sessions, Temporal
 from starter.web.errors import ERROR_RESPONSES
+from starter.web.rate_limits import Limit, limited
 
 CONTACT_HEADER = "X-Contact-Email"
 router = APIRouter(prefix="/api/assist", tags=["webex assist"], responses=ERROR_RESPONSES)
@@ -95,7 +96,7 @@ async def packages() -> Packages:
     status_code=201,
     response_model=OrderStarted,
     summary="Order, step 1: availability",
-    dependencies=[PUBLIC],
+    dependencies=[PUBLIC, Depends(limited(Limit.ORDERING))],
 )
 async def order(body: Availability, temporal: Temporal, settings: AppSettings, sessions: Sessions) -> OrderStarted:
     await assist.check_order(settings, body, sessions)  # before Temporal: bad input is a 422 even while it is away
@@ -142,7 +143,7 @@ async def submit(booking: CustomerBooking, body: SubmitBooking, temporal: Tempor
     "/find",
     response_model=AssistBookingState,
     summary="Find a booking by reservation no. and e-mail",
-    dependencies=[PUBLIC],
+    dependencies=[PUBLIC, Depends(limited(Limit.FINDING))],
 )
 async def find(body: FindBooking, temporal: Temporal) -> AssistBookingState:
     return await assist.find(await temporal(), body.reservation_no, str(body.contact_email))

@@ -20,14 +20,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from models.assist import AssistBookingState, AssistStatus, Availability, SlotCheck
 from starter.errors import OnrampError
 from starter.services import assist
-from starter.web.access import PUBLIC
+from starter.web.access import PUBLIC, on_page
 from starter.web.assist import options, step_inputs
 from starter.web.assist.bookings import ProvenBooking
 from starter.web.assist.portal import ASSIST, now
@@ -35,6 +35,7 @@ from starter.web.assist.proof import BookingProofs, Proofs
 from starter.web.deps import AppSettings, Sessions, Temporal
 from starter.web.forms import field_errors, form_of, refusal_errors
 from starter.web.guard import PageInstead, guarded
+from starter.web.rate_limits import Limit, limited
 from starter.web.rendering import redirect
 from store import SessionFactory
 
@@ -191,7 +192,11 @@ async def new_order(request: Request, sessions: Sessions, package: str = "") -> 
     return await availability_page(sessions, None, {"package": chosen})
 
 
-@router.post("/assist/order", response_class=HTMLResponse, dependencies=[PUBLIC])
+@router.post(
+    "/assist/order",
+    response_class=HTMLResponse,
+    dependencies=[PUBLIC, Depends(on_page(ASSIST, limited(Limit.ORDERING)))],
+)
 @guarded(ASSIST)
 async def start_order(
     request: Request, sessions: Sessions, temporal: Temporal, settings: AppSettings, proofs: BookingProofs

@@ -16,7 +16,7 @@ AssistBookingWorkflow and models/assist_rules.py; these pages render and forward
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import BaseModel, EmailStr, ValidationError
 
@@ -24,13 +24,14 @@ from models.assist import ReservationNo
 from models.assist_packages import ADD_ON_NAMES, COLUMNS, COMPARISON, COVERAGE_TEXT, PACKAGES, PackageInfo, ServiceRow
 from starter.errors import NotFound
 from starter.services import assist
-from starter.web.access import PUBLIC
+from starter.web.access import PUBLIC, on_page
 from starter.web.assist import cancelling, changes, ordering, ordering_steps
 from starter.web.assist.portal import ASSIST, now
 from starter.web.assist.proof import BookingProofs
 from starter.web.deps import Temporal
 from starter.web.forms import FormSpec, field_errors, form_of
 from starter.web.guard import guarded
+from starter.web.rate_limits import Limit, limited
 from starter.web.rendering import redirect
 
 router = APIRouter(include_in_schema=False)
@@ -108,7 +109,11 @@ async def find_form(request: Request, reservation_no: str = "") -> Response:
     return find_page({"reservation_no": number}, notice=FIND_NOTICE if number else None)
 
 
-@router.post("/assist/find", response_class=HTMLResponse, dependencies=[PUBLIC])
+@router.post(
+    "/assist/find",
+    response_class=HTMLResponse,
+    dependencies=[PUBLIC, Depends(on_page(ASSIST, limited(Limit.FINDING)))],
+)
 @guarded(ASSIST)
 async def find(request: Request, temporal: Temporal, proofs: BookingProofs) -> Response:
     """Find my booking: the right pair opens the booking's pages in this browser; a wrong pair reads like an

@@ -5,20 +5,24 @@ from __future__ import annotations
 
 from urllib.parse import quote
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from starter.errors import OnrampError
 from starter.services import organizers
+from starter.web.access import on_page
 from starter.web.deps import Sessions, Temporal
 from starter.web.enterprise.activation_link import LINK_GONE, PageActivationLink
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN
+from starter.web.rate_limits import Limit, limited
 
 router = APIRouter(include_in_schema=False)
 
 
-@router.get("/activate/{token}", response_class=HTMLResponse)
+@router.get(
+    "/activate/{token}", response_class=HTMLResponse, dependencies=[Depends(on_page(ADMIN, limited(Limit.LINKS)))]
+)
 @guarded(ADMIN)
 async def activation_page(token: str, organizer: PageActivationLink, request: Request) -> Response:
     return ADMIN.render(

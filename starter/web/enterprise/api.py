@@ -32,6 +32,7 @@ from starter.web.enterprise.activation_link import ActivationLink
 from starter.web.enterprise.cookies import client_address, forget_session_cookie, session_cookie, set_session_cookie
 from starter.web.enterprise.downloads import attachment
 from starter.web.errors import ERROR_RESPONSES, ErrorBody
+from starter.web.rate_limits import Limit, limited
 
 RESPONSES = {
     **ERROR_RESPONSES,
@@ -71,7 +72,7 @@ Filter = Annotated[OrderFilter, Depends(order_filter)]
     "/login",
     response_model=AdminSessionView,
     summary="Log in (the username is the admin e-mail)",
-    dependencies=[PUBLIC],
+    dependencies=[PUBLIC, Depends(limited(Limit.LOGIN))],
 )
 async def login(body: Login, request: Request, response: Response, sessions: Sessions) -> AdminSessionView:
     cookie, admin = await auth.login(
@@ -215,7 +216,10 @@ async def export_orders(
 
 
 @activation_api.post(
-    "/{token}", response_model=Activated, summary="Activate an organizer account (the link in the invitation)"
+    "/{token}",
+    response_model=Activated,
+    summary="Activate an organizer account (the link in the invitation)",
+    dependencies=[Depends(limited(Limit.LINKS))],
 )
 async def activate(token: str, organizer: ActivationLink, sessions: Sessions, temporal: Temporal) -> Activated:
     state = await organizers.activate(await temporal(), sessions, token)

@@ -7,18 +7,19 @@ a changed password, so the guard's way out of a first login cannot lead back to 
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 
 from starter.errors import OnrampError
 from starter.services import admin_auth as auth
-from starter.web.access import PUBLIC, AdminSession, PageLoggedIn
+from starter.web.access import PUBLIC, AdminSession, PageLoggedIn, on_page
 from starter.web.deps import AppSettings, Sessions
 from starter.web.enterprise.cookies import client_address, forget_session_cookie, session_cookie, set_session_cookie
 from starter.web.enterprise.notices import HOME, notice_text, redirect_with_notice
 from starter.web.forms import FormSpec, form_of, refusal_errors
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN
+from starter.web.rate_limits import Limit, limited
 from starter.web.rendering import redirect
 
 router = APIRouter(include_in_schema=False)
@@ -37,7 +38,9 @@ async def login_page(request: Request, admin: AdminSession) -> Response:
     return _login_form(_safe_next(request.query_params.get("next")), notice=notice_text(request))
 
 
-@router.post("/admin/login", response_class=HTMLResponse, dependencies=[PUBLIC])
+@router.post(
+    "/admin/login", response_class=HTMLResponse, dependencies=[PUBLIC, Depends(on_page(ADMIN, limited(Limit.LOGIN)))]
+)
 @guarded(ADMIN)
 async def login(request: Request, sessions: Sessions) -> Response:
     form = await form_of(request)

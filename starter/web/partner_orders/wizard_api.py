@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from typing import Annotated, Any
 
-from fastapi import APIRouter, Query
+from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field, SecretStr
 
 from models.seed_rules import PARTNER_PASSWORD_MIN_LENGTH
@@ -18,6 +18,7 @@ from starter.services import setup_wizard
 from starter.web.deps import Sessions, Temporal
 from starter.web.errors import ERROR_RESPONSES
 from starter.web.partner_orders.setup_link import LinkOf, RememberedLinkOf
+from starter.web.rate_limits import Limit, limited
 
 router = APIRouter(prefix="/api/setup/{token}", tags=["setup wizard"], responses=ERROR_RESPONSES)
 
@@ -38,7 +39,12 @@ class SubdomainAvailability(BaseModel):
     message: str
 
 
-@router.post("/session", response_model=WizardView, summary="Step 1 - open the link: a new wizard session")
+@router.post(
+    "/session",
+    response_model=WizardView,
+    summary="Step 1 - open the link: a new wizard session",
+    dependencies=[Depends(limited(Limit.LINKS))],
+)
 async def open_session(link: LinkOf, temporal: Temporal) -> WizardView:
     return await setup_wizard.open_session(await temporal(), link)
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 from temporalio.client import Client
@@ -27,6 +27,7 @@ from models.wizard import LeaveStep, WizardStep, WizardView
 from starter.errors import OnrampError
 from starter.services import setup_wizard
 from starter.services.setup_wizard import SetupLink
+from starter.web.access import on_page
 from starter.web.deps import Sessions, Temporal
 from starter.web.forms import form_of
 from starter.web.guard import guarded
@@ -42,6 +43,7 @@ from starter.web.partner_orders.wizard_views import (
     session_problem,
     set_cookie,
 )
+from starter.web.rate_limits import Limit, limited
 from starter.web.rendering import redirect
 from store import SessionFactory
 
@@ -57,7 +59,7 @@ NO_COOKIE = (
 )
 
 
-@router.get("", response_class=HTMLResponse)
+@router.get("", response_class=HTMLResponse, dependencies=[Depends(on_page(PAGES, limited(Limit.LINKS)))])
 @guarded(PAGES)
 async def show(token: str, link: PageLinkOf, request: Request, temporal: Temporal, step: str | None = None) -> Response:
     """The page of the step the wizard is at, or an earlier one (Back); a new session when there is no live one."""

@@ -1,0 +1,35 @@
+"""Link tokens out of the logs: a path that carries one (a Set Up Now or activation link) is written with the token
+replaced, in the server's access log and in onramp's own log lines."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+_TOKEN_PATHS = re.compile(r"(/(?:api/)?(?:setup|activate|organizer-activation)/)[^/?\s\"]+")
+HIDDEN = "<token>"
+
+
+def redact(text: str) -> str:
+    return _TOKEN_PATHS.sub(rf"\g<1>{HIDDEN}", text)
+
+
+class TokenFilter(logging.Filter):
+    """Rewrites a record's message arguments (uvicorn's access log passes the path as one) before formatting."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(redact(arg) if isinstance(arg, str) else arg for arg in record.args)
+        elif isinstance(record.msg, str):
+            record.msg = redact(record.msg)
+        return True
+
+
+TOKEN_FILTER = TokenFilter()
+
+
+def install() -> None:
+    """On the server's access log (once: a second call adds nothing). onramp's own lines say ``redact(path)``."""
+    logger = logging.getLogger("uvicorn.access")
+    if TOKEN_FILTER not in logger.filters:
+        logger.addFilter(TOKEN_FILTER)
