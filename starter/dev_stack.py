@@ -58,7 +58,9 @@ def search_attribute_flags() -> list[str]:
 class DevStack:
     def __init__(self, settings: Settings) -> None:
         host = "127.0.0.1"
-        self.settings = settings.model_copy(update={"temporal_address": f"{host}:{settings.dev_temporal_port}"})
+        self.settings = settings.model_copy(
+            update={"temporal_address": f"{host}:{settings.dev_temporal_port}", "environment": "dev"}
+        )
         self.host = host
         self._lock_file: IO[str] | None = None
         self._temporal: asyncio.subprocess.Process | None = None

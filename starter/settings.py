@@ -19,6 +19,11 @@ from store.engine import DEFAULT_DATABASE_URL
 class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="ONRAMP_", env_file=".env", extra="ignore")
 
+    environment: Literal["production", "dev"] = Field(
+        default="production",
+        description="`onramp dev` runs as dev; anything else is production, where the API and the worker refuse to "
+        "start without a payload key and a way for callers to prove themselves.",
+    )
     # Temporal
     temporal_address: str = Field(default="127.0.0.1:7233", description="Temporal frontend host:port.")
     temporal_namespace: str = Field(default="default", description="Temporal namespace.")
@@ -84,6 +89,11 @@ class Settings(BaseSettings):
     oidc_audience: str | None = Field(default=None, description="The audience (aud) onramp's tokens are issued for.")
     oidc_jwks_url: str | None = Field(default=None, description="Where the identity provider publishes its keys.")
     oidc_name_claim: str = Field(default="sub", description="The claim that names the caller in the audit trail.")
+    api_keys_enabled: bool = Field(
+        default=False,
+        description="In production, accept onramp's own API keys (`onramp api-key create`) as the way callers "
+        "prove themselves, with or without an identity provider.",
+    )
     rate_limit_ordering: str = Field(
         default="10/minute", description="Webex Assist orders per client address (each draft holds a producer)."
     )
@@ -141,6 +151,23 @@ class Settings(BaseSettings):
     @property
     def key_file(self) -> Path:
         return self.payload_key_file or self.data_dir / "payload.key"
+
+    def production_problems(self, *, serves_callers: bool) -> list[str]:
+        """What a production process lacks, each naming the setting that fixes it (empty: it may start)."""
+        if self.environment == "dev":
+            return []
+        problems = []
+        if not self.payload_keys():
+            problems.append(
+                "ONRAMP_PAYLOAD_KEY is not set: workflow payloads would be stored in clear (make a key with "
+                '`python -c "import base64, os; print(base64.b64encode(os.urandom(32)).decode())"`).'
+            )
+        if serves_callers and self.identity_provider() is None and not self.api_keys_enabled:
+            problems.append(
+                "No way for callers to prove themselves: set ONRAMP_OIDC_ISSUER, ONRAMP_OIDC_AUDIENCE and "
+                "ONRAMP_OIDC_JWKS_URL (an identity provider), or ONRAMP_API_KEYS_ENABLED=true (onramp's API keys)."
+            )
+        return problems
 
     def identity_provider(self) -> tuple[str, str, str] | None:
         """(issuer, audience, JWKS URL) when an identity provider is configured."""

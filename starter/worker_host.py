@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -99,6 +100,9 @@ async def run_worker(settings: Settings, stop: asyncio.Event, client: Client | N
 
 def main() -> None:
     settings = get_settings()
+    problems = settings.production_problems(serves_callers=False)
+    if problems:
+        sys.exit("The worker does not start in production like this:\n" + "\n".join(f"  - {p}" for p in problems))
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
     async def _main() -> None:

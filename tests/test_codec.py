@@ -18,7 +18,7 @@ from starter.services.callers import Scope
 from starter.settings import Settings
 from starter.web.app import create_app
 from store import SessionFactory
-from tests.support import bearer, operator_key, order
+from tests.support import TEST_PAYLOAD_KEY, bearer, operator_key, order
 
 
 async def test_the_history_holds_no_personal_data_in_clear_and_the_codec_endpoint_reveals_it(
@@ -83,3 +83,28 @@ def test_a_bad_key_says_how_to_make_one() -> None:
 
 def _b64(metadata: object) -> dict[str, str]:
     return {key: base64.b64encode(value).decode() for key, value in dict(metadata).items()}  # type: ignore[call-overload]
+
+
+async def test_under_onramp_dev_the_local_web_ui_may_decode_without_a_token(
+    client: Client, ts_env: WorkflowEnvironment, settings: Settings, workflow_db: tuple[str, SessionFactory]
+) -> None:
+    [sealed] = await EncryptionCodec([parse_key(TEST_PAYLOAD_KEY)]).encode(
+        [Payload(metadata={"encoding": b"json/plain"}, data=b'{"email": "ana@partner.example"}')]
+    )
+    body = {"payloads": [{"metadata": _b64(sealed.metadata), "data": base64.b64encode(sealed.data).decode()}]}
+    ui = {"Origin": "http://127.0.0.1:8233"}
+    dev = create_app(settings.model_copy(update={"environment": "dev"}), client=client, sessions=workflow_db[1])
+    here = httpx.ASGITransport(app=dev, client=("127.0.0.1", 5000))
+    away = httpx.ASGITransport(app=dev, client=("192.0.2.7", 5000))
+    async with (
+        httpx.AsyncClient(transport=here, base_url="http://api") as local,
+        httpx.AsyncClient(transport=away, base_url="http://api") as remote,
+    ):
+        assert (await local.post("/codec/decode", json=body, headers=ui)).status_code == 200
+        assert (
+            await local.post("/codec/decode", json=body, headers={"Origin": "http://evil.example"})
+        ).status_code == 401
+        assert (await remote.post("/codec/decode", json=body, headers=ui)).status_code == 401
+    production = create_app(settings, client=client, sessions=workflow_db[1])
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=production), base_url="http://api") as http:
+        assert (await http.post("/codec/decode", json=body, headers=ui)).status_code == 401

@@ -8,6 +8,7 @@ file must also pass its own validation.
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import subprocess
@@ -175,9 +176,14 @@ def test_start_up_runs_in_order(services: dict[str, dict[str, Any]]) -> None:
 
 
 def test_published_ports(services: dict[str, dict[str, Any]]) -> None:
-    assert "8233:8080" in services["temporal-ui"]["ports"]
-    assert {"1025:1025", "8025:8025"} <= set(services["mailpit"]["ports"])
-    assert "8000:8000" in services["api"]["ports"]
+    """Nothing unauthenticated is published beyond this host: not Temporal's frontend at all, the Web UI and the
+    caught mail on loopback only; the API (which asks every caller who it is) on every interface."""
+    published = {name: [str(p) for p in service.get("ports", [])] for name, service in services.items()}
+    assert "temporal" not in published or not published["temporal"]
+    assert published["temporal-ui"] == ["127.0.0.1:8233:8080"]
+    assert published["mailpit"] == ["127.0.0.1:8025:8025"]
+    assert published["api"] == ["8000:8000"]
+    assert all(p.startswith("127.0.0.1:") for name, ports in published.items() if name != "api" for p in ports)
     api_command = services["api"]["command"]
     assert (" ".join(api_command) if isinstance(api_command, list) else api_command) == "onramp api"
 
@@ -198,11 +204,19 @@ def test_compose_file_validates() -> None:
     binary = shutil.which("docker-compose")
     if binary is None:
         pytest.skip("docker-compose is not on PATH (install it, e.g. `apt-get install docker-compose`)")
-    result = subprocess.run(
-        [binary, "-f", str(COMPOSE_FILE), "config", "-q"],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+
+    def config(**env: str) -> subprocess.CompletedProcess[str]:
+        clean = {k: v for k, v in os.environ.items() if k != "ONRAMP_PAYLOAD_KEY"}
+        return subprocess.run(
+            [binary, "-f", str(COMPOSE_FILE), "config", "-q"],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**clean, **env},
+        )
+
+    result = config(ONRAMP_PAYLOAD_KEY="c2VjcmV0LWZvci10aGUtY29tcG9zZS10ZXN0LW9ubHk=")
     assert result.returncode == 0, f"docker-compose config failed:\n{result.stderr}"
+    without_key = config()
+    assert without_key.returncode != 0 and "set ONRAMP_PAYLOAD_KEY" in without_key.stderr

@@ -42,13 +42,21 @@ def _safe(url: str) -> str:
     return make_url(url).render_as_string(hide_password=True)
 
 
+def refuse_unsafe_start(what: str, *, serves_callers: bool) -> None:
+    """Production processes do not start without what keeps their data and callers safe; the message says why."""
+    problems = get_settings().production_problems(serves_callers=serves_callers)
+    if problems:
+        fail(f"The {what} does not start in production like this:\n" + "\n".join(f"  • {p}" for p in problems))
+
+
 def worker() -> None:
     """Run a worker (scale out by running more of them on the same task queue)."""
-    worker_host.main()
+    worker_host.main()  # which refuses an unsafe start itself (python worker.py runs it too)
 
 
 def api() -> None:
     """Run the HTTP API (uvicorn) on ONRAMP_API_HOST:ONRAMP_API_PORT."""
+    refuse_unsafe_start("API", serves_callers=True)
     settings = get_settings()
     logging.basicConfig(level=settings.log_level)
     uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port, log_level="info")

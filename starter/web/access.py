@@ -119,7 +119,6 @@ def scope(needed: Scope) -> Callable[..., Awaitable[Caller]]:
 Intake = Annotated[Caller, Depends(scope(Scope.INTAKE))]
 Reader = Annotated[Caller, Depends(scope(Scope.READ))]
 Operator = Annotated[Caller, Depends(scope(Scope.ACT))]
-CodecUser = Annotated[Caller, Depends(scope(Scope.CODEC))]
 AccountsAdmin = Annotated[Caller, Depends(scope(Scope.ACCOUNTS))]
 
 

@@ -67,8 +67,7 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
     _include_routes(app)
     converter = data_converter(settings)
     if converter.payload_codec is not None:
-        origins = [origin.strip() for origin in settings.codec_cors_origins.split(",") if origin.strip()]
-        codec.serve(app, converter.payload_codec, origins)
+        codec.serve(app, converter.payload_codec, codec.origins(settings))
     app.add_middleware(AuditTrail)
     app.add_middleware(CrossSiteGuard, settings=settings)
     access.require_declared(app)

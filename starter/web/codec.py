@@ -6,15 +6,19 @@ call it can read the payloads. The Web UI sends its user's access token when tol
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI, HTTPException, Request, Response
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from google.protobuf import json_format
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette import types as asgi
 from temporalio.api.common.v1 import Payloads
 from temporalio.converter import PayloadCodec
 
 from starter.codec import PayloadKeyError
-from starter.web.access import CodecUser
+from starter.services.callers import Caller, Scope
+from starter.settings import Settings
+from starter.web.access import Access, Rule, bearer_caller, declares, scope
 from starter.web.deps import Codec
 
 router = APIRouter(prefix="/codec", tags=["operations"])
@@ -34,20 +38,46 @@ async def _convert(request: Request, codec: PayloadCodec, decode: bool) -> Respo
 
 
 @router.post("/decode", summary="Decrypt payloads for the Temporal Web UI (remote codec protocol)")
-async def decode(request: Request, caller: CodecUser, codec: Codec) -> Response:
+async def decode(request: Request, caller: CodecCaller, codec: Codec) -> Response:
     return await _convert(request, codec, decode=True)
 
 
 @router.post("/encode", summary="Encrypt payloads (remote codec protocol)")
-async def encode(request: Request, caller: CodecUser, codec: Codec) -> Response:
+async def encode(request: Request, caller: CodecCaller, codec: Codec) -> Response:
     return await _convert(request, codec, decode=False)
+
+
+LOOPBACK = frozenset({"127.0.0.1", "::1"})
+
+
+@declares(Rule(Access.SCOPE, f"{Scope.CODEC.value} (under `onramp dev`: also the local Web UI)"))
+async def codec_caller(request: Request, caller: Annotated[Caller | None, Depends(bearer_caller)]) -> Caller:
+    """A token with the codec scope; under `onramp dev` the embedded Web UI, which has no login to take a token
+    from, may call from this machine without one."""
+    settings = request.app.state.settings
+    local = request.client is not None and request.client.host in LOOPBACK
+    if (
+        caller is None
+        and settings.environment == "dev"
+        and local
+        and request.headers.get("origin") in origins(settings)
+    ):
+        return Caller(name="temporal-ui", scopes=frozenset({Scope.CODEC.value}), via="dev")
+    return await scope(Scope.CODEC)(request, caller)
+
+
+def origins(settings: Settings) -> list[str]:
+    return [origin.strip() for origin in settings.codec_cors_origins.split(",") if origin.strip()]
+
+
+CodecCaller = Annotated[Caller, Depends(codec_caller)]
 
 
 class CodecCors:
     """CORS for the codec routes alone: the Web UI's origins may call them with a bearer token (no cookies); no
     other route answers another origin's browser."""
 
-    def __init__(self, app: ASGIApp, origins: list[str]) -> None:
+    def __init__(self, app: asgi.ASGIApp, origins: list[str]) -> None:
         self.app = app
         self.cors = CORSMiddleware(
             app,
@@ -57,7 +87,7 @@ class CodecCors:
             allow_credentials=False,
         )
 
-    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+    async def __call__(self, scope: asgi.Scope, receive: asgi.Receive, send: asgi.Send) -> None:
         if scope["type"] == "http" and scope["path"].startswith(router.prefix + "/"):
             await self.cors(scope, receive, send)
         else:
