@@ -77,7 +77,7 @@ async def test_an_order_posted_to_the_api_mails_a_working_link(
         assert stored is not None and stored.status in {"awaiting_start_date", "awaiting_setup"}
 
         page = await http.get(f"/setup/{token}")
-        assert page.status_code == 200 and o.order_id in page.text
+        assert page.status_code == 200 and o.order_id in page.text and "Start the setup" in page.text
 
         async def listed() -> list[str] | None:
             query = list_query("partner_order", "awaiting_setup", escalated=False)

@@ -80,9 +80,11 @@ async def test_a_partner_goes_from_the_mail_link_to_provisioned_in_chromium(
                 problems = Problems()
                 problems.watch(page)
 
-                # the link from the mail opens the wizard
+                # the link from the mail shows the order; its button opens the wizard
                 response = await page.goto(link)
                 assert response is not None and response.ok
+                await heading(page, f"Set up order {o.order_id}")
+                await page.get_by_role("button", name="Start the setup").click()
                 await heading(page, "Choose your role")
                 await expect(page.locator("#overall")).to_be_visible()  # the progress bar
                 await expect(page.get_by_role("navigation", name="Setup progress")).to_contain_text(

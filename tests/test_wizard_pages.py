@@ -152,6 +152,13 @@ async def add_org(sessions: SessionFactory, kind: str, name: str, **values: Any)
     return org_id
 
 
+async def start(web: httpx.AsyncClient, url: str) -> httpx.Response:
+    """Open the link (a GET, which opens nothing) and press "Start the setup" (which opens the wizard session)."""
+    shown = await page(await web.get(url))
+    assert shown.heading.startswith("Set up order ") and "Start the setup" in shown.text()
+    return await web.post(f"{url}/open", data={})
+
+
 async def status_of(client: Client, o: PartnerOrderInput) -> str:
     return (await partner_orders.status(client, o.order_id)).status.value
 
@@ -165,10 +172,15 @@ async def test_a_partner_sets_up_and_provisions_through_the_pages(
     o, token, tag = await new_order(client, ts_env, settings, mail_sink, purchased_services=["meetings", "calling"])
     url = f"/setup/{token}"
 
-    # 1. the link opens a session: a cookie only this link's pages get, not readable by scripts
-    response = await web.get(url)
+    # 1. opening the link shows the order and opens nothing (a mail scanner's GET spends no Update) ...
+    opened = await web.get(url)
+    assert "onramp_wizard" not in opened.headers.get("set-cookie", "")
+    assert (await partner_orders.status(client, o.order_id)).wizard.session is None
+    assert f"Set up order {o.order_id}" in opened.text and "Start the setup" in opened.text
+    # ... its button opens a session: a cookie only this link's pages get, not readable by scripts
+    response = await web.post(f"{url}/open", data={})
     p = await page(response)
-    cookie = response.headers["set-cookie"].lower()
+    cookie = next(c for c in response.history[0].headers.get_list("set-cookie") if "onramp_wizard" in c).lower()
     assert "httponly" in cookie and "samesite=lax" in cookie and f"path=/setup/{token}".lower() in cookie
     assert '<html lang="en">' in response.text and "/static/onramp.css" in response.text
     assert p.heading == "Choose your role"
@@ -329,7 +341,7 @@ async def test_an_existing_partner_org_and_customer_org_are_reviewed_and_exit_ke
     partner_org = await add_org(workflow_db[1], "partner", f"Partner {tag}", country="SI", city="Ljubljana")
     customer_org = await add_org(workflow_db[1], "customer", f"Customer {tag}", country="SI", city="Kranj")
     url = f"/setup/{token}"
-    await page(await web.get(url))
+    await page(await start(web, url))
     await page(await web.post(f"{url}/role", data={"role": "partner"}))
     p = await page(await web.post(f"{url}/setup-by", data={"who": "me"}))
 
@@ -357,7 +369,7 @@ async def test_an_existing_partner_org_and_customer_org_are_reviewed_and_exit_ke
     assert "Nothing was saved" in p.text()
     state = await partner_orders.status(client, o.order_id)
     assert state.status.value == "awaiting_setup" and state.wizard.session is None
-    p = await page(await web.get(url))
+    p = await page(await start(web, url))
     assert p.heading == "Choose your role"
     assert (await partner_orders.status(client, o.order_id)).wizard.answers.customer_admin_email is None
 
@@ -373,7 +385,7 @@ async def test_not_recognising_the_partner_org_stops_the_setup(
     o, token, tag = await new_order(client, ts_env, settings, mail_sink)
     await add_org(workflow_db[1], "partner", f"Partner {tag}")
     url = f"/setup/{token}"
-    await page(await web.get(url))
+    await page(await start(web, url))
     await page(await web.post(f"{url}/role", data={"role": "partner"}))
     await page(await web.post(f"{url}/setup-by", data={"who": "me"}))
     p = await page(await web.post(f"{url}/partner-org", data={"decision": "not_recognised"}))
@@ -390,7 +402,7 @@ async def test_handing_over_to_a_colleague_ends_this_link(
     o, token, tag = await new_order(client, ts_env, settings, mail_sink)
     url = f"/setup/{token}"
     colleague = f"colleague-{tag}@partner.example"
-    await page(await web.get(url))
+    await page(await start(web, url))
     await page(await web.post(f"{url}/role", data={"role": "partner"}))
     p = await page(await web.post(f"{url}/setup-by", data={"who": "colleague", "email": colleague}))
     assert p.heading == "The setup was handed over"
@@ -398,7 +410,7 @@ async def test_handing_over_to_a_colleague_ends_this_link(
     assert (await partner_orders.status(client, o.order_id)).wizard.setup_by_email == colleague
     assert (await page(await web.get(url), 404)).heading == "This link no longer works"
     [mail] = await mail_to(mail_sink, colleague)
-    p = await page(await web.get(f"/setup/{token_of(mail)}"))
+    p = await page(await start(web, f"/setup/{token_of(mail)}"))
     assert p.heading == "Choose your role"
 
 
@@ -408,7 +420,7 @@ async def test_the_customers_path_on_a_customer_link(
     o, token, tag = await new_order(client, ts_env, settings, mail_sink)
     url = f"/setup/{token}"
     admin = f"admin-{tag}@customer-{tag}.example"
-    await page(await web.get(url))
+    await page(await start(web, url))
     await page(await web.post(f"{url}/role", data={"role": "partner"}))
     p = await page(await web.post(f"{url}/setup-by", data={"who": "customer", "email": admin}))
     assert p.heading == "The setup was handed over"
@@ -417,7 +429,7 @@ async def test_the_customers_path_on_a_customer_link(
 
     [mail] = await mail_to(mail_sink, admin)
     customer_url = f"/setup/{token_of(mail)}"
-    p = await page(await web.get(customer_url))
+    p = await page(await start(web, customer_url))
     assert p.heading == "Choose your role" and p.checked("role") == "customer"
     assert list(p.progress())[:3] == ["Your role", "Customer organization", "Review and submit"]
     assert "Partner password" not in p.progress()
@@ -448,8 +460,8 @@ async def test_a_second_tab_takes_over_and_the_first_is_told(
     _, token, _ = await new_order(client, ts_env, settings, mail_sink)
     url = f"/setup/{token}"
     async with browser(app) as first, browser(app) as second:
-        await page(await first.get(url))
-        await page(await second.get(url))
+        await page(await start(first, url))
+        await page(await start(second, url))
         response = await first.post(f"{url}/role", data={"role": "partner"})
         p = await page(response, 409)
         assert "This wizard was opened again in another window or tab." in p.text("message")

@@ -53,6 +53,7 @@ CONFLICTS = frozenset(
     {Refusal.WIZARD_SESSION_INVALID, Refusal.WIZARD_STEP_CONFLICT, Refusal.SETUP_CONFLICT, Refusal.SUBDOMAIN_TAKEN}
 )
 FIELD_OF_REFUSAL = {Refusal.SUBDOMAIN_TAKEN: "subdomain"}  # refusals whose field the activity does not name
+OPEN = "open"
 NO_COOKIE = (
     "Your wizard session has ended, or your browser did not keep it (cookies must be allowed for this page). "
     "Open the link again to start the setup."
@@ -62,26 +63,23 @@ NO_COOKIE = (
 @router.get("", response_class=HTMLResponse, dependencies=[Depends(on_page(PAGES, limited(Limit.LINKS)))])
 @guarded(PAGES)
 async def show(token: str, link: PageLinkOf, request: Request, temporal: Temporal, step: str | None = None) -> Response:
-    """The page of the step the wizard is at, or an earlier one (Back); a new session when there is no live one."""
+    """The page of the step the wizard is at, or an earlier one (Back). Without a live session, the page that
+    starts one: opening a link (a mail scanner does) changes nothing, its button does."""
     client = await temporal()
     order = await setup_wizard.state(client, link)
+    if order.wizard.step not in FORMS:  # done: the link has stopped working, but a page may still be asked for
+        return final_page(token, order.wizard.step, None, order)
     session = order.wizard.session
     cookie = session_cookie(request, token)
-    live = session is not None and cookie == session.id and session.expires_at > datetime.now(UTC)
-    opened: str | None = None
-    if not live:
-        opened = (await setup_wizard.open_session(client, link)).session_id
-        order = await setup_wizard.state(client, link)
+    if session is None or cookie != session.id or session.expires_at <= datetime.now(UTC):
+        return PAGES.render(
+            "partner_orders/start.html", title=f"Set up order {order.order_id}", order=order, token=token
+        )
     shown = order.wizard.step
-    wanted = next((s for s in WizardStep if s.value == step), None) if live and step else None
+    wanted = next((s for s in WizardStep if s.value == step), None) if step else None
     if wanted is not None and navigation.reachable(order, wanted):
         shown = wanted
-    if shown not in FORMS:  # done: the link has stopped working, but a page may still be asked for
-        return final_page(token, order.wizard.step, None, order)
-    response = render_step(Page(token, order, shown))
-    if opened:
-        set_cookie(response, request, token, opened)
-    return response
+    return render_step(Page(token, order, shown))
 
 
 @router.post("/{path}", response_class=HTMLResponse)
@@ -91,6 +89,8 @@ async def post(
 ) -> Response:
     """A step's form: the workflow runs the step; the next page, or this one again with the reasons."""
     form = await form_of(request)
+    if path == OPEN:
+        return await _open(await temporal(), link, token, request)
     if path != "leave" and path not in STEP_OF_PATH:
         return message_page("There is no such page", "Open the link in your e-mail to continue the setup.", 404)
     session_id = session_cookie(request, token)
@@ -113,6 +113,14 @@ async def post(
     if view.session_id is None:
         return final_page(token, step, view, await _state_or_none(client, link))
     return redirect(f"/setup/{token}")
+
+
+async def _open(client: Client, link: SetupLink, token: str, request: Request) -> Response:
+    """ "Start the setup": a new wizard session (the workflow's Update), and this browser's cookie for it."""
+    opened = (await setup_wizard.open_session(client, link)).session_id
+    response = redirect(f"/setup/{token}")
+    set_cookie(response, request, token, opened)
+    return response
 
 
 async def _run_step(
