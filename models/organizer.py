@@ -19,7 +19,7 @@ from models.common import Contract, OperatorNote
 from models.mail import MailQueued, MailRecord
 from models.seed_rules import ACTIVATION_LINK_VALID_DAYS, ORGANIZER_REMINDER_AFTER_DAYS
 
-MAX_EMAIL = 120  # the workflow id (organizer-<account no>-<e-mail>) and the outbox keys built on it stay short
+MAX_EMAIL = 120  # older workflow ids carry the e-mail (organizer-<account no>-<e-mail>): they stay short
 
 
 def _short_email(email: str) -> str:
@@ -35,11 +35,6 @@ PersonName = Annotated[str, StringConstraints(strip_whitespace=True, min_length=
 """A last or first name (the organizers table keeps 100 characters)."""
 
 KIND = "organizer"
-
-
-def organizer_workflow_id(account_no: str, email: str) -> str:
-    """`organizer-<account no>-<e-mail>`: the business key (DESIGN, principle 1). The e-mail is lowercased."""
-    return f"organizer-{account_no}-{email.strip().lower()}"
 
 
 def edition_label(product: Product | str, edition: Edition | str) -> str:
@@ -101,10 +96,6 @@ class OrganizerAccountInput(Contract):
     account_no: AccountNo
     email: OrganizerEmail
     policy: OrganizerPolicy = Field(default_factory=OrganizerPolicy)
-
-    @property
-    def workflow_id(self) -> str:
-        return organizer_workflow_id(self.account_no, str(self.email))
 
 
 class NewOrganizer(Contract):

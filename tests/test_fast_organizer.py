@@ -109,9 +109,10 @@ async def test_invited_organizer_is_reminded_after_three_days_activates_and_is_r
     ts_env: WorkflowEnvironment,
 ) -> None:
     request = _request()
+    wid = f"organizer-{request.account_no}-fast-created"
     email = str(request.email).lower()
     async with fake_worker(ts_env, [OrganizerAccountWorkflow], ACTIVITIES) as run:
-        handle = await run.start(OrganizerAccountWorkflow.run, request, id=request.workflow_id)
+        handle = await run.start(OrganizerAccountWorkflow.run, request, id=wid)
 
         sent = await handle.execute_update(OrganizerAccountWorkflow.create, _create(Edition.STANDARD))
 
@@ -124,7 +125,7 @@ async def test_invited_organizer_is_reminded_after_three_days_activates_and_is_r
             "wen created the organizer account (GoTo Meeting Standard); 3 of 5 GoTo Meeting Standard licenses left"
             in [event.text for event in state.timeline]
         )
-        [take] = CALLS.of(request.workflow_id, CREATE_ORGANIZER_ACTIVITY)
+        [take] = CALLS.of(wid, CREATE_ORGANIZER_ACTIVITY)
         assert (take.account_no, take.email, take.product, take.edition) == (
             "ACC-FAST-2",
             email,
@@ -132,11 +133,11 @@ async def test_invited_organizer_is_reminded_after_three_days_activates_and_is_r
             Edition.STANDARD,
         )
         state = await until(handle, OrganizerAccountWorkflow.status, lambda s: _all_sent(s, 2), "the invitation")
-        by_purpose = {m.purpose: m for m in mails(request.workflow_id)}
+        by_purpose = {m.purpose: m for m in mails(wid)}
         invitation, copy = by_purpose["invitation"], by_purpose["invitation_copy"]
         assert (invitation.template, invitation.recipient.email) == ("organizer_invitation", email)
         assert invitation.activation_link is not None, "the invitation must ask the mail activity for a link"
-        assert invitation.activation_link.workflow_id == request.workflow_id
+        assert invitation.activation_link.workflow_id == wid
         assert state.invited_at is not None
         assert invitation.activation_link.expires_at == state.invited_at + timedelta(days=30)
         assert (copy.template, copy.recipient.email, copy.activation_link) == (
@@ -144,7 +145,7 @@ async def test_invited_organizer_is_reminded_after_three_days_activates_and_is_r
             ADMIN.email,
             None,  # the admin's copy carries no working link
         )
-        assert invitation.workflow_id.startswith(f"{request.workflow_id}#")  # this run's outbox keys
+        assert invitation.workflow_id.startswith(f"{wid}#")  # this run's outbox keys
 
         # Three days without activation: one reminder, with a fresh link.
         assert state.reminder_due_at is not None
@@ -158,14 +159,14 @@ async def test_invited_organizer_is_reminded_after_three_days_activates_and_is_r
         assert "Not activated 3 days after the invitation: reminder sent" in [
             event.text for event in state.timeline if event.kind == "reminder"
         ]
-        [reminder] = [m for m in mails(request.workflow_id) if m.purpose == "reminder"]
+        [reminder] = [m for m in mails(wid) if m.purpose == "reminder"]
         assert (reminder.template, reminder.recipient.email) == ("organizer_reminder", email)
         assert reminder.activation_link is not None
 
         active = await handle.execute_update(OrganizerAccountWorkflow.activate, ActivateOrganizer(via="link"))
         assert active.status is OrganizerStatus.ACTIVE and active.activated_at is not None
         assert "activated by the organizer (link)" in [event.text for event in active.timeline]
-        [activated] = CALLS.of(request.workflow_id, ACTIVATE_ORGANIZER_ACTIVITY)
+        [activated] = CALLS.of(wid, ACTIVATE_ORGANIZER_ACTIVITY)
         assert (activated.account_no, activated.email) == ("ACC-FAST-2", email)
 
         removed = await handle.execute_update(
@@ -185,13 +186,14 @@ async def test_invited_organizer_is_reminded_after_three_days_activates_and_is_r
         ("invitation_copy", ADMIN.email),
         ("reminder", email),
     ]
-    assert len(CALLS.of(request.workflow_id, REMOVE_ORGANIZER_ACTIVITY)) == 1
+    assert len(CALLS.of(wid, REMOVE_ORGANIZER_ACTIVITY)) == 1
 
 
 async def test_a_create_without_a_license_left_is_refused_naming_the_edition(ts_env: WorkflowEnvironment) -> None:
     request = _request()
+    wid = f"organizer-{request.account_no}-fast-refused"
     async with fake_worker(ts_env, [OrganizerAccountWorkflow], ACTIVITIES) as run:
-        handle = await run.start(OrganizerAccountWorkflow.run, request, id=request.workflow_id)
+        handle = await run.start(OrganizerAccountWorkflow.run, request, id=wid)
 
         with pytest.raises(WorkflowUpdateFailedError) as caught:
             await handle.execute_update(OrganizerAccountWorkflow.create, _create(Edition.ENTERPRISE))
@@ -206,5 +208,5 @@ async def test_a_create_without_a_license_left_is_refused_naming_the_edition(ts_
     assert final.status is OrganizerStatus.REFUSED
     assert final.refusal == message
     assert f"refused: {message}" in [event.text for event in final.timeline]
-    assert final.mails == [] and mails(request.workflow_id) == []  # nobody is invited
+    assert final.mails == [] and mails(wid) == []  # nobody is invited
     assert (final.invited_at, final.reminder_due_at) == (None, None)

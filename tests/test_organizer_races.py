@@ -25,14 +25,14 @@ from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 from activities.organizers import OrganizerActivities
 from activities.registry import all_activities
 from models.accounts import Edition, Product
-from models.organizer import OrganizerStatus, TakeLicense, organizer_workflow_id
+from models.organizer import OrganizerStatus, TakeLicense
 from starter.errors import OnrampError
 from starter.mail_sink import MailSink
 from starter.services import organizers as portal
 from starter.settings import Settings
 from starter.web.app import create_app
 from starter.worker_host import build_worker
-from store import SessionFactory
+from store import SessionFactory, organizer_ids
 from store.tables import Organizer
 from tests.admin_support import (
     NEW_PASSWORD,
@@ -86,19 +86,21 @@ async def backend(
             yield b
         finally:
             for account_no, email in b.emails:
-                await wind_up(ts_env.client, account_no, email)
+                await wind_up(ts_env.client, sessions, account_no, email)
 
 
-async def wind_up(client: Client, account_no: str, email: str) -> None:
+async def wind_up(client: Client, sessions: SessionFactory, account_no: str, email: str) -> None:
     """Remove the organizer (its workflow completes once its mails are out) while this backend's worker still runs.
 
     Not a terminate: a workflow terminated with a mail activity in flight leaves the time-skipping server waiting
     for that activity, and every later `env.sleep` of the session would hang.
     """
     with contextlib.suppress(OnrampError, RPCError):
-        await portal.remove(client, account_no, email, operator="test teardown")
+        await portal.remove(client, sessions, account_no, email, operator="test teardown")
+    workflow_id = await organizer_ids.find(sessions, account_no, email)
     with contextlib.suppress(RPCError, WorkflowFailureError):
-        await client.get_workflow_handle(organizer_workflow_id(account_no, email)).result()
+        if workflow_id is not None:
+            await client.get_workflow_handle(workflow_id).result()
 
 
 def body(email: str) -> dict[str, str]:
@@ -135,7 +137,7 @@ async def test_two_admins_race_for_the_last_license_and_exactly_one_wins(backend
     assert "GoTo Meeting Standard" in invitation.subject
     other = emails[1 - emails.index(winner)]
     assert backend.sink.to(other) == []  # the loser's organizer was never invited
-    loser_state = await portal.status(backend.client, account.account_no, other)
+    loser_state = await portal.status(backend.client, backend.sessions, account.account_no, other)
     assert loser_state.status is OrganizerStatus.REFUSED and loser_state.refusal == LAST_ONE
 
 
@@ -174,7 +176,7 @@ async def test_the_license_activity_alone_never_oversells(backend: Backend) -> N
     async def take(n: int) -> str:
         email = f"direct{n}-{uid()}@yitong.example"
         request = TakeLicense(
-            workflow_id=organizer_workflow_id(account.account_no, email),
+            workflow_id=f"organizer-{account.account_no}-{uid()}",
             creation_id=uid(),
             account_no=account.account_no,
             email=email,

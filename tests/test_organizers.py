@@ -6,13 +6,14 @@ The module has a time-skipping server of its own (see the fixtures below), so it
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import timedelta
+from typing import Any
 
 import httpx
 import pytest
 from fastapi import FastAPI
-from temporalio.client import Client, WorkflowUpdateFailedError
+from temporalio.client import Client, WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.exceptions import ApplicationError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -29,7 +30,7 @@ from starter.mail_sink import MailSink
 from starter.settings import Settings
 from starter.web.app import create_app
 from starter.worker_host import build_worker
-from store import SessionFactory
+from store import SessionFactory, organizer_ids
 from store.tables import Organizer
 from tests.admin_support import (
     PortalAccount,
@@ -111,9 +112,25 @@ def organizer(edition: str = "Standard", **overrides: str) -> dict[str, str]:
     )
 
 
+_databases: list[SessionFactory] = []
+
+
+@pytest.fixture(autouse=True)
+def _organizer_ids(workflow_db: tuple[str, SessionFactory]) -> Iterator[None]:
+    """Where state_of finds an organizer's workflow id (kept with the account and e-mail)."""
+    _databases.append(workflow_db[1])
+    yield
+    _databases.pop()
+
+
+async def workflow_of(client: Client, account: PortalAccount, email: str) -> WorkflowHandle[Any, Any]:
+    workflow_id = await organizer_ids.find(_databases[-1], account.account_no, email)
+    assert workflow_id is not None and email not in workflow_id  # the id holds no e-mail
+    return client.get_workflow_handle_for(OrganizerAccountWorkflow.run, workflow_id)
+
+
 async def state_of(client: Client, account: PortalAccount, email: str) -> OrganizerState:
-    handle = client.get_workflow_handle_for(OrganizerAccountWorkflow.run, f"organizer-{account.account_no}-{email}")
-    return await handle.query(OrganizerAccountWorkflow.status)
+    return await (await workflow_of(client, account, email)).query(OrganizerAccountWorkflow.status)
 
 
 async def test_create_invites_at_once_with_a_copy_to_the_admin_then_reinvite_and_activate(
@@ -243,9 +260,7 @@ async def test_removing_an_organizer_returns_the_license_and_ends_its_workflow(
         removed = await admin.delete(f"/api/admin/organizers/{ada['email']}")
         assert removed.status_code == 200, removed.text
         assert removed.json()["status"] == "removed" and removed.json()["remaining"] == 1
-        handle = client.get_workflow_handle_for(
-            OrganizerAccountWorkflow.run, f"organizer-{account.account_no}-{ada['email']}"
-        )
+        handle = await workflow_of(client, account, ada["email"])
         final = await handle.result()
         assert final.status is OrganizerStatus.REMOVED and final.finished_at is not None
         assert (await admin.get("/api/admin/organizers")).json()["remaining"] == "GoTo Meeting Standard: 1 left"
@@ -308,7 +323,10 @@ async def test_the_workflow_refuses_when_the_last_license_went_meanwhile(
     account = await new_account(workflow_db[1], settings, seats={(Product.GOTO_MEETING, Edition.STANDARD): 0})
     request = OrganizerAccountInput(account_no=account.account_no, email=f"late-{uid()}@yitong.example")
     handle = await client.start_workflow(
-        OrganizerAccountWorkflow.run, request, id=request.workflow_id, task_queue=settings.task_queue
+        OrganizerAccountWorkflow.run,
+        request,
+        id=f"organizer-{request.account_no}-{uid()}",
+        task_queue=settings.task_queue,
     )
     step = CreateOrganizer(last_name="Late", first_name="Lee", product=Product.GOTO_MEETING, edition=Edition.STANDARD)
     with pytest.raises(WorkflowUpdateFailedError) as refused:
@@ -326,7 +344,10 @@ async def test_the_workflow_refuses_when_the_last_license_went_meanwhile(
 async def test_a_start_without_its_create_step_ends_by_itself(client: Client, settings: Settings) -> None:
     request = OrganizerAccountInput(account_no="T-nobody", email=f"ghost-{uid()}@yitong.example")
     handle = await client.start_workflow(
-        OrganizerAccountWorkflow.run, request, id=request.workflow_id, task_queue=settings.task_queue
+        OrganizerAccountWorkflow.run,
+        request,
+        id=f"organizer-{request.account_no}-{uid()}",
+        task_queue=settings.task_queue,
     )
     final = await handle.result()  # the time-skipping server skips the ten minutes
     assert final.status is OrganizerStatus.ABANDONED

@@ -27,7 +27,8 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from activities.partner_orders import PartnerOrderActivities
 from models.common import add_local_days, local_midnight
 from models.partner_order import Offer, PartnerOrderSnapshot, PartnerOrderState, PartnerOrderStatus, Service
-from store import SessionFactory, make_engine, make_session_factory, setup_tokens, upgrade
+from starter.services.accounts import demo_account
+from store import SessionFactory, accounts, make_engine, make_session_factory, organizer_ids, setup_tokens, upgrade
 from store.migrate import alembic_config, current_tables
 from store.tables import Base, Organization, PartnerOrder, SetupToken
 
@@ -35,6 +36,7 @@ APP_TABLES = {
     "partner_orders",
     "api_keys",
     "audit_log",
+    "organizer_ids",
     "organizations",
     "setup_tokens",
     "mail_outbox",
@@ -402,3 +404,28 @@ async def test_concurrent_claims_of_one_subdomain_leave_exactly_one_winner(sessi
     async with sessions() as session:
         owners = (await session.scalars(select(Organization.id).where(Organization.subdomain == subdomain))).all()
     assert len(owners) == 1
+
+
+async def test_organizers_made_before_the_random_ids_keep_the_workflow_id_they_have(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
+    try:
+        await upgrade(engine, "0009_no_admin_lockout")
+        async with make_session_factory(engine).begin() as session:
+            await accounts.create(session, demo_account().model_copy(update={"account_no": "ACC-OLD"}), "scrypt$x")
+        async with engine.begin() as connection:
+            await connection.execute(
+                text(
+                    "INSERT INTO organizers (account_no, email, last_name, first_name, product, edition, status, "
+                    "invited_at) VALUES ('ACC-OLD', 'ada@old.example', 'L', 'A', 'GoTo Meeting', 'Standard', "
+                    "'invited', CURRENT_TIMESTAMP)"
+                )
+            )
+        await upgrade(engine)
+        sessions = make_session_factory(engine)
+        assert await organizer_ids.find(sessions, "ACC-OLD", "ada@old.example") == "organizer-ACC-OLD-ada@old.example"
+        made = await organizer_ids.find_or_make(sessions, "ACC-OLD", "bob@old.example")
+        assert made.startswith("organizer-ACC-OLD-") and "bob" not in made
+        assert await organizer_ids.find_or_make(sessions, "ACC-OLD", "Bob@Old.example ") == made
+        assert await organizer_ids.account_of(sessions, made) == "ACC-OLD"
+    finally:
+        await engine.dispose()

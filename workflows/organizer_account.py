@@ -1,7 +1,7 @@
 """OrganizerAccountWorkflow: one organizer account of an enterprise account (seed 000, steps 4 and 5).
 
 The process:
-1. The portal starts the workflow (`organizer-<account no>-<e-mail>`) and sends the create step (an Update): an
+1. The portal starts the workflow (`organizer-<account no>-<random key>`, store/organizer_ids.py) and sends the create step (an Update): an
    activity takes one license of the chosen edition (a conditional UPDATE: refused clearly when none is left) and
    creates the account at once; the invitation e-mail goes to the organizer, with an activation link, and a copy
    to the account's admin (at the admin e-mail of that moment).

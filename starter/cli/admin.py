@@ -93,9 +93,9 @@ async def create(
 @run_async
 async def reinvite(account: Account, email: Email) -> None:
     """Send the invitation again, with a fresh activation link (and a copy to the admin)."""
-    async with acting(Scope.ACCOUNTS, "organizer reinvite", account) as caller, _database(account):
+    async with acting(Scope.ACCOUNTS, "organizer reinvite", account) as caller, _database(account) as sessions:
         client = await connect(get_settings(), quick=True)
-        sent = await organizers.reinvite(client, account, email, operator=caller.actor)
+        sent = await organizers.reinvite(client, sessions, account, email, operator=caller.actor)
     console.print(
         f"[green]Invitation #{sent.invitation.sequence} e-mailed[/] to {sent.invitation.to}; "
         f"a copy to the admin, {sent.admin_copy.to}."
@@ -110,10 +110,9 @@ async def remove(
     reason: Annotated[str | None, typer.Option(help="Why (shown in the history).")] = None,
 ) -> None:
     """Remove an organizer account: its license goes back to the edition's pool."""
-    async with acting(Scope.ACCOUNTS, "organizer remove", account) as caller, _database(account):
-        state = await organizers.remove(
-            await connect(get_settings(), quick=True), account, email, operator=caller.actor, reason=reason
-        )
+    async with acting(Scope.ACCOUNTS, "organizer remove", account) as caller, _database(account) as sessions:
+        client = await connect(get_settings(), quick=True)
+        state = await organizers.remove(client, sessions, account, email, operator=caller.actor, reason=reason)
     console.print(f"[green]Removed[/] {state.email}: {state.remaining} {state.edition_label} licenses left.")
 
 
@@ -122,8 +121,8 @@ async def remove(
 @reading
 async def status(account: Account, email: Email, as_json: AsJson = False) -> None:
     """One organizer account's state and history."""
-    async with _database(account):
-        state = await organizers.status(await connect(get_settings(), quick=True), account, email)
+    async with _database(account) as sessions:
+        state = await organizers.status(await connect(get_settings(), quick=True), sessions, account, email)
     if as_json:
         print_json(state)
         return

@@ -1,6 +1,6 @@
 """Organizer accounts from the client side (seed 000, steps 4 and 5), shared by the JSON API, the pages and the CLI.
 
-Creating one starts `OrganizerAccountWorkflow` (id `organizer-<account no>-<e-mail>`; a second start finds the
+Creating one starts `OrganizerAccountWorkflow` (id `organizer-<account no>-<random key>`, kept with the e-mail; a second start finds the
 running one) and sends it the create step, an Update whose activity takes the license: a refusal (no license left,
 an edition the account does not have, an existing organizer) comes back as the Update's error, with its field.
 """
@@ -27,13 +27,12 @@ from models.organizer import (
     RemoveOrganizer,
     edition_label,
     no_license_left_message,
-    organizer_workflow_id,
 )
 from models.refusals import Refusal
 from starter.errors import NotFound, OnrampError, StepRefused
 from starter.services import workflow_calls
 from starter.settings import Settings
-from store import SessionFactory, activation_tokens
+from store import SessionFactory, activation_tokens, organizer_ids
 from store import organizers as store
 from store.tables import Organizer
 from workflows.organizer_account import OrganizerAccountWorkflow
@@ -89,14 +88,20 @@ async def listing(sessions: SessionFactory, account_no: str) -> OrganizerList:
     )
 
 
-def handle(client: Client, account_no: str, email: str) -> WorkflowHandle[OrganizerAccountWorkflow, OrganizerState]:
-    return client.get_workflow_handle_for(OrganizerAccountWorkflow.run, organizer_workflow_id(account_no, email))
+async def handle(
+    client: Client, sessions: SessionFactory, account_no: str, email: str
+) -> WorkflowHandle[OrganizerAccountWorkflow, OrganizerState]:
+    """The organizer's workflow (its id is kept with the account and e-mail: the id holds no e-mail)."""
+    workflow_id = await organizer_ids.find(sessions, account_no, email)
+    if workflow_id is None:
+        raise _unknown(email)
+    return client.get_workflow_handle_for(OrganizerAccountWorkflow.run, workflow_id)
 
 
-async def status(client: Client, account_no: str, email: str) -> OrganizerState:
+async def status(client: Client, sessions: SessionFactory, account_no: str, email: str) -> OrganizerState:
     """The organizer account's state: from the running workflow, or the result of a finished one."""
     return await workflow_calls.current_state(
-        client, handle(client, account_no, email), OrganizerState, lambda: _unknown(email)
+        client, await handle(client, sessions, account_no, email), OrganizerState, lambda: _unknown(email)
     )
 
 
@@ -132,7 +137,7 @@ async def create(
     h = await client.start_workflow(
         OrganizerAccountWorkflow.run,
         request,
-        id=request.workflow_id,
+        id=await organizer_ids.find_or_make(sessions, account_no, str(organizer.email)),
         task_queue=settings.task_queue,
         id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
         id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,  # a removed organizer can be created again
@@ -152,27 +157,36 @@ async def create(
         ) from None
 
 
-async def reinvite(client: Client, account_no: str, email: str, operator: str = "enterprise admin") -> InvitationSent:
-    return await _step(client, account_no, email, "reinvite", ReinviteOrganizer(operator=operator), InvitationSent)
+async def reinvite(
+    client: Client, sessions: SessionFactory, account_no: str, email: str, operator: str = "enterprise admin"
+) -> InvitationSent:
+    step = ReinviteOrganizer(operator=operator)
+    return await _step(client, sessions, account_no, email, "reinvite", step, InvitationSent)
 
 
 async def remove(
-    client: Client, account_no: str, email: str, operator: str = "enterprise admin", reason: str | None = None
+    client: Client,
+    sessions: SessionFactory,
+    account_no: str,
+    email: str,
+    operator: str = "enterprise admin",
+    reason: str | None = None,
 ) -> OrganizerState:
-    return await _step(
-        client, account_no, email, "remove", RemoveOrganizer(operator=operator, reason=reason), OrganizerState
-    )
+    step = RemoveOrganizer(operator=operator, reason=reason)
+    return await _step(client, sessions, account_no, email, "remove", step, OrganizerState)
 
 
-async def _step(client: Client, account_no: str, email: str, name: str, request: object, result: type[T]) -> T:
+async def _step(
+    client: Client, sessions: SessionFactory, account_no: str, email: str, name: str, request: object, result: type[T]
+) -> T:
     async def ended() -> StepRefused:
-        final = await status(client, account_no, email)
+        final = await status(client, sessions, account_no, email)
         return StepRefused(
             f"{email} has no organizer account here any more ({final.status.value}).",
             type=Refusal.ORGANIZER_STATE_CONFLICT,
         )
 
-    h = handle(client, account_no, email)
+    h = await handle(client, sessions, account_no, email)
     return await workflow_calls.step(client, h, name, request, result, ended=ended, unknown=lambda: _unknown(email))
 
 
@@ -191,8 +205,10 @@ async def activation_target(sessions: SessionFactory, token: str) -> OrganizerRo
         found = await activation_tokens.find_valid(session, token, datetime.now(UTC), purpose="organizer")
         if found is None:
             raise ActivationLinkInvalid()
-        account_no = found.workflow_id.removeprefix("organizer-").removesuffix(f"-{found.email}")
-        row = await store.find(session, account_no, found.email)
+        workflow_id, email = found.workflow_id, found.email
+    account_no = await organizer_ids.account_of(sessions, workflow_id)
+    async with sessions() as session:
+        row = await store.find(session, account_no, email) if account_no else None
     if row is None or row.status not in store.HOLDING:
         raise ActivationLinkInvalid()
     return _row(row)

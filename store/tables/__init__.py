@@ -24,7 +24,7 @@ from store.tables.assist import (
 )
 from store.tables.audit import AuditEntry
 from store.tables.base import Base, UtcDateTime
-from store.tables.organizers import ActivationToken, Organizer
+from store.tables.organizers import ActivationToken, Organizer, OrganizerId
 from store.tables.outbox import OutboxMail
 from store.tables.partner_orders import (
     BillingRecord,
@@ -63,6 +63,7 @@ __all__ = [
     "OrgUser",
     "Organization",
     "Organizer",
+    "OrganizerId",
     "OutboxMail",
     "PartnerOrder",
     "PaymentCard",

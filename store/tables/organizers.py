@@ -29,6 +29,18 @@ class Organizer(Base):
     creation_id: Mapped[str | None] = mapped_column(String(64))
 
 
+class OrganizerId(Base):
+    """Which workflow is an organizer's: its id carries a random key, never the e-mail (ids are not encrypted).
+    One row per account and e-mail, made before the workflow starts, so the id stays the business key: a second
+    create finds the same workflow."""
+
+    __tablename__ = "organizer_ids"
+
+    account_no: Mapped[str] = mapped_column(String(40), primary_key=True)
+    email: Mapped[str] = mapped_column(String(320), primary_key=True)
+    workflow_id: Mapped[str] = mapped_column(String(400), unique=True)
+
+
 class ActivationToken(Base):
     """An activation link (an organizer's invitation, seed 000). Only the SHA-256 of the token is kept; the token
     itself exists only in the e-mail. It works while unexpired, unrevoked and unused."""

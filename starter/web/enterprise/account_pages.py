@@ -205,9 +205,9 @@ async def organizer_action(request: Request, admin: PageAdmin, sessions: Session
     for email in emails:
         try:
             if action == "reinvite":
-                await organizers.reinvite(client, admin.account_no, email, operator=admin.email)
+                await organizers.reinvite(client, sessions, admin.account_no, email, operator=admin.email)
             else:
-                await organizers.remove(client, admin.account_no, email, operator=admin.email)
+                await organizers.remove(client, sessions, admin.account_no, email, operator=admin.email)
         except OnrampError as err:
             problems.append(err.message)
         else:

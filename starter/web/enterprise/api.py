@@ -165,8 +165,8 @@ async def create_organizer(
 
 
 @portal_api.get("/organizers/{email}", response_model=OrganizerState, summary="One organizer account's state")
-async def get_organizer(email: str, admin: PortalAdmin, temporal: Temporal) -> OrganizerState:
-    return await organizers.status(await temporal(), admin.account_no, email)
+async def get_organizer(email: str, admin: PortalAdmin, sessions: Sessions, temporal: Temporal) -> OrganizerState:
+    return await organizers.status(await temporal(), sessions, admin.account_no, email)
 
 
 @portal_api.post(
@@ -174,8 +174,8 @@ async def get_organizer(email: str, admin: PortalAdmin, temporal: Temporal) -> O
     response_model=InvitationSent,
     summary="Re-invite: the invitation again, with a fresh activation link",
 )
-async def reinvite(email: str, admin: PortalAdmin, temporal: Temporal) -> InvitationSent:
-    return await organizers.reinvite(await temporal(), admin.account_no, email, operator=admin.email)
+async def reinvite(email: str, admin: PortalAdmin, sessions: Sessions, temporal: Temporal) -> InvitationSent:
+    return await organizers.reinvite(await temporal(), sessions, admin.account_no, email, operator=admin.email)
 
 
 @portal_api.delete(
@@ -183,8 +183,8 @@ async def reinvite(email: str, admin: PortalAdmin, temporal: Temporal) -> Invita
     response_model=OrganizerState,
     summary="Remove an organizer account: its license goes back to the edition's pool",
 )
-async def remove(email: str, admin: PortalAdmin, temporal: Temporal) -> OrganizerState:
-    return await organizers.remove(await temporal(), admin.account_no, email, operator=admin.email)
+async def remove(email: str, admin: PortalAdmin, sessions: Sessions, temporal: Temporal) -> OrganizerState:
+    return await organizers.remove(await temporal(), sessions, admin.account_no, email, operator=admin.email)
 
 
 # ---------------------------------------------------------------------------------------------- orders
