@@ -66,6 +66,10 @@ class MailConfig:
         }
 
 
+LINK_PAGES = {"organizer": "activate", "org_join": "join"}
+"""Where each kind of activation link leads."""
+
+
 class MailTemplateBroken(Exception):
     """The template needs a value the request does not give: sending again cannot help."""
 
@@ -146,10 +150,11 @@ class MailDelivery:
         )
 
     async def _activation_url(self, request: MailRequest) -> str:
+        """An organizer's activation link (/activate/…), or an organization administrator's join link (/join/…)."""
         link = request.activation_link
         assert link is not None
         return await self._link(
-            "activate",
+            LINK_PAGES[link.purpose],
             lambda session, now: activation_tokens.mint(
                 session,
                 purpose=link.purpose,

@@ -32,6 +32,7 @@ def partner_order_activities(sessions: SessionFactory) -> list[Callable[..., Any
         partner_orders.save_partner_order,
         setup.find_partner_org,
         setup.check_customer_admin,
+        setup.find_org_administrator,
         setup.set_up_order,
         setup.save_org_settings,
         setup.claim_subdomain,

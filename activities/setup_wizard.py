@@ -17,6 +17,7 @@ from models.refusals import Refusal, refuse
 from models.wizard import (
     CHECK_CUSTOMER_ADMIN_ACTIVITY,
     CLAIM_SUBDOMAIN_ACTIVITY,
+    FIND_ORG_ADMINISTRATOR_ACTIVITY,
     FIND_PARTNER_ORG_ACTIVITY,
     PROVISION_ORDER_ACTIVITY,
     SAVE_ORG_SETTINGS_ACTIVITY,
@@ -24,8 +25,10 @@ from models.wizard import (
     CheckCustomerAdmin,
     ClaimSubdomain,
     CustomerAdminCheck,
+    FindOrgAdministrator,
     FindPartnerOrg,
     FoundOrg,
+    OrgAdministrator,
     OrgDetails,
     Provisioned,
     ProvisionOrder,
@@ -76,6 +79,15 @@ class SetupActivities:
                 )
             ).scalar_one_or_none()
             return _found(by_name, "partner_name") if by_name is not None else None
+
+    @activity.defn(name=FIND_ORG_ADMINISTRATOR_ACTIVITY)
+    async def find_org_administrator(self, query: FindOrgAdministrator) -> OrgAdministrator | None:
+        """Who administers an existing organization: the one to ask before someone else's address joins it."""
+        async with self._sessions() as session:
+            org = await session.get(Organization, query.org_id)
+        if org is None or not org.admin_email:
+            return None
+        return OrgAdministrator(email=org.admin_email, org_name=org.name)
 
     @activity.defn(name=CHECK_CUSTOMER_ADMIN_ACTIVITY)
     async def check_customer_admin(self, query: CheckCustomerAdmin) -> CustomerAdminCheck:

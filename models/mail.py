@@ -30,7 +30,7 @@ class ActivationLinkRequest(Contract):
     e-mail. ``purpose`` says what the link activates; ``workflow_id`` is the workflow the activation goes to.
     """
 
-    purpose: Literal["organizer"] = "organizer"
+    purpose: Literal["organizer", "org_join"] = "organizer"
     workflow_id: str
     expires_at: AwareDatetime
 

@@ -36,6 +36,8 @@ class Service(StrEnum):
 class PartnerOrderStatus(StrEnum):
     AWAITING_START_DATE = "awaiting_start_date"
     AWAITING_SETUP = "awaiting_setup"
+    AWAITING_ORG_CONFIRMATION = "awaiting_org_confirmation"
+    """The wizard picked an existing customer organization found by name or domain: its administrator decides."""
     SET_UP = "set_up"
     PROVISIONED = "provisioned"
     CLOSED = "closed"
@@ -45,7 +47,13 @@ class PartnerOrderStatus(StrEnum):
 FINAL_STATUSES = frozenset({PartnerOrderStatus.PROVISIONED, PartnerOrderStatus.CLOSED, PartnerOrderStatus.HALTED})
 """The order has left the process; nothing more happens to it."""
 
-BEFORE_SET_UP = frozenset({PartnerOrderStatus.AWAITING_START_DATE, PartnerOrderStatus.AWAITING_SETUP})
+BEFORE_SET_UP = frozenset(
+    {
+        PartnerOrderStatus.AWAITING_START_DATE,
+        PartnerOrderStatus.AWAITING_SETUP,
+        PartnerOrderStatus.AWAITING_ORG_CONFIRMATION,
+    }
+)
 """Before the point of no return: the contact may change and the Set Up Now e-mail may be (re)sent."""
 
 OrderId = Annotated[

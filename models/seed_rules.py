@@ -17,6 +17,9 @@ WIZARD_IDLE_MINUTES = 30
 MAX_SET_UP_NOW_MAILS = 10
 """onramp's own: an order's Set Up Now e-mails that operators can make it send (resend, send now, a new contact)
 stop at ten, so a stolen operator key cannot turn an order into a mail cannon."""
+JOIN_REMINDER_HOURS = 24
+"""onramp's own: an existing organization's administrator asked to confirm a new administrator is reminded once,
+a day later."""
 PARTNER_PASSWORD_MIN_LENGTH = 8
 """The new partner organization's password: at least 8 characters, with letters and digits."""
 

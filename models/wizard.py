@@ -198,6 +198,26 @@ class ProvisionStep(StepInput):
     pass
 
 
+class JoinDecision(Contract):
+    """The existing organization's administrator, from the confirmation link: may the new administrator join?"""
+
+    decision: Literal["confirm", "refuse"]
+
+
+class JoinAnswer(Contract):
+    decided: Literal["confirmed", "refused"]
+    message: str
+
+
+class OrgAdministrator(Contract):
+    email: EmailStr
+    org_name: str
+
+
+class FindOrgAdministrator(Contract):
+    org_id: str
+
+
 class LeaveStep(StepInput):
     """Exit: before the order is set up nothing entered is kept."""
 
@@ -217,6 +237,9 @@ class WizardSession(Contract):
 class WizardAnswers(Contract):
     """What was entered before the order is set up; discarded when the session ends before the submit."""
 
+    join_administrator: OrgAdministrator | None = Field(
+        default=None, description="The chosen existing organization's administrator, who must confirm the join."
+    )
     role: Audience | None = None
     setup_by: Literal["me", "colleague", "customer"] | None = None
     partner_org_found: FoundOrg | None = None
@@ -252,6 +275,21 @@ class SetupRecord(Contract):
     set_up_at: AwareDatetime
 
 
+class OrgJoin(Contract):
+    """Joining an existing customer organization the finder proposed by name or domain: its administrator is
+    asked first, and the order waits (status awaiting_org_confirmation) with what the submit would have saved."""
+
+    org_id: str
+    org_name: str
+    administrator: EmailStr
+    requested_by: EmailStr
+    requested_at: AwareDatetime
+    set_up: SetUpOrder
+    reminded_at: AwareDatetime | None = None
+    decided: Literal["confirmed", "refused"] | None = None
+    decided_at: AwareDatetime | None = None
+
+
 class WizardState(Contract):
     session: WizardSession | None = None
     expired_session_id: str | None = Field(default=None, description="The last session that expired idle.")
@@ -265,6 +303,7 @@ class WizardState(Contract):
         default=True, description="False once the customer sets up: the partner cannot manage it."
     )
     setup: SetupRecord | None = None
+    join: OrgJoin | None = Field(default=None, description="The confirmation asked of an existing organization.")
     services: ServiceSetup = Field(default_factory=ServiceSetup)
     steps_taken: int = 0
 
@@ -282,6 +321,7 @@ class WizardView(Contract):
 
 FIND_PARTNER_ORG_ACTIVITY = "find_partner_org"
 CHECK_CUSTOMER_ADMIN_ACTIVITY = "check_customer_admin"
+FIND_ORG_ADMINISTRATOR_ACTIVITY = "find_org_administrator"
 SET_UP_ORDER_ACTIVITY = "set_up_order"
 SAVE_ORG_SETTINGS_ACTIVITY = "save_org_settings"
 CLAIM_SUBDOMAIN_ACTIVITY = "claim_subdomain"
@@ -338,3 +378,6 @@ class ProvisionOrder(Contract):
 class Provisioned(Contract):
     activated_at: AwareDatetime
     billing: dict[str, AwareDatetime]
+
+
+OrgJoin.model_rebuild()

@@ -19,6 +19,10 @@ LINK_CLOSED = {
     PartnerOrderStatus.PROVISIONED: "the order is already provisioned",
     PartnerOrderStatus.CLOSED: "the order line is closed",
     PartnerOrderStatus.HALTED: "the setup was stopped; contact your Cisco account representative",
+    PartnerOrderStatus.AWAITING_ORG_CONFIRMATION: (
+        "the administrator of the organization you chose has been asked to confirm; you get an e-mail when they "
+        "have decided"
+    ),
 }
 SESSION_ENDED = "Your wizard session has ended. Open the link in your e-mail again."
 TAKEN_OVER = "This wizard was opened again in another window or tab. Continue there, or open the link again here."

@@ -22,12 +22,14 @@ from models.partner_order import ChangeProvisioningContact, ResendSetUpMail, Sen
 from starter.mail_sink import MailSink
 from starter.services import partner_orders
 from starter.settings import Settings
+from store import SessionFactory
 from tests.support import HISTORIES, eventually, make_converter, order, save_history
+from tests.test_org_join import asked_to_join, join_path
 from tests.wizard_support import NEW_CUSTOMER, NEW_PARTNER, Wizard, mail_to, order_awaiting_setup, token_of
 from workflows.registry import ALL_WORKFLOWS, workflow_runner
 
 # Bump when recording after a patched change; keep the older files: they are what running workflows look like.
-RECORDING = "v5"
+RECORDING = "v6"
 
 
 def _saved() -> list[Path]:
@@ -178,3 +180,24 @@ async def _session_gone(client: Client, order_id: str) -> bool:
 
 async def _sent(sink: MailSink, to: str) -> bool:
     return bool(sink.to(to))
+
+
+@pytest.mark.skipif(not os.environ.get("ONRAMP_RECORD_HISTORIES"), reason="set ONRAMP_RECORD_HISTORIES=1 to record")
+async def test_record_org_join_histories(
+    http: httpx.AsyncClient,
+    client: Client,
+    ts_env: WorkflowEnvironment,
+    settings: Settings,
+    mail_sink: MailSink,
+    workflow_db: tuple[str, SessionFactory],
+) -> None:
+    """An existing organization's administrator asked, reminded, and confirming; another refusing."""
+    for decision, name in (("confirm", "org-join-reminded-confirmed"), ("refuse", "org-join-refused")):
+        order_id, _, boss, _ = await asked_to_join(http, client, ts_env, settings, mail_sink, workflow_db[1])
+        if decision == "confirm":
+            await ts_env.sleep(timedelta(hours=25))
+            await mail_to(mail_sink, boss, 2)
+        [request, *_] = mail_sink.to(boss)
+        token = join_path(request).rsplit("/", 1)[1]
+        assert (await http.post(f"/api/org-join/{token}", json={"decision": decision})).status_code == 200
+        await save_history(client, f"partner-order-{order_id}", f"PartnerOrderWorkflow.{RECORDING}-{name}")

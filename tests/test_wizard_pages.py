@@ -339,7 +339,9 @@ async def test_an_existing_partner_org_and_customer_org_are_reviewed_and_exit_ke
 ) -> None:
     o, token, tag = await new_order(client, ts_env, settings, mail_sink)
     partner_org = await add_org(workflow_db[1], "partner", f"Partner {tag}", country="SI", city="Ljubljana")
-    customer_org = await add_org(workflow_db[1], "customer", f"Customer {tag}", country="SI", city="Kranj")
+    customer_org = await add_org(
+        workflow_db[1], "customer", f"Customer {tag}", country="SI", city="Kranj", admin_email=f"boss@{tag}.example"
+    )
     url = f"/setup/{token}"
     await page(await start(web, url))
     await page(await web.post(f"{url}/role", data={"role": "partner"}))

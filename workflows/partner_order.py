@@ -29,7 +29,7 @@ from workflows.visibility import Visibility
 
 with workflow.unsafe.imports_passed_through():
     from models.common import Recipient, add_local_days, local_midnight
-    from models.mail import MailQueued, SetupLinkRequest
+    from models.mail import ActivationLinkRequest, MailQueued, SetupLinkRequest
     from models.partner_order import (
         BEFORE_SET_UP,
         FINAL_STATUSES,
@@ -118,6 +118,7 @@ class PartnerOrderWorkflow(OrderSetup, ServiceSetup):
             await self._sleep_until(deadline, wake=lambda seen=seen: self._changes != seen)  # type: ignore[misc]
             now = workflow.now()
             self.expire_idle_session(now)
+            self.remind_join_if_due(now)
             if self._escalation_due(now):
                 await self._escalate()
             if self._closure_due(now):
@@ -130,6 +131,9 @@ class PartnerOrderWorkflow(OrderSetup, ServiceSetup):
         session_ends = self.wizard_deadline()
         if session_ends is not None and session_ends < deadline:
             deadline, kind = session_ends, "wizard session expires"
+        reminder = self.join_reminder_at()
+        if reminder is not None and reminder < deadline:
+            deadline, kind = reminder, "reminder to the organization's administrator"
         return deadline, kind
 
     def _escalation_pending(self) -> bool:
@@ -286,10 +290,19 @@ class PartnerOrderWorkflow(OrderSetup, ServiceSetup):
         return self._queue_mail(SET_UP_NOW, self._provisioning_contact(), "set_up_now", setup_link=link)
 
     def _queue_mail(
-        self, purpose: str, recipient: Recipient, template: str, setup_link: SetupLinkRequest | None = None
+        self,
+        purpose: str,
+        recipient: Recipient,
+        template: str,
+        setup_link: SetupLinkRequest | None = None,
+        activation_link: ActivationLinkRequest | None = None,
+        extra: dict[str, object] | None = None,
     ) -> MailQueued:
         """Hand a mail to the outbox: an SMTP outage delays the mail, never the timers."""
-        return self._outbox.queue(purpose, recipient, template, self._mail_context(), setup_link=setup_link)
+        context = {**self._mail_context(), **(extra or {})}
+        return self._outbox.queue(
+            purpose, recipient, template, context, setup_link=setup_link, activation_link=activation_link
+        )
 
     def _mail_context(self) -> dict[str, Any]:
         state = self._state

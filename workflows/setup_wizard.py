@@ -13,7 +13,8 @@ from __future__ import annotations
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
-from workflows.wizard_steps import WizardSteps, invalid, wrong_step
+from workflows.org_join import OrgJoinSteps
+from workflows.wizard_steps import invalid, wrong_step
 
 with workflow.unsafe.imports_passed_through():
     from models import wizard_rules as rules
@@ -47,7 +48,7 @@ with workflow.unsafe.imports_passed_through():
     )
 
 
-class OrderSetup(WizardSteps):
+class OrderSetup(OrgJoinSteps):
     # ------------------------------------------------------------------ 1. the link opens a session
 
     @workflow.update
@@ -229,6 +230,7 @@ class OrderSetup(WizardSteps):
         if request.decision == "not_recognised":
             return await self._halt("the customer organization")
         answers = self._wizard.answers
+        answers.join_administrator = await self._administrator_to_ask(request)
         answers.customer_org_id, answers.new_customer_org = self._org_chosen(request)
         done = "verified the existing" if request.decision == "use_existing" else "confirmed a new"
         return self._advance(WizardStep.CUSTOMER_ORG, WizardStep.REVIEW, f"{done} customer organization")
@@ -259,14 +261,22 @@ class OrderSetup(WizardSteps):
         self._check(request, WizardStep.REVIEW)
 
     async def _set_up(self) -> WizardView:
-        """Persist the organizations, the administrator and the mapping in one transaction: the point of no return."""
-        wizard, session = self._wizard, self._session()
+        """Persist the organizations, the administrator and the mapping in one transaction: the point of no return.
+        Joining an organization found by name or domain asks its administrator first (workflows/org_join.py)."""
+        session = self._session()
         request = await self._set_up_request(session)
+        if self._wizard.answers.join_administrator is not None:
+            return await self._ask_to_join(session, request)
         try:
-            await self._activity(SET_UP_ORDER_ACTIVITY, request, bool)
+            await self._commit_setup(request)
         except ApplicationError as lost:  # another order took the administrator's address a moment ago
             self._lost_the_race(session)
             raise refuse(Refusal.SETUP_CONFLICT, lost.message, "email") from None
+        return self._advance(WizardStep.REVIEW, self._next_service_step(), "submitted: your order was set up")
+
+    async def _commit_setup(self, request: SetUpOrder) -> None:
+        wizard = self._wizard
+        await self._activity(SET_UP_ORDER_ACTIVITY, request, bool)
         wizard.setup = SetupRecord(
             partner_org_id=request.partner_org_id,
             customer_org_id=request.customer_org_id,
@@ -274,12 +284,11 @@ class OrderSetup(WizardSteps):
             customer_org_created=request.new_customer_org is not None,
             customer_admin_email=request.customer_admin_email,
             partner_access=wizard.partner_access,
-            set_up_by=session.email,
+            set_up_by=request.set_up_by,
             set_up_at=workflow.now(),
         )
         wizard.services.password_required = request.new_partner_org is not None
-        await self._change_status(PartnerOrderStatus.SET_UP, f"order set up by {session.email}")
-        return self._advance(WizardStep.REVIEW, self._next_service_step(), "submitted: your order was set up")
+        await self._change_status(PartnerOrderStatus.SET_UP, f"order set up by {request.set_up_by}")
 
     async def _set_up_request(self, session: WizardSession) -> SetUpOrder:
         wizard, answers = self._wizard, self._wizard.answers

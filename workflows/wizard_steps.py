@@ -19,7 +19,7 @@ with workflow.unsafe.imports_passed_through():
     from models import wizard_navigation as navigation
     from models import wizard_rules as rules
     from models.common import Recipient
-    from models.mail import MailQueued, SetupLinkRequest
+    from models.mail import ActivationLinkRequest, MailQueued, SetupLinkRequest
     from models.partner_order import (
         BEFORE_SET_UP,
         PartnerOrderInput,
@@ -65,7 +65,13 @@ class WizardSteps:
         raise NotImplementedError
 
     def _queue_mail(
-        self, purpose: str, recipient: Recipient, template: str, setup_link: SetupLinkRequest | None = None
+        self,
+        purpose: str,
+        recipient: Recipient,
+        template: str,
+        setup_link: SetupLinkRequest | None = None,
+        activation_link: ActivationLinkRequest | None = None,
+        extra: dict[str, object] | None = None,
     ) -> MailQueued:
         raise NotImplementedError
 

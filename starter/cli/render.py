@@ -14,6 +14,7 @@ from models.wizard import STEP_TITLES
 STATUS_STYLE = {
     "awaiting_start_date": "cyan",
     "awaiting_setup": "yellow",
+    "awaiting_org_confirmation": "yellow",
     "set_up": "blue",
     "provisioned": "green",
     "closed": "red",

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 import re
 
-_TOKEN_PATHS = re.compile(r"(/(?:api/)?(?:setup|activate|organizer-activation)/)[^/?\s\"]+")
+_TOKEN_PATHS = re.compile(r"(/(?:api/)?(?:setup|activate|organizer-activation|join|org-join)/)[^/?\s\"]+")
 HIDDEN = "<token>"
 
 

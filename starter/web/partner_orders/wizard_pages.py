@@ -21,7 +21,7 @@ from temporalio.client import Client
 from temporalio.service import RPCError
 
 from models import wizard_navigation as navigation
-from models.partner_order import PartnerOrderState
+from models.partner_order import PartnerOrderState, PartnerOrderStatus
 from models.refusals import Refusal
 from models.wizard import LeaveStep, WizardStep, WizardView
 from starter.errors import OnrampError
@@ -35,6 +35,7 @@ from starter.web.partner_orders.setup_link import PageLinkOf
 from starter.web.partner_orders.wizard_forms import FORMS, STEP_OF_PATH, form_errors, kept_values
 from starter.web.partner_orders.wizard_views import (
     PAGES,
+    WAITING_FOR_ORG,
     Page,
     final_page,
     message_page,
@@ -42,6 +43,7 @@ from starter.web.partner_orders.wizard_views import (
     session_cookie,
     session_problem,
     set_cookie,
+    waiting_message,
 )
 from starter.web.rate_limits import Limit, limited
 from starter.web.rendering import redirect
@@ -69,6 +71,8 @@ async def show(token: str, link: PageLinkOf, request: Request, temporal: Tempora
     order = await setup_wizard.state(client, link)
     if order.wizard.step not in FORMS:  # done: the link has stopped working, but a page may still be asked for
         return final_page(token, order.wizard.step, None, order)
+    if order.status is PartnerOrderStatus.AWAITING_ORG_CONFIRMATION:
+        return message_page(WAITING_FOR_ORG, waiting_message(order), 200, order=order)
     session = order.wizard.session
     cookie = session_cookie(request, token)
     if session is None or cookie != session.id or session.expires_at <= datetime.now(UTC):

@@ -13,7 +13,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
 from models import wizard_navigation as navigation
-from models.partner_order import PartnerOrderState
+from models.partner_order import PartnerOrderState, PartnerOrderStatus
 from models.wizard import BEFORE_SUBMIT_STEPS, STEP_TITLES, FoundOrg, WizardStep, WizardView
 from starter.services.setup_wizard import LinkInvalid
 from starter.web import cookie_policy
@@ -245,6 +245,15 @@ def _done_page(message: str, view: WizardView | None, order: PartnerOrderState |
     )
 
 
+WAITING_FOR_ORG = "Waiting for the organization's administrator"
+
+
+def waiting_message(order: PartnerOrderState) -> str:
+    join = order.wizard.join
+    name = f"'{join.org_name}'" if join else "the organization you chose"
+    return f"The administrator of {name} has been asked to confirm; you get an e-mail when they have decided."
+
+
 def final_page(
     token: str, posted: WizardStep | None, view: WizardView | None, order: PartnerOrderState | None
 ) -> Response:
@@ -257,6 +266,8 @@ def final_page(
         response = message_page("You left the setup", message, 200, link=again, order=order)
     elif posted is WizardStep.SETUP_BY:
         response = message_page("The setup was handed over", message, 200, order=order)
+    elif order is not None and order.status is PartnerOrderStatus.AWAITING_ORG_CONFIRMATION:
+        response = message_page(WAITING_FOR_ORG, message or waiting_message(order), 200, order=order)
     else:
         response = message_page("The setup has stopped", message, 200, order=order)
     forget_cookie(response, token)
