@@ -39,7 +39,7 @@ from starter.settings import Settings
 from starter.web.app import create_app
 from starter.worker_host import build_worker
 from store import make_engine, make_session_factory, upgrade
-from tests.support import TEST_PAYLOAD_KEY, binary, free_port
+from tests.support import TEST_PAYLOAD_KEY, bearer, binary, free_port, operator_key
 
 
 @dataclass
@@ -100,10 +100,13 @@ async def bench_stack() -> AsyncIterator[Bench]:
             payload_key=TEST_PAYLOAD_KEY,
             task_queue="bench",
             data_dir=Path(folder),
+            api_keys_enabled=True,
+            **{f"rate_limit_{limit}": "1000000/minute" for limit in ("ordering", "finding", "links", "login")},
         )
         engine = make_engine(settings.database_url)
         await upgrade(engine)
         sessions = make_session_factory(engine)
+        key = await operator_key(sessions, "bench")  # the operator and intake of every benchmark
         env = await WorkflowEnvironment.start_local(
             data_converter=data_converter(settings),
             dev_server_existing_path=binary("temporal"),
@@ -120,7 +123,9 @@ async def bench_stack() -> AsyncIterator[Bench]:
                     workflows=[ReferenceWorkflow, NoopActivitiesWorkflow, WaitingNoopActivitiesWorkflow],
                     activities=[noop_activity],
                 ),
-                httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://bench") as http,
+                httpx.AsyncClient(
+                    transport=httpx.ASGITransport(app=app), base_url="http://bench", headers=bearer(key)
+                ) as http,
             ):
                 yield Bench(env.client, http, settings, "reference", sink)
         await env.shutdown()

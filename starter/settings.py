@@ -100,6 +100,13 @@ class Settings(BaseSettings):
     rate_limit_finding: str = Field(default="30/minute", description="Find-my-booking tries per client address.")
     rate_limit_links: str = Field(default="60/minute", description="Link openings per client address.")
     rate_limit_login: str = Field(default="30/minute", description="Login attempts per client address.")
+    api_key_cache_seconds: float = Field(
+        default=10.0,
+        ge=0,
+        le=300,
+        description="How long the API remembers a live API key without reading the database again (a revoked key "
+        "stops working within this time; 0: read on every request).",
+    )
     codec_cors_origins: str = Field(
         default="http://127.0.0.1:8233,http://localhost:8233",
         description="Origins (the Temporal Web UI) allowed to call the codec endpoint /codec.",
@@ -168,6 +175,11 @@ class Settings(BaseSettings):
                 "ONRAMP_OIDC_JWKS_URL (an identity provider), or ONRAMP_API_KEYS_ENABLED=true (onramp's API keys)."
             )
         return problems
+
+    @property
+    def accepts_api_keys(self) -> bool:
+        """onramp's own API keys prove a caller under `onramp dev`, and in production when enabled."""
+        return self.environment == "dev" or self.api_keys_enabled
 
     def identity_provider(self) -> tuple[str, str, str] | None:
         """(issuer, audience, JWKS URL) when an identity provider is configured."""

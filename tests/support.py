@@ -36,6 +36,8 @@ def make_settings(**values: Any) -> Settings:
     """Settings that ignore the machine's .env and ONRAMP_ variables' defaults where tests need determinism."""
     values.setdefault("payload_key", TEST_PAYLOAD_KEY)
     values.setdefault("data_dir", Path("/nonexistent"))
+    values.setdefault("api_keys_enabled", True)
+    values.setdefault("api_key_cache_seconds", 0)  # a revocation shows at once (the cache has its own test)
     for limit in ("ordering", "finding", "links", "login"):  # the tests' one address does the work of many
         values.setdefault(f"rate_limit_{limit}", "10000/minute")
     return Settings(_env_file=None, **values)  # type: ignore[call-arg]

@@ -17,6 +17,7 @@ from fastapi import APIRouter, FastAPI
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
+from starter.services import callers
 from starter.services.callers import Scope
 from starter.settings import Settings
 from starter.web import access
@@ -300,3 +301,30 @@ async def test_over_https_cookies_are_secure_and_host_bound_and_hsts_is_sent(
         assert session_cookie.startswith("__Host-onramp_admin=") and "Secure" in session_cookie
         assert "Path=/" in session_cookie and "Domain" not in session_cookie
         assert (await web.get("/admin/password")).status_code == 200  # the prefixed cookie is the one read
+
+
+async def test_in_production_api_keys_prove_nothing_unless_enabled(
+    client: Client, settings: Settings, workflow_db: tuple[str, SessionFactory], operator_token: str
+) -> None:
+    for enabled, status in ((False, 401), (True, 404)):
+        configured = settings.model_copy(update={"api_keys_enabled": enabled})
+        app = create_app(configured, client=client, sessions=workflow_db[1])
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
+            answer = await http.get("/api/partner-orders/CCW-NOPE-7", headers=bearer(operator_token))
+        assert answer.status_code == status, (enabled, answer.text)
+
+
+async def test_a_live_key_is_remembered_for_a_few_seconds_and_a_revoked_one_stops_working_after_them(
+    client: Client, settings: Settings, workflow_db: tuple[str, SessionFactory]
+) -> None:
+    sessions = workflow_db[1]
+    async with sessions.begin() as session:
+        made = await api_keys.create(session, "cached", [Scope.READ], datetime.now(UTC))
+    cache = callers.KeyCache(seconds=30)
+    assert await callers.caller_of(sessions, None, made.key, cache=cache) is not None
+    async with sessions.begin() as session:
+        await api_keys.revoke(session, made.id, datetime.now(UTC))
+    assert await callers.caller_of(sessions, None, made.key, cache=cache) is not None  # remembered
+    assert await callers.caller_of(sessions, None, made.key) is None  # read again: revoked
+    assert await callers.caller_of(sessions, None, made.key, cache=callers.KeyCache(seconds=0)) is None
+    assert await callers.caller_of(sessions, None, "onr_nosuch.key", cache=cache) is None  # unknown: not remembered

@@ -21,7 +21,7 @@ from starter.mail_sink import MailSink, ReceivedMail
 from starter.settings import Settings
 from starter.web.app import create_app
 from store import SessionFactory
-from tests.support import bearer, eventually, free_port, order
+from tests.support import bearer, eventually, free_port, make_settings, order
 
 ORDERS = "/api/partner-orders"
 
@@ -291,7 +291,7 @@ async def api_without_temporal(
 ) -> AsyncIterator[tuple[httpx.AsyncClient, str]]:
     """The API as it runs while Temporal is down: it starts, and connects on first use."""
     address = f"127.0.0.1:{free_port()}"
-    down = Settings(_env_file=None, temporal_address=address, database_url=workflow_db[0])  # type: ignore[call-arg]
+    down = make_settings(temporal_address=address, database_url=workflow_db[0], payload_key=None)
     app = create_app(down, sessions=workflow_db[1])
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test", headers=bearer(operator_token)) as http:

@@ -35,7 +35,9 @@ async def _checked(sessions: SessionFactory, scope: Scope) -> Caller:
     token = settings.operator_token()
     if token is None:
         fail(NO_KEY)
-    caller = await callers.caller_of(sessions, identity_provider.from_settings(settings), token)
+    caller = await callers.caller_of(
+        sessions, identity_provider.from_settings(settings), token, keys=settings.accepts_api_keys
+    )
     if caller is None:
         fail("ONRAMP_API_KEY is not a live key or token: it is unknown, revoked or expired.")
     if scope.value not in caller.scopes:

@@ -8,6 +8,7 @@ what a token may be allowed; a route asks for one of them (starter/web/access.py
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -89,22 +90,63 @@ def bearer_token(authorization: str | None) -> str | None:
 async def api_key_caller(sessions: SessionFactory, key: str, now: datetime | None = None) -> Caller | None:
     """The caller an onramp API key names, when the key is live; its use is recorded (at most once a minute)."""
     now = now or datetime.now(UTC)
-    async with sessions.begin() as session:
+    async with sessions() as session:
         found = await api_keys.valid(session, key, now)
         if found is None:
             return None
-        await api_keys.mark_used(session, found.id, now)
-        return Caller(name=found.name, scopes=frozenset(found.scopes), via="api-key")
+        caller = Caller(name=found.name, scopes=frozenset(found.scopes), via="api-key")
+        stale = found.last_used_at is None or found.last_used_at < now - api_keys.USE_RECORDED_EVERY
+    if stale:  # a write only when the recorded use is a minute old: most requests only read
+        async with sessions.begin() as session:
+            await api_keys.mark_used(session, found.id, now)
+    return caller
+
+
+class KeyCache:
+    """Live API keys remembered for a few seconds, so a busy client's every request does not read the database.
+    Only a key found live is remembered: a revoked or expired one stops working within ``seconds``."""
+
+    def __init__(self, seconds: float) -> None:
+        self.seconds = seconds
+        self._known: dict[str, tuple[Caller, float]] = {}
+
+    def get(self, key: str) -> Caller | None:
+        found = self._known.get(key)
+        if found is None or found[1] < time.monotonic():
+            self._known.pop(key, None)
+            return None
+        return found[0]
+
+    def put(self, key: str, caller: Caller) -> None:
+        if self.seconds > 0:
+            if len(self._known) > 10_000:
+                self._known.clear()
+            self._known[key] = (caller, time.monotonic() + self.seconds)
 
 
 class TokenCheck(Protocol):
     async def caller(self, token: str) -> Caller | None: ...
 
 
-async def caller_of(sessions: SessionFactory, identity: TokenCheck | None, token: str) -> Caller | None:
-    """Who a bearer token names: an onramp API key, else (when one is configured) the identity provider's JWT."""
+async def caller_of(
+    sessions: SessionFactory,
+    identity: TokenCheck | None,
+    token: str,
+    *,
+    keys: bool = True,
+    cache: KeyCache | None = None,
+) -> Caller | None:
+    """Who a bearer token names: an onramp API key (when ``keys`` are accepted), else (when one is configured)
+    the identity provider's JWT."""
     if token.startswith(api_keys.PREFIX):
-        return await api_key_caller(sessions, token)
+        if not keys:
+            return None
+        known = cache.get(token) if cache else None
+        if known is None:
+            known = await api_key_caller(sessions, token)
+            if known is not None and cache is not None:
+                cache.put(token, known)
+        return known
     if identity is not None and token.count(".") == 2:
         return await identity.caller(token)
     return None

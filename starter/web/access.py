@@ -96,7 +96,14 @@ async def bearer_caller(
     """The machine client or operator the request's bearer token proves, if it carries a valid one."""
     if credentials is None:
         return None
-    return await callers.caller_of(sessions, request.app.state.identity, credentials.credentials)
+    settings = request.app.state.settings
+    return await callers.caller_of(
+        sessions,
+        request.app.state.identity,
+        credentials.credentials,
+        keys=settings.accepts_api_keys,
+        cache=request.app.state.key_cache,
+    )
 
 
 @functools.cache

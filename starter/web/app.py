@@ -12,6 +12,7 @@ from temporalio.client import Client
 
 from starter.client import data_converter
 from starter.services import identity_provider
+from starter.services.callers import KeyCache
 from starter.services.login_throttle import LoginThrottle
 from starter.settings import Settings
 from starter.web import access, codec, docs, errors, operations, portals, redaction
@@ -62,6 +63,7 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
     app.state.sessions = sessions
     app.state.identity = identity_provider.from_settings(settings)
     app.state.login_throttle = LoginThrottle()
+    app.state.key_cache = KeyCache(settings.api_key_cache_seconds)
     app.state.rate_limits = RateLimits(settings)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     _include_routes(app)
