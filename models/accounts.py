@@ -85,10 +85,10 @@ class NewAccount(Contract):
     billing_contact_name: Name
     self_service: bool = True
     payment_method: PaymentMethod = PaymentMethod.CARD
-    currency: Annotated[str, StringConstraints(pattern=r"^[A-Z]{3}$")] = "EUR"
+    currency: Annotated[str, StringConstraints(max_length=3, pattern=r"^[A-Z]{3}$")] = "EUR"
     tax_rate: Decimal = Field(default=Decimal("0.22"), ge=0, le=1, decimal_places=4)
     customer_type: Annotated[str, StringConstraints(max_length=40)] = "Group"
-    subscriptions: list[SubscriptionLine] = Field(min_length=1)
+    subscriptions: list[SubscriptionLine] = Field(min_length=1, max_length=20)
     initial_password: (
         Annotated[str, StringConstraints(min_length=4, max_length=16, pattern=r"^[A-Za-z0-9]+$")] | None
     ) = Field(

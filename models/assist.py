@@ -29,7 +29,7 @@ from pydantic import (
 )
 
 from models.assist_packages import Package
-from models.common import Contract, Name, TimeZoneName
+from models.common import MULTI_LINE, Contract, Name, TimeZoneName
 from models.mail import MailRecord
 from models.seed_rules import (
     ASSIST_LEAD_DAYS,
@@ -52,17 +52,21 @@ def _upper(value: object) -> object:
     return value.strip().upper() if isinstance(value, str) else value
 
 
-ReservationNo = Annotated[str, BeforeValidator(_upper), StringConstraints(pattern=r"^WA-\d{6}-[0-9A-F]{6}$")]
+ReservationNo = Annotated[
+    str, BeforeValidator(_upper), StringConstraints(max_length=16, pattern=r"^WA-\d{6}-[0-9A-F]{6}$")
+]
 """WA-<yymmdd>-<6 hex digits>, e.g. WA-261121-3F9A0C."""
 
 SiteName = Annotated[
-    str, BeforeValidator(_lower), StringConstraints(pattern=r"^[a-z0-9][a-z0-9-]{0,62}(\.[a-z0-9-]{1,63})*$")
+    str,
+    BeforeValidator(_lower),
+    StringConstraints(max_length=253, pattern=r"^[a-z0-9][a-z0-9-]{0,62}(\.[a-z0-9-]{1,63})*$"),
 ]
 """A Webex site's host name, e.g. yitong.webex.com."""
 
 HostId = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64)]
-Phone = Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\+?[0-9 ()./-]{6,30}$")]
-Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000)]
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=31, pattern=r"^\+?[0-9 ()./-]{6,30}$")]
+Text = Annotated[str, StringConstraints(strip_whitespace=True, max_length=2000), MULTI_LINE]
 Topic = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 
 

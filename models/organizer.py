@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, AwareDatetime, EmailStr, Field, StringConstraints
 
 from models.accounts import AccountNo, Edition, Product
-from models.common import Contract, OperatorNote
+from models.common import MULTI_LINE, Contract, OperatorNote
 from models.mail import MailQueued, MailRecord
 from models.seed_rules import ACTIVATION_LINK_VALID_DAYS, ORGANIZER_REMINDER_AFTER_DAYS
 
@@ -146,7 +146,7 @@ class OrganizerEvent(Contract):
 
     at: AwareDatetime
     kind: OrganizerEventKind
-    text: str
+    text: Annotated[str, MULTI_LINE]
 
 
 class OrganizerState(Contract):

@@ -9,7 +9,7 @@ from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, EmailStr, Field, StringConstraints, field_validator
 
-from models.common import Contract, Language, Name, OperatorNote, TimeZoneName
+from models.common import MULTI_LINE, Contract, Language, Name, OperatorNote, TimeZoneName
 from models.mail import MailQueued, MailRecord
 from models.seed_rules import CLOSE_AFTER_DAYS_FLEX, CLOSE_AFTER_DAYS_OTHER, ESCALATE_AFTER_DAYS, WIZARD_IDLE_MINUTES
 from models.wizard import WizardState
@@ -109,7 +109,7 @@ class PartnerOrderInput(Contract):
     language: Language = Field(default="en", description="Language of the e-mails to the partner.")
     partner_name: Name
     customer_name: Name
-    purchased_services: list[Service] = Field(min_length=1)
+    purchased_services: list[Service] = Field(min_length=1, max_length=len(Service))
     account_representative_email: EmailStr = Field(description="The Cisco account representative, told of escalations.")
     policy: PartnerOrderPolicy = Field(default_factory=PartnerOrderPolicy)
 
@@ -137,7 +137,7 @@ class TimelineEntry(Contract):
 
     at: AwareDatetime
     kind: TimelineKind
-    text: str
+    text: Annotated[str, MULTI_LINE]
 
 
 class PartnerOrderState(Contract):

@@ -12,7 +12,7 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, EmailStr, Field, StringConstraints, field_validator
 
 from models.accounts import Edition, Product
-from models.common import Contract, Name
+from models.common import MULTI_LINE, Contract, Name
 from models.mail import MailRecord
 from models.seed_rules import PROCESSING_HOURS, QUOTE_VALID_DAYS
 
@@ -130,7 +130,7 @@ class NewSeats(Contract):
 
 
 class SetQuantities(Contract):
-    lines: list[NewSeats] = Field(min_length=1)
+    lines: list[NewSeats] = Field(min_length=1, max_length=20)
 
     @field_validator("lines")
     @classmethod
@@ -150,7 +150,7 @@ class AcceptQuote(Contract):
 
 
 class DeclineQuote(Contract):
-    reason: Annotated[str, StringConstraints(max_length=300)] | None = None
+    reason: Annotated[str, StringConstraints(max_length=300), MULTI_LINE] | None = None
 
 
 class AdminContact(Contract):
@@ -166,14 +166,16 @@ class BillingAddress(Contract):
     street: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     city: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     postal_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
-    country: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")]
+    country: Annotated[
+        str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=8, pattern=r"^[A-Za-z]{2}$")
+    ]
 
 
 class PaymentDetails(Contract):
     """Save and continue to the service order. The card is a token from the gateway (never a card number)."""
 
     admin_contact: AdminContact
-    card_token: Annotated[str, StringConstraints(pattern=r"^tok_[A-Za-z0-9_-]{8,60}$")] | None = Field(
+    card_token: Annotated[str, StringConstraints(max_length=64, pattern=r"^tok_[A-Za-z0-9_-]{8,60}$")] | None = Field(
         default=None, description="A card tokenised by POST /api/accounts/{no}/cards; empty for the card on file."
     )
     billing_address: BillingAddress
@@ -218,7 +220,7 @@ class CardOnOrder(Contract):
 
 class ChargeResult(Contract):
     outcome: Literal["approved", "declined"]
-    reason: str | None = None
+    reason: Annotated[str, MULTI_LINE] | None = None
     reference: str
     amount: Decimal
     currency: str
@@ -229,7 +231,9 @@ class SeatOrderState(Contract):
     account_no: str
     status: SeatOrderStatus
     requested_by: EmailStr
-    reason: str | None = Field(default=None, description="Why the order was refused, failed, declined or ended.")
+    reason: Annotated[str, MULTI_LINE] | None = Field(
+        default=None, description="Why the order was refused, failed, declined or ended."
+    )
     cart: list[NewSeats] = Field(default_factory=list)
     quote: Quote | None = None
     admin_contact: AdminContact | None = None

@@ -65,9 +65,9 @@ class OrgDetails(Contract):
     """What is entered to create (or confirmed of) a Webex organization."""
 
     name: Name
-    country: Annotated[str, StringConstraints(strip_whitespace=True, to_upper=True, pattern=r"^[A-Za-z]{2}$")] = Field(
-        description="ISO 3166 two-letter country code, e.g. SI."
-    )
+    country: Annotated[
+        str, StringConstraints(strip_whitespace=True, to_upper=True, max_length=8, pattern=r"^[A-Za-z]{2}$")
+    ] = Field(description="ISO 3166 two-letter country code, e.g. SI.")
     address: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
     city: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)]
     postal_code: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)]
@@ -118,7 +118,9 @@ class SetupByStep(StepInput):
 
 class OrgDecision(StepInput):
     decision: Literal["use_existing", "create", "not_recognised"]
-    org_id: str | None = Field(default=None, description="With use_existing: which of the proposed organizations.")
+    org_id: Annotated[str, StringConstraints(max_length=64)] | None = Field(
+        default=None, description="With use_existing: which of the proposed organizations."
+    )
     details: OrgDetails | None = Field(default=None, description="With create: the new organization's details.")
 
     @model_validator(mode="after")
@@ -156,7 +158,7 @@ class CallingStep(StepInput):
     calling_option: Literal["webex_calling", "cloud_connected_pstn", "premises_pstn"]
     location_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
     emergency_callback_number: Annotated[
-        str, StringConstraints(strip_whitespace=True, pattern=r"^\+[1-9][0-9 ]{6,18}$")
+        str, StringConstraints(strip_whitespace=True, max_length=20, pattern=r"^\+[1-9][0-9 ]{6,18}$")
     ] = Field(description="International format, e.g. +386 1 234 5678.")
 
 

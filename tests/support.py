@@ -143,14 +143,15 @@ async def save_history(client: Client, workflow_id: str, name: str) -> None:
 
 
 @asynccontextmanager
-async def dev_server() -> AsyncIterator[WorkflowEnvironment]:
+async def dev_server(*dynamic_config: str) -> AsyncIterator[WorkflowEnvironment]:
     """Temporal's dev server with onramp's search attributes: unlike the time-skipping one, it answers visibility
-    queries."""
+    queries. ``dynamic_config`` values (``key=value``) change the server's limits."""
     env = await WorkflowEnvironment.start_local(
         data_converter=make_converter(),
         dev_server_existing_path=binary("temporal"),
         search_attributes=search_attributes.ALL,
         dev_server_log_level="error",
+        dev_server_extra_args=[arg for value in dynamic_config for arg in ("--dynamic-config-value", value)],
     )
     try:
         yield env

@@ -14,6 +14,7 @@ from pydantic import BaseModel, ValidationError
 from rich.console import Console
 from temporalio.service import RPCError
 
+from starter import temporal_errors
 from starter.client import TemporalUnreachable
 from starter.errors import OnrampError
 
@@ -51,11 +52,16 @@ def run_async(command: Callable[P, Coroutine[Any, Any, R]]) -> Callable[P, R]:
             return asyncio.run(command(*args, **kwargs))
         except TemporalUnreachable as err:
             fail(str(err), EXIT_UNREACHABLE)
+        except temporal_errors.TemporalCondition as err:
+            fail(err.message, EXIT_UNREACHABLE)
         except OnrampError as err:
             fail(err.message, EXIT_INVALID if err.http_status == 422 else EXIT_REFUSED)
         except ValidationError as err:
             invalid(err, "The input")
         except RPCError as err:
+            condition = temporal_errors.translated(err)
+            if condition is not None:
+                fail(condition.message, EXIT_UNREACHABLE)
             fail(f"Temporal refused the request: {err.message}", EXIT_REFUSED)
 
     return wrapper

@@ -3,24 +3,35 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from datetime import timedelta
 from typing import Any, TypeVar
 
 from temporalio.api.common.v1 import WorkflowExecution
 from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import (
     Client,
+    RPCTimeoutOrCancelledError,
     WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowQueryFailedError,
+    WorkflowQueryRejectedError,
     WorkflowUpdateFailedError,
 )
 from temporalio.exceptions import ApplicationError
 from temporalio.service import RPCError, RPCStatusCode
 
 from models.refusals import INPUT_REFUSALS, UNKNOWN_REFUSALS, Refusal, refused_field
+from starter import temporal_errors
 from starter.errors import NotFound, OnrampError, StepRefused
 
 T = TypeVar("T")
+
+STEP_TIMEOUT = timedelta(seconds=20)
+"""How long a caller waits for a step (an Update) before being told it may or may not have been applied: long
+enough for a worker that was just restarted to pick the step up, short of an HTTP client's own patience."""
+
+READ_TIMEOUT = timedelta(seconds=10)
+"""How long a caller waits for a Query: with no worker polling, Temporal would otherwise hold it for a minute."""
 
 
 class WorkflowCompleted(OnrampError):
@@ -53,9 +64,11 @@ async def step(
 
 async def update(client: Client, handle: WorkflowHandle[Any, Any], name: str, arg: Any, result_type: type[T]) -> T:
     try:
-        result: T = await handle.execute_update(name, arg, result_type=result_type)
+        result: T = await handle.execute_update(name, arg, result_type=result_type, rpc_timeout=STEP_TIMEOUT)
     except WorkflowUpdateFailedError as err:
         raise _refusal(err.cause) from None
+    except RPCTimeoutOrCancelledError:
+        raise temporal_errors.timed_out(handle.id) from None
     except RPCError as err:
         if err.status is RPCStatusCode.NOT_FOUND and await _has_finished(client, handle.id):
             raise WorkflowCompleted(f"{handle.id} has already finished.", type=Refusal.WORKFLOW_COMPLETED) from None
@@ -102,11 +115,13 @@ async def current_state(
 
 async def query(handle: WorkflowHandle[Any, Any], name: str, result_type: type[T]) -> T:
     try:
-        result: T = await handle.query(name, result_type=result_type)
+        result: T = await handle.query(name, result_type=result_type, rpc_timeout=READ_TIMEOUT)
     except WorkflowQueryFailedError as err:
         raise OnrampError(f"The workflow could not answer: {err}") from None
+    except WorkflowQueryRejectedError:
+        raise temporal_errors.timed_out(handle.id, step=False) from None
     except RPCError as err:
-        raise _rpc_error(handle.id, err) from None
+        raise _rpc_error(handle.id, err, step=False) from None
     return result
 
 
@@ -123,9 +138,12 @@ def _refusal(cause: BaseException | None) -> OnrampError:
     return StepRefused(str(cause) if cause else "The workflow refused the step.")
 
 
-def _rpc_error(workflow_id: str, err: RPCError) -> OnrampError:
+def _rpc_error(workflow_id: str, err: RPCError, *, step: bool = True) -> OnrampError:
     if err.status is RPCStatusCode.NOT_FOUND:
         if "completed" in err.message.lower():
             return WorkflowCompleted(f"{workflow_id} has already finished.", type=Refusal.WORKFLOW_COMPLETED)
         return WorkflowMissing(f"No workflow with id {workflow_id}.", type=Refusal.NOT_FOUND)
-    raise err
+    condition = temporal_errors.translated(err, workflow_id, step=step)
+    if condition is None:
+        raise err
+    return condition

@@ -72,6 +72,7 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
         codec.serve(app, converter.payload_codec, codec.origins(settings))
     app.add_middleware(AuditTrail)
     app.add_middleware(CrossSiteGuard, settings=settings)
+    app.add_middleware(errors.Unexpected)
     access.require_declared(app)
     return app
 

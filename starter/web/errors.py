@@ -11,8 +11,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+from temporalio.client import RPCTimeoutOrCancelledError, WorkflowQueryRejectedError
+from temporalio.service import RPCError
 
 from models.refusals import Refusal
+from starter import temporal_errors
 from starter.client import TemporalUnreachable
 from starter.errors import OnrampError
 
@@ -57,10 +61,20 @@ def _json(status: int, body: ErrorBody, headers: dict[str, str] | None = None) -
     return JSONResponse(status_code=status, content=body.model_dump(), headers=headers)
 
 
+MAX_LISTED_PROBLEMS = 20
+"""A 422 names at most this many problems and says how many more there are: a body with a million bad entries
+gets a short answer, not a long one."""
+
+
 async def invalid_request(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, RequestValidationError | ValidationError)
-    problems = field_problems(list(exc.errors()))
-    return _json(422, ErrorBody(error=Refusal.INVALID_INPUT, message=describe(problems), fields=problems))
+    errors = list(exc.errors())
+    problems = field_problems(errors[:MAX_LISTED_PROBLEMS])
+    message = describe(problems)
+    more = len(errors) - MAX_LISTED_PROBLEMS
+    if more > 0:
+        message += f"; and {more} more problem{'s' if more > 1 else ''} not listed"
+    return _json(422, ErrorBody(error=Refusal.INVALID_INPUT, message=message, fields=problems))
 
 
 async def refused(_: Request, exc: Exception) -> Response:
@@ -69,23 +83,80 @@ async def refused(_: Request, exc: Exception) -> Response:
     return _json(exc.http_status, ErrorBody(error=exc.type, message=exc.message, fields=fields), exc.headers)
 
 
-HTTP_ERRORS = {404: "NotFound", 405: "MethodNotAllowed", 413: "RequestTooLarge", 422: Refusal.INVALID_INPUT}
+HTTP_ERRORS = {
+    400: "InvalidBody",
+    404: "NotFound",
+    405: "MethodNotAllowed",
+    413: "RequestTooLarge",
+    422: Refusal.INVALID_INPUT,
+}
+
+UNREADABLE_BODY = FieldProblem(
+    field="body", message="The body cannot be read: send JSON as UTF-8 text, nested at most a few hundred levels deep."
+)
 
 
 async def http_error(_: Request, exc: Exception) -> Response:
-    """What the framework itself refuses (an unknown path, a body over the limit), in the same shape."""
+    """What the framework itself refuses (an unknown path, a body over the limit, a body it cannot parse), in the
+    same shape. FastAPI's 400 is a body that is not UTF-8 or nests too deep for the JSON parser."""
     assert isinstance(exc, StarletteHTTPException)
+    error = HTTP_ERRORS.get(exc.status_code, "Refused")
+    if exc.status_code == 400:
+        return _json(400, ErrorBody(error=error, message=UNREADABLE_BODY.message, fields=[UNREADABLE_BODY]))
     message = {413: "The request body is too large."}.get(exc.status_code, str(exc.detail))
-    return _json(exc.status_code, ErrorBody(error=HTTP_ERRORS.get(exc.status_code, "Refused"), message=message))
+    return _json(exc.status_code, ErrorBody(error=error, message=message), getattr(exc, "headers", None))
 
 
 async def unreachable(_: Request, exc: Exception) -> Response:
-    return _json(503, ErrorBody(error="TemporalUnreachable", message=str(exc)))
+    retry = {"Retry-After": temporal_errors.UNAVAILABLE_RETRY_AFTER}
+    return _json(503, ErrorBody(error="TemporalUnreachable", message=str(exc)), retry)
+
+
+async def temporal_condition(request: Request, exc: Exception) -> Response:
+    """Temporal's errors that escaped a service (a start, a describe): its known conditions are 429/503."""
+    condition = temporal_errors.translated(exc, step=request.method not in ("GET", "HEAD"))
+    if condition is None:
+        return await unexpected(request, exc)
+    return await refused(request, condition)
+
+
+INTERNAL_ERROR = ErrorBody(error="InternalError", message="Something went wrong on our side; it has been logged.")
 
 
 async def unexpected(_: Request, exc: Exception) -> Response:
     log.exception("unexpected error")
-    return _json(500, ErrorBody(error="InternalError", message="Something went wrong on our side; it has been logged."))
+    return _json(500, INTERNAL_ERROR)
+
+
+class Unexpected:
+    """The last resort: an exception no handler named becomes the 500 body, and the server is not told of it.
+
+    Starlette's own last resort answers and then raises again, and the server closes the connection without
+    ``Connection: close``, so the client's next request on that keep-alive connection fails. Here the exception
+    stops: it is logged once, the answer is sent whole, and the connection lives on."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = False
+
+        async def sending(message: Message) -> None:
+            nonlocal started
+            if message["type"] == "http.response.start":
+                started = True
+            await send(message)
+
+        try:
+            await self.app(scope, receive, sending)
+        except Exception:
+            log.exception("unexpected error")
+            if started:  # the answer is half sent: nothing but closing can tell the client
+                raise
+            await _json(500, INTERNAL_ERROR)(scope, receive, send)
 
 
 HANDLERS: dict[type[Exception], Callable[[Request, Exception], Awaitable[Response]]] = {
@@ -94,7 +165,9 @@ HANDLERS: dict[type[Exception], Callable[[Request, Exception], Awaitable[Respons
     OnrampError: refused,
     StarletteHTTPException: http_error,
     TemporalUnreachable: unreachable,
-    Exception: unexpected,
+    RPCError: temporal_condition,
+    RPCTimeoutOrCancelledError: temporal_condition,
+    WorkflowQueryRejectedError: temporal_condition,
 }
 """What the API answers for each exception that reaches it: a JSON body a person can read, never a traceback."""
 
@@ -103,5 +176,10 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     404: {"model": ErrorBody, "description": "No such order."},
     409: {"model": ErrorBody, "description": "The order is not in a state where this step is allowed."},
     422: {"model": ErrorBody, "description": "Input that breaks a rule; `fields` names each field and why."},
-    503: {"model": ErrorBody, "description": "Temporal cannot be reached."},
+    429: {"model": ErrorBody, "description": "Temporal asks to slow down; `Retry-After` says when to try again."},
+    503: {
+        "model": ErrorBody,
+        "description": "Temporal cannot be reached or did not answer in time (`Retry-After`); the message says "
+        "whether the step may have been applied.",
+    },
 }

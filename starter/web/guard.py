@@ -14,6 +14,7 @@ from fastapi.responses import Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from temporalio.service import RPCError
 
+from starter import temporal_errors
 from starter.client import TemporalUnreachable
 from starter.errors import OnrampError
 from starter.web.redaction import redact
@@ -59,9 +60,16 @@ def answer(portal: Portal, err: Exception, request: Request | None) -> Response:
             found = page(err, request)
             if found is not None:
                 return found
+    condition = temporal_errors.translated(err, step=request is None or request.method != "GET")
+    if condition is not None:
+        err = condition
     if isinstance(err, TemporalUnreachable | RPCError):
         log.warning("a page could not reach Temporal (%s)", redact(request.url.path) if request else "?", exc_info=True)
         return portal.message(portal.unavailable_title, portal.unavailable, 503, link=portal.back)
+    if isinstance(err, temporal_errors.TemporalCondition):
+        page = portal.message(portal.unavailable_title, err.message, err.http_status, link=portal.back)
+        page.headers.update(err.headers or {})
+        return page
     if isinstance(err, OnrampError):
         return portal.message("This cannot be done", err.message, err.http_status, link=portal.back)
     log.exception("unexpected error on a page (%s)", redact(request.url.path) if request else "?")

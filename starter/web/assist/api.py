@@ -23,6 +23,7 @@ from models.assist import (
     SubmitBooking,
 )
 from models.assist_packages import COMPARISON, PACKAGES, PackageInfo, ServiceRow
+from models.common import SINGLE_LINE_PATTERN, Contract
 from models.refusals import Refusal
 from starter.errors import OnrampError
 from starter.services import assist
@@ -47,7 +48,7 @@ class OrderStarted(BaseModel):
     state: AssistBookingState
 
 
-class FindBooking(BaseModel):
+class FindBooking(Contract):
     reservation_no: ReservationNo
     contact_email: EmailStr
 
@@ -66,9 +67,11 @@ class ProofMissing(OnrampError):
 @declares(Rule(Access.CUSTOMER, f"reservation number + contact e-mail ({CONTACT_HEADER} header)"))
 async def booking_of_customer(
     request: Request,
-    reservation_no: Annotated[str, Path(max_length=40)],
+    reservation_no: Annotated[str, Path(pattern=SINGLE_LINE_PATTERN, max_length=40)],
     temporal: Temporal,
-    contact_email: Annotated[str | None, Header(alias=CONTACT_HEADER, max_length=320)] = None,
+    contact_email: Annotated[
+        str | None, Header(alias=CONTACT_HEADER, pattern=SINGLE_LINE_PATTERN, max_length=320)
+    ] = None,
 ) -> AssistBookingState:
     """The booking, when the caller knows its contact e-mail too; a wrong pair reads like an unknown number."""
     if not contact_email:

@@ -12,6 +12,7 @@ from pydantic import TypeAdapter, ValidationError
 from temporalio.client import Client
 
 from models.assist import AssistBookingState, ReservationNo
+from models.common import SINGLE_LINE_PATTERN
 from starter.errors import NotFound
 from starter.services import assist
 from starter.web.access import Access, Rule, declares
@@ -48,7 +49,10 @@ async def proven_booking(client: Client, proofs: Proofs, request: Request, reser
 
 @declares(Rule(Access.CUSTOMER, "reservation number + contact e-mail, shown in this browser"))
 async def page_booking(
-    reservation_no: Annotated[str, Path(max_length=40)], request: Request, proofs: BookingProofs, temporal: Temporal
+    reservation_no: Annotated[str, Path(pattern=SINGLE_LINE_PATTERN, max_length=40)],
+    request: Request,
+    proofs: BookingProofs,
+    temporal: Temporal,
 ) -> AssistBookingState:
     """A page's booking: its number and contact e-mail shown in this browser (a draft's by ordering it), or the
     find page."""

@@ -18,10 +18,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
-from pydantic import BaseModel, EmailStr, ValidationError
+from pydantic import EmailStr, ValidationError
 
 from models.assist import ReservationNo
 from models.assist_packages import ADD_ON_NAMES, COLUMNS, COMPARISON, COVERAGE_TEXT, PACKAGES, PackageInfo, ServiceRow
+from models.common import Contract
 from starter.errors import NotFound
 from starter.services import assist
 from starter.web.access import PUBLIC, on_page
@@ -43,7 +44,7 @@ FIND_NOTICE = (
 MALFORMED_NUMBER = "Enter the reservation number as in your confirmation e-mail, e.g. WA-261121-3F9A0C."
 
 
-class FindForm(BaseModel):
+class FindForm(Contract):
     reservation_no: ReservationNo
     contact_email: EmailStr
 

@@ -9,6 +9,7 @@ from models.accounts import CompanyInfo, NewAccount, SubscriptionLine
 from models.refusals import Refusal
 from starter.errors import NotFound
 from starter.services import accounts
+from starter.web import params
 from starter.web.access import AccountsAdmin
 from starter.web.audit import identify
 from starter.web.deps import AppSettings, Sessions
@@ -39,11 +40,11 @@ async def create(
 
 
 @router.get("/{account_no}", response_model=AccountView, summary="A billing account with its seats")
-async def read(account_no: str, caller: AccountsAdmin, sessions: Sessions) -> AccountView:
+async def read(account_no: params.AccountNo, caller: AccountsAdmin, sessions: Sessions) -> AccountView:
     return await _view(sessions, account_no)
 
 
-async def _view(sessions: SessionFactory, account_no: str) -> AccountView:
+async def _view(sessions: SessionFactory, account_no: params.AccountNo) -> AccountView:
     async with sessions() as session:
         account = await session.get(Account, account_no)
         company = await store.company_info(session, account_no)

@@ -13,11 +13,11 @@ from starter.web.access import Access, Rule, declares
 from starter.web.audit import identify
 from starter.web.deps import Sessions
 from starter.web.guard import PageInstead
+from starter.web.params import Token
 from starter.web.portals import ADMIN
 
 LINK_RULE = Rule(Access.LINK, "organizer activation link")
 LINK_GONE = "This link no longer works"
-Token = str  # a token too long to be one is refused by the look-up: a 404 like any unknown link
 
 
 @declares(LINK_RULE)

@@ -10,6 +10,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from starter.errors import OnrampError
 from starter.services import organizers
+from starter.web import params
 from starter.web.access import on_page
 from starter.web.deps import Sessions, Temporal
 from starter.web.enterprise.activation_link import LINK_GONE, PageActivationLink
@@ -24,7 +25,7 @@ router = APIRouter(include_in_schema=False)
     "/activate/{token}", response_class=HTMLResponse, dependencies=[Depends(on_page(ADMIN, limited(Limit.LINKS)))]
 )
 @guarded(ADMIN)
-async def activation_page(token: str, organizer: PageActivationLink, request: Request) -> Response:
+async def activation_page(token: params.Token, organizer: PageActivationLink, request: Request) -> Response:
     return ADMIN.render(
         "enterprise/activate.html",
         title="Activate your account",
@@ -36,7 +37,7 @@ async def activation_page(token: str, organizer: PageActivationLink, request: Re
 @router.post("/activate/{token}", response_class=HTMLResponse)
 @guarded(ADMIN)
 async def activate(
-    token: str, organizer: PageActivationLink, request: Request, sessions: Sessions, temporal: Temporal
+    token: params.Token, organizer: PageActivationLink, request: Request, sessions: Sessions, temporal: Temporal
 ) -> Response:
     try:
         state = await organizers.activate(await temporal(), sessions, token)

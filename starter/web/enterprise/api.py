@@ -22,10 +22,12 @@ from models.admin import (
     OrganizerList,
     PasswordChange,
 )
+from models.common import SINGLE_LINE_PATTERN
 from models.organizer import InvitationSent, NewOrganizer, OrganizerState
 from starter.services import admin_auth as auth
 from starter.services import company, organizers
 from starter.services import order_list as orders
+from starter.web import params
 from starter.web.access import PUBLIC, LoggedIn, PortalAdmin
 from starter.web.deps import AppSettings, Sessions, Temporal
 from starter.web.enterprise.activation_link import ActivationLink
@@ -51,10 +53,16 @@ class Activated(BaseModel):
 
 
 async def order_filter(
-    date_from: Annotated[str | None, Query(description="First day, YYYY-MM-DD (UTC).")] = None,
-    date_to: Annotated[str | None, Query(description="Last day, YYYY-MM-DD (UTC).")] = None,
-    order_no: Annotated[str | None, Query(max_length=40, description="Part of the order number.")] = None,
-    promotion: Annotated[str | None, Query(max_length=80)] = None,
+    date_from: Annotated[
+        str | None, Query(pattern=SINGLE_LINE_PATTERN, max_length=10, description="First day, YYYY-MM-DD (UTC).")
+    ] = None,
+    date_to: Annotated[
+        str | None, Query(pattern=SINGLE_LINE_PATTERN, max_length=10, description="Last day, YYYY-MM-DD (UTC).")
+    ] = None,
+    order_no: Annotated[
+        str | None, Query(pattern=SINGLE_LINE_PATTERN, max_length=40, description="Part of the order number.")
+    ] = None,
+    promotion: Annotated[str | None, Query(pattern=SINGLE_LINE_PATTERN, max_length=80)] = None,
 ) -> OrderFilter:
     """The filter from the query string; an empty date means any (a cleared date field sends one)."""
     return OrderFilter.model_validate(
@@ -165,7 +173,9 @@ async def create_organizer(
 
 
 @portal_api.get("/organizers/{email}", response_model=OrganizerState, summary="One organizer account's state")
-async def get_organizer(email: str, admin: PortalAdmin, sessions: Sessions, temporal: Temporal) -> OrganizerState:
+async def get_organizer(
+    email: params.Email, admin: PortalAdmin, sessions: Sessions, temporal: Temporal
+) -> OrganizerState:
     return await organizers.status(await temporal(), sessions, admin.account_no, email)
 
 
@@ -174,7 +184,7 @@ async def get_organizer(email: str, admin: PortalAdmin, sessions: Sessions, temp
     response_model=InvitationSent,
     summary="Re-invite: the invitation again, with a fresh activation link",
 )
-async def reinvite(email: str, admin: PortalAdmin, sessions: Sessions, temporal: Temporal) -> InvitationSent:
+async def reinvite(email: params.Email, admin: PortalAdmin, sessions: Sessions, temporal: Temporal) -> InvitationSent:
     return await organizers.reinvite(await temporal(), sessions, admin.account_no, email, operator=admin.email)
 
 
@@ -183,7 +193,7 @@ async def reinvite(email: str, admin: PortalAdmin, sessions: Sessions, temporal:
     response_model=OrganizerState,
     summary="Remove an organizer account: its license goes back to the edition's pool",
 )
-async def remove(email: str, admin: PortalAdmin, sessions: Sessions, temporal: Temporal) -> OrganizerState:
+async def remove(email: params.Email, admin: PortalAdmin, sessions: Sessions, temporal: Temporal) -> OrganizerState:
     return await organizers.remove(await temporal(), sessions, admin.account_no, email, operator=admin.email)
 
 
@@ -206,7 +216,10 @@ async def export_orders(
     wanted: Filter,
     sessions: Sessions,
     format: Annotated[Literal["csv", "xlsx"], Query(description="csv or xlsx")] = "csv",
-    id: Annotated[list[int] | None, Query(description="Only these rows (the ticked ones).")] = None,
+    id: Annotated[
+        list[int] | None,
+        Query(pattern=SINGLE_LINE_PATTERN, max_length=1000, description="Only these rows (the ticked ones)."),
+    ] = None,
 ) -> Response:
     listed = await orders.query(sessions, admin.account_no, wanted, id or ())
     return attachment(orders.export(listed.orders, admin.account_no, format))
@@ -221,7 +234,7 @@ async def export_orders(
     summary="Activate an organizer account (the link in the invitation)",
     dependencies=[Depends(limited(Limit.LINKS))],
 )
-async def activate(token: str, organizer: ActivationLink, sessions: Sessions, temporal: Temporal) -> Activated:
+async def activate(token: params.Token, organizer: ActivationLink, sessions: Sessions, temporal: Temporal) -> Activated:
     state = await organizers.activate(await temporal(), sessions, token)
     return Activated(email=state.email, status=state.status.value, message="Your organizer account is active.")
 

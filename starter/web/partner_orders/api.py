@@ -18,6 +18,7 @@ from models.partner_order import (
 )
 from starter.services import partner_orders
 from starter.services.callers import Scope, as_operator
+from starter.web import params
 from starter.web.access import Intake, Operator, Reader
 from starter.web.audit import identify
 from starter.web.deps import AppSettings, Temporal
@@ -61,7 +62,7 @@ async def post_partner_order(
     response_model=PartnerOrderState,
     summary="The order's state: status, dates, deadlines, e-mails, escalation, timeline",
 )
-async def get_partner_order(order_id: str, caller: Reader, temporal: Temporal) -> PartnerOrderState:
+async def get_partner_order(order_id: params.OrderId, caller: Reader, temporal: Temporal) -> PartnerOrderState:
     return await partner_orders.status(await temporal(), order_id)
 
 
@@ -71,7 +72,7 @@ async def get_partner_order(order_id: str, caller: Reader, temporal: Temporal) -
     summary="Resend the Set Up Now e-mail (refused once the order is set up or closed)",
 )
 async def resend(
-    order_id: str, caller: Operator, temporal: Temporal, request: ResendSetUpMail | None = None
+    order_id: params.OrderId, caller: Operator, temporal: Temporal, request: ResendSetUpMail | None = None
 ) -> MailQueued:
     return await partner_orders.resend(await temporal(), order_id, as_operator(request or ResendSetUpMail(), caller))
 
@@ -82,7 +83,7 @@ async def resend(
     summary="Send the Set Up Now e-mail before the requested start date",
 )
 async def send_now(
-    order_id: str, caller: Operator, temporal: Temporal, request: SendSetUpMailNow | None = None
+    order_id: params.OrderId, caller: Operator, temporal: Temporal, request: SendSetUpMailNow | None = None
 ) -> MailQueued:
     return await partner_orders.send_now(await temporal(), order_id, as_operator(request or SendSetUpMailNow(), caller))
 
@@ -93,6 +94,6 @@ async def send_now(
     summary="Change the provisioning contact: earlier links stop working, the new contact gets one",
 )
 async def change_contact(
-    order_id: str, request: ChangeProvisioningContact, caller: Operator, temporal: Temporal
+    order_id: params.OrderId, request: ChangeProvisioningContact, caller: Operator, temporal: Temporal
 ) -> ContactChanged:
     return await partner_orders.change_contact(await temporal(), order_id, as_operator(request, caller))

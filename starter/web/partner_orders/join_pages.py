@@ -12,6 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from models.partner_order import PartnerOrderState
 from models.wizard import JoinAnswer, JoinDecision
 from starter.services import org_join
+from starter.web import params
 from starter.web.access import Access, Rule, declares
 from starter.web.audit import identify
 from starter.web.deps import Sessions, Temporal
@@ -29,7 +30,9 @@ api = APIRouter(prefix="/api/org-join", tags=["setup wizard"], responses=ERROR_R
 
 
 @declares(LINK_RULE)
-async def join_request(request: Request, token: str, sessions: Sessions, temporal: Temporal) -> PartnerOrderState:
+async def join_request(
+    request: Request, token: params.Token, sessions: Sessions, temporal: Temporal
+) -> PartnerOrderState:
     """The order asking, while it waits for this administrator's answer."""
     state = await org_join.request_of(await temporal(), sessions, token)
     identify(request.scope, "link:org-administrator", state.order_id)
@@ -37,7 +40,9 @@ async def join_request(request: Request, token: str, sessions: Sessions, tempora
 
 
 @declares(LINK_RULE)
-async def page_join_request(request: Request, token: str, sessions: Sessions, temporal: Temporal) -> PartnerOrderState:
+async def page_join_request(
+    request: Request, token: params.Token, sessions: Sessions, temporal: Temporal
+) -> PartnerOrderState:
     try:
         return await join_request(request, token, sessions, temporal)
     except org_join.JoinLinkInvalid as err:
@@ -50,7 +55,7 @@ PageJoinRequest = Annotated[PartnerOrderState, Depends(page_join_request)]
 
 @pages.get("/join/{token}", response_class=HTMLResponse, dependencies=[Depends(limited(Limit.LINKS))])
 @guarded(PAGES)
-async def join_page(token: str, order: PageJoinRequest, request: Request) -> Response:
+async def join_page(token: params.Token, order: PageJoinRequest, request: Request) -> Response:
     join = order.wizard.join
     assert join is not None
     return PAGES.render(
@@ -65,7 +70,7 @@ async def join_page(token: str, order: PageJoinRequest, request: Request) -> Res
 @pages.post("/join/{token}", response_class=HTMLResponse)
 @guarded(PAGES)
 async def decide_page(
-    token: str, order: PageJoinRequest, request: Request, sessions: Sessions, temporal: Temporal
+    token: params.Token, order: PageJoinRequest, request: Request, sessions: Sessions, temporal: Temporal
 ) -> Response:
     decision = (await form_of(request)).get("decision", "")
     if decision not in ("confirm", "refuse"):
@@ -77,7 +82,7 @@ async def decide_page(
 
 @api.post("/{token}", response_model=JoinAnswer, summary="Confirm or refuse a request to join your organization")
 async def decide(
-    token: str, body: JoinDecision, order: JoinRequest, sessions: Sessions, temporal: Temporal
+    token: params.Token, body: JoinDecision, order: JoinRequest, sessions: Sessions, temporal: Temporal
 ) -> JoinAnswer:
     return await org_join.decide(await temporal(), sessions, token, body)
 

@@ -12,10 +12,10 @@ from starter.services.setup_wizard import SetupLink
 from starter.web.access import Access, Rule, declares, on_page
 from starter.web.audit import identify
 from starter.web.deps import Sessions
+from starter.web.params import Token
 from starter.web.partner_orders.wizard_views import PAGES
 
 LINK_RULE = Rule(Access.LINK, "Set Up Now link")
-Token = str  # a token too long to be one is refused by the look-up: a 404 like any unknown link
 
 
 @declares(LINK_RULE)

@@ -11,6 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Query
 from pydantic import BaseModel, Field, SecretStr
 
+from models.common import SINGLE_LINE_PATTERN, Contract
 from models.seed_rules import PARTNER_PASSWORD_MIN_LENGTH
 from models.wizard import SessionId, WizardState, WizardStep, WizardView
 from models.wizard_routes import STEP_ROUTES, StepRoute
@@ -23,7 +24,7 @@ from starter.web.rate_limits import Limit, limited
 router = APIRouter(prefix="/api/setup/{token}", tags=["setup wizard"], responses=ERROR_RESPONSES)
 
 
-class PasswordInput(BaseModel):
+class PasswordInput(Contract):
     """Step 8 for a new partner organization. The API stores only a scrypt hash; the workflow never sees it."""
 
     session_id: SessionId
@@ -72,7 +73,7 @@ async def password(link: LinkOf, body: PasswordInput, sessions: Sessions, tempor
     summary="Step 9 - 'Check availability' of a subdomain (advice; 'Save' decides)",
 )
 async def availability(
-    link: LinkOf, sessions: Sessions, subdomain: Annotated[str, Query(max_length=100)]
+    link: LinkOf, sessions: Sessions, subdomain: Annotated[str, Query(pattern=SINGLE_LINE_PATTERN, max_length=100)]
 ) -> SubdomainAvailability:
     available, message = await setup_wizard.subdomain_available(sessions, subdomain)
     return SubdomainAvailability(subdomain=subdomain.strip().lower(), available=available, message=message)

@@ -27,6 +27,7 @@ from models.wizard import LeaveStep, WizardStep, WizardView
 from starter.errors import OnrampError
 from starter.services import setup_wizard
 from starter.services.setup_wizard import SetupLink
+from starter.web import params
 from starter.web.access import on_page
 from starter.web.deps import Sessions, Temporal
 from starter.web.forms import form_of
@@ -64,7 +65,9 @@ NO_COOKIE = (
 
 @router.get("", response_class=HTMLResponse, dependencies=[Depends(on_page(PAGES, limited(Limit.LINKS)))])
 @guarded(PAGES)
-async def show(token: str, link: PageLinkOf, request: Request, temporal: Temporal, step: str | None = None) -> Response:
+async def show(
+    token: params.Token, link: PageLinkOf, request: Request, temporal: Temporal, step: str | None = None
+) -> Response:
     """The page of the step the wizard is at, or an earlier one (Back). Without a live session, the page that
     starts one: opening a link (a mail scanner does) changes nothing, its button does."""
     client = await temporal()
@@ -89,7 +92,7 @@ async def show(token: str, link: PageLinkOf, request: Request, temporal: Tempora
 @router.post("/{path}", response_class=HTMLResponse)
 @guarded(PAGES)
 async def post(
-    token: str, path: str, link: PageLinkOf, request: Request, sessions: Sessions, temporal: Temporal
+    token: params.Token, path: str, link: PageLinkOf, request: Request, sessions: Sessions, temporal: Temporal
 ) -> Response:
     """A step's form: the workflow runs the step; the next page, or this one again with the reasons."""
     form = await form_of(request)
@@ -119,7 +122,7 @@ async def post(
     return redirect(f"/setup/{token}")
 
 
-async def _open(client: Client, link: SetupLink, token: str, request: Request) -> Response:
+async def _open(client: Client, link: SetupLink, token: params.Token, request: Request) -> Response:
     """ "Start the setup": a new wizard session (the workflow's Update), and this browser's cookie for it."""
     opened = (await setup_wizard.open_session(client, link)).session_id
     response = redirect(f"/setup/{token}")
@@ -140,7 +143,7 @@ async def _run_step(
 
 
 async def _check_subdomain(
-    client: Client, sessions: SessionFactory, link: SetupLink, token: str, form: dict[str, str]
+    client: Client, sessions: SessionFactory, link: SetupLink, token: params.Token, form: dict[str, str]
 ) -> Response:
     """'Check availability': advice on the company page; 'Save' decides."""
     available = await setup_wizard.subdomain_available(sessions, form.get("subdomain", ""))
@@ -151,7 +154,7 @@ async def _check_subdomain(
     return render_step(Page(token, order, shown, values=values, availability=available))
 
 
-async def _leave(client: Client, link: SetupLink, token: str, session_id: str) -> Response:
+async def _leave(client: Client, link: SetupLink, token: params.Token, session_id: str) -> Response:
     try:
         view = await setup_wizard.step(client, link, "leave", LeaveStep(session_id=session_id))
     except ValidationError:
@@ -164,7 +167,7 @@ async def _leave(client: Client, link: SetupLink, token: str, session_id: str) -
 
 
 async def _refused(
-    client: Client, link: SetupLink, token: str, posted: WizardStep, kept: dict[str, Any], err: OnrampError
+    client: Client, link: SetupLink, token: params.Token, posted: WizardStep, kept: dict[str, Any], err: OnrampError
 ) -> Response:
     """The workflow said no: show why, next to the field it is about, on the page it is about."""
     if err.type == Refusal.WIZARD_SESSION_INVALID:

@@ -13,6 +13,7 @@ from models.seat_order import SeatOrderState
 from starter.errors import NotFound
 from starter.services import admin_auth, callers, seat_orders
 from starter.services.callers import Caller, Scope
+from starter.web import params
 from starter.web.access import Access, AdminSession, PortalAdmin, Rule, bearer_caller, declares
 from starter.web.deps import Temporal
 from starter.web.seat_orders.flow import own_order
@@ -21,20 +22,20 @@ OWN_ACCOUNT = "the account's own admin"
 
 
 @declares(Rule(Access.ADMIN, OWN_ACCOUNT))
-async def own_account(account_no: str, admin: PortalAdmin) -> admin_auth.Admin:
+async def own_account(account_no: params.AccountNo, admin: PortalAdmin) -> admin_auth.Admin:
     if admin.account_no != account_no:
         raise NotFound(f"No account {account_no[:40]}.", type=Refusal.ACCOUNT_UNKNOWN)
     return admin
 
 
 @declares(Rule(Access.ADMIN, OWN_ACCOUNT))
-async def own_seat_order(order_no: str, admin: PortalAdmin, temporal: Temporal) -> SeatOrderState:
+async def own_seat_order(order_no: params.OrderNo, admin: PortalAdmin, temporal: Temporal) -> SeatOrderState:
     return await own_order(temporal, admin, order_no)
 
 
 @declares(Rule(Access.ADMIN, f"{OWN_ACCOUNT}, or a token with {Scope.READ.value}"))
 async def readable_seat_order(
-    order_no: str,
+    order_no: params.OrderNo,
     admin: AdminSession,
     caller: Annotated[Caller | None, Depends(bearer_caller)],
     temporal: Temporal,

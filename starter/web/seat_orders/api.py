@@ -11,8 +11,9 @@ from datetime import UTC, datetime
 from typing import Annotated, Any
 
 from fastapi import APIRouter
-from pydantic import BaseModel, EmailStr, Field, SecretStr, StringConstraints
+from pydantic import EmailStr, Field, SecretStr, StringConstraints
 
+from models.common import Contract
 from models.refusals import Refusal
 from models.seat_order import (
     SEAT_ORDER_STEPS,
@@ -26,6 +27,7 @@ from models.seat_order import (
 from starter.errors import OnrampError
 from starter.services import seat_orders
 from starter.services.callers import as_operator
+from starter.web import params
 from starter.web.access import Operator
 from starter.web.deps import AppSettings, Sessions, Temporal
 from starter.web.errors import ERROR_RESPONSES
@@ -38,19 +40,19 @@ OPERATOR_STEPS = frozenset({"approve"})
 """Steps an operator takes (a token with orders:act); every other step is the account's own admin's."""
 
 
-class StartSeatOrder(BaseModel):
+class StartSeatOrder(Contract):
     """The admin's start; the order's timers and limits (the review threshold among them) are onramp's own."""
 
     requested_by: EmailStr
     order_no: OrderNo | None = Field(default=None, description="Made up when absent (SO-<date>-<hex>).")
 
 
-class NewCard(BaseModel):
+class NewCard(Contract):
     """A card for the sandbox gateway; only a token, the brand and the last four digits are kept."""
 
-    number: SecretStr
-    expiry: Annotated[str, StringConstraints(strip_whitespace=True, pattern=r"^\d{1,2}/\d{2,4}$")] = Field(
-        description="MM/YYYY"
+    number: SecretStr = Field(max_length=40)
+    expiry: Annotated[str, StringConstraints(strip_whitespace=True, max_length=7, pattern=r"^\d{1,2}/\d{2,4}$")] = (
+        Field(description="MM/YYYY")
     )
 
 
@@ -61,7 +63,7 @@ class NewCard(BaseModel):
     summary="Add seats: start a seat order",
 )
 async def start(
-    account_no: str,
+    account_no: params.AccountNo,
     body: StartSeatOrder,
     admin: OwnAccount,
     temporal: Temporal,
@@ -88,7 +90,7 @@ async def read(order: ReadableSeatOrder) -> SeatOrderState:
     response_model=CardOnOrder,
     summary="Keep a card (sandbox gateway)",
 )
-async def add_card(account_no: str, body: NewCard, admin: OwnAccount, sessions: Sessions) -> CardOnOrder:
+async def add_card(account_no: params.AccountNo, body: NewCard, admin: OwnAccount, sessions: Sessions) -> CardOnOrder:
     try:
         return await tokenize(sessions, account_no, body.number.get_secret_value(), body.expiry, datetime.now(UTC))
     except CardRefused as err:
@@ -103,10 +105,10 @@ async def add_card(account_no: str, body: NewCard, admin: OwnAccount, sessions: 
 def _step_endpoint(step: SeatOrderStep) -> Callable[..., Awaitable[Any]]:
     """POST /api/seat-orders/{order_no}/<path>: the step's input in the body, its Update from the step table."""
 
-    async def run_step(order_no: str, body: Any, order: OwnSeatOrder, temporal: Temporal) -> Any:
+    async def run_step(order_no: params.OrderNo, body: Any, order: OwnSeatOrder, temporal: Temporal) -> Any:
         return await seat_orders.step(await temporal(), order_no, step.update, body, step.result)
 
-    async def run_operator_step(order_no: str, body: Any, caller: Operator, temporal: Temporal) -> Any:
+    async def run_operator_step(order_no: params.OrderNo, body: Any, caller: Operator, temporal: Temporal) -> Any:
         return await seat_orders.step(await temporal(), order_no, step.update, as_operator(body, caller), step.result)
 
     if step.update in OPERATOR_STEPS:

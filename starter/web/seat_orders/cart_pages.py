@@ -12,6 +12,7 @@ from starter.errors import NotFound, OnrampError
 from starter.services import admin_auth as auth
 from starter.services import seat_orders
 from starter.services import seat_portal as seats
+from starter.web import params
 from starter.web.access import PageAdmin
 from starter.web.deps import AppSettings, Sessions, Temporal
 from starter.web.forms import FormSpec, form_of, refusal_errors
@@ -69,7 +70,7 @@ async def new_order_page(request: Request, admin: PageAdmin, sessions: Sessions)
 @router.get("/admin/seat-orders/{order_no}/seats", response_class=HTMLResponse)
 @guarded(ADMIN)
 async def cart_page(
-    order_no: str, request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal
+    order_no: params.OrderNo, request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal
 ) -> Response:
     state = await own_order(temporal, admin, order_no)
     if not seats.still_open(state):
@@ -83,7 +84,12 @@ async def cart_page(
 @router.post("/admin/seat-orders/{order_no}/seats", response_class=HTMLResponse)
 @guarded(ADMIN)
 async def save_cart(
-    order_no: str, request: Request, admin: PageAdmin, sessions: Sessions, settings: AppSettings, temporal: Temporal
+    order_no: params.OrderNo,
+    request: Request,
+    admin: PageAdmin,
+    sessions: Sessions,
+    settings: AppSettings,
+    temporal: Temporal,
 ) -> Response:
     existing = await find_order(temporal, admin, order_no)
     rows = await seats.subscriptions(sessions, admin.account_no)
@@ -120,7 +126,7 @@ async def save_cart(
 async def _cart_page(
     sessions: SessionFactory,
     admin: auth.Admin,
-    order_no: str,
+    order_no: params.OrderNo,
     values: dict[str, str] | None = None,
     errors: dict[str, str] | None = None,
     error: str | None = None,

@@ -8,6 +8,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from models.seat_order import PlaceOrder, SeatOrderStatus
 from starter.services import seat_portal as seats
+from starter.web import params
 from starter.web.access import PageAdmin
 from starter.web.deps import Sessions, Temporal
 from starter.web.guard import guarded
@@ -28,7 +29,7 @@ router = APIRouter(include_in_schema=False)
 @router.get("/admin/seat-orders/{order_no}/service-order", response_class=HTMLResponse)
 @guarded(ADMIN)
 async def service_order_page(
-    order_no: str, request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal
+    order_no: params.OrderNo, request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal
 ) -> Response:
     state = await own_order(temporal, admin, order_no)
     if state.status is not SeatOrderStatus.SERVICE_ORDER or state.billing_address is None:
@@ -49,7 +50,9 @@ async def service_order_page(
 
 @router.post("/admin/seat-orders/{order_no}/place", response_class=HTMLResponse)
 @guarded(ADMIN)
-async def place(order_no: str, request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal) -> Response:
+async def place(
+    order_no: params.OrderNo, request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal
+) -> Response:
     await own_order(temporal, admin, order_no)
     moved = await step_or_moved_on(temporal, sessions, admin, order_no, "place", PlaceOrder())
     return moved or redirect(order_path(order_no))
@@ -58,7 +61,7 @@ async def place(order_no: str, request: Request, admin: PageAdmin, sessions: Ses
 @router.get("/admin/seat-orders/{order_no}", response_class=HTMLResponse)
 @guarded(ADMIN)
 async def order_page(
-    order_no: str, request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal
+    order_no: params.OrderNo, request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal
 ) -> Response:
     state = await own_order(temporal, admin, order_no)
     if seats.still_open(state):

@@ -14,6 +14,7 @@ from models.seat_order import AdminContact, BillingAddress, PaymentDetails, Seat
 from starter.errors import NotFound, OnrampError
 from starter.services import admin_auth as auth
 from starter.services import seat_portal as seats
+from starter.web import params
 from starter.web.access import PageAdmin
 from starter.web.deps import Sessions, Temporal, TemporalConnection
 from starter.web.forms import FormSpec, field_errors, form_of, refusal_errors
@@ -41,7 +42,7 @@ PAYMENT_FORM = FormSpec(
 @router.get("/admin/seat-orders/{order_no}/payment", response_class=HTMLResponse)
 @guarded(ADMIN)
 async def payment_page(
-    order_no: str, request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal
+    order_no: params.OrderNo, request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal
 ) -> Response:
     state = await own_order(temporal, admin, order_no)
     account = await seats.billing_account(sessions, admin.account_no)
@@ -51,7 +52,7 @@ async def payment_page(
 @router.post("/admin/seat-orders/{order_no}/payment", response_class=HTMLResponse)
 @guarded(ADMIN)
 async def save_payment(
-    order_no: str, request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal
+    order_no: params.OrderNo, request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal
 ) -> Response:
     state = await own_order(temporal, admin, order_no)
     form = await form_of(request)

@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from models.seat_order import OPEN_QUOTE, AcceptQuote, DeclineQuote, SeatOrderState, SeatOrderStatus
 from starter.services import admin_auth as auth
+from starter.web import params
 from starter.web.access import PageAdmin
 from starter.web.deps import Sessions, Temporal
 from starter.web.forms import FormSpec, field_errors, form_of
@@ -25,13 +26,15 @@ DECLINE_FORM = FormSpec(fields=("reason",), hints={"reason": "Keep the reason to
 
 @router.get("/admin/seat-orders/{order_no}/quote", response_class=HTMLResponse)
 @guarded(ADMIN)
-async def show_quote(order_no: str, request: Request, admin: PageAdmin, temporal: Temporal) -> Response:
+async def show_quote(order_no: params.OrderNo, request: Request, admin: PageAdmin, temporal: Temporal) -> Response:
     return _quote_page(admin, await own_order(temporal, admin, order_no))
 
 
 @router.post("/admin/seat-orders/{order_no}/accept", response_class=HTMLResponse)
 @guarded(ADMIN)
-async def accept(order_no: str, request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal) -> Response:
+async def accept(
+    order_no: params.OrderNo, request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal
+) -> Response:
     await own_order(temporal, admin, order_no)
     moved = await step_or_moved_on(temporal, sessions, admin, order_no, "accept", AcceptQuote())
     return moved or redirect(order_path(order_no, "payment"))
@@ -40,7 +43,7 @@ async def accept(order_no: str, request: Request, admin: PageAdmin, sessions: Se
 @router.post("/admin/seat-orders/{order_no}/decline", response_class=HTMLResponse)
 @guarded(ADMIN)
 async def decline(
-    order_no: str, request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal
+    order_no: params.OrderNo, request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal
 ) -> Response:
     state = await own_order(temporal, admin, order_no)
     reason = (await form_of(request)).get("reason", "").strip()

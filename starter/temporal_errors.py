@@ -1,0 +1,84 @@
+"""Temporal's own conditions as answers a caller can act on: come back later (503), slow down (429), or look before
+trying again (a step that timed out may have been applied). The API, the pages and the CLI all answer from here, so
+no known Temporal condition is ever a 500 or a traceback."""
+
+from __future__ import annotations
+
+from temporalio.client import RPCTimeoutOrCancelledError, WorkflowQueryRejectedError
+from temporalio.service import RPCError, RPCStatusCode
+
+from starter.errors import OnrampError
+
+BUSY_RETRY_AFTER = "1"
+UNAVAILABLE_RETRY_AFTER = "5"
+
+
+class TemporalCondition(OnrampError):
+    """A condition of the Temporal service, not a refusal of the process: trying again later can succeed."""
+
+    http_status = 503
+
+    def __init__(self, message: str, *, type: str, retry_after: str) -> None:
+        super().__init__(message, type=type)
+        self.headers = {"Retry-After": retry_after}
+
+
+class TemporalBusy(TemporalCondition):
+    """Temporal asks callers to slow down (too many steps in flight on one process, or the namespace's limits)."""
+
+    http_status = 429
+
+
+def _what(workflow_id: str | None) -> str:
+    return workflow_id or "the process"
+
+
+def unavailable(workflow_id: str | None = None) -> TemporalCondition:
+    return TemporalCondition(
+        f"Temporal is not answering right now, so {_what(workflow_id)} was not changed. Try again in a few seconds.",
+        type="TemporalUnavailable",
+        retry_after=UNAVAILABLE_RETRY_AFTER,
+    )
+
+
+def busy(workflow_id: str | None = None) -> TemporalBusy:
+    return TemporalBusy(
+        f"Too many steps are in flight for {_what(workflow_id)}; this one was not applied. Try again in a moment.",
+        type="TemporalBusy",
+        retry_after=BUSY_RETRY_AFTER,
+    )
+
+
+def timed_out(workflow_id: str | None = None, *, step: bool = True) -> TemporalCondition:
+    if step:
+        message = (
+            f"No answer came in time from {_what(workflow_id)}: the step may or may not have been applied. "
+            "Look at its state (its status or timeline) before you try again."
+        )
+    else:
+        message = (
+            f"No answer came in time from {_what(workflow_id)} (is a worker running?). "
+            "Nothing was changed; try again in a few seconds."
+        )
+    return TemporalCondition(message, type="TemporalTimeout", retry_after=UNAVAILABLE_RETRY_AFTER)
+
+
+def translated(err: BaseException, workflow_id: str | None = None, *, step: bool = True) -> OnrampError | None:
+    """The answer for one of Temporal's conditions, or None when ``err`` is not one (then it is a real fault).
+
+    ``step`` says whether the call could have changed something (an Update, a start) or only read (a Query)."""
+    if isinstance(err, RPCTimeoutOrCancelledError):
+        return timed_out(workflow_id, step=step)
+    if isinstance(err, WorkflowQueryRejectedError):
+        return timed_out(workflow_id, step=False)
+    if not isinstance(err, RPCError):
+        return None
+    if err.status is RPCStatusCode.RESOURCE_EXHAUSTED:
+        return busy(workflow_id)
+    if err.status is RPCStatusCode.UNAVAILABLE:
+        return unavailable(workflow_id)
+    if err.status in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED):
+        return timed_out(workflow_id, step=step)
+    if "aborted" in err.message.lower():  # the process closed or moved on while the step was in flight
+        return timed_out(workflow_id, step=step)
+    return None
