@@ -7,8 +7,11 @@ confirmation). Plain code: no activity context, no Temporal types; the activity 
 
 from __future__ import annotations
 
+import base64
 import hashlib
+import hmac
 import logging
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -49,6 +52,7 @@ class MailConfig:
     smtp_connections: int = 4
     sender: str = "onramp <noreply@onramp.localhost>"
     public_base_url: str = "http://127.0.0.1:8000"
+    link_secret: bytes | None = field(default=None, repr=False)
 
     @property
     def link_base(self) -> str:
@@ -140,6 +144,7 @@ class MailDelivery:
             lambda session, now: setup_tokens.mint(
                 session,
                 order_id=link.order_id,
+                token=self._token("setup", request),
                 mail_key=request.outbox_key,
                 contact_email=str(request.recipient.email),
                 contact_generation=link.contact_generation,
@@ -159,6 +164,7 @@ class MailDelivery:
                 session,
                 purpose=link.purpose,
                 workflow_id=link.workflow_id,
+                token=self._token(link.purpose, request),
                 mail_key=request.outbox_key,
                 email=str(request.recipient.email),
                 expires_at=link.expires_at,
@@ -166,8 +172,17 @@ class MailDelivery:
             ),
         )
 
+    def _token(self, kind: str, request: MailRequest) -> str:
+        """The link token of this mail: derived from the link secret and the mail's outbox key, so every try of
+        the same mail carries the same link, and a try after a delivered one never voids the delivered link.
+        Unguessable without the secret; stored only as its hash."""
+        if self._config.link_secret is None:
+            return secrets.token_urlsafe(32)
+        digest = hmac.new(self._config.link_secret, f"{kind}:{request.outbox_key}".encode(), hashlib.sha256).digest()
+        return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
     async def _link(self, page: str, mint: Callable[[AsyncSession, datetime], Awaitable[str]]) -> str:
-        """A link with a token minted for this mail: the token is stored hashed and appears only in the mail."""
+        """A link with this mail's token: the token is stored hashed and appears only in the mail."""
         async with self._sessions.begin() as session:
             token = await mint(session, datetime.now(UTC))
         return f"{self._config.link_base}/{page}/{token}"

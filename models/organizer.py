@@ -86,7 +86,11 @@ class OrganizerPolicy(Contract):
         description="A workflow started for a create step that never arrives ends (abandoned) after this long.",
     )
     mail_retry_max_seconds: float = Field(
-        default=300, gt=0, le=3600, description="Longest pause between two tries to hand an e-mail to SMTP."
+        default=20,
+        gt=0,
+        le=3600,
+        description="Longest pause between two tries to hand an e-mail to SMTP: after an outage, mail goes out "
+        "within this time of the relay answering again.",
     )
 
 

@@ -91,7 +91,11 @@ class PartnerOrderPolicy(Contract):
         default=WIZARD_IDLE_MINUTES, description="A wizard session with no step for this long expires."
     )
     mail_retry_max_seconds: float = Field(
-        default=300, gt=0, le=3600, description="Longest pause between two tries to hand an e-mail to SMTP."
+        default=20,
+        gt=0,
+        le=3600,
+        description="Longest pause between two tries to hand an e-mail to SMTP: after an outage, mail goes out "
+        "within this time of the relay answering again.",
     )
 
     def close_after_days(self, offer: Offer) -> int:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -149,7 +151,16 @@ class Settings(BaseSettings):
             smtp_connections=self.smtp_connections,
             sender=self.mail_sender,
             public_base_url=self.public_base_url,
+            link_secret=self._link_secret(),
         )
+
+    def _link_secret(self) -> bytes | None:
+        """The key a mail's link token is derived from: the payload key's, under its own label (one secret to keep
+        and rotate); none when payloads are not encrypted (then each try mints a random token)."""
+        keys = self.payload_keys()
+        if not keys:
+            return None
+        return hmac.new(keys[0].strip().encode(), b"onramp link tokens v1", hashlib.sha256).digest()
 
     @property
     def mail_dir(self) -> Path:

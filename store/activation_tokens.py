@@ -4,7 +4,6 @@ to click a link."""
 
 from __future__ import annotations
 
-import secrets
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -22,13 +21,17 @@ async def mint(
     *,
     purpose: str,
     workflow_id: str,
+    token: str,
     mail_key: str,
     email: str,
     expires_at: datetime,
     now: datetime,
 ) -> str:
-    """A fresh token for the mail ``mail_key``; a retry of the same mail replaces its earlier token."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    """Keep ``token`` (its hash) for the mail ``mail_key``. A retry of the same mail brings the same token and
+    changes nothing (a link used or revoked meanwhile stays so); a different one replaces the earlier token."""
+    kept = await session.scalar(select(ActivationToken.token_hash).where(ActivationToken.mail_key == mail_key))
+    if kept == hash_token(token):
+        return token
     await upsert(
         session,
         ActivationToken,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from store.engine import SessionFactory
@@ -31,7 +31,7 @@ async def find_or_make(sessions: SessionFactory, account_no: str, email: str) ->
     found = await find(sessions, account_no, email)
     if found is not None:
         return found
-    made = f"{PREFIX}{account_no}-{secrets.token_hex(8)}"
+    made = _new(account_no)
     try:
         async with sessions.begin() as session:
             session.add(OrganizerId(account_no=account_no, email=_key(email), workflow_id=made))
@@ -40,6 +40,25 @@ async def find_or_make(sessions: SessionFactory, account_no: str, email: str) ->
         assert found is not None
         return found
     return made
+
+
+def _new(account_no: str) -> str:
+    return f"{PREFIX}{account_no}-{secrets.token_hex(8)}"
+
+
+async def renew(sessions: SessionFactory, account_no: str, email: str, closed: str) -> str:
+    """A new workflow id for an organizer made again after the account ``closed`` ended (removed): each workflow id
+    runs once. Two at once agree: only the first replaces ``closed``, the other finds its id."""
+    async with sessions.begin() as session:
+        await session.execute(
+            update(OrganizerId)
+            .where(OrganizerId.account_no == account_no, OrganizerId.email == _key(email))
+            .where(OrganizerId.workflow_id == closed)
+            .values(workflow_id=_new(account_no))
+        )
+    found = await find(sessions, account_no, email)
+    assert found is not None
+    return found
 
 
 async def account_of(sessions: SessionFactory, workflow_id: str) -> str | None:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import secrets
 from datetime import datetime
 
 from sqlalchemy import select, update
@@ -24,6 +23,7 @@ async def mint(
     session: AsyncSession,
     *,
     order_id: str,
+    token: str,
     mail_key: str,
     contact_email: str,
     contact_generation: int,
@@ -31,8 +31,11 @@ async def mint(
     now: datetime,
     audience: str = "partner",
 ) -> str:
-    """Make a fresh token for the mail ``mail_key``; a retry of the same mail replaces its earlier token."""
-    token = secrets.token_urlsafe(TOKEN_BYTES)
+    """Keep ``token`` (its hash) for the mail ``mail_key``. A retry of the same mail brings the same token and
+    changes nothing (a link revoked meanwhile stays revoked); a different one replaces the earlier token."""
+    kept = await session.scalar(select(SetupToken.token_hash).where(SetupToken.mail_key == mail_key))
+    if kept == hash_token(token):
+        return token
     await upsert(
         session,
         SetupToken,

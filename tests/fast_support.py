@@ -108,25 +108,9 @@ class FastRun:
         """
         for handle in self.started:
             with contextlib.suppress(AssertionError):  # still busy after 10 s: terminate it all the same
-                await eventually(partial(self._quiet, handle), timeout=10.0, what=f"{handle.id} to be idle")
+                await eventually(partial(quiet, self.client, handle), timeout=10.0, what=f"{handle.id} to be idle")
             with contextlib.suppress(RPCError):  # it has finished already
                 await handle.terminate(reason="fast test over")
-
-    async def _quiet(self, handle: WorkflowHandle[Any, Any]) -> bool:
-        """Finished, or waiting on nothing but timers and messages: no workflow task, no activity outstanding."""
-        response = await self.client.workflow_service.describe_workflow_execution(
-            DescribeWorkflowExecutionRequest(
-                namespace=self.client.namespace, execution=WorkflowExecution(workflow_id=handle.id)
-            )
-        )  # a bare describe: the SDK's describe() decodes search attributes, which trips over this server's answers
-        if WorkflowExecutionStatus(response.workflow_execution_info.status) is not WorkflowExecutionStatus.RUNNING:
-            return True
-        if response.pending_activities:
-            return False
-        last = None
-        async for event in handle.fetch_history_events():
-            last = event.event_type
-        return last not in BUSY
 
 
 BUSY = {
@@ -136,6 +120,22 @@ BUSY = {
     EventType.EVENT_TYPE_ACTIVITY_TASK_STARTED,
 }
 """A history that ends with one of these has work in flight."""
+
+
+async def quiet(client: Client, handle: WorkflowHandle[Any, Any]) -> bool:
+    """Finished, or waiting on nothing but timers and messages: no workflow task, no activity outstanding (only
+    then may the time-skipping server's workflow be terminated without locking time skipping)."""
+    response = await client.workflow_service.describe_workflow_execution(
+        DescribeWorkflowExecutionRequest(namespace=client.namespace, execution=WorkflowExecution(workflow_id=handle.id))
+    )  # a bare describe: the SDK's describe() decodes search attributes, which trips over this server's answers
+    if WorkflowExecutionStatus(response.workflow_execution_info.status) is not WorkflowExecutionStatus.RUNNING:
+        return True
+    if response.pending_activities:
+        return False
+    last = None
+    async for event in handle.fetch_history_events():
+        last = event.event_type
+    return last not in BUSY
 
 
 @asynccontextmanager

@@ -15,6 +15,8 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 import httpx
+from temporalio.api.common.v1 import WorkflowExecution
+from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import Client
 from temporalio.converter import DataConverter
 from temporalio.testing import WorkflowEnvironment
@@ -157,3 +159,14 @@ async def dev_server(*dynamic_config: str) -> AsyncIterator[WorkflowEnvironment]
         yield env
     finally:
         await env.shutdown()
+
+
+async def run_id(client: Client, workflow_id: str) -> str:
+    """The id of the workflow id's current run, from a bare describe (the SDK's own decodes search attributes, which
+    the time-skipping server's answers trip up)."""
+    response = await client.workflow_service.describe_workflow_execution(
+        DescribeWorkflowExecutionRequest(
+            namespace=client.namespace, execution=WorkflowExecution(workflow_id=workflow_id)
+        )
+    )
+    return response.workflow_execution_info.execution.run_id

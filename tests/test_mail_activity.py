@@ -10,7 +10,8 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import select
+from pydantic import SecretStr
+from sqlalchemy import select, update
 from temporalio.exceptions import ApplicationError
 
 from activities.mail import MailActivities
@@ -22,7 +23,7 @@ from starter.mail_sink import MailSink, ReceivedMail
 from starter.settings import Settings
 from store import SessionFactory, setup_tokens
 from store.tables import OutboxMail
-from tests.support import eventually, free_port
+from tests.support import TEST_PAYLOAD_KEY, eventually, free_port
 
 LJUBLJANA = "Europe/Ljubljana"
 
@@ -203,6 +204,50 @@ async def test_a_set_up_now_mail_carries_a_link_whose_token_is_valid(
     assert found.contact_email == to
     assert found.mail_key == request.outbox_key
     assert found.expires_at == expires_at
+
+
+async def test_a_mail_sent_again_after_a_crash_is_the_same_mail_with_the_same_working_link(
+    sessions: SessionFactory, mail_sink: MailSink
+) -> None:
+    """A worker killed after the relay took the mail and before the outbox said so: the next try sends it again
+    (at-least-once), and it is the same mail: the same Message-ID and the same link, and the first mail's link
+    still works. The next Set Up Now mail of the order gets a link of its own."""
+    settings = mail_settings(mail_sink.host, mail_sink.port).model_copy(
+        update={"payload_key": SecretStr(TEST_PAYLOAD_KEY)}
+    )
+    mail = MailActivities(sessions, settings.mail_config())
+    order_id, to = new_order_id(), unique_email()
+    await save_order(sessions, order_id, to)
+    link = SetupLinkRequest(order_id=order_id, contact_generation=1, expires_at=datetime.now(UTC) + timedelta(days=30))
+    request = set_up_now_request(order_id, to, setup_link=link)
+
+    await mail.send_mail(request)
+    async with sessions.begin() as session:  # the crash: the row never heard that the relay took the mail
+        await session.execute(
+            update(OutboxMail)
+            .where(OutboxMail.workflow_id == request.workflow_id, OutboxMail.purpose == "set_up_now")
+            .values(status="pending", sent_at=None)
+        )
+    await mail.send_mail(request)
+
+    async def both() -> list[ReceivedMail] | None:
+        return got if len(got := mail_sink.to(to)) == 2 else None
+
+    first, again = await eventually(both, what="the mail and its resend")
+    assert first.message["Message-ID"] == again.message["Message-ID"]
+    links = [[link for link in m.links if "/setup/" in link] for m in (first, again)]
+    assert links[0] == links[1] and len(links[0]) == 1
+    async with sessions() as session:
+        assert await setup_tokens.find_valid(session, links[0][0].rsplit("/", 1)[1], datetime.now(UTC)) is not None
+
+    await mail.send_mail(request.model_copy(update={"sequence": 2}))
+    third = await eventually(lambda: _nth(mail_sink, to, 3), what="the next Set Up Now mail")
+    assert [link for link in third.links if "/setup/" in link] != links[0]
+
+
+async def _nth(sink: MailSink, to: str, n: int) -> ReceivedMail | None:
+    got = sink.to(to)
+    return got[n - 1] if len(got) >= n else None
 
 
 # ---------------------------------------------------------------- SMTP outage

@@ -44,7 +44,7 @@ from tests.admin_support import (
     uid,
 )
 from tests.conftest import register_search_attributes
-from tests.support import binary, make_converter, make_settings
+from tests.support import binary, make_converter, make_settings, run_id
 from workflows.organizer_account import OrganizerAccountWorkflow
 
 # A time-skipping server of this module's own (overriding conftest's ts_env, settings, worker and client): its
@@ -262,6 +262,7 @@ async def test_removing_an_organizer_returns_the_license_and_ends_its_workflow(
         assert removed.json()["status"] == "removed" and removed.json()["remaining"] == 1
         handle = await workflow_of(client, account, ada["email"])
         final = await handle.result()
+        final_run = await run_id(client, handle.id)
         assert final.status is OrganizerStatus.REMOVED and final.finished_at is not None
         assert (await admin.get("/api/admin/organizers")).json()["remaining"] == "GoTo Meeting Standard: 1 left"
         assert await seats_used(workflow_db[1], account.account_no, Edition.STANDARD) == (1, 0)
@@ -277,6 +278,9 @@ async def test_removing_an_organizer_returns_the_license_and_ends_its_workflow(
         assert (await admin.post("/api/admin/organizers", json=ada)).status_code == 201
         second_run = await mails_to(mail_sink, ada["email"], count=2)
         assert activation_link(second_run[1]) != activation_link(invitation)
+        made_again = await workflow_of(client, account, ada["email"])
+        assert made_again.id != handle.id  # a new organizer account, a new key: the removed one's ran once
+        assert await run_id(client, handle.id) == final_run
 
 
 async def test_refusals_name_their_field(admin: httpx.AsyncClient, account: PortalAccount, mail_sink: MailSink) -> None:

@@ -7,6 +7,7 @@ by the whole test session, so each test works on ids of its own.
 from __future__ import annotations
 
 import asyncio
+import secrets
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
@@ -121,6 +122,7 @@ async def mint(
         return await setup_tokens.mint(
             session,
             order_id=order_id,
+            token=secrets.token_urlsafe(32),
             mail_key=mail_key or f"partner-order-{order_id}/set_up_now/{uuid.uuid4().hex[:6]}",
             contact_email="provisioning@partner.example",
             contact_generation=contact_generation,

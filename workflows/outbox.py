@@ -30,13 +30,19 @@ with workflow.unsafe.imports_passed_through():
 NOT_RETRYABLE = [Refusal.MAIL_TEMPLATE_MISSING.value, Refusal.MAIL_TEMPLATE_BROKEN.value]
 
 
-async def send_mail(request: MailRequest, max_retry_seconds: float = 300) -> MailReceipt:
-    """Raises ActivityError only for a template that cannot be rendered; an SMTP outage just waits."""
+MAIL_TIMEOUT = timedelta(seconds=15)
+"""One try at handing a mail to SMTP: the conversation's own timeout (ONRAMP_SMTP_TIMEOUT, 10 s) and a little: a
+killed worker's mail is tried again 15 s after its try began, not a minute."""
+
+
+async def send_mail(request: MailRequest, max_retry_seconds: float = 20) -> MailReceipt:
+    """Raises ActivityError only for a template that cannot be rendered; an SMTP outage just waits, trying at
+    least every ``max_retry_seconds``, so mail goes out within that time of the relay answering again."""
     receipt: MailReceipt = await workflow.execute_activity(
         SEND_MAIL_ACTIVITY,
         request,
         result_type=MailReceipt,
-        start_to_close_timeout=timedelta(seconds=60),
+        start_to_close_timeout=MAIL_TIMEOUT,
         retry_policy=RetryPolicy(
             initial_interval=timedelta(seconds=1),
             backoff_coefficient=2.0,
@@ -55,7 +61,7 @@ class Outbox:
         self,
         mails: list[MailRecord],
         note: Callable[[str], None] | None = None,
-        max_retry_seconds: float = 300,
+        max_retry_seconds: float = 20,
     ) -> None:
         self._mails = mails
         self._note = note

@@ -40,7 +40,7 @@ with workflow.unsafe.imports_passed_through():
         WizardView,
     )
 
-ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=30))
+ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=10))
 
 
 def wrong_step(message: str) -> ApplicationError:
@@ -209,7 +209,7 @@ class WizardSteps:
                 name,
                 arg,
                 result_type=result_type,
-                start_to_close_timeout=timedelta(seconds=30),
+                start_to_close_timeout=timedelta(seconds=8),  # a crashed worker's step is retried within 10 s
                 retry_policy=ACTIVITY_RETRY,
             )
         except ActivityError as err:

@@ -9,7 +9,6 @@ from typing import TypeVar
 
 from pydantic import BaseModel
 from temporalio.client import Client
-from temporalio.common import WorkflowIDReusePolicy
 
 from models.assist import (
     AssistBookingInput,
@@ -82,12 +81,12 @@ async def order(
     await check_order(settings, availability, sessions)
     settings_policy = policy(settings)
     reservation_no = new_reservation_no()
-    await client.start_workflow(
+    await workflow_calls.start_once(  # a new number each time: it cannot have run before
+        client,
         AssistBookingWorkflow.run,
         AssistBookingInput(reservation_no=reservation_no, availability=availability, policy=settings_policy),
         id=assist_workflow_id(reservation_no),
         task_queue=settings.task_queue,
-        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
     )
     check = await step(client, reservation_no, "availability", availability, SlotCheck)
     return reservation_no, check

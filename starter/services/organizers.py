@@ -11,7 +11,6 @@ from datetime import UTC, datetime
 from typing import TypeVar
 
 from temporalio.client import Client, WorkflowHandle
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 
 from models.accounts import Edition, Product
 from models.admin import LicenseCount, OrganizerList, OrganizerRow
@@ -134,14 +133,16 @@ async def create(
             field="edition",
         )
     request = OrganizerAccountInput(account_no=account_no, email=organizer.email)
-    h = await client.start_workflow(
-        OrganizerAccountWorkflow.run,
-        request,
-        id=await organizer_ids.find_or_make(sessions, account_no, str(organizer.email)),
-        task_queue=settings.task_queue,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-        id_reuse_policy=WorkflowIDReusePolicy.ALLOW_DUPLICATE,  # a removed organizer can be created again
-    )
+    workflow_id = await organizer_ids.find_or_make(sessions, account_no, str(organizer.email))
+    try:
+        h, _ = await workflow_calls.start_once(
+            client, OrganizerAccountWorkflow.run, request, id=workflow_id, task_queue=settings.task_queue
+        )
+    except workflow_calls.WorkflowCompleted:  # a removed organizer made again is a new organizer account: a new key
+        workflow_id = await organizer_ids.renew(sessions, account_no, str(organizer.email), workflow_id)
+        h, _ = await workflow_calls.start_once(
+            client, OrganizerAccountWorkflow.run, request, id=workflow_id, task_queue=settings.task_queue
+        )
     step = CreateOrganizer(
         last_name=organizer.last_name,
         first_name=organizer.first_name,

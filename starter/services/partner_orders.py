@@ -6,8 +6,6 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from temporalio.client import Client, WorkflowHandle
-from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
-from temporalio.exceptions import WorkflowAlreadyStartedError
 
 from models.mail import MailQueued
 from models.partner_order import (
@@ -37,32 +35,19 @@ class Started:
 
 
 async def start(client: Client, settings: Settings, order: PartnerOrderInput) -> Started:
-    """Start the order's workflow; a second start for the same order id returns the workflow already running.
-
-    A finished order keeps its id: starting it again is refused (REJECT_DUPLICATE) rather than silently
-    opening a second order line with the same number.
-    """
+    """Start the order's workflow; a second start for the same order id answers the order as it is, running or
+    finished (``created`` False), and never starts it again."""
     if "wizard_idle_minutes" not in order.policy.model_fields_set:  # the operator's setting, unless the order says
         order = order.model_copy(
             update={"policy": order.policy.model_copy(update={"wizard_idle_minutes": settings.wizard_idle_minutes})}
         )
     try:
-        h = await client.start_workflow(
-            PartnerOrderWorkflow.run,
-            order,
-            id=order.workflow_id,
-            task_queue=settings.task_queue,
-            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        h, created = await workflow_calls.start_once(
+            client, PartnerOrderWorkflow.run, order, id=order.workflow_id, task_queue=settings.task_queue
         )
-    except WorkflowAlreadyStartedError:
-        raise StepRefused(
-            f"Order {order.order_id} has already been processed: its workflow has finished.",
-            type=Refusal.ORDER_EXISTS,
-        ) from None
-    # The start response says whether this call started the workflow or found it running (USE_EXISTING).
-    response = getattr(h, "_start_workflow_response", None)
-    created = bool(getattr(response, "started", True))
+    except workflow_calls.WorkflowCompleted:
+        closed = handle(client, order.order_id)
+        return Started(closed.id, "", False, await status(client, order.order_id), closed)
     return Started(h.id, h.result_run_id or "", created, await status(client, order.order_id), h)
 
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import secrets
 from datetime import UTC, datetime
 from typing import TypeVar
 
 from pydantic import BaseModel
 from temporalio.client import Client
-from temporalio.common import WorkflowIDConflictPolicy
 
 from models.refusals import Refusal
 from models.seat_order import SeatOrderInput, SeatOrderState, seat_order_workflow_id
@@ -27,7 +27,16 @@ def new_order_no() -> str:
 
 
 async def start(client: Client, settings: Settings, sessions: SessionFactory, order: SeatOrderInput) -> SeatOrderState:
-    """Refuse at once what the seed refuses (not self-service, no card), else start (or find) the order."""
+    """Refuse at once what the seed refuses (not self-service, no card), else start the order, or answer it as it
+    is: running, or finished (its number never runs twice)."""
+    state, _ = await start_or_find(client, settings, sessions, order)
+    return state
+
+
+async def start_or_find(
+    client: Client, settings: Settings, sessions: SessionFactory, order: SeatOrderInput
+) -> tuple[SeatOrderState, bool]:
+    """``start``, and whether this call started the order (False: it was running, or had finished)."""
     async with sessions() as session:
         snapshot = await accounts.snapshot(session, order.account_no)
     if snapshot is None:
@@ -35,14 +44,16 @@ async def start(client: Client, settings: Settings, sessions: SessionFactory, or
     reason = refusal_for(snapshot)
     if reason:
         raise StepRefused(reason, type=Refusal.NOT_ELIGIBLE)
-    await client.start_workflow(
-        SeatOrderWorkflow.run,
-        order.model_copy(update={"account": snapshot}),
-        id=order.workflow_id,
-        task_queue=settings.task_queue,
-        id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
-    )
-    return await status(client, order.order_no)
+    created = False
+    with contextlib.suppress(workflow_calls.WorkflowCompleted):  # a finished order answers as it ended
+        _, created = await workflow_calls.start_once(
+            client,
+            SeatOrderWorkflow.run,
+            order.model_copy(update={"account": snapshot}),
+            id=order.workflow_id,
+            task_queue=settings.task_queue,
+        )
+    return await status(client, order.order_no), created
 
 
 async def status(client: Client, order_no: str) -> SeatOrderState:

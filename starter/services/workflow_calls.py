@@ -17,7 +17,8 @@ from temporalio.client import (
     WorkflowQueryRejectedError,
     WorkflowUpdateFailedError,
 )
-from temporalio.exceptions import ApplicationError
+from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
+from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
 from models.refusals import INPUT_REFUSALS, UNKNOWN_REFUSALS, Refusal, refused_field
@@ -40,6 +41,27 @@ class WorkflowCompleted(OnrampError):
 
 class WorkflowMissing(NotFound):
     """No workflow has the id (never started, or gone from the server's retention)."""
+
+
+async def start_once(
+    client: Client, workflow: Callable[..., Awaitable[Any]], arg: Any, *, id: str, task_queue: str
+) -> tuple[WorkflowHandle[Any, Any], bool]:
+    """Start the workflow of one business key, which runs once: a start while it runs finds that run (the bool says
+    whether this call started it), and after it has closed nothing starts again (``WorkflowCompleted``: the caller
+    answers with the closed run's state). Every process starts through here, so no kind can run a key twice."""
+    try:
+        handle = await client.start_workflow(
+            workflow,
+            arg,
+            id=id,
+            task_queue=task_queue,
+            id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
+            id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+        )
+    except WorkflowAlreadyStartedError:
+        raise WorkflowCompleted(f"{id} has already finished.", type=Refusal.WORKFLOW_COMPLETED) from None
+    response = getattr(handle, "_start_workflow_response", None)  # says whether USE_EXISTING found a running one
+    return handle, bool(getattr(response, "started", True))
 
 
 async def step(

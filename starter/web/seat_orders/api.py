@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from typing import Annotated, Any
 
-from fastapi import APIRouter
+from fastapi import APIRouter, Response
 from pydantic import EmailStr, Field, SecretStr, StringConstraints
 
 from models.common import Contract
@@ -69,14 +69,20 @@ async def start(
     temporal: Temporal,
     settings: AppSettings,
     sessions: Sessions,
+    response: Response,
 ) -> SeatOrderState:
+    """201 with the new order; 200 with the order as it is when its number has been started before (running or
+    finished: a number never runs twice)."""
     order = SeatOrderInput(
         order_no=body.order_no or seat_orders.new_order_no(),
         account_no=account_no,
         requested_by=body.requested_by,
         policy=SeatOrderPolicy(),
     )
-    return await seat_orders.start(await temporal(), settings, sessions, order)
+    state, created = await seat_orders.start_or_find(await temporal(), settings, sessions, order)
+    if not created:
+        response.status_code = 200
+    return state
 
 
 @router.get(STEP, response_model=SeatOrderState, summary="A seat order's state")
