@@ -157,10 +157,17 @@ class Settings(BaseSettings):
     def _link_secret(self) -> bytes | None:
         """The key a mail's link token is derived from: the payload key's, under its own label (one secret to keep
         and rotate); none when payloads are not encrypted (then each try mints a random token)."""
+        return self._derived_key(b"onramp link tokens v1")
+
+    def seal_key(self) -> bytes | None:
+        """The key that seals a secret kept until its mail is sent (an account's first password, store/sealed.py)."""
+        return self._derived_key(b"onramp sealed secrets v1")
+
+    def _derived_key(self, label: bytes) -> bytes | None:
         keys = self.payload_keys()
         if not keys:
             return None
-        return hmac.new(keys[0].strip().encode(), b"onramp link tokens v1", hashlib.sha256).digest()
+        return hmac.new(keys[0].strip().encode(), label, hashlib.sha256).digest()
 
     @property
     def mail_dir(self) -> Path:

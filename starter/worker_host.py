@@ -8,6 +8,7 @@ mail settings, nothing else.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import signal
 import sys
@@ -25,8 +26,9 @@ from temporalio.worker import (
 
 from activities.registry import all_activities
 from starter.client import connect
+from starter.services import accounts
 from starter.settings import Settings, get_settings
-from store import make_engine, make_session_factory
+from store import SessionFactory, make_engine, make_session_factory
 from workflows.registry import ALL_WORKFLOWS, workflow_runner
 
 log = logging.getLogger("onramp.worker")
@@ -87,6 +89,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event, client: Client | N
         settings.temporal_address,
         settings.temporal_namespace,
     )
+    relay = asyncio.create_task(_relay_welcomes(make_session_factory(engine), settings, stop))
     try:
         async with worker:
             await stop.wait()
@@ -94,8 +97,25 @@ async def run_worker(settings: Settings, stop: asyncio.Event, client: Client | N
         log.exception("worker failed")
         raise
     finally:
+        relay.cancel()
         await engine.dispose()
         log.info("worker stopped")
+
+
+RELAY_SECONDS = 15.0
+
+
+async def _relay_welcomes(sessions: SessionFactory, settings: Settings, stop: asyncio.Event) -> None:
+    """Every 15 s, the welcome mails the API could not send (SMTP away, or the API gone after its commit)."""
+    while not stop.is_set():
+        try:
+            sent = await accounts.deliver_waiting_welcomes(sessions, settings)
+            if sent:
+                log.info("%d waiting welcome mails sent", sent)
+        except Exception:  # the database away: the next round tries again
+            log.warning("waiting welcome mails could not be sent this round", exc_info=True)
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(stop.wait(), RELAY_SECONDS)
 
 
 def main() -> None:

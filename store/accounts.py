@@ -17,8 +17,9 @@ class AccountExists(ValueError):
     pass
 
 
-async def create(session: AsyncSession, account: NewAccount, password_hash: str) -> None:
-    """One transaction: the account, its subscriptions and its enterprise admin (must change the password)."""
+async def create(session: AsyncSession, account: NewAccount, password_hash: str, request_digest: str) -> None:
+    """One transaction: the account, its subscriptions and its enterprise admin (must change the password).
+    ``request_digest`` remembers the request, so that sending it again can be told from a different one."""
     if await session.get(Account, account.account_no) is not None:
         raise AccountExists(f"Account {account.account_no} exists already.")
     taken = (
@@ -45,6 +46,7 @@ async def create(session: AsyncSession, account: NewAccount, password_hash: str)
             billing_address=None,
             open_quote_order_no=None,
             created_at=datetime.now(UTC),
+            request_digest=request_digest,
         )
     )
     await session.flush()
@@ -95,6 +97,21 @@ async def subscriptions(session: AsyncSession, account_no: str) -> list[Subscrip
         )
         for row in rows
     ]
+
+
+async def request_digest(session: AsyncSession, account_no: str) -> str | None:
+    return await session.scalar(select(Account.request_digest).where(Account.account_no == account_no))
+
+
+async def set_first_password(session: AsyncSession, account_no: str, password_hash: str) -> bool:
+    """A new first password for the account's admin, who must change it at the next login (False: no such admin)."""
+    admin = await session.get(EnterpriseAdmin, account_no)
+    if admin is None:
+        return False
+    admin.password_hash = password_hash
+    admin.must_change_password = True
+    await session.flush()
+    return True
 
 
 async def exists(session: AsyncSession, account_no: str) -> bool:

@@ -28,8 +28,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine
 from activities.partner_orders import PartnerOrderActivities
 from models.common import add_local_days, local_midnight
 from models.partner_order import Offer, PartnerOrderSnapshot, PartnerOrderState, PartnerOrderStatus, Service
-from starter.services.accounts import demo_account
-from store import SessionFactory, accounts, make_engine, make_session_factory, organizer_ids, setup_tokens, upgrade
+from store import SessionFactory, make_engine, make_session_factory, organizer_ids, setup_tokens, upgrade
 from store.migrate import alembic_config, current_tables
 from store.tables import Base, Organization, PartnerOrder, SetupToken
 
@@ -38,6 +37,7 @@ APP_TABLES = {
     "api_keys",
     "audit_log",
     "organizer_ids",
+    "welcome_mails",
     "organizations",
     "setup_tokens",
     "mail_outbox",
@@ -412,9 +412,15 @@ async def test_organizers_made_before_the_random_ids_keep_the_workflow_id_they_h
     engine = make_engine(empty_database_url)
     try:
         await upgrade(engine, "0009_no_admin_lockout")
-        async with make_session_factory(engine).begin() as session:
-            await accounts.create(session, demo_account().model_copy(update={"account_no": "ACC-OLD"}), "scrypt$x")
-        async with engine.begin() as connection:
+        async with engine.begin() as connection:  # the rows as that revision's code wrote them
+            await connection.execute(
+                text(
+                    "INSERT INTO accounts (account_no, customer_name, customer_type, billing_contact_email, "
+                    "billing_contact_name, self_service, payment_method, currency, tax_rate, company, created_at) "
+                    "VALUES ('ACC-OLD', 'Old Co', 'Group', 'b@old.example', 'B', true, 'card', 'EUR', '0.22', '{}', "
+                    "CURRENT_TIMESTAMP)"
+                )
+            )
             await connection.execute(
                 text(
                     "INSERT INTO organizers (account_no, email, last_name, first_name, product, edition, status, "

@@ -1,4 +1,4 @@
-"""`onramp account create --file account.json` and `onramp account demo`."""
+"""`onramp account create --file account.json`, `onramp account demo` and `onramp account resend-welcome`."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from models.accounts import NewAccount
 from starter.cli.credentials import audited
 from starter.cli.output import EXIT_INVALID, console, fail, invalid, run_async
+from starter.services import accounts as accounts_service
 from starter.services.accounts import DEMO_ACCOUNT_NO, DEMO_PASSWORD, create_account, demo_account, ensure_demo_account
 from starter.services.callers import Scope
 from starter.settings import get_settings
@@ -37,10 +38,12 @@ async def create(
         new = NewAccount.model_validate(data)
     except ValidationError as err:
         invalid(err, "The account")
-    await _create(new)
-    console.print(
-        f"[green]Account {new.account_no} created.[/] Login details were e-mailed to {new.company.admin_email}."
-    )
+    if await _create(new):
+        console.print(
+            f"[green]Account {new.account_no} created.[/] Login details were e-mailed to {new.company.admin_email}."
+        )
+    else:
+        console.print(f"[green]Account {new.account_no} was made before by this same request;[/] nothing changed.")
 
 
 @account.command("demo")
@@ -55,12 +58,27 @@ async def demo() -> None:
     console.print(f"Enterprise admin: {sample.company.admin_email} / first password {DEMO_PASSWORD}")
 
 
-async def _create(new: object) -> None:
+@account.command("resend-welcome")
+@run_async
+@audited(Scope.ACCOUNTS, "account resend-welcome")
+async def resend_welcome(account_no: Annotated[str, typer.Argument(help="The account's number.")]) -> None:
+    """Send the account's admin a new first password in a new welcome mail (they must change it at login)."""
     settings = get_settings()
     engine = make_engine(settings.database_url)
     try:
         await upgrade(engine)
-        await create_account(make_session_factory(engine), settings, new)  # type: ignore[arg-type]
+        sent_to = await accounts_service.resend_welcome(make_session_factory(engine), settings, account_no)
+    finally:
+        await engine.dispose()
+    console.print(f"[green]A new welcome mail with a new first password goes to {sent_to}.[/]")
+
+
+async def _create(new: object) -> bool:
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        return await create_account(make_session_factory(engine), settings, new)  # type: ignore[arg-type]
     finally:
         await engine.dispose()
 

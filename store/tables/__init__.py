@@ -12,6 +12,7 @@ from store.tables.accounts import (
     PaymentCard,
     SeatAssignment,
     SeatOrderRow,
+    WelcomeMail,
 )
 from store.tables.api_keys import ApiKey
 from store.tables.assist import (
@@ -72,4 +73,5 @@ __all__ = [
     "SetupToken",
     "Subscription",
     "UtcDateTime",
+    "WelcomeMail",
 ]

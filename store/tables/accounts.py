@@ -31,6 +31,7 @@ class Account(Base):
     billing_address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     open_quote_order_no: Mapped[str | None] = mapped_column(String(40))
     created_at: Mapped[datetime]
+    request_digest: Mapped[str | None] = mapped_column(String(64))  # the creating request (a retry is the same)
 
 
 class AccountSubscription(Base):
@@ -45,6 +46,19 @@ class AccountSubscription(Base):
     used: Mapped[int] = mapped_column(Integer, default=0)
     unit_price: Mapped[str] = mapped_column(String(16))
     renewal_date: Mapped[date] = mapped_column(Date)
+
+
+class WelcomeMail(Base):
+    """A welcome mail not yet sent, with the first password it carries, sealed (AES-GCM under a key derived from the
+    payload key): the mail's workflow takes it from here, so the password is never in a history, and the row is
+    deleted once the mail is out."""
+
+    __tablename__ = "welcome_mails"
+
+    account_no: Mapped[str] = mapped_column(String(32), primary_key=True)
+    sequence: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sealed_password: Mapped[str] = mapped_column(String(400))
+    created_at: Mapped[datetime]
 
 
 class EnterpriseAdmin(Base):

@@ -1,8 +1,8 @@
-"""Billing accounts over HTTP: create one (the admin gets a welcome e-mail), read one."""
+"""Billing accounts over HTTP: create one (the admin gets a welcome e-mail), read one, send a new welcome."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
 from models.accounts import CompanyInfo, NewAccount, SubscriptionLine
@@ -32,11 +32,34 @@ class AccountView(BaseModel):
 
 @router.post("", status_code=201, response_model=AccountView, summary="Create a billing account and its admin")
 async def create(
-    account: NewAccount, request: Request, caller: AccountsAdmin, sessions: Sessions, settings: AppSettings
+    account: NewAccount,
+    request: Request,
+    response: Response,
+    caller: AccountsAdmin,
+    sessions: Sessions,
+    settings: AppSettings,
 ) -> AccountView:
+    """201 with the new account. The same request again (a retry) answers 200 with the account it made; another
+    request for the number is a 409. The welcome mail is sent now, or by the worker once SMTP answers."""
     identify(request.scope, caller.actor, account.account_no)
-    await accounts.create_account(sessions, settings, account)
+    if not await accounts.create_account(sessions, settings, account):
+        response.status_code = 200
     return await _view(sessions, account.account_no)
+
+
+class WelcomeSent(BaseModel):
+    account_no: str
+    sent_to: str
+
+
+@router.post(
+    "/{account_no}/welcome", response_model=WelcomeSent, summary="Send the admin a new first password (a new welcome)"
+)
+async def resend_welcome(
+    account_no: params.AccountNo, request: Request, caller: AccountsAdmin, sessions: Sessions, settings: AppSettings
+) -> WelcomeSent:
+    identify(request.scope, caller.actor, account_no)
+    return WelcomeSent(account_no=account_no, sent_to=await accounts.resend_welcome(sessions, settings, account_no))
 
 
 @router.get("/{account_no}", response_model=AccountView, summary="A billing account with its seats")
