@@ -204,7 +204,6 @@ def cli_env(
     assert settings.payload_key is not None
     monkeypatch.setenv("ONRAMP_PAYLOAD_KEY", settings.payload_key.get_secret_value())
     monkeypatch.setenv("ONRAMP_API_KEY", operator_token)
-    monkeypatch.setenv("ONRAMP_API_KEYS_ENABLED", "true")
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

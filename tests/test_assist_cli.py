@@ -28,7 +28,6 @@ async def database(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AsyncIter
     monkeypatch.setenv("ONRAMP_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ONRAMP_DATABASE_URL", url)
     monkeypatch.setenv("ONRAMP_API_KEY", await operator_key_in(url))
-    monkeypatch.setenv("ONRAMP_API_KEYS_ENABLED", "true")
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

@@ -50,7 +50,6 @@ def isolated_settings(
     monkeypatch.setenv("ONRAMP_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("ONRAMP_DATABASE_URL", workflow_db[0])
     monkeypatch.setenv("ONRAMP_API_KEY", operator_token)
-    monkeypatch.setenv("ONRAMP_API_KEYS_ENABLED", "true")
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()

@@ -250,7 +250,6 @@ async def cli_env(orders: Orders, monkeypatch: pytest.MonkeyPatch, tmp_path: Pat
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("ONRAMP_DATABASE_URL", orders.database_url)
     monkeypatch.setenv("ONRAMP_API_KEY", await operator_key_in(orders.database_url))
-    monkeypatch.setenv("ONRAMP_API_KEYS_ENABLED", "true")
     get_settings.cache_clear()
     yield tmp_path
     get_settings.cache_clear()

@@ -35,9 +35,9 @@ async def _checked(sessions: SessionFactory, scope: Scope) -> Caller:
     token = settings.operator_token()
     if token is None:
         fail(NO_KEY)
-    caller = await callers.caller_of(
-        sessions, identity_provider.from_settings(settings), token, keys=settings.accepts_api_keys
-    )
+    # onramp's keys always prove an operator here: the CLI checks them against the database it reaches itself.
+    # ONRAMP_API_KEYS_ENABLED is about what the HTTP API accepts from callers on the network.
+    caller = await callers.caller_of(sessions, identity_provider.from_settings(settings), token, keys=True)
     if caller is None:
         fail("ONRAMP_API_KEY is not a live key or token: it is unknown, revoked or expired.")
     if scope.value not in caller.scopes:
