@@ -181,3 +181,14 @@ async def test_an_unexpected_error_is_a_500_body_and_the_connection_lives_on(set
             assert head.startswith("HTTP/1.1 200") and json.loads(body)["info"]["title"] == "onramp"
         finally:
             writer.close()
+
+
+async def test_a_wrong_method_names_every_method_the_path_serves(api: httpx.AsyncClient) -> None:
+    for method, path, allowed in [
+        ("PATCH", "/admin/login", "GET, HEAD, POST"),
+        ("PUT", ORDERS, "POST"),
+        ("DELETE", f"{ORDERS}/X-1", "GET, HEAD"),
+    ]:
+        answer = await api.request(method, path)
+        assert answer.status_code == 405 and answer.headers["allow"] == allowed, (path, answer.headers)
+        assert answer.json()["error"] == "MethodNotAllowed" and allowed in answer.json()["message"]

@@ -9,8 +9,10 @@ from typing import Any
 from fastapi import Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
+from fastapi.routing import iter_route_contexts
 from pydantic import BaseModel, ValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import compile_path
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.client import RPCTimeoutOrCancelledError, WorkflowQueryRejectedError
 from temporalio.service import RPCError
@@ -96,7 +98,19 @@ UNREADABLE_BODY = FieldProblem(
 )
 
 
-async def http_error(_: Request, exc: Exception) -> Response:
+def allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path: Starlette's own 405 names only the first route's."""
+    methods: set[str] = set()
+    for route in iter_route_contexts(request.app.routes):
+        path = getattr(route, "path", None)
+        if path and compile_path(path)[0].fullmatch(request.url.path):
+            methods |= set(getattr(route, "methods", None) or ())
+    if "GET" in methods:
+        methods.add("HEAD")
+    return ", ".join(sorted(methods))
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
     """What the framework itself refuses (an unknown path, a body over the limit, a body it cannot parse), in the
     same shape. FastAPI's 400 is a body that is not UTF-8 or nests too deep for the JSON parser."""
     assert isinstance(exc, StarletteHTTPException)
@@ -104,7 +118,11 @@ async def http_error(_: Request, exc: Exception) -> Response:
     if exc.status_code == 400:
         return _json(400, ErrorBody(error=error, message=UNREADABLE_BODY.message, fields=[UNREADABLE_BODY]))
     message = {413: "The request body is too large."}.get(exc.status_code, str(exc.detail))
-    return _json(exc.status_code, ErrorBody(error=error, message=message), getattr(exc, "headers", None))
+    headers = dict(getattr(exc, "headers", None) or {})
+    if exc.status_code == 405:
+        headers["Allow"] = allowed_methods(request)
+        message = f"{request.method} is not served here; use {headers['Allow']}."
+    return _json(exc.status_code, ErrorBody(error=error, message=message), headers or None)
 
 
 async def unreachable(_: Request, exc: Exception) -> Response:
