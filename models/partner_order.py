@@ -3,13 +3,22 @@ the state operators see, and the operator steps."""
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, EmailStr, Field, StringConstraints, field_validator
 
-from models.common import MULTI_LINE, Contract, Language, Name, OperatorNote, TimeZoneName
+from models.common import (
+    MULTI_LINE,
+    Contract,
+    Language,
+    Name,
+    OperatorNote,
+    TimeZoneName,
+    add_local_days,
+    local_midnight,
+)
 from models.mail import MailQueued, MailRecord
 from models.seed_rules import CLOSE_AFTER_DAYS_FLEX, CLOSE_AFTER_DAYS_OTHER, ESCALATE_AFTER_DAYS, WIZARD_IDLE_MINUTES
 from models.wizard import WizardState
@@ -209,3 +218,27 @@ class PartnerOrderSnapshot(Contract):
 
 
 SAVE_PARTNER_ORDER_ACTIVITY = "save_partner_order"
+
+
+def initial_state(order: PartnerOrderInput, received_at: datetime) -> PartnerOrderState:
+    """A new order's state. Deadlines count from the requested start date, or from receipt when the order came in
+    after it: a partner cannot be late for an e-mail that was never sent."""
+    starts_at = local_midnight(order.requested_start_date, order.time_zone)
+    effective_start = max(starts_at, received_at)
+    policy = order.policy
+    return PartnerOrderState(
+        order_id=order.order_id,
+        offer=order.offer,
+        status=PartnerOrderStatus.AWAITING_START_DATE,
+        requested_start_date=order.requested_start_date,
+        time_zone=order.time_zone,
+        partner_name=order.partner_name,
+        customer_name=order.customer_name,
+        provisioning_contact_email=order.provisioning_contact_email,
+        account_representative_email=order.account_representative_email,
+        purchased_services=list(order.purchased_services),
+        received_at=received_at,
+        starts_at=starts_at,
+        escalates_at=add_local_days(effective_start, policy.escalate_after_days, order.time_zone),
+        closes_at=add_local_days(effective_start, policy.close_after_days(order.offer), order.time_zone),
+    )

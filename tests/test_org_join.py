@@ -18,7 +18,7 @@ from starter.services import partner_orders
 from starter.settings import Settings
 from store import SessionFactory
 from store.tables import Organization, OrgUser
-from tests.support import eventually
+from tests.admin_support import mails_to
 from tests.wizard_support import NEW_PARTNER, Wizard, order_awaiting_setup
 
 
@@ -31,14 +31,6 @@ async def existing_customer(sessions: SessionFactory, name: str, admin: str) -> 
         await session.flush()
         session.add(OrgUser(email=admin, org_id=org_id, role="admin", created_at=datetime.now(UTC)))
     return org_id
-
-
-async def mails(sink: MailSink, to: str, count: int = 1) -> list[ReceivedMail]:
-    async def arrived() -> list[ReceivedMail] | None:
-        found = sink.to(to)
-        return found if len(found) >= count else None
-
-    return await eventually(arrived, what=f"{count} mail(s) to {to}")
 
 
 def join_path(mail: ReceivedMail) -> str:
@@ -95,7 +87,7 @@ async def test_joining_a_found_organization_waits_for_its_administrator_who_conf
     async with sessions() as session:
         assert await session.get(OrgUser, joining) is None  # nothing joined yet
 
-    [request] = await mails(mail_sink, boss)
+    [request] = await mails_to(mail_sink, boss)
     assert request.subject == f"{joining} asks to join {state.customer_name} on Webex: please confirm"
     page = await http.get(join_path(request))
     assert page.status_code == 200 and f"May {joining} join {state.customer_name}?" in page.text
@@ -104,7 +96,7 @@ async def test_joining_a_found_organization_waits_for_its_administrator_who_conf
     assert not_a_setup_link.status_code == 404
 
     await ts_env.sleep(timedelta(hours=25))  # a day later, still undecided: one reminder
-    reminders = [m for m in await mails(mail_sink, boss, 2) if m.subject.startswith("Reminder")]
+    reminders = [m for m in await mails_to(mail_sink, boss, 2) if m.subject.startswith("Reminder")]
     assert len(reminders) == 1 and join_path(reminders[0])
 
     done = await http.post(join_path(request), data={"decision": "confirm"})
@@ -116,7 +108,7 @@ async def test_joining_a_found_organization_waits_for_its_administrator_who_conf
     async with sessions() as session:
         member = await session.get(OrgUser, joining)
         assert member is not None and member.org_id == org_id
-    [told] = [m for m in await mails(mail_sink, state.provisioning_contact_email, 2) if "confirmed" in m.subject]
+    [told] = [m for m in await mails_to(mail_sink, state.provisioning_contact_email, 2) if "confirmed" in m.subject]
     assert "continue with the service setup" in told.text
     again = await http.post(join_path(request), data={"decision": "refuse"})
     assert again.status_code == 404 and "no longer works" in again.text
@@ -132,7 +124,7 @@ async def test_a_refusal_saves_nothing_and_the_wizard_starts_again(
 ) -> None:
     sessions = workflow_db[1]
     order_id, _, boss, joining = await asked_to_join(http, client, ts_env, settings, mail_sink, sessions)
-    [request] = await mails(mail_sink, boss)
+    [request] = await mails_to(mail_sink, boss)
     token = join_path(request).rsplit("/", 1)[1]
 
     refused = await http.post(f"/api/org-join/{token}", json={"decision": "refuse"})
@@ -142,7 +134,9 @@ async def test_a_refusal_saves_nothing_and_the_wizard_starts_again(
     assert state.wizard.step.value == "role" and state.wizard.answers.customer_org_id is None
     async with sessions() as session:
         assert await session.get(OrgUser, joining) is None
-    [told] = [m for m in await mails(mail_sink, state.provisioning_contact_email, 2) if "did not confirm" in m.subject]
+    [told] = [
+        m for m in await mails_to(mail_sink, state.provisioning_contact_email, 2) if "did not confirm" in m.subject
+    ]
     assert "choose another organization, or create a new one" in " ".join(told.text.split())
     assert (await http.post(f"/api/org-join/{token}", json={"decision": "confirm"})).status_code == 404
 

@@ -12,14 +12,15 @@ import httpx
 import pytest
 from sqlalchemy import select
 
-from starter.mail_sink import MailSink, ReceivedMail
+from starter.mail_sink import MailSink
 from starter.services import accounts
 from starter.services.accounts import demo_account
 from starter.settings import Settings
 from starter.web.app import create_app
 from store import SessionFactory
 from store.tables import WelcomeMail
-from tests.support import bearer, eventually, free_port, operator_key
+from tests.admin_support import mails_to
+from tests.support import bearer, free_port, operator_key
 
 
 def _body() -> dict[str, Any]:
@@ -33,14 +34,6 @@ def _body() -> dict[str, Any]:
 @pytest.fixture
 async def operator(sessions: SessionFactory) -> dict[str, str]:
     return bearer(await operator_key(sessions))
-
-
-async def _welcomes(sink: MailSink, to: str, count: int) -> list[ReceivedMail]:
-    async def arrived() -> list[ReceivedMail] | None:
-        mails = sink.to(to)
-        return mails if len(mails) >= count else None
-
-    return await eventually(arrived, what=f"{count} welcome mails to {to}")
 
 
 async def test_with_smtp_down_the_account_is_made_and_its_welcome_goes_once_smtp_answers(
@@ -65,7 +58,7 @@ async def test_with_smtp_down_the_account_is_made_and_its_welcome_goes_once_smtp
     assert "firstpass123" not in waiting.sealed_password  # sealed at rest
 
     assert await accounts.deliver_waiting_welcomes(sessions, settings, older_than_seconds=0) >= 1  # SMTP is back
-    [welcome] = await _welcomes(mail_sink, to, 1)
+    [welcome] = await mails_to(mail_sink, to, 1)
     assert "firstpass123" in welcome.text and to in welcome.text
     await accounts.deliver_waiting_welcomes(sessions, settings, older_than_seconds=0)
     assert len(mail_sink.to(to)) == 1  # once
@@ -82,11 +75,11 @@ async def test_an_operator_sends_a_new_welcome_with_a_new_first_password(
     to = body["company"]["admin_email"]
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://t", headers=operator) as http:
         assert (await http.post("/api/accounts", json=body)).status_code == 201
-        [first] = await _welcomes(mail_sink, to, 1)
+        [first] = await mails_to(mail_sink, to, 1)
         resent = await http.post(f"/api/accounts/{body['account_no']}/welcome")
         assert resent.status_code == 200 and resent.json() == {"account_no": body["account_no"], "sent_to": to}
         unknown = await http.post("/api/accounts/NO-SUCH-1/welcome")
         assert unknown.status_code == 404
-    second = (await _welcomes(mail_sink, to, 2))[1]
+    second = (await mails_to(mail_sink, to, 2))[1]
     assert "firstpass123" in first.text and "firstpass123" not in second.text
     assert first.message["Message-ID"] != second.message["Message-ID"]

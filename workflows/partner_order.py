@@ -28,7 +28,7 @@ from workflows.setup_wizard import OrderSetup
 from workflows.visibility import Visibility
 
 with workflow.unsafe.imports_passed_through():
-    from models.common import Recipient, add_local_days, local_midnight
+    from models.common import Recipient
     from models.mail import ActivationLinkRequest, MailQueued, SetupLinkRequest
     from models.partner_order import (
         BEFORE_SET_UP,
@@ -44,6 +44,7 @@ with workflow.unsafe.imports_passed_through():
         SendSetUpMailNow,
         TimelineEntry,
         TimelineKind,
+        initial_state,
     )
     from models.refusals import Refusal, refuse
     from models.seed_rules import MAX_SET_UP_NOW_MAILS
@@ -64,7 +65,7 @@ class PartnerOrderWorkflow(OrderSetup, ServiceSetup):
     @workflow.init
     def __init__(self, order: PartnerOrderInput) -> None:
         self._order = order
-        self._state = self._initial_state(order, received_at=workflow.now())
+        self._state = initial_state(order, received_at=workflow.now())
         self._send_now = False
         self._changes = 0
         self._quiet_watch = False
@@ -335,30 +336,6 @@ class PartnerOrderWorkflow(OrderSetup, ServiceSetup):
         return MailQueued(purpose=mail.purpose, sequence=mail.sequence, to=mail.to)
 
     # ------------------------------------------------------------------ state, search attributes, persistence
-
-    @staticmethod
-    def _initial_state(order: PartnerOrderInput, received_at: datetime) -> PartnerOrderState:
-        """Deadlines count from the requested start date, or from receipt when the order came in after it:
-        a partner cannot be late for an e-mail that was never sent."""
-        starts_at = local_midnight(order.requested_start_date, order.time_zone)
-        effective_start = max(starts_at, received_at)
-        policy = order.policy
-        return PartnerOrderState(
-            order_id=order.order_id,
-            offer=order.offer,
-            status=PartnerOrderStatus.AWAITING_START_DATE,
-            requested_start_date=order.requested_start_date,
-            time_zone=order.time_zone,
-            partner_name=order.partner_name,
-            customer_name=order.customer_name,
-            provisioning_contact_email=order.provisioning_contact_email,
-            account_representative_email=order.account_representative_email,
-            purchased_services=list(order.purchased_services),
-            received_at=received_at,
-            starts_at=starts_at,
-            escalates_at=add_local_days(effective_start, policy.escalate_after_days, order.time_zone),
-            closes_at=add_local_days(effective_start, policy.close_after_days(order.offer), order.time_zone),
-        )
 
     async def _change_status(self, status: PartnerOrderStatus, text: str) -> None:
         self._state.status = status
