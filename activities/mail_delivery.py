@@ -85,10 +85,12 @@ class MailDelivery:
         self._templates = templates or MailTemplates()
         self._smtp = SmtpConnections(config.smtp_options, size=config.smtp_connections)
 
-    async def send(self, request: MailRequest) -> MailReceipt:
+    async def send(self, request: MailRequest, *, keep_request: bool = False) -> MailReceipt:
         """Send ``request`` unless its outbox row says it was sent. Raises MailTemplateMissing or MailTemplateBroken
-        (final), or the SMTP error (worth another try: the row counts the attempt)."""
-        row = await self._outbox_row(request)
+        (final), or the SMTP error (worth another try: the row counts the attempt). ``keep_request`` keeps the
+        request in the row for the worker's relay: for a mail sent outside a workflow, which has no activity to
+        retry it (never for one that carries a secret)."""
+        row = await self._outbox_row(request, keep_request)
         if row["status"] == "sent" and row["sent_at"] is not None:
             return MailReceipt(
                 message_id=row["message_id"], subject=row["subject"] or "", sent_at=row["sent_at"], already_sent=True
@@ -106,7 +108,7 @@ class MailDelivery:
         await run_transaction(self._sessions, lambda s: outbox.mark_sent(s, row["id"], rendered.subject, sent_at))
         return MailReceipt(message_id=row["message_id"], subject=rendered.subject, sent_at=sent_at)
 
-    async def _outbox_row(self, request: MailRequest) -> RowMapping:
+    async def _outbox_row(self, request: MailRequest, keep_request: bool) -> RowMapping:
         """The mail's outbox row, made on the first attempt; every attempt before it was sent is counted."""
         row = {
             "workflow_id": request.workflow_id,
@@ -119,6 +121,7 @@ class MailDelivery:
             "status": "pending",
             "attempts": 1,
             "created_at": datetime.now(UTC),
+            "request": request.model_dump(mode="json") if keep_request else None,
         }
         return await run_transaction(self._sessions, lambda session: outbox.claim(session, row))
 

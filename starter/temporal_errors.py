@@ -11,6 +11,8 @@ from starter.errors import OnrampError
 
 BUSY_RETRY_AFTER = "1"
 UNAVAILABLE_RETRY_AFTER = "5"
+RECOVERING_RETRY_AFTER = "2"
+NOT_READY = "WorkflowNotReadyFailure"
 
 
 class TemporalCondition(OnrampError):
@@ -63,6 +65,25 @@ def timed_out(workflow_id: str | None = None, *, step: bool = True) -> TemporalC
     return TemporalCondition(message, type="TemporalTimeout", retry_after=UNAVAILABLE_RETRY_AFTER)
 
 
+def recovering(workflow_id: str | None = None) -> TemporalCondition:
+    """The workflow's last task did not finish (its worker stopped in the middle of it): the server refuses Queries
+    and Updates until a worker has run the task again, which takes seconds."""
+    return TemporalCondition(
+        f"The workflow {workflow_id} is catching up after a worker stopped, so nothing was changed. "
+        "Try again in a few seconds."
+        if workflow_id
+        else "The process is catching up after a worker stopped, so nothing was changed. Try again in a few seconds.",
+        type="TemporalRecovering",
+        retry_after=RECOVERING_RETRY_AFTER,
+    )
+
+
+def _not_ready(err: RPCError) -> bool:
+    return err.status is RPCStatusCode.FAILED_PRECONDITION and any(
+        detail.type_url.endswith(NOT_READY) for detail in err.grpc_status.details
+    )
+
+
 def translated(err: BaseException, workflow_id: str | None = None, *, step: bool = True) -> OnrampError | None:
     """The answer for one of Temporal's conditions, or None when ``err`` is not one (then it is a real fault).
 
@@ -77,6 +98,10 @@ def translated(err: BaseException, workflow_id: str | None = None, *, step: bool
         return busy(workflow_id)
     if err.status is RPCStatusCode.UNAVAILABLE:
         return unavailable(workflow_id)
+    if err.status is RPCStatusCode.UNKNOWN and "transport error" in err.message:  # the server went away mid-call
+        return timed_out(workflow_id, step=step) if step else unavailable(workflow_id)
+    if _not_ready(err):
+        return recovering(workflow_id)
     if err.status in (RPCStatusCode.DEADLINE_EXCEEDED, RPCStatusCode.CANCELLED):
         return timed_out(workflow_id, step=step)
     if "aborted" in err.message.lower():  # the process closed or moved on while the step was in flight

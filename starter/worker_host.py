@@ -26,7 +26,7 @@ from temporalio.worker import (
 
 from activities.registry import all_activities
 from starter.client import connect
-from starter.services import accounts
+from starter.services import mail_relay
 from starter.settings import Settings, get_settings
 from store import SessionFactory, make_engine, make_session_factory
 from workflows.registry import ALL_WORKFLOWS, workflow_runner
@@ -89,7 +89,7 @@ async def run_worker(settings: Settings, stop: asyncio.Event, client: Client | N
         settings.temporal_address,
         settings.temporal_namespace,
     )
-    relay = asyncio.create_task(_relay_welcomes(make_session_factory(engine), settings, stop))
+    relay = asyncio.create_task(_relay_mail(make_session_factory(engine), settings, stop))
     try:
         async with worker:
             await stop.wait()
@@ -105,15 +105,15 @@ async def run_worker(settings: Settings, stop: asyncio.Event, client: Client | N
 RELAY_SECONDS = 15.0
 
 
-async def _relay_welcomes(sessions: SessionFactory, settings: Settings, stop: asyncio.Event) -> None:
-    """Every 15 s, the welcome mails the API could not send (SMTP away, or the API gone after its commit)."""
+async def _relay_mail(sessions: SessionFactory, settings: Settings, stop: asyncio.Event) -> None:
+    """Every 15 s, the mail the API could not send itself (SMTP away, or the API gone after its commit)."""
     while not stop.is_set():
         try:
-            sent = await accounts.deliver_waiting_welcomes(sessions, settings)
+            sent = await mail_relay.deliver_waiting(sessions, settings)
             if sent:
-                log.info("%d waiting welcome mails sent", sent)
+                log.info("%d waiting mails sent", sent)
         except Exception:  # the database away: the next round tries again
-            log.warning("waiting welcome mails could not be sent this round", exc_info=True)
+            log.warning("waiting mails could not be sent this round", exc_info=True)
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), RELAY_SECONDS)
 

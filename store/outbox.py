@@ -50,6 +50,17 @@ def mark_failed(session: Session, row_id: int, subject: str, error: str) -> None
     session.execute(MARK_FAILED, {"p_id": row_id, "p_subject": subject, "p_error": error[:2000]})
 
 
+async def waiting_requests(session: AsyncSession, made_before: datetime) -> list[dict[str, Any]]:
+    """The kept requests of mails sent from outside a workflow that are not sent yet (made before ``made_before``,
+    so a send in progress is left to finish)."""
+    found = await session.execute(
+        select(OutboxMail.request).where(
+            OutboxMail.status == "pending", OutboxMail.request.is_not(None), OutboxMail.created_at < made_before
+        )
+    )
+    return [request for request in found.scalars() if request]
+
+
 async def sent_count(session: AsyncSession, workflow_id: str, purpose: str) -> int:
     """How many mails of this purpose the key has had: the next one's sequence is one more."""
     counted = await session.execute(

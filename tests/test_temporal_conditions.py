@@ -11,8 +11,10 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+from temporalio import workflow
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
+from temporalio.worker import UnsandboxedWorkflowRunner, Worker
 
 from activities.registry import all_activities
 from starter.mail_sink import MailSink
@@ -113,3 +115,57 @@ async def test_a_server_gone_after_connecting_is_503_with_retry_after(
     assert answer.headers["retry-after"] == "5"
     assert answer.json()["error"] == "TemporalUnavailable"
     assert "was not changed" in answer.json()["message"]
+
+
+FAILING_ATTEMPTS = 3  # from its third attempt of a task, the server stops waiting for it and refuses at once
+
+
+@workflow.defn(name="PartnerOrderWorkflow")
+class StuckPartnerOrder:
+    """Stands in for a partner order whose workers were killed in the middle of a workflow task, again and again: its
+    second task fails every time, so the server holds it "in failed state" and refuses its Queries and Updates, as
+    it does until a worker has run the task to its end."""
+
+    @workflow.run
+    async def run(self, _: object) -> None:
+        await workflow.sleep(0.5)  # the first task finishes; the one after the timer never does
+        raise RuntimeError("the task does not finish")
+
+
+async def test_a_workflow_catching_up_after_its_worker_stopped_is_503_not_500(
+    sessions: SessionFactory, database_url: str
+) -> None:
+    async with dev_server_env() as env:
+        client = env.client
+        queue = f"stuck-{uuid.uuid4().hex[:6]}"
+        settings = make_settings(database_url=database_url, temporal_address=client.service_client.config.target_host)
+        app = create_app(settings, client=client, sessions=sessions)
+        order_id = f"STUCK-{uuid.uuid4().hex[:6]}"
+        async with Worker(
+            client, task_queue=queue, workflows=[StuckPartnerOrder], workflow_runner=UnsandboxedWorkflowRunner()
+        ):
+            handle = await client.start_workflow(
+                "PartnerOrderWorkflow", {}, id=f"partner-order-{order_id}", task_queue=queue
+            )
+
+            async def failing_for_a_while() -> bool | None:
+                pending = (await handle.describe()).raw_description.pending_workflow_task
+                return pending.attempt >= FAILING_ATTEMPTS or None
+
+            await eventually(failing_for_a_while, timeout=30, what=f"attempt {FAILING_ATTEMPTS} of the workflow task")
+        # The worker is gone with the task unfinished, as after kills: the server holds the task for the next one.
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://api", headers=bearer(await operator_key(sessions))
+        ) as http:
+            read = await http.get(f"/api/partner-orders/{order_id}")
+            step = await http.post(f"/api/partner-orders/{order_id}/resend", json={"reason": "lost the mail"})
+        await handle.terminate()
+    for answer in (read, step):
+        assert answer.status_code == 503, answer.text
+        assert answer.headers["retry-after"] == "2"
+        body = answer.json()
+        assert body["error"] == "TemporalRecovering"
+        assert body["message"] == (
+            f"The workflow partner-order-{order_id} is catching up after a worker stopped, so nothing was changed. "
+            "Try again in a few seconds."
+        )

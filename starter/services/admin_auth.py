@@ -238,7 +238,8 @@ async def _by_key(sessions: SessionFactory, key: str) -> Admin | None:
 async def _mail_password_changed(
     sessions: SessionFactory, settings: Settings, admin: Admin, email: str, name: str, at: datetime
 ) -> None:
-    """A short confirmation, without the password. A mail problem does not undo the change: it is logged."""
+    """A short confirmation, without the password. A mail problem does not undo the change: the request is kept in
+    its outbox row, and the worker's relay sends it once SMTP answers."""
     key = f"account-{admin.account_no}"
     async with sessions() as session:
         sent = await outbox.sent_count(session, key, "password_changed")
@@ -257,6 +258,6 @@ async def _mail_password_changed(
         },
     )
     try:
-        await MailDelivery(sessions, settings.mail_config()).send(request)
-    except Exception:  # SMTP down: the password is changed all the same
-        log.warning("password change confirmation for account %s not sent", admin.account_no, exc_info=True)
+        await MailDelivery(sessions, settings.mail_config()).send(request, keep_request=True)
+    except Exception:  # SMTP down: the password is changed all the same, and the relay sends the mail later
+        log.warning("password change confirmation for account %s not sent yet", admin.account_no, exc_info=True)

@@ -128,7 +128,7 @@ async def current_state(
     except RPCError as err:
         if err.status is RPCStatusCode.NOT_FOUND:
             raise unknown() from None
-        raise
+        raise _rpc_error(handle.id, err, step=False) from None
     if execution is WorkflowExecutionStatus.COMPLETED:
         result: T = await handle.result()
         return result

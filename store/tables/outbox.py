@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.tables.base import Base
@@ -30,3 +31,6 @@ class OutboxMail(Base):
     last_error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime]
     sent_at: Mapped[datetime | None]
+    # The whole request of a mail sent from outside a workflow (by the API), so the worker's relay can send it again
+    # when SMTP was away; a workflow's mail is retried by its activity and keeps none. Never a mail with a secret.
+    request: Mapped[dict[str, Any] | None] = mapped_column(JSON)
