@@ -10,12 +10,14 @@ from typing import Annotated
 from pydantic import AwareDatetime, EmailStr, Field, SecretStr, StringConstraints, ValidationInfo, field_validator
 
 from models.accounts import CompanyInfo, Edition, Phone, Product
-from models.common import Contract, Name
+from models.common import Contract, Name, SchemaStates, not_blank_pattern
 from models.organizer import OrganizerStatus
 from models.seed_rules import ADMIN_PASSWORD_LENGTH
 
 PASSWORD_RULE = f"{ADMIN_PASSWORD_LENGTH[0]}-{ADMIN_PASSWORD_LENGTH[1]} letters and digits"
 """Seed 000: 密码格式为 4-16 位字母数字任意组合."""
+PASSWORD_PATTERN = rf"^[A-Za-z0-9]{{{ADMIN_PASSWORD_LENGTH[0]},{ADMIN_PASSWORD_LENGTH[1]}}}$"
+"""The same rule as the schema states it (starter/services/admin_auth.py checks it, with its own messages)."""
 
 ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
 
@@ -23,10 +25,10 @@ ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=6
 class Login(Contract):
     """The login form: the username is the admin e-mail."""
 
-    username: Annotated[str, StringConstraints(strip_whitespace=True, max_length=320)] = Field(
-        description="The enterprise admin's e-mail address."
-    )
-    password: SecretStr = Field(max_length=200)
+    username: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=320), SchemaStates(pattern=not_blank_pattern(1))
+    ] = Field(description="The enterprise admin's e-mail address.")
+    password: SecretStr = Field(max_length=200, json_schema_extra={"minLength": 1})
 
 
 class AdminSessionView(Contract):
@@ -43,8 +45,10 @@ class AdminSessionView(Contract):
 class PasswordChange(Contract):
     """Seed 000, step 2: the old password, then the new one twice (4-16 letters and digits)."""
 
-    old_password: SecretStr = Field(max_length=200)
-    new_password: SecretStr = Field(max_length=200, description=f"{PASSWORD_RULE}.")
+    old_password: SecretStr = Field(max_length=200, json_schema_extra={"minLength": 1})
+    new_password: SecretStr = Field(
+        max_length=200, description=f"{PASSWORD_RULE}.", json_schema_extra={"pattern": PASSWORD_PATTERN}
+    )
     new_password_confirmation: SecretStr = Field(max_length=200)
 
 

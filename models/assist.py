@@ -15,7 +15,7 @@ import datetime as dt
 from datetime import datetime, timedelta
 from decimal import Decimal
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 from zoneinfo import ZoneInfo
 
 from pydantic import (
@@ -29,7 +29,7 @@ from pydantic import (
 )
 
 from models.assist_packages import Package
-from models.common import MULTI_LINE, Contract, Name, TimeZoneName
+from models.common import MULTI_LINE, Contract, Name, QuarterHour, SchemaStates, TimeZoneName
 from models.mail import MailRecord
 from models.seed_rules import (
     ASSIST_LEAD_DAYS,
@@ -52,15 +52,21 @@ def _upper(value: object) -> object:
     return value.strip().upper() if isinstance(value, str) else value
 
 
+RESERVATION_NO_PATTERN = r"^WA-\d{6}-[0-9A-F]{6}$"
 ReservationNo = Annotated[
-    str, BeforeValidator(_upper), StringConstraints(max_length=16, pattern=r"^WA-\d{6}-[0-9A-F]{6}$")
+    str,
+    BeforeValidator(_upper),
+    StringConstraints(max_length=16, pattern=RESERVATION_NO_PATTERN),
+    SchemaStates(pattern=RESERVATION_NO_PATTERN),  # pydantic leaves a pattern after a BeforeValidator unstated
 ]
 """WA-<yymmdd>-<6 hex digits>, e.g. WA-261121-3F9A0C."""
 
+SITE_NAME_PATTERN = r"^[a-z0-9][a-z0-9-]{0,62}(\.[a-z0-9-]{1,63})*$"
 SiteName = Annotated[
     str,
     BeforeValidator(_lower),
-    StringConstraints(max_length=253, pattern=r"^[a-z0-9][a-z0-9-]{0,62}(\.[a-z0-9-]{1,63})*$"),
+    StringConstraints(max_length=253, pattern=SITE_NAME_PATTERN),
+    SchemaStates(pattern=SITE_NAME_PATTERN),
 ]
 """A Webex site's host name, e.g. yitong.webex.com."""
 
@@ -123,9 +129,9 @@ class SessionTime(Contract):
     """When a session runs: a local date and time in an IANA zone, and how long it lasts."""
 
     date: dt.date
-    time: dt.time
+    time: QuarterHour
     time_zone: TimeZoneName
-    duration_minutes: int = Field(ge=SLOT_MINUTES, le=12 * 60)
+    duration_minutes: int = Field(ge=SLOT_MINUTES, le=12 * 60, json_schema_extra={"multipleOf": SLOT_MINUTES})
 
     @field_validator("time")
     @classmethod
@@ -206,6 +212,13 @@ class MeetingLookup(Contract):
     scheduled: ScheduledAnswer | None = None
     host_id: HostId | None = None
     host_email: EmailStr | None = None
+    schema_rules: ClassVar[dict[str, Any]] = {
+        "if": {"properties": {"scheduled": {"const": "by_me"}}, "required": ["scheduled"]},
+        "then": {
+            "required": ["host_id", "host_email"],
+            "properties": {"host_id": {"type": "string"}, "host_email": {"type": "string"}},
+        },
+    }
 
     @model_validator(mode="after")
     def _host_when_by_me(self) -> MeetingLookup:
@@ -242,7 +255,7 @@ class Reschedule(ContactProof):
     """Update: date and time only; the site schedule has been moved already, or should be moved for the customer."""
 
     date: dt.date
-    time: dt.time
+    time: QuarterHour
     site_schedule: Literal["updated", "update_for_me", "will_update"] = Field(
         default="updated",
         description="updated: moved on the Webex site already; update_for_me: move it there too; "
@@ -264,7 +277,7 @@ class Slot(Contract):
     """A start the producer calendar can serve (a wall-clock time in the booking's zone)."""
 
     date: dt.date
-    time: dt.time
+    time: QuarterHour
     free_producers: int = Field(ge=0)
 
 

@@ -3,22 +3,44 @@
 from __future__ import annotations
 
 import functools
+import re
 import typing
 import unicodedata
 from datetime import date, datetime, time, timedelta
-from typing import Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from decimal import Decimal
+from typing import Annotated, Any, ClassVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from email_validator import SPECIAL_USE_DOMAIN_NAMES
 from pydantic import (
     AfterValidator,
     BaseModel,
     ConfigDict,
     EmailStr,
     Field,
+    GetJsonSchemaHandler,
     StringConstraints,
     ValidationInfo,
+    WithJsonSchema,
     field_validator,
 )
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema
+
+
+class SchemaStates:
+    """Annotation metadata: the OpenAPI schema states these keywords of a rule its validator applies (a bound
+    pydantic leaves out of the schema, or that a custom validator checks), so the schema is no looser than the
+    validation. ``SchemaStates(minimum=1)`` next to a validator that refuses 0 with its own message. A callable
+    value is called when the schema is made (not at import: workflows import the models in their sandbox)."""
+
+    def __init__(self, **keywords: Any) -> None:
+        self.keywords = keywords
+
+    def __get_pydantic_json_schema__(self, core_schema: CoreSchema, handler: GetJsonSchemaHandler) -> JsonSchemaValue:
+        schema = handler(core_schema)
+        schema.update({key: value() if callable(value) else value for key, value in self.keywords.items()})
+        return schema
 
 
 def _known_time_zone(name: str) -> str:
@@ -32,9 +54,27 @@ def _known_time_zone(name: str) -> str:
 
 
 TimeZoneName = Annotated[
-    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64), AfterValidator(_known_time_zone)
+    str,
+    StringConstraints(strip_whitespace=True, min_length=1, max_length=64),
+    AfterValidator(_known_time_zone),
+    SchemaStates(enum=lambda: sorted(available_timezones())),
 ]
-"""An IANA time zone name such as ``Europe/Ljubljana``."""
+"""An IANA time zone name such as ``Europe/Ljubljana`` (the schema lists the names this machine knows)."""
+
+QUARTER_HOUR_PATTERN = r"^([01][0-9]|2[0-3]):(00|15|30|45)(:00)?$"
+QuarterHour = Annotated[
+    time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "maxLength": 8,
+            "pattern": QUARTER_HOUR_PATTERN,
+            "description": "A wall-clock time on a quarter hour, HH:MM (the zone is given beside it).",
+        }
+    ),
+]
+"""A local start time on the hour or a quarter past, half past or a quarter to. It has no UTC offset, so its schema
+is a pattern, not JSON Schema's ``time`` format (which requires one and so fails every answer that holds one)."""
 
 Language = Annotated[str, StringConstraints(max_length=5, pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
 """A BCP 47 language tag of the simple kind: ``en``, ``sl``, ``pt-BR``."""
@@ -49,8 +89,21 @@ class MultiLine:
 
 MULTI_LINE = MultiLine()
 LINE_BREAKS = frozenset("\n\r\t")
-SINGLE_LINE_PATTERN = r"^[^\u0000-\u001f\u007f-\u009f]*$"
-MULTI_LINE_PATTERN = r"^[^\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f]*$"
+_CONTROL = r"\u0000-\u001f\u007f-\u009f"
+_CONTROL_BUT_BREAKS = r"\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f"
+SINGLE_LINE_PATTERN = rf"^[^{_CONTROL}]*$"
+MULTI_LINE_PATTERN = rf"^[^{_CONTROL_BUT_BREAKS}]*$"
+
+
+def not_blank_pattern(min_length: int, *, multi_line: bool = False) -> str:
+    """A printable text that still has ``min_length`` characters once its leading and trailing white space is
+    stripped: the schema of a ``strip_whitespace`` text with a minimum length (otherwise "  " would pass the schema
+    and fail the validator). Two characters that are not white space, ``min_length - 2`` apart or more."""
+    control = _CONTROL_BUT_BREAKS if multi_line else _CONTROL
+    text, solid = f"[^{control}]", rf"[^\s{control}]"
+    if min_length <= 1:
+        return f"^{text}*{solid}{text}*$"
+    return f"^{text}*{solid}{text}{{{min_length - 2},}}{solid}{text}*$"
 
 
 def printable(text: str, *, multi_line: bool = False) -> str:
@@ -79,16 +132,91 @@ def multi_line_fields(model: type[BaseModel]) -> frozenset[str]:
     )
 
 
+def _any_case(name: str) -> str:
+    return "".join(f"[{char.upper()}{char}]" if char.isalpha() else re.escape(char) for char in name)
+
+
+EMAIL_DOMAIN_PATTERN = rf"^(?![\s\S]*[.@]({'|'.join(_any_case(name) for name in SPECIAL_USE_DOMAIN_NAMES)})$)"
+"""What an e-mail address must be besides the ``email`` format: EmailStr (email-validator) refuses the special-use
+domains (``.test``, ``.local``, ``localhost``, ...) that the format allows."""
+
+
+def _is_decimal(annotation: Any) -> bool:
+    return annotation is Decimal or any(_is_decimal(arg) for arg in typing.get_args(annotation))
+
+
+def _decimal_rule(prop: dict[str, Any], metadata: list[Any]) -> None:
+    """A Decimal the API reads: pydantic's schema offers "a number, or any text", and its digits go unstated. The
+    schema offers the number (text still parses, but only a number is promised) with its digits as ``multipleOf``
+    and a bound: what the validator refuses, the schema does not allow."""
+    variants = prop.get("anyOf")
+    if not variants or not any(v.get("type") == "number" for v in variants):
+        return  # the answer's schema (a string): nothing to state
+    places = next((m.decimal_places for m in metadata if getattr(m, "decimal_places", None) is not None), None)
+    digits = next((m.max_digits for m in metadata if getattr(m, "max_digits", None) is not None), None)
+    kept = [v for v in variants if v.get("type") != "string"]
+    for variant in kept:
+        if variant.get("type") != "number":
+            continue
+        if places is not None:
+            variant["multipleOf"] = float(Decimal(1).scaleb(-places))
+        if digits is not None:
+            whole = float(Decimal(1).scaleb(digits - (places or 0)))
+            variant.setdefault("exclusiveMaximum", whole)
+            if "minimum" not in variant and "exclusiveMinimum" not in variant:
+                variant["exclusiveMinimum"] = -whole
+    if len(kept) == 1:
+        del prop["anyOf"]
+        prop.update(kept[0])
+    else:
+        prop["anyOf"] = kept
+    if isinstance(prop.get("default"), str):  # pydantic writes a Decimal default as text
+        prop["default"] = float(prop["default"])
+
+
+NO_EDGE_SPACE = r"^(?!\s)(?![\s\S]*\s$)"
+"""Prefixed to the pattern of a text the validator strips: the pattern holds for the stripped text, so the schema
+asks for a text without white space at its ends (else ``"+386 1 23 "`` passes the schema, not the validator)."""
+
+
+def _stripped(annotation: Any, metadata: list[Any]) -> tuple[bool, int]:
+    """Whether the field's text is stripped before its rules apply, and the least length it keeps then."""
+    found = [m for m in metadata if isinstance(m, StringConstraints)]
+    stack = [annotation]
+    while stack:
+        node = stack.pop()
+        if typing.get_origin(node) is Annotated:
+            found += [m for m in node.__metadata__ if isinstance(m, StringConstraints)]
+        stack += typing.get_args(node)
+    stripping = [m for m in found if m.strip_whitespace]
+    return bool(stripping), max((m.min_length or 0 for m in stripping), default=0)
+
+
 def _state_text_rule(schema: dict[str, Any], model: type[BaseModel]) -> None:
-    """The OpenAPI schema says what the validator says: every free text property gets the printable pattern."""
+    """The OpenAPI schema says what the validator says: every free text property gets the printable pattern (one
+    that also refuses a blank text where the stripped text has a minimum length), and a model states its rules
+    between fields (``schema_rules``)."""
     multi_line = multi_line_fields(model)
     for name, prop in schema.get("properties", {}).items():
         multi = name in multi_line
+        field = model.model_fields.get(name)
+        stripping, stripped = _stripped(field.annotation, field.metadata) if field is not None else (False, 0)
+        if field is not None and _is_decimal(field.annotation):
+            _decimal_rule(prop, field.metadata)
         variants = [prop, *prop.get("anyOf", [])]
         variants += [v["items"] for v in variants if isinstance(v.get("items"), dict)]
         for variant in variants:
+            if variant.get("format") == "email" and "pattern" not in variant:
+                variant["pattern"] = EMAIL_DOMAIN_PATTERN
+            pattern = variant.get("pattern")
+            if stripping and isinstance(pattern, str) and pattern.startswith("^") and NO_EDGE_SPACE not in pattern:
+                variant["pattern"] = NO_EDGE_SPACE + pattern
             if variant.get("type") == "string" and not {"pattern", "format", "enum", "const"} & variant.keys():
-                variant["pattern"] = MULTI_LINE_PATTERN if multi else SINGLE_LINE_PATTERN
+                if stripped:
+                    variant["pattern"] = not_blank_pattern(stripped, multi_line=multi)
+                else:
+                    variant["pattern"] = MULTI_LINE_PATTERN if multi else SINGLE_LINE_PATTERN
+    schema.update(getattr(model, "schema_rules", {}))
 
 
 class Contract(BaseModel):
@@ -96,6 +224,9 @@ class Contract(BaseModel):
     field holds control characters (``printable``), whichever model declares it."""
 
     model_config = ConfigDict(extra="forbid", frozen=False, json_schema_extra=_state_text_rule)
+    schema_rules: ClassVar[dict[str, Any]] = {}
+    """JSON Schema keywords for a rule between fields that a model validator checks (``if``/``then``), stated in
+    the schema too."""
 
     @field_validator("*", mode="after")
     @classmethod

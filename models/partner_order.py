@@ -122,7 +122,11 @@ class PartnerOrderInput(Contract):
     language: Language = Field(default="en", description="Language of the e-mails to the partner.")
     partner_name: Name
     customer_name: Name
-    purchased_services: list[Service] = Field(min_length=1, max_length=len(Service))
+    purchased_services: list[Service] = Field(
+        min_length=1,
+        max_length=len(Service),
+        json_schema_extra={"uniqueItems": True},  # the rule of _no_repeats
+    )
     account_representative_email: EmailStr = Field(description="The Cisco account representative, told of escalations.")
     policy: PartnerOrderPolicy = Field(default_factory=PartnerOrderPolicy)
 

@@ -50,6 +50,10 @@ FINISHED = frozenset(
 )
 
 
+MAX_NEW_SEATS = 500
+"""The most seats one line may add under the default policy, which every seat order the API starts runs under."""
+
+
 class SeatOrderPolicy(Contract):
     quote_valid_days: int = Field(
         default=QUOTE_VALID_DAYS, ge=1, le=90, description="An untouched quote expires after this."
@@ -57,7 +61,7 @@ class SeatOrderPolicy(Contract):
     processing_hours: int = Field(
         default=PROCESSING_HOURS, ge=1, le=240, description="Seed 002: processed within 24 hours."
     )
-    max_new_seats: int = Field(default=500, ge=1, le=100_000, description="Most seats one line may add.")
+    max_new_seats: int = Field(default=MAX_NEW_SEATS, ge=1, le=100_000, description="Most seats one line may add.")
     manual_review_over: Decimal = Field(
         default=Decimal("10000"), gt=0, description="Orders whose total is above this wait for an operator's approval."
     )
@@ -119,7 +123,10 @@ class AccountSnapshot(Contract):
 class NewSeats(Contract):
     product: Product
     edition: Edition
-    new_seats: int = Field(description="New Seat Qty: how many seats to add.")
+    new_seats: int = Field(
+        description="New Seat Qty: how many seats to add.",
+        json_schema_extra={"minimum": 1, "maximum": MAX_NEW_SEATS},  # the validators' bounds, with their own messages
+    )
 
     @field_validator("new_seats")
     @classmethod

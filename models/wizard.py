@@ -5,7 +5,7 @@ recognised instead of overwriting the first."""
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Annotated, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AwareDatetime, EmailStr, Field, StringConstraints, field_validator, model_validator
 
@@ -107,6 +107,10 @@ class SetupByStep(StepInput):
         description="me: I will set up; colleague: another person in my company; customer: the customer will."
     )
     email: EmailStr | None = Field(default=None, description="The colleague's or the customer administrator's e-mail.")
+    schema_rules: ClassVar[dict[str, Any]] = {
+        "if": {"properties": {"who": {"enum": ["colleague", "customer"]}}, "required": ["who"]},
+        "then": {"required": ["email"], "properties": {"email": {"type": "string"}}},
+    }
 
     @model_validator(mode="after")
     def _email_when_handing_over(self) -> SetupByStep:
@@ -122,6 +126,10 @@ class OrgDecision(StepInput):
         default=None, description="With use_existing: which of the proposed organizations."
     )
     details: OrgDetails | None = Field(default=None, description="With create: the new organization's details.")
+    schema_rules: ClassVar[dict[str, Any]] = {
+        "if": {"properties": {"decision": {"const": "create"}}, "required": ["decision"]},
+        "then": {"required": ["details"], "properties": {"details": {"type": "object"}}},
+    }
 
     @model_validator(mode="after")
     def _needs(self) -> OrgDecision:

@@ -48,6 +48,8 @@ HEADINGS = [heading for heading, _ in COLUMNS]
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
 ExportFormat = Literal["csv", "xlsx"]
+ROW_ID_MAX = 2**31 - 1
+"""The largest id an order row can have (an INTEGER column on PostgreSQL)."""
 
 
 @dataclass(frozen=True)
@@ -101,8 +103,8 @@ def _selection(account_no: str, wanted: OrderFilter, ids: Sequence[int]) -> Sele
         )
     if wanted.promotion:
         statement = statement.where(AccountOrder.promotion == wanted.promotion)
-    if ids:
-        statement = statement.where(AccountOrder.id.in_(list(ids)))
+    if ids:  # an id beyond the column's range is no row's: it matches nothing (the database would refuse it)
+        statement = statement.where(AccountOrder.id.in_([row_id for row_id in ids if 0 < row_id <= ROW_ID_MAX]))
     return statement.order_by(AccountOrder.ordered_at, AccountOrder.id)
 
 

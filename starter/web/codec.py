@@ -6,16 +6,21 @@ call it can read the payloads. The Web UI sends its user's access token when tol
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
+from cryptography.exceptions import InvalidTag
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Request, Response
 from fastapi.middleware.cors import CORSMiddleware
 from google.protobuf import json_format
+from google.protobuf.message import DecodeError
 from starlette import types as asgi
-from temporalio.api.common.v1 import Payloads
+from temporalio.api.common.v1 import Payload, Payloads
 from temporalio.converter import PayloadCodec
 
+from models.common import SINGLE_LINE_PATTERN
+from models.refusals import Refusal
 from starter.codec import PayloadKeyError
+from starter.errors import OnrampError
 from starter.services.callers import Caller, Scope
 from starter.settings import Settings
 from starter.web.access import Access, Rule, bearer_caller, declares, scope
@@ -24,25 +29,92 @@ from starter.web.deps import Codec
 router = APIRouter(prefix="/codec", tags=["operations"])
 
 
+MAX_PAYLOADS = 10_000
+_BASE64 = r"^([A-Za-z0-9+/]{4})*([A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$"
+
+
+def _payloads_schema(bounded: bool) -> dict[str, Any]:
+    """Temporal's Payloads message as protobuf JSON (bytes in base64). The routes read it themselves (it is
+    protobuf, not a model), so its schema is stated here: with its bounds for the body, as it comes for the answer
+    (a payload that was not encrypted comes back as it was sent)."""
+    base64: dict[str, Any] = {"type": "string", "pattern": _BASE64}
+    metadata: dict[str, Any] = {"type": "object", "additionalProperties": base64}
+    payloads: dict[str, Any] = {"type": "array"}
+    if bounded:
+        base64["maxLength"] = 2_000_000
+        metadata["propertyNames"] = {"maxLength": 200, "pattern": SINGLE_LINE_PATTERN}
+        payloads["maxItems"] = MAX_PAYLOADS
+    payloads["items"] = {
+        "type": "object",
+        "additionalProperties": False,
+        "properties": {"metadata": metadata, "data": base64},
+    }
+    return {"type": "object", "additionalProperties": False, "properties": {"payloads": payloads}}
+
+
+CODEC_OPENAPI = {
+    "requestBody": {"required": True, "content": {"application/json": {"schema": _payloads_schema(bounded=True)}}},
+    "responses": {
+        "200": {
+            "description": "The payloads, converted.",
+            "content": {"application/json": {"schema": _payloads_schema(bounded=False)}},
+        },
+        "422": {
+            "description": "Not a Payloads message, or a payload this key cannot decrypt.",
+            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+        },
+    },
+}
+
+
 async def _convert(request: Request, codec: PayloadCodec, decode: bool) -> Response:
     try:
-        payloads = json_format.Parse(await request.body(), Payloads())
+        payloads = json_format.Parse((await request.body()).decode(), Payloads())
+    except UnicodeDecodeError:  # not UTF-8: the 400 of every route
+        raise HTTPException(400) from None
     except json_format.ParseError as err:
         raise HTTPException(422, f"not a Payloads message: {err}") from None
-    try:
-        converted = await (codec.decode if decode else codec.encode)(payloads.payloads)
-    except (PayloadKeyError, ValueError) as err:
-        raise HTTPException(422, str(err)) from None
+    if len(payloads.payloads) > MAX_PAYLOADS:
+        raise HTTPException(422, f"at most {MAX_PAYLOADS} payloads at once")
+    if decode:
+        converted = [await _decrypted(codec, payload, index) for index, payload in enumerate(payloads.payloads)]
+    else:
+        try:
+            converted = await codec.encode(payloads.payloads)
+        except (PayloadKeyError, ValueError) as err:
+            raise HTTPException(422, str(err)) from None
     body = json_format.MessageToJson(Payloads(payloads=converted))
     return Response(content=body, media_type="application/json")
 
 
-@router.post("/decode", summary="Decrypt payloads for the Temporal Web UI (remote codec protocol)")
+class CannotDecrypt(OnrampError):
+    http_status = 422
+
+
+async def _decrypted(codec: PayloadCodec, payload: Payload, index: int) -> Payload:
+    """One payload in the clear; one that cannot be is a 422 naming it (a key that is not configured, data changed
+    or cut short, or sealed with another key of that id), never a 500."""
+    try:
+        [clear] = await codec.decode([payload])
+    except ValueError as err:  # PayloadKeyError among them
+        reason = str(err)
+    except (InvalidTag, DecodeError):
+        reason = "it was changed, or sealed with another key"
+    else:
+        return clear
+    raise CannotDecrypt(
+        f"payloads.{index} cannot be decrypted: {reason}", type=Refusal.INVALID_INPUT, field=f"payloads.{index}"
+    )
+
+
+@router.post(
+    "/decode", summary="Decrypt payloads for the Temporal Web UI (remote codec protocol)", openapi_extra=CODEC_OPENAPI
+)
 async def decode(request: Request, caller: CodecCaller, codec: Codec) -> Response:
     return await _convert(request, codec, decode=True)
 
 
-@router.post("/encode", summary="Encrypt payloads (remote codec protocol)")
+@router.post("/encode", summary="Encrypt payloads (remote codec protocol)", openapi_extra=CODEC_OPENAPI)
 async def encode(request: Request, caller: CodecCaller, codec: Codec) -> Response:
     return await _convert(request, codec, decode=False)
 

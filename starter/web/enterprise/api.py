@@ -7,10 +7,11 @@ first password is changed, every call but the password change, `me` and logout a
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Annotated, Literal
 
 from fastapi import APIRouter, Depends, Query, Request, Response
-from pydantic import BaseModel
+from pydantic import BaseModel, BeforeValidator
 
 from models.admin import (
     AdminSessionView,
@@ -52,13 +53,17 @@ class Activated(BaseModel):
     message: str
 
 
+def _blank_is_any(value: object) -> object:
+    return value or None  # a cleared date field sends an empty value
+
+
+QueryDate = Annotated[date | None, BeforeValidator(_blank_is_any)]
+"""A day in the query string: the schema says ``format: date``, as the parsing does (it took any text before)."""
+
+
 async def order_filter(
-    date_from: Annotated[
-        str | None, Query(pattern=SINGLE_LINE_PATTERN, max_length=10, description="First day, YYYY-MM-DD (UTC).")
-    ] = None,
-    date_to: Annotated[
-        str | None, Query(pattern=SINGLE_LINE_PATTERN, max_length=10, description="Last day, YYYY-MM-DD (UTC).")
-    ] = None,
+    date_from: Annotated[QueryDate, Query(description="First day, YYYY-MM-DD (UTC).")] = None,
+    date_to: Annotated[QueryDate, Query(description="Last day, YYYY-MM-DD (UTC).")] = None,
     order_no: Annotated[
         str | None, Query(pattern=SINGLE_LINE_PATTERN, max_length=40, description="Part of the order number.")
     ] = None,
@@ -66,7 +71,7 @@ async def order_filter(
 ) -> OrderFilter:
     """The filter from the query string; an empty date means any (a cleared date field sends one)."""
     return OrderFilter.model_validate(
-        {"date_from": date_from or None, "date_to": date_to or None, "order_no": order_no, "promotion": promotion}
+        {"date_from": date_from, "date_to": date_to, "order_no": order_no, "promotion": promotion}
     )
 
 
@@ -218,7 +223,7 @@ async def export_orders(
     format: Annotated[Literal["csv", "xlsx"], Query(description="csv or xlsx")] = "csv",
     id: Annotated[
         list[int] | None,
-        Query(pattern=SINGLE_LINE_PATTERN, max_length=1000, description="Only these rows (the ticked ones)."),
+        Query(max_length=1000, description="Only these rows (the ticked ones)."),
     ] = None,
 ) -> Response:
     listed = await orders.query(sessions, admin.account_no, wanted, id or ())

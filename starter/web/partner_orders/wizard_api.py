@@ -15,7 +15,7 @@ from models.common import SINGLE_LINE_PATTERN, Contract
 from models.seed_rules import PARTNER_PASSWORD_MIN_LENGTH
 from models.wizard import SessionId, WizardState, WizardStep, WizardView
 from models.wizard_routes import STEP_ROUTES, StepRoute
-from starter.services import setup_wizard
+from starter.services import passwords, setup_wizard
 from starter.web.deps import Sessions, Temporal
 from starter.web.errors import ERROR_RESPONSES
 from starter.web.partner_orders.setup_link import LinkOf, RememberedLinkOf
@@ -29,7 +29,13 @@ class PasswordInput(Contract):
 
     session_id: SessionId
     password: SecretStr = Field(
-        max_length=200, description=f"At least {PARTNER_PASSWORD_MIN_LENGTH} characters with letters and digits."
+        max_length=200,
+        description=f"At least {PARTNER_PASSWORD_MIN_LENGTH} characters with letters and digits.",
+        json_schema_extra={  # the rule of setup_wizard.check_password_policy, which answers with its own message
+            "minLength": PARTNER_PASSWORD_MIN_LENGTH,
+            "maxLength": passwords.MAX_LENGTH,
+            "pattern": r"^(?=[\s\S]*[A-Za-z])(?=[\s\S]*[0-9])",
+        },
     )
     password_confirmation: SecretStr = Field(max_length=200)
 

@@ -51,9 +51,9 @@ class NewCard(Contract):
     """A card for the sandbox gateway; only a token, the brand and the last four digits are kept."""
 
     number: SecretStr = Field(max_length=40)
-    expiry: Annotated[str, StringConstraints(strip_whitespace=True, max_length=7, pattern=r"^\d{1,2}/\d{2,4}$")] = (
-        Field(description="MM/YYYY")
-    )
+    expiry: Annotated[
+        str, StringConstraints(strip_whitespace=True, max_length=7, pattern=r"^(0?[1-9]|1[0-2])/(\d{2}|\d{4})$")
+    ] = Field(description="MM/YYYY (or MM/YY)")
 
 
 @router.post(
