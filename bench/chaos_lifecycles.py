@@ -16,14 +16,17 @@ from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from datetime import time as dt_time
 from pathlib import Path
 from typing import Any
 
 import httpx
 
+from models.assist import SessionTime
 from starter.mail_sink import ReceivedMail, parse
 from starter.services.accounts import demo_account
 from tests.admin_support import FIRST_PASSWORD, NEW_PASSWORD
+from tests.assist_support import availability
 from tests.seat_support import ADDRESS, ADMIN, APPROVE
 from tests.support import order, with_csrf
 from tests.wizard_support import NEW_CUSTOMER, NEW_PARTNER
@@ -301,21 +304,11 @@ async def assist_booking(
     """Seed 004: a producer booked for an event `day` days ahead (the four steps, confirmed), then moved to 10:00."""
     email = f"mei-{tag()}@customer.example"
     session_day = (datetime.now(UTC) + timedelta(days=day)).date()
-    availability = {
-        "customer": {
-            "first_name": "Mei",
-            "last_name": "Lin",
-            "phone": "+886 2 1234 5678",
-            "email": email,
-            "company": "Yitong Trading",
-        },
-        "site": site,
-        "package": "ec_standard",
-        "session": {"date": session_day.isoformat(), "time": "15:00", "time_zone": zone, "duration_minutes": 60},
-    }
+    when = SessionTime(date=session_day, time=dt_time(15, 0), time_zone=zone, duration_minutes=60)
+    body = availability(site, when, email=email)
     mine = {"X-Contact-Email": email}
     async with Caller(base_url, record) as customer:
-        started = await customer.call("assist: availability", "POST", "/api/assist/bookings", availability)
+        started = await customer.call("assist: availability", "POST", "/api/assist/bookings", body)
         number = started["reservation_no"]
         life = Lifecycle("assist booking", number)
         life.expected_mails = [(email, "confirmation"), (email, "rescheduled")]
