@@ -27,6 +27,7 @@ import argparse
 import asyncio
 import contextlib
 import random
+import shutil
 import statistics
 import tempfile
 import time
@@ -142,13 +143,21 @@ async def main(arguments: argparse.Namespace) -> None:
             stack.stop()
             await engine.dispose()
             if arguments.keep_logs:
-                _keep_logs(Path(folder), Path(arguments.keep_logs))
+                _keep_logs(stack, Path(arguments.keep_logs))
 
 
-def _keep_logs(folder: Path, into: Path) -> None:
+def _keep_logs(stack: ChaosStack, into: Path) -> None:
+    """The processes' logs, the databases (the dev server's histories to read with `temporal server start-dev
+    --db-filename`), the mail the sink received and when each worker was killed and ready (wall clock, as the logs)."""
     into.mkdir(parents=True, exist_ok=True)
-    for log in folder.glob("*.log"):
-        (into / log.name).write_bytes(log.read_bytes())
+    for kept in [*stack.folder.glob("*.log"), *stack.folder.glob("*.db")]:
+        (into / kept.name).write_bytes(kept.read_bytes())
+    if stack.mail_dir.exists():
+        shutil.copytree(stack.mail_dir, into / "mail", dirs_exist_ok=True)
+    moments = [(at, "worker killed") for at in stack.worker_kills] + [
+        (at, "worker ready") for at in stack.worker_starts
+    ]
+    (into / "workers.txt").write_text("".join(f"{at:.3f} {what}\n" for at, what in sorted(moments)))
 
 
 async def _assist_site(sessions: SessionFactory) -> str:
@@ -174,11 +183,13 @@ async def recovery_round(bench: Bench, sizes: Sizes, arguments: argparse.Namespa
     round_ = Round("recovery", "one SIGKILL every 12 s, a new worker at once", sizes.scaled(arguments.fraction))
     since, startups = time.time(), []
     await play(bench, round_, lambda stop: kill_worker_at_random(bench.stack, stop, 12, 12, startups))
-    count, longest = recovery(bench.stack, round_.record, since)
+    count, slowest = recovery(bench.stack, round_.record, since)
+    longest = slowest[0][0] if slowest else 0.0
     round_.figures["worker kills"] = _kills(bench.stack, since, startups)
     round_.figures["recovery"] = (
         f"{count} steps and mails in hand at a kill; the last finished {longest:.1f} s after the new worker started "
-        f"(bound {RECOVERY_BOUND:.0f} s)"
+        f"(bound {RECOVERY_BOUND:.0f} s); slowest: "
+        + ", ".join(f"{name} {seconds:.1f} s" for seconds, name in slowest[:5])
     )
     return round_
 
@@ -232,5 +243,7 @@ if __name__ == "__main__":
     parser.add_argument("--smtp-down", type=float, default=150.0, help="seconds the relay is down")
     parser.add_argument("--rounds", default="calm,worker,recovery,smtp,temporal")
     parser.add_argument("--database-url", default=None, help="default: SQLite in a temporary folder")
-    parser.add_argument("--keep-logs", default=None, help="a folder to copy the processes' logs to")
+    parser.add_argument(
+        "--keep-logs", default=None, help="a folder to copy the logs, the dev server database and the worker kills to"
+    )
     asyncio.run(main(parser.parse_args()))

@@ -196,18 +196,19 @@ async def _links(bench: Bench, round_: Round, received: Sequence[ReceivedMail]) 
     round_.figures["links broken"] = str(len(broken)) + (f" ({'; '.join(broken[:5])})" if broken else "")
 
 
-def recovery(stack: ChaosStack, record: Record, since: float) -> tuple[int, float]:
-    """For every step and awaited mail in hand at a kill, how long after the next worker's start it finished."""
+def recovery(stack: ChaosStack, record: Record, since: float) -> tuple[int, list[tuple[float, str]]]:
+    """For every step and awaited mail in hand at a kill, how long after the next worker's start it finished, slowest
+    first, each with its name (a step) or purpose (a mail)."""
     kills = [k for k in stack.worker_kills if k >= since]
     starts = sorted(stack.worker_starts)
-    finished: list[float] = []
-    spans = [(began, ended) for _, began, ended, _ in record.step_seconds]
-    spans += [(triggered, arrived) for _, triggered, arrived in record.waits]
+    finished: list[tuple[float, str]] = []
+    spans = [(name, began, ended) for name, began, ended, _ in record.step_seconds]
+    spans += [(f"mail {purpose}", triggered, arrived) for purpose, triggered, arrived in record.waits]
     for kill in kills:
         new = next((s for s in starts if s >= kill), None)
         if new is not None:
-            finished += [ended - new for began, ended in spans if began < kill < ended]
-    return len(finished), max(finished, default=0.0)
+            finished += [(ended - new, name) for name, began, ended in spans if began < kill < ended]
+    return len(finished), sorted(finished, reverse=True)
 
 
 # ------------------------------------------------------------------------------------------------- the run

@@ -30,6 +30,13 @@ class Settings(BaseSettings):
     temporal_address: str = Field(default="127.0.0.1:7233", description="Temporal frontend host:port.")
     temporal_namespace: str = Field(default="default", description="Temporal namespace.")
     task_queue: str = Field(default="onramp", description="Task queue every worker polls.")
+    worker_sticky_seconds: float = Field(
+        default=3.0,
+        ge=0.5,
+        le=60.0,
+        description="How long a workflow's next task waits for the worker that ran its last one before any worker "
+        "takes it: what a killed worker costs the steps sent to it (Temporal's default is 10 s).",
+    )
 
     # Database
     database_url: str = Field(

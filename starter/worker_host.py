@@ -13,6 +13,7 @@ import logging
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from typing import Any
 
 from temporalio import activity
@@ -34,11 +35,42 @@ from workflows.registry import ALL_WORKFLOWS, workflow_runner
 log = logging.getLogger("onramp.worker")
 
 
+HEARTBEAT_EVERY = 1.0
+"""Seconds between an activity's heartbeats; the first only after that long, so the many activities that take
+milliseconds send none."""
+
+
 class LogFailures(Interceptor):
     """One log line per failed activity attempt: which activity, which workflow, which attempt, why."""
 
     def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
         return _LogActivityFailure(next)
+
+
+class KeepAlive(Interceptor):
+    """Heartbeats every activity scheduled with a heartbeat timeout while it runs, so Temporal knows a killed
+    worker's attempt is gone within that timeout and tries it again on a live worker. The activities themselves
+    stay plain functions: none of them has progress worth reporting, only its being alive."""
+
+    def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
+        return _KeepActivityAlive(next)
+
+
+class _KeepActivityAlive(ActivityInboundInterceptor):
+    async def execute_activity(self, input: ExecuteActivityInput) -> Any:
+        if activity.info().heartbeat_timeout is None:
+            return await super().execute_activity(input)
+        beating = asyncio.create_task(_beat())
+        try:
+            return await super().execute_activity(input)
+        finally:
+            beating.cancel()
+
+
+async def _beat() -> None:
+    while True:
+        await asyncio.sleep(HEARTBEAT_EVERY)
+        activity.heartbeat()
 
 
 class _LogActivityFailure(ActivityInboundInterceptor):
@@ -69,7 +101,7 @@ def build_worker(
         workflows=ALL_WORKFLOWS,
         activities=activities,
         workflow_runner=workflow_runner(),
-        interceptors=[LogFailures()],
+        interceptors=[LogFailures(), KeepAlive()],
         **options,
     )
 
@@ -81,7 +113,10 @@ async def run_worker(settings: Settings, stop: asyncio.Event, client: Client | N
         log.warning("payload encryption is OFF: set ONRAMP_PAYLOAD_KEY so personal data is not stored in clear text")
     engine = make_engine(settings.database_url)
     worker = build_worker(
-        client, settings.task_queue, all_activities(make_session_factory(engine), settings.mail_config())
+        client,
+        settings.task_queue,
+        all_activities(make_session_factory(engine), settings.mail_config()),
+        sticky_queue_schedule_to_start_timeout=timedelta(seconds=settings.worker_sticky_seconds),
     )
     log.info(
         "worker started: task queue '%s' on %s (namespace %s)",

@@ -2,10 +2,11 @@
 retries forever with a bounded pause: a database that is away delays a step, never fails it; a business refusal
 is a non-retryable ApplicationError and ends the attempt at once.
 
-The timeouts are fitted to the work, not generous: an attempt whose worker was killed is only retried once its
-start-to-close timeout has passed, so that timeout is what a worker crash costs. A data-layer call takes
-milliseconds; 8 s is ample under load and puts the retry within 10 s of the crash, and the pause between tries
-never grows past 10 s, so a database that comes back is used again within seconds."""
+The timeouts are fitted to the work, not generous: a data-layer call takes milliseconds and 8 s is ample under
+load. What a worker crash costs is the heartbeat timeout: the worker heartbeats every activity that runs longer
+than a second (starter/worker_host.py), so an attempt whose worker was killed is tried again ``HEARTBEAT`` after
+its last sign of life, not after its whole start-to-close. The pause between tries never grows past 10 s, so a
+database that comes back is used again within seconds."""
 
 from __future__ import annotations
 
@@ -23,6 +24,9 @@ T = TypeVar("T")
 RETRY_PAUSE = timedelta(seconds=10)
 DB_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=RETRY_PAUSE)
 DB_TIMEOUT = timedelta(seconds=8)
+HEARTBEAT = timedelta(seconds=5)
+"""An attempt not heard from for this long is given up and tried again: four missed beats (one a second), so a
+worker whose event loop stalls under load is not taken for dead."""
 ACCOUNT_RETRY = RetryPolicy(
     initial_interval=timedelta(seconds=1),
     maximum_interval=RETRY_PAUSE,
@@ -48,7 +52,14 @@ async def run(activity: str, arg: Any, result_type: None = None, *, retry: Retry
 async def run(activity: str, arg: Any, result_type: type[Any] | None = None, *, retry: RetryPolicy = DB_RETRY) -> Any:
     """Run ``activity`` with ``arg`` and wait for its result."""
     if result_type is None:
-        return await workflow.execute_activity(activity, arg, start_to_close_timeout=DB_TIMEOUT, retry_policy=retry)
+        return await workflow.execute_activity(
+            activity, arg, start_to_close_timeout=DB_TIMEOUT, heartbeat_timeout=HEARTBEAT, retry_policy=retry
+        )
     return await workflow.execute_activity(
-        activity, arg, result_type=result_type, start_to_close_timeout=DB_TIMEOUT, retry_policy=retry
+        activity,
+        arg,
+        result_type=result_type,
+        start_to_close_timeout=DB_TIMEOUT,
+        heartbeat_timeout=HEARTBEAT,
+        retry_policy=retry,
     )

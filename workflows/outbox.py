@@ -13,6 +13,8 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
+from workflows.activity_calls import HEARTBEAT
+
 with workflow.unsafe.imports_passed_through():
     from models.common import Recipient
     from models.mail import (
@@ -31,8 +33,8 @@ NOT_RETRYABLE = [Refusal.MAIL_TEMPLATE_MISSING.value, Refusal.MAIL_TEMPLATE_BROK
 
 
 MAIL_TIMEOUT = timedelta(seconds=15)
-"""One try at handing a mail to SMTP: the conversation's own timeout (ONRAMP_SMTP_TIMEOUT, 10 s) and a little: a
-killed worker's mail is tried again 15 s after its try began, not a minute."""
+"""One try at handing a mail to SMTP: the conversation's own timeout (ONRAMP_SMTP_TIMEOUT, 10 s) and a little. A
+killed worker's mail is tried again once its heartbeat is missed (``HEARTBEAT``), not 15 s after its try began."""
 
 
 async def send_mail(request: MailRequest, max_retry_seconds: float = 20) -> MailReceipt:
@@ -43,6 +45,7 @@ async def send_mail(request: MailRequest, max_retry_seconds: float = 20) -> Mail
         request,
         result_type=MailReceipt,
         start_to_close_timeout=MAIL_TIMEOUT,
+        heartbeat_timeout=HEARTBEAT,
         retry_policy=RetryPolicy(
             initial_interval=timedelta(seconds=1),
             backoff_coefficient=2.0,

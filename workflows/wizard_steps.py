@@ -15,6 +15,8 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
+from workflows.activity_calls import DB_TIMEOUT, HEARTBEAT
+
 with workflow.unsafe.imports_passed_through():
     from models import wizard_navigation as navigation
     from models import wizard_rules as rules
@@ -209,7 +211,8 @@ class WizardSteps:
                 name,
                 arg,
                 result_type=result_type,
-                start_to_close_timeout=timedelta(seconds=8),  # a crashed worker's step is retried within 10 s
+                start_to_close_timeout=DB_TIMEOUT,
+                heartbeat_timeout=HEARTBEAT,
                 retry_policy=ACTIVITY_RETRY,
             )
         except ActivityError as err:
