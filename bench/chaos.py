@@ -176,6 +176,7 @@ async def worker_round(bench: Bench, sizes: Sizes, arguments: argparse.Namespace
     since, startups = time.time(), []
     await play(bench, round_, lambda stop: kill_worker_at_random(bench.stack, stop, 1, 5, startups))
     round_.figures["worker kills"] = _kills(bench.stack, since, startups)
+    round_.figures["recovery"] = _recovery(bench, round_, since)
     return round_
 
 
@@ -183,15 +184,19 @@ async def recovery_round(bench: Bench, sizes: Sizes, arguments: argparse.Namespa
     round_ = Round("recovery", "one SIGKILL every 12 s, a new worker at once", sizes.scaled(arguments.fraction))
     since, startups = time.time(), []
     await play(bench, round_, lambda stop: kill_worker_at_random(bench.stack, stop, 12, 12, startups))
+    round_.figures["worker kills"] = _kills(bench.stack, since, startups)
+    round_.figures["recovery"] = _recovery(bench, round_, since)
+    return round_
+
+
+def _recovery(bench: Bench, round_: Round, since: float) -> str:
     count, slowest = recovery(bench.stack, round_.record, since)
     longest = slowest[0][0] if slowest else 0.0
-    round_.figures["worker kills"] = _kills(bench.stack, since, startups)
-    round_.figures["recovery"] = (
+    return (
         f"{count} steps and mails in hand at a kill; the last finished {longest:.1f} s after the new worker started "
         f"(bound {RECOVERY_BOUND:.0f} s); slowest: "
         + ", ".join(f"{name} {seconds:.1f} s" for seconds, name in slowest[:5])
     )
-    return round_
 
 
 def _kills(stack: ChaosStack, since: float, startups: list[float]) -> str:

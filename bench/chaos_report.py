@@ -145,7 +145,7 @@ async def _mails(bench: Bench, round_: Round) -> None:
     f["mails received"] = f"{len(copies)} distinct, {len(received)} in all"
     f["expected, not received"] = str(len(expected - got))
     f["written, not received"] = str(sum(1 for mid in written if mid not in copies))
-    f["duplicated (same Message-ID)"] = str(sum(n - 1 for n in copies.values()))
+    f["duplicated (same Message-ID)"] = _duplicates(bench.stack, received, copies)
     f["received, never written"] = str(sum(1 for mid in copies if mid not in written))
     unasked = Counter(row.purpose for row in rows if (row.recipient, row.purpose) not in expected)
     f["written, not expected"] = ", ".join(f"{purpose} x {n}" for purpose, n in unasked.most_common()) or "none"
@@ -167,6 +167,27 @@ async def _mails(bench: Bench, round_: Round) -> None:
             f"{len(late)}, the last {max(late, default=0):.1f} s after (bound {MAIL_AFTER_RETURN_BOUND:.0f} s)"
         )
     await _links(bench, round_, received)
+
+
+def _duplicates(stack: ChaosStack, received: Sequence[ReceivedMail], copies: Counter[str]) -> str:
+    """How many second copies, per 1,000 mails, and for each how long after the relay took the first copy the
+    worker was killed: the window between SMTP's acceptance and the outbox row saying "sent"."""
+    extra = sum(n - 1 for n in copies.values())
+    if not extra:
+        return "0"
+    first: dict[str, float] = {}
+    for mail in sorted(received, key=lambda m: m.received_at):
+        first.setdefault(mail.header_id, mail.received_at.timestamp())
+    gaps = [
+        min((kill - first[mid] for kill in stack.worker_kills if kill >= first[mid]), default=float("inf"))
+        for mid, n in copies.items()
+        if n > 1
+    ]
+    return (
+        f"{extra} ({1000 * extra / max(len(copies), 1):.1f} per 1,000 mails); the worker was killed "
+        + ", ".join(f"{gap * 1000:.0f} ms" for gap in sorted(gaps))
+        + " after the relay took the first copy"
+    )
 
 
 async def _links(bench: Bench, round_: Round, received: Sequence[ReceivedMail]) -> None:
@@ -197,17 +218,18 @@ async def _links(bench: Bench, round_: Round, received: Sequence[ReceivedMail]) 
 
 
 def recovery(stack: ChaosStack, record: Record, since: float) -> tuple[int, list[tuple[float, str]]]:
-    """For every step and awaited mail in hand at a kill, how long after the next worker's start it finished, slowest
-    first, each with its name (a step) or purpose (a mail)."""
+    """For every step and awaited mail in hand at a kill, how long after the start of the worker that followed the
+    last kill it lived through it finished, slowest first, each with its name (a step) or purpose (a mail)."""
     kills = [k for k in stack.worker_kills if k >= since]
     starts = sorted(stack.worker_starts)
     finished: list[tuple[float, str]] = []
     spans = [(name, began, ended) for name, began, ended, _ in record.step_seconds]
     spans += [(f"mail {purpose}", triggered, arrived) for purpose, triggered, arrived in record.waits]
-    for kill in kills:
-        new = next((s for s in starts if s >= kill), None)
+    for name, began, ended in spans:
+        last_kill = max((k for k in kills if began < k < ended), default=None)
+        new = next((s for s in starts if last_kill is not None and s >= last_kill), None)
         if new is not None:
-            finished += [(ended - new, name) for name, began, ended in spans if began < kill < ended]
+            finished.append((max(ended - new, 0.0), name))
     return len(finished), sorted(finished, reverse=True)
 
 
