@@ -179,14 +179,14 @@ def _duplicates(stack: ChaosStack, received: Sequence[ReceivedMail], copies: Cou
     for mail in sorted(received, key=lambda m: m.received_at):
         first.setdefault(mail.header_id, mail.received_at.timestamp())
     gaps = [
-        min((kill - first[mid] for kill in stack.worker_kills if kill >= first[mid]), default=float("inf"))
+        min((kill - first[mid] for kill in stack.worker_kills), key=abs, default=float("inf"))
         for mid, n in copies.items()
         if n > 1
     ]
     return (
-        f"{extra} ({1000 * extra / max(len(copies), 1):.1f} per 1,000 mails); the worker was killed "
-        + ", ".join(f"{gap * 1000:.0f} ms" for gap in sorted(gaps))
-        + " after the relay took the first copy"
+        f"{extra} ({1000 * extra / max(len(copies), 1):.1f} per 1,000 mails); the nearest kill came "
+        + ", ".join(f"{gap * 1000:+.0f} ms" for gap in sorted(gaps))
+        + " from the relay taking the first copy"
     )
 
 
