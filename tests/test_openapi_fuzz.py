@@ -57,12 +57,11 @@ from starter.web import access
 from starter.web.access import Access
 from starter.web.app import create_app
 from store import SessionFactory
-from store.tables import Organization, OrgUser
 from tests.admin_support import NEW_PASSWORD, browser
 from tests.assist_support import availability, new_site, proof, schedule, session_at, start_order
 from tests.seat_support import APPROVE, add_card, new_account, start, step, up_to_service_order
 from tests.support import bearer, eventually, make_settings, order
-from tests.wizard_support import NEW_CUSTOMER, NEW_PARTNER, Wizard
+from tests.wizard_support import NEW_CUSTOMER, NEW_PARTNER, Wizard, existing_customer
 
 T = TypeVar("T")
 
@@ -250,13 +249,7 @@ async def _org_join(
     (found by its name) for a new administrator (as tests/test_org_join.py asks it)."""
     tag = uid()
     customer, boss = f"Customer {tag}", f"boss-{tag}@{tag}.example"
-    org_id = str(uuid.uuid4())
-    async with sessions.begin() as session:
-        session.add(
-            Organization(id=org_id, kind="customer", name=customer, admin_email=boss, created_at=datetime.now(UTC))
-        )
-        await session.flush()
-        session.add(OrgUser(email=boss, org_id=org_id, role="admin", created_at=datetime.now(UTC)))
+    org_id = await existing_customer(sessions, customer, boss)
     since = len(sink.mails)
     body = await _partner_order(ops, -1, now, customer_name=customer)
     token = (await _link(sink, body["provisioning_contact_email"], "/setup/", since)).rsplit("/", 1)[1]

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import html
 import uuid
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import httpx
 from temporalio.client import Client
@@ -17,20 +17,9 @@ from starter.mail_sink import MailSink, ReceivedMail
 from starter.services import partner_orders
 from starter.settings import Settings
 from store import SessionFactory
-from store.tables import Organization, OrgUser
+from store.tables import OrgUser
 from tests.admin_support import mails_to
-from tests.wizard_support import NEW_PARTNER, Wizard, order_awaiting_setup
-
-
-async def existing_customer(sessions: SessionFactory, name: str, admin: str) -> str:
-    org_id = str(uuid.uuid4())
-    async with sessions.begin() as session:
-        session.add(
-            Organization(id=org_id, kind="customer", name=name, admin_email=admin, created_at=datetime.now(UTC))
-        )
-        await session.flush()
-        session.add(OrgUser(email=admin, org_id=org_id, role="admin", created_at=datetime.now(UTC)))
-    return org_id
+from tests.wizard_support import NEW_PARTNER, Wizard, existing_customer, order_awaiting_setup
 
 
 def join_path(mail: ReceivedMail) -> str:

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, field
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -15,6 +16,8 @@ from models.partner_order import PartnerOrderInput
 from starter.mail_sink import MailSink, ReceivedMail
 from starter.services import partner_orders
 from starter.settings import Settings
+from store import SessionFactory
+from store.tables import Organization, OrgUser
 from tests.support import eventually, order
 
 NEW_PARTNER = {
@@ -86,3 +89,15 @@ async def order_awaiting_setup(
     await partner_orders.start(client, settings, o)
     [mail] = await mail_to(sink, o.provisioning_contact_email)
     return o, token_of(mail)
+
+
+async def existing_customer(sessions: SessionFactory, name: str, admin: str) -> str:
+    """A customer organization already on file, with ``admin`` as its administrator: its id."""
+    org_id = str(uuid.uuid4())
+    async with sessions.begin() as session:
+        session.add(
+            Organization(id=org_id, kind="customer", name=name, admin_email=admin, created_at=datetime.now(UTC))
+        )
+        await session.flush()
+        session.add(OrgUser(email=admin, org_id=org_id, role="admin", created_at=datetime.now(UTC)))
+    return org_id

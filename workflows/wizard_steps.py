@@ -12,10 +12,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
-from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
-from workflows.activity_calls import DB_TIMEOUT, HEARTBEAT
+from workflows import activity_calls
+from workflows.activity_calls import DB_RETRY
 
 with workflow.unsafe.imports_passed_through():
     from models import wizard_navigation as navigation
@@ -41,8 +41,6 @@ with workflow.unsafe.imports_passed_through():
         WizardStep,
         WizardView,
     )
-
-ACTIVITY_RETRY = RetryPolicy(initial_interval=timedelta(seconds=1), maximum_interval=timedelta(seconds=10))
 
 
 def wrong_step(message: str) -> ApplicationError:
@@ -205,16 +203,9 @@ class WizardSteps:
                     arg,
                     result_type=result_type,
                     start_to_close_timeout=timedelta(seconds=10),
-                    retry_policy=ACTIVITY_RETRY,
+                    retry_policy=DB_RETRY,
                 )
-            return await workflow.execute_activity(
-                name,
-                arg,
-                result_type=result_type,
-                start_to_close_timeout=DB_TIMEOUT,
-                heartbeat_timeout=HEARTBEAT,
-                retry_policy=ACTIVITY_RETRY,
-            )
+            return await activity_calls.run(name, arg, result_type)
         except ActivityError as err:
             cause = err.cause
             if isinstance(cause, ApplicationError):
