@@ -6,7 +6,7 @@ runs its lifecycles (bench/chaos_lifecycles.py: a partner order through the whol
 on an account of its own to completed, an assist booking confirmed then moved, an organizer created and activated),
 some at once, while one part fails:
 
-1. worker: SIGKILL of the worker at random every 1-5 s, a new one started at once;
+1. worker: SIGKILL of the worker (or of the mail worker, at random) every 1-5 s, a new one started at once;
 2. recovery: one SIGKILL every 12 s, a new worker at once: how long the work in hand at the kill takes once the new
    worker has started (each worker lives longer than the bound, so the figure is not cut short by the next kill);
 3. smtp: the SMTP relay down for 150 s (--smtp-down), then back;
@@ -83,8 +83,9 @@ async def kill_worker_at_random(
             await asyncio.wait_for(stop.wait(), timeout=rng.uniform(low, high))
         if stop.is_set():
             return
-        stack.kill_worker()
-        startups.append(await stack.start_worker())
+        kind = rng.choice(stack.worker_kinds)
+        stack.kill_worker(kind)
+        startups.append(await stack.start_worker(kind))
 
 
 async def smtp_outage(stack: ChaosStack, stop: asyncio.Event, events: dict[str, float], down: float) -> None:
@@ -121,7 +122,7 @@ async def main(arguments: argparse.Namespace) -> None:
     sizes = Sizes(arguments.seat, arguments.partner, arguments.assist, arguments.organizer, arguments.at_once)
     with tempfile.TemporaryDirectory(prefix="onramp-chaos-") as folder:
         database_url = arguments.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'onramp.db'}"
-        stack = ChaosStack(Path(folder), database_url)
+        stack = ChaosStack(Path(folder), database_url, mail_worker=arguments.mail_worker)
         engine = make_engine(database_url)
         try:
             await upgrade(engine)
@@ -130,7 +131,7 @@ async def main(arguments: argparse.Namespace) -> None:
             site = await _assist_site(sessions)
             stack.start_temporal()
             stack.start_sink()
-            await stack.start_worker()
+            await stack.start_workers()
             stack.start_api()
             async with Mailbox(stack.mail_dir) as mailbox:
                 bench = Bench(stack, sessions, key, mailbox, site)
@@ -154,7 +155,8 @@ def _keep_logs(stack: ChaosStack, into: Path) -> None:
         (into / kept.name).write_bytes(kept.read_bytes())
     if stack.mail_dir.exists():
         shutil.copytree(stack.mail_dir, into / "mail", dirs_exist_ok=True)
-    moments = [(at, "worker killed") for at in stack.worker_kills] + [
+    mail_worker = set(stack.mail_kills) if stack.mail_worker else set()
+    moments = [(at, "mail worker killed" if at in mail_worker else "worker killed") for at in stack.worker_kills] + [
         (at, "worker ready") for at in stack.worker_starts
     ]
     (into / "workers.txt").write_text("".join(f"{at:.3f} {what}\n" for at, what in sorted(moments)))
@@ -248,6 +250,12 @@ if __name__ == "__main__":
     parser.add_argument("--smtp-down", type=float, default=150.0, help="seconds the relay is down")
     parser.add_argument("--rounds", default="calm,worker,recovery,smtp,temporal")
     parser.add_argument("--database-url", default=None, help="default: SQLite in a temporary folder")
+    parser.add_argument(
+        "--mail-worker",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="mail in a worker process of its own beside the workflows' (the kills pick either at random)",
+    )
     parser.add_argument(
         "--keep-logs", default=None, help="a folder to copy the logs, the dev server database and the worker kills to"
     )

@@ -179,7 +179,7 @@ def _duplicates(stack: ChaosStack, received: Sequence[ReceivedMail], copies: Cou
     for mail in sorted(received, key=lambda m: m.received_at):
         first.setdefault(mail.header_id, mail.received_at.timestamp())
     gaps = [
-        min((kill - first[mid] for kill in stack.worker_kills), key=abs, default=float("inf"))
+        min((kill - first[mid] for kill in stack.mail_kills), key=abs, default=float("inf"))
         for mid, n in copies.items()
         if n > 1
     ]

@@ -1,5 +1,6 @@
 """The processes of bench/chaos.py, each of its own, as an operator runs them: Temporal's dev server on a database
-file, onramp's worker (`python worker.py`), onramp's API (`onramp api`) and the SMTP sink (bench/sink_process.py).
+file, onramp's worker (`python worker.py`; with ``mail_worker``, one serving the workflows and one the mail),
+onramp's API (`onramp api`) and the SMTP sink (bench/sink_process.py).
 The worker logs at INFO (its own file) so that a start can wait for its "worker started" line.
 
 Each can be killed and started again while the others go on; the worker's starts are recorded, so a round can say how
@@ -54,10 +55,15 @@ class ChaosStack:
     api_port: int = field(default_factory=free_port)
     smtp_port: int = field(default_factory=free_port)
     payload_key: str = field(default_factory=lambda: base64.b64encode(os.urandom(32)).decode())
+    mail_worker: bool = False
+    """Mail in a worker process of its own (ONRAMP_WORKER_SERVES=mail beside =workflows), not in the one worker."""
     worker_starts: list[float] = field(default_factory=list)  # wall clock, as the sink's and the steps' times
     worker_kills: list[float] = field(default_factory=list)
+    mail_kills: list[float] = field(default_factory=list)
+    """The kills of a process that was sending mail: the worker, or the mail worker when there is one."""
     _temporal: subprocess.Popen[bytes] | None = None
     _worker: subprocess.Popen[bytes] | None = None
+    _mail_worker: subprocess.Popen[bytes] | None = None
     _api: subprocess.Popen[bytes] | None = None
     _sink: subprocess.Popen[bytes] | None = None
     _logs: dict[str, IO[bytes]] = field(default_factory=dict)
@@ -124,26 +130,38 @@ class ChaosStack:
 
     # ---------------------------------------------------------------- the worker
 
-    async def start_worker(self) -> float:
-        """Start a worker and wait until it has said "worker started" (its workflows checked, about to poll): the
-        seconds that took."""
-        log = self.folder / "worker.log"
+    @property
+    def worker_kinds(self) -> list[str]:
+        return ["worker", "mail-worker"] if self.mail_worker else ["worker"]
+
+    async def start_worker(self, kind: str = "worker") -> float:
+        """Start a worker (``kind``: the worker, or the mail worker) and wait until it has said "worker started"
+        (its workflows checked, about to poll): the seconds that took."""
+        log = self.folder / f"{kind}.log"
         ready_before = _count(log, WORKER_READY)
         spawned = time.time()
-        self._worker = self._spawn("worker", [sys.executable, "worker.py"], ONRAMP_LOG_LEVEL="INFO")
+        serves = ("mail" if kind == "mail-worker" else "workflows") if self.mail_worker else "all"
+        process = self._spawn(kind, [sys.executable, "worker.py"], ONRAMP_LOG_LEVEL="INFO", ONRAMP_WORKER_SERVES=serves)
+        setattr(self, _attribute(kind), process)
         while _count(log, WORKER_READY) == ready_before:
-            if self._worker.poll() is not None:
-                raise RuntimeError(f"the worker stopped at start (exit {self._worker.returncode}); see {log}")
+            if process.poll() is not None:
+                raise RuntimeError(f"the {kind} stopped at start (exit {process.returncode}); see {log}")
             if time.time() - spawned > 60:
-                raise RuntimeError(f"the worker was not ready within 60 s; see {log}")
+                raise RuntimeError(f"the {kind} was not ready within 60 s; see {log}")
             await asyncio.sleep(0.05)
         self.worker_starts.append(time.time())
         return self.worker_starts[-1] - spawned
 
-    def kill_worker(self) -> None:
-        if self._worker is not None:
+    async def start_workers(self) -> None:
+        for kind in self.worker_kinds:
+            await self.start_worker(kind)
+
+    def kill_worker(self, kind: str = "worker") -> None:
+        if getattr(self, _attribute(kind)) is not None:
             self.worker_kills.append(time.time())
-        self._kill("_worker")
+            if kind == "mail-worker" or not self.mail_worker:
+                self.mail_kills.append(self.worker_kills[-1])
+        self._kill(_attribute(kind))
 
     # ---------------------------------------------------------------- the API and the sink
 
@@ -175,7 +193,11 @@ class ChaosStack:
         setattr(self, attribute, None)
 
     def stop(self) -> None:
-        for attribute in ("_api", "_worker", "_sink", "_temporal"):
+        for attribute in ("_api", "_worker", "_mail_worker", "_sink", "_temporal"):
             self._kill(attribute, signal.SIGTERM)
         for log in self._logs.values():
             log.close()
+
+
+def _attribute(kind: str) -> str:
+    return "_" + kind.replace("-", "_")

@@ -65,6 +65,14 @@ class MailReceipt(Contract):
 
 
 SEND_MAIL_ACTIVITY = "send_mail"
+MAIL_QUEUE_SUFFIX = "-mail"
+
+
+def mail_task_queue(task_queue: str) -> str:
+    """The task queue a workflow's mail goes to: its own queue's name and ``-mail``. Its own queue lets mail run in
+    worker processes that replay no workflows, so the moment between the relay taking a mail and the outbox
+    recording it is never stretched by another task holding the interpreter."""
+    return task_queue + MAIL_QUEUE_SUFFIX
 
 
 class MailStatus(StrEnum):

@@ -30,6 +30,12 @@ class Settings(BaseSettings):
     temporal_address: str = Field(default="127.0.0.1:7233", description="Temporal frontend host:port.")
     temporal_namespace: str = Field(default="default", description="Temporal namespace.")
     task_queue: str = Field(default="onramp", description="Task queue every worker polls.")
+    worker_serves: Literal["all", "workflows", "mail"] = Field(
+        default="all",
+        description="What a worker process hosts: `all` (the workflows and their activities on the task queue, and "
+        "the mail on `<task queue>-mail`), `workflows` (all but the mail), or `mail` (only the mail: run these beside "
+        "`workflows` workers so no workflow replay slows a mail's SMTP conversation or its outbox commit).",
+    )
     worker_sticky_seconds: float = Field(
         default=3.0,
         ge=0.5,

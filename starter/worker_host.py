@@ -14,7 +14,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from datetime import timedelta
-from typing import Any
+from typing import Any, Literal
 
 from temporalio import activity
 from temporalio.client import Client
@@ -26,6 +26,7 @@ from temporalio.worker import (
 )
 
 from activities.registry import all_activities
+from models.mail import SEND_MAIL_ACTIVITY, mail_task_queue
 from starter.client import connect
 from starter.services import mail_relay
 from starter.settings import Settings, get_settings
@@ -89,21 +90,62 @@ class _LogActivityFailure(ActivityInboundInterceptor):
             raise
 
 
+WorkerServes = Literal["all", "workflows", "mail"]
+
+
+class Workers:
+    """The Temporal workers one process runs, started and stopped together (``async with``): the workflows with
+    their activities on the task queue, and the mail on its own queue (models/mail.mail_task_queue)."""
+
+    def __init__(self, workers: Sequence[Worker]) -> None:
+        self.workers = list(workers)
+        self._running = contextlib.AsyncExitStack()
+
+    async def __aenter__(self) -> Workers:
+        async with contextlib.AsyncExitStack() as starting:
+            for worker in self.workers:
+                await starting.enter_async_context(worker)
+            self._running = starting.pop_all()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self._running.aclose()
+
+
 def build_worker(
     client: Client,
     task_queue: str,
     activities: Sequence[Callable[..., Any]],
+    serves: WorkerServes = "all",
     **options: Any,
-) -> Worker:
-    return Worker(
-        client,
-        task_queue=task_queue,
-        workflows=ALL_WORKFLOWS,
-        activities=activities,
-        workflow_runner=workflow_runner(),
-        interceptors=[LogFailures(), KeepAlive()],
-        **options,
-    )
+) -> Workers:
+    """The workers for ``serves``. ``activities`` are all of them: the mail worker takes the mail's from them."""
+    mail = [fn for fn in activities if _activity_name(fn) == SEND_MAIL_ACTIVITY]
+    others = [fn for fn in activities if _activity_name(fn) != SEND_MAIL_ACTIVITY]
+    interceptors = [LogFailures(), KeepAlive()]
+    workers = []
+    if serves != "mail":
+        workers.append(
+            Worker(
+                client,
+                task_queue=task_queue,
+                workflows=ALL_WORKFLOWS,
+                activities=[*others, *mail],  # mail of workflows that began before it had a queue of its own
+                workflow_runner=workflow_runner(),
+                interceptors=interceptors,
+                **options,
+            )
+        )
+    if serves != "workflows" and mail:
+        workers.append(
+            Worker(client, task_queue=mail_task_queue(task_queue), activities=mail, interceptors=interceptors)
+        )
+    return Workers(workers)
+
+
+def _activity_name(fn: Callable[..., Any]) -> str | None:
+    definition = activity._Definition.from_callable(fn)
+    return definition.name if definition else None
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event, client: Client | None = None) -> None:
@@ -112,27 +154,40 @@ async def run_worker(settings: Settings, stop: asyncio.Event, client: Client | N
     if client.data_converter.payload_codec is None:
         log.warning("payload encryption is OFF: set ONRAMP_PAYLOAD_KEY so personal data is not stored in clear text")
     engine = make_engine(settings.database_url)
-    worker = build_worker(
+    serves = settings.worker_serves
+    options = (
+        {}
+        if serves == "mail"
+        else {"sticky_queue_schedule_to_start_timeout": timedelta(seconds=settings.worker_sticky_seconds)}
+    )
+    workers = build_worker(
         client,
         settings.task_queue,
         all_activities(make_session_factory(engine), settings.mail_config()),
-        sticky_queue_schedule_to_start_timeout=timedelta(seconds=settings.worker_sticky_seconds),
+        serves,
+        **options,
     )
     log.info(
-        "worker started: task queue '%s' on %s (namespace %s)",
-        settings.task_queue,
+        "worker started: task queue '%s' on %s (namespace %s), serving %s",
+        settings.task_queue if serves != "mail" else mail_task_queue(settings.task_queue),
         settings.temporal_address,
         settings.temporal_namespace,
+        serves,
     )
-    relay = asyncio.create_task(_relay_mail(make_session_factory(engine), settings, stop))
+    relay = (
+        asyncio.create_task(_relay_mail(make_session_factory(engine), settings, stop))
+        if serves != "workflows"
+        else None
+    )
     try:
-        async with worker:
+        async with workers:
             await stop.wait()
     except Exception:
         log.exception("worker failed")
         raise
     finally:
-        relay.cancel()
+        if relay is not None:
+            relay.cancel()
         await engine.dispose()
         log.info("worker stopped")
 

@@ -29,7 +29,7 @@ from temporalio.service import RPCError
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
 
-from models.mail import SEND_MAIL_ACTIVITY, MailReceipt, MailRequest
+from models.mail import SEND_MAIL_ACTIVITY, MailReceipt, MailRequest, mail_task_queue
 from models.refusals import refused_field
 from tests.support import eventually
 from workflows.registry import workflow_runner
@@ -142,15 +142,19 @@ async def quiet(client: Client, handle: WorkflowHandle[Any, Any]) -> bool:
 async def fake_worker(
     env: WorkflowEnvironment, workflows: Sequence[type], activities: Sequence[Callable[..., Any]]
 ) -> AsyncIterator[FastRun]:
-    """Run ``workflows`` (real code, the project's sandbox) with fake ``activities`` on a task queue of their own."""
+    """Run ``workflows`` (real code, the project's sandbox) with fake ``activities`` on a task queue of their own,
+    and the fake mail on that queue's mail queue."""
     task_queue = f"fast-{uuid.uuid4()}"
     run = FastRun(env.client, task_queue)
-    async with Worker(
-        env.client,
-        task_queue=task_queue,
-        workflows=list(workflows),
-        activities=list(activities),
-        workflow_runner=workflow_runner(),
+    async with (
+        Worker(
+            env.client,
+            task_queue=task_queue,
+            workflows=list(workflows),
+            activities=list(activities),
+            workflow_runner=workflow_runner(),
+        ),
+        Worker(env.client, task_queue=mail_task_queue(task_queue), activities=[send_mail]),
     ):
         try:
             yield run

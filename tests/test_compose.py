@@ -24,7 +24,8 @@ from starter.settings import Settings
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE_FILE = ROOT / "docker-compose.yml"
 
-APP_SERVICES = ("migrate", "worker", "api")
+APP_SERVICES = ("migrate", "worker", "mail-worker", "api")
+
 INFRA_SERVICES = ("postgresql", "app-db", "temporal", "temporal-setup", "temporal-ui", "mailpit")
 REQUIRED_ENV = {
     "ONRAMP_TEMPORAL_ADDRESS",
@@ -124,6 +125,8 @@ def test_app_services_build_the_repository_image(services: dict[str, dict[str, A
 
 def test_app_services_share_the_same_onramp_settings(services: dict[str, dict[str, Any]]) -> None:
     envs = {name: env_of(services[name]) for name in APP_SERVICES}
+    roles = {name: env.pop("ONRAMP_WORKER_SERVES", None) for name, env in envs.items()}
+    assert roles == {"migrate": None, "worker": "workflows", "mail-worker": "mail", "api": None}
     first = envs[APP_SERVICES[0]]
     for name, env in envs.items():
         assert env == first, f"{name} is configured differently from {APP_SERVICES[0]}"

@@ -25,7 +25,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from activities.registry import all_activities
-from models.mail import SEND_MAIL_ACTIVITY
+from models.mail import SEND_MAIL_ACTIVITY, mail_task_queue
 from starter.client import connect
 from starter.mail_sink import ReceivedMail, parse
 from starter.settings import Settings
@@ -89,7 +89,7 @@ def _settings(client: Client, database_url: str, relay: Relay) -> Settings:
     )
 
 
-def _worker_process(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
+def _worker_process(settings: Settings, log: Path, serves: str = "all") -> subprocess.Popen[bytes]:
     """`python worker.py` as an operator runs it, with the test's server, database and relay."""
     environment = {
         **os.environ,
@@ -100,6 +100,7 @@ def _worker_process(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
         "ONRAMP_SMTP_PORT": str(settings.smtp_port),
         "ONRAMP_PAYLOAD_KEY": settings.payload_key.get_secret_value() if settings.payload_key else "",
         "ONRAMP_LOG_LEVEL": "INFO",
+        "ONRAMP_WORKER_SERVES": serves,
     }
     with log.open("wb") as out:
         return subprocess.Popen([sys.executable, "worker.py"], cwd=ROOT, env=environment, stdout=out, stderr=out)
@@ -114,6 +115,16 @@ async def _order_placed(settings: Settings, sessions: SessionFactory) -> str:
         answer = await h.post("/api/partner-orders", json=o.model_dump(mode="json"))
         assert answer.status_code == 201, answer.text
     return o.workflow_id
+
+
+async def _mail_queues(client: Client, workflow_id: str) -> list[str]:
+    history = await client.get_workflow_handle(workflow_id).fetch_history()
+    return [
+        e.activity_task_scheduled_event_attributes.task_queue.name
+        for e in history.events
+        if e.event_type == EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED
+        and e.activity_task_scheduled_event_attributes.activity_type.name == SEND_MAIL_ACTIVITY
+    ]
 
 
 async def _mail_attempts(client: Client, workflow_id: str) -> list[Any]:
@@ -197,3 +208,39 @@ async def test_a_relay_slower_than_the_heartbeat_timeout_gets_each_mail_once(
             [started] = await eventually(attempts, timeout=30, what="the mail activity's completion in the history")
         assert started.attempt == 1
         assert len(relay.mails) == 1
+
+
+async def test_mail_waits_on_its_own_queue_for_a_mail_worker_and_goes_once_it_polls(
+    server: WorkflowEnvironment, sessions: SessionFactory, database_url: str, tmp_path: Path
+) -> None:
+    client = server.client
+    with Relay() as relay:
+        settings = _settings(client, database_url, relay)
+        workflows_only = build_worker(
+            await connect(settings), settings.task_queue, all_activities(sessions, settings.mail_config()), "workflows"
+        )
+        async with workflows_only:
+            workflow_id = await _order_placed(settings, sessions)
+
+            async def scheduled() -> list[str] | None:
+                return await _mail_queues(client, workflow_id) or None
+
+            assert await eventually(scheduled, what="the Set Up Now mail scheduled") == [
+                mail_task_queue(settings.task_queue)
+            ]
+            await asyncio.sleep(2)  # long enough for any worker of the task queue to have taken the mail
+            assert relay.mails == []  # nobody serves the mail queue yet
+
+            log = tmp_path / "mail-worker.log"
+            mail_worker = _worker_process(settings, log, serves="mail")
+            try:
+
+                async def arrived() -> list[ReceivedMail] | None:
+                    return relay.mails or None
+
+                [mail] = await eventually(arrived, timeout=60, what="the mail from the mail worker")
+            finally:
+                mail_worker.send_signal(signal.SIGTERM)
+                mail_worker.wait(timeout=30)
+        assert mail.message["X-Onramp-Purpose"] == "set_up_now"
+        assert "serving mail" in log.read_text()

@@ -26,11 +26,15 @@ with workflow.unsafe.imports_passed_through():
         MailRequest,
         MailStatus,
         SetupLinkRequest,
+        mail_task_queue,
     )
     from models.refusals import Refusal
 
 NOT_RETRYABLE = [Refusal.MAIL_TEMPLATE_MISSING.value, Refusal.MAIL_TEMPLATE_BROKEN.value]
 
+
+MAIL_QUEUE = "mail-on-its-own-task-queue"
+"""Patch: mail goes to the workflow's queue + ``-mail`` (models/mail.mail_task_queue), served by mail workers."""
 
 MAIL_TIMEOUT = timedelta(seconds=15)
 """One try at handing a mail to SMTP: the conversation's own timeout (ONRAMP_SMTP_TIMEOUT, 10 s) and a little. A
@@ -40,10 +44,12 @@ killed worker's mail is tried again once its heartbeat is missed (``HEARTBEAT``)
 async def send_mail(request: MailRequest, max_retry_seconds: float = 20) -> MailReceipt:
     """Raises ActivityError only for a template that cannot be rendered; an SMTP outage just waits, trying at
     least every ``max_retry_seconds``, so mail goes out within that time of the relay answering again."""
+    own_queue = mail_task_queue(workflow.info().task_queue) if workflow.patched(MAIL_QUEUE) else None
     receipt: MailReceipt = await workflow.execute_activity(
         SEND_MAIL_ACTIVITY,
         request,
         result_type=MailReceipt,
+        task_queue=own_queue,
         start_to_close_timeout=MAIL_TIMEOUT,
         heartbeat_timeout=HEARTBEAT,
         retry_policy=RetryPolicy(
