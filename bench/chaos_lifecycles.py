@@ -262,7 +262,7 @@ async def seat_order(base_url: str, operator: str, record: Record, mailbox: Mail
                 f"/api/accounts/{account_no}/cards",
                 {"number": APPROVE, "expiry": "12/2030"},
             )
-        )["token"]
+        )["reference"]
         started = await admin.call(
             "seat order: start",
             "POST",
@@ -277,7 +277,7 @@ async def seat_order(base_url: str, operator: str, record: Record, mailbox: Mail
         await admin.call("seat order: quantities", "POST", f"{url}/quantities", {"lines": [line]})
         await admin.call("seat order: review", "POST", f"{url}/review", {})
         await admin.call("seat order: accept", "POST", f"{url}/accept", {})
-        payment = {"admin_contact": ADMIN, "card_token": card, "billing_address": ADDRESS}
+        payment = {"admin_contact": ADMIN, "card": card, "billing_address": ADDRESS}
         await admin.call("seat order: payment", "POST", f"{url}/payment", payment)
         await admin.call("seat order: place", "POST", f"{url}/place", {})
         placed = time.time()

@@ -9,12 +9,24 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, EmailStr, Field, StringConstraints, field_validator
+from pydantic import AwareDatetime, EmailStr, Field, StringConstraints, field_validator, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from models.accounts import Edition, Product
 from models.common import MULTI_LINE, Contract, Name
 from models.mail import MailRecord
 from models.seed_rules import PROCESSING_HOURS, QUOTE_VALID_DAYS
+
+CARD_REFERENCE_PREFIX = "card_"
+CardReference = Annotated[
+    str, StringConstraints(min_length=21, max_length=21, pattern=rf"^{CARD_REFERENCE_PREFIX}[0-9a-f]{{16}}$")
+]
+"""A card the gateway keeps, by a name that is safe in a workflow's history (``card_`` and 16 hex digits): its
+token stays in the gateway's database, and only the charge activity reads it."""
+
+GatewayToken = Annotated[str, StringConstraints(max_length=64, pattern=r"^tok_[A-Za-z0-9_-]{8,60}$")]
+"""The gateway's own name for a card: a secret kept in its database. Only orders paid before cards had references
+carry one, in their histories; a client never sends one now."""
 
 OrderNo = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=3, max_length=40, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")
@@ -178,14 +190,33 @@ class BillingAddress(Contract):
     ]
 
 
-class PaymentDetails(Contract):
-    """Save and continue to the service order. The card is a token from the gateway (never a card number)."""
+class PaymentUpdate(Contract):
+    """The payment Update's input. Orders paid before cards had references named the card by its gateway token:
+    their histories still hold ``card_token``, read here and never written again (``exclude``)."""
 
     admin_contact: AdminContact
-    card_token: Annotated[str, StringConstraints(max_length=64, pattern=r"^tok_[A-Za-z0-9_-]{8,60}$")] | None = Field(
-        default=None, description="A card tokenised by POST /api/accounts/{no}/cards; empty for the card on file."
+    card: CardReference | None = Field(
+        default=None,
+        description="The card's reference, as POST /api/accounts/{no}/cards answers it; empty for the card on file.",
     )
     billing_address: BillingAddress
+    card_token: SkipJsonSchema[GatewayToken | None] = Field(default=None, exclude=True)
+
+
+CARD_TOKEN_RETIRED = (
+    "card_token is no longer taken: send card, the reference POST /api/accounts/{no}/cards answers "
+    "(or leave it out for the card on file)"
+)
+
+
+class PaymentDetails(PaymentUpdate):
+    """Save and continue to the service order, as a client sends it: the card by its reference, never its number
+    or the gateway's token. A client that still sends ``card_token`` is told what to send instead."""
+
+    @field_validator("card_token", mode="before")
+    @classmethod
+    def _token_retired(cls, value: object) -> None:
+        raise ValueError(CARD_TOKEN_RETIRED)
 
 
 class PlaceOrder(Contract):
@@ -220,9 +251,15 @@ class Quote(Contract):
 
 
 class CardOnOrder(Contract):
-    token: str
-    brand: str
-    last4: str
+    """The card an order pays with, as its state and history hold it: a reference, never the gateway's token."""
+
+    reference: CardReference | None = Field(
+        default=None, description="Empty only on orders paid before cards had references."
+    )
+    brand: Annotated[str, StringConstraints(max_length=20)]
+    last4: Annotated[str, StringConstraints(max_length=4, pattern=r"^[0-9]{4}$")]
+    token: SkipJsonSchema[GatewayToken | None] = Field(default=None, exclude=True)
+    """Read from the histories of orders paid before cards had references, never written again."""
 
 
 class ChargeResult(Contract):
@@ -273,16 +310,30 @@ class ClaimOpenQuote(Contract):
 
 
 class CheckCard(Contract):
+    """The card an order's payment names (None: the account's card on file)."""
+
     account_no: str
-    token: str | None
+    card: CardReference | None = None
+    token: SkipJsonSchema[GatewayToken | None] = Field(default=None, exclude_if=lambda token: token is None)
+    """Sent by orders paid before cards had references: their payment named the card by its token."""
 
 
 class ChargeRequest(Contract):
+    """A charge of the card the order's payment checked; the gateway reads the card's token itself."""
+
     idempotency_key: str
     account_no: str
-    card_token: str
+    card: CardReference | None = None
+    card_token: SkipJsonSchema[GatewayToken | None] = Field(default=None, exclude_if=lambda token: token is None)
+    """Sent by orders whose card was checked before cards had references (their history holds the token)."""
     amount: Decimal
     currency: str
+
+    @model_validator(mode="after")
+    def _names_a_card(self) -> ChargeRequest:
+        if self.card is None and self.card_token is None:
+            raise ValueError("a charge names its card")
+        return self
 
 
 class ApplySeatOrder(Contract):
@@ -330,7 +381,7 @@ SEAT_ORDER_STEPS: tuple[SeatOrderStep, ...] = (
         "payment",
         PaymentDetails,
         SeatOrderState,
-        "Payment details: save and continue to the service order (the card is a gateway token, never a number)",
+        "Payment details: save and continue to the service order (the card by its reference, never a number)",
     ),
     SeatOrderStep("place", "place", PlaceOrder, SeatOrderState, "Place the service order"),
     SeatOrderStep("approve", "approve", ApproveOrder, SeatOrderState, "Approve an order waiting for a manual review"),

@@ -1,5 +1,6 @@
 """The sandbox gateway's card vault: a card is kept as a token with its brand and last four digits, and the test card
-number decides how the gateway will answer its charges (activities/gateway.py). The number itself is never stored.
+number decides how the gateway will answer its charges (activities/gateway.py). The number itself is never stored,
+and the token never leaves the database: everyone else, workflows and API clients, knows the card by its reference.
 
 Shared by the API and the pages (adding a card) and the gateway activity (reading a card's behaviour).
 """
@@ -9,7 +10,7 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from models.seat_order import CardOnOrder
+from models.seat_order import CARD_REFERENCE_PREFIX, CardOnOrder
 from store import SessionFactory
 from store.tables import Account, PaymentCard
 
@@ -35,8 +36,14 @@ def _luhn_ok(number: str) -> bool:
     return total % 10 == 0
 
 
+def new_reference() -> str:
+    """A card's name outside the database: random, so it says nothing of the card, its number or its token."""
+    return CARD_REFERENCE_PREFIX + secrets.token_hex(8)
+
+
 async def tokenize(sessions: SessionFactory, account_no: str, number: str, expiry: str, now: datetime) -> CardOnOrder:
-    """Keep a card and give back a token: the card number never leaves this function (nor enters a workflow)."""
+    """Keep a card and give back its reference: the card number never leaves this function, the gateway's token
+    never leaves the database (nor enters a workflow)."""
     digits = "".join(ch for ch in number if ch.isdigit())
     if not 13 <= len(digits) <= 19 or not _luhn_ok(digits):
         raise CardRefused("This is not a valid card number.")
@@ -49,13 +56,14 @@ async def tokenize(sessions: SessionFactory, account_no: str, number: str, expir
     behaviour = TEST_CARDS.get(digits)
     if behaviour is None:
         raise CardRefused("The sandbox gateway only accepts its test cards (4242 4242 4242 4242, …).")
-    token = "tok_" + secrets.token_urlsafe(18)
+    token, reference = "tok_" + secrets.token_urlsafe(18), new_reference()
     async with sessions.begin() as session:
         if await session.get(Account, account_no) is None:
             raise CardRefused(f"No account {account_no}.")
         session.add(
             PaymentCard(
                 token=token,
+                reference=reference,
                 account_no=account_no,
                 brand="Visa",
                 last4=digits[-4:],
@@ -67,4 +75,4 @@ async def tokenize(sessions: SessionFactory, account_no: str, number: str, expir
         account = await session.get(Account, account_no)
         if account is not None and account.card_token is None:
             account.card_token = token  # the first card becomes the card on file
-    return CardOnOrder(token=token, brand="Visa", last4=digits[-4:])
+    return CardOnOrder(reference=reference, brand="Visa", last4=digits[-4:])

@@ -39,9 +39,10 @@ async def new_account(http: httpx.AsyncClient, today: date, **changes: Any) -> s
 
 
 async def add_card(http: httpx.AsyncClient, account_no: str, number: str = APPROVE) -> str:
+    """A new card of the account, as the API answers it: its reference (the payment step's ``card``)."""
     response = await http.post(f"/api/accounts/{account_no}/cards", json={"number": number, "expiry": "12/2030"})
     assert response.status_code == 201, response.text
-    return str(response.json()["token"])
+    return str(response.json()["reference"])
 
 
 async def start(http: httpx.AsyncClient, account_no: str, **body: Any) -> dict[str, Any]:
@@ -66,5 +67,5 @@ async def up_to_service_order(
     )
     quote = await step(http, order_no, "review")
     await step(http, order_no, "accept")
-    await step(http, order_no, "payment", admin_contact=ADMIN, card_token=card, billing_address=ADDRESS)
+    await step(http, order_no, "payment", admin_contact=ADMIN, card=card, billing_address=ADDRESS)
     return quote

@@ -53,8 +53,8 @@ from models.seat_order import (
 from tests.fast_support import CALLS, FastRun, assert_refused, fake_worker, mails, send_mail, skip_to
 from workflows.seat_order import SeatOrderWorkflow
 
-ON_FILE = "tok_onfile_4242424242"
-DECLINING = "tok_declined_0000000002"
+ON_FILE = "card_0000000000004242"
+DECLINING = "card_dec1dec1dec10002"
 DAYS_TO_RENEWAL = 73  # 73/365 = 0.2 exactly: 3 seats x 120.00 x 0.2 = 72.00
 
 
@@ -75,15 +75,15 @@ async def release_open_quote(request: ClaimOpenQuote) -> None:
 @activity.defn(name=CHECK_CARD_ACTIVITY)
 async def check_card(request: CheckCard) -> CardOnOrder:
     CALLS.record(request)
-    token = request.token or ON_FILE
-    return CardOnOrder(token=token, brand="Visa", last4=token[-4:])
+    reference = request.card or ON_FILE
+    return CardOnOrder(reference=reference, brand="Visa", last4=reference[-4:])
 
 
 @activity.defn(name=CHARGE_ACTIVITY)
 async def charge_card(request: ChargeRequest) -> ChargeResult:
-    """The gateway's test cards: a token with 'declined' in it is declined, every other one approved."""
+    """The gateway's test cards: DECLINING is declined, every other card approved."""
     CALLS.record(request)
-    declined = "declined" in request.card_token
+    declined = request.card == DECLINING
     return ChargeResult(
         outcome="declined" if declined else "approved",
         reason="insufficient funds" if declined else None,
@@ -145,9 +145,9 @@ ADMIN = AdminContact(first_name="Mei", last_name="Lin", email="mei@yitong.exampl
 ADDRESS = BillingAddress(company="Yitong Trading", street="Xinyi Rd 5", city="Taipei", postal_code="110", country="tw")
 
 
-def _payment(card_token: str | None) -> PaymentDetails:
-    """Save and continue: the admin, the card (None: the card on file) and the billing address."""
-    return PaymentDetails(admin_contact=ADMIN, card_token=card_token, billing_address=ADDRESS)
+def _payment(card: str | None) -> PaymentDetails:
+    """Save and continue: the admin, the card's reference (None: the card on file) and the billing address."""
+    return PaymentDetails(admin_contact=ADMIN, card=card, billing_address=ADDRESS)
 
 
 async def _at_ten_utc(env: WorkflowEnvironment) -> datetime:
@@ -171,7 +171,7 @@ def _order(today: date) -> SeatOrderInput:
 
 
 async def _up_to_service_order(
-    run: FastRun, o: SeatOrderInput, card_token: str | None
+    run: FastRun, o: SeatOrderInput, card: str | None
 ) -> WorkflowHandle[SeatOrderWorkflow, SeatOrderState]:
     """New Seat Qty (3 x GoTo Meeting Standard) → review → accept → payment: ready to place."""
     handle = await run.start(SeatOrderWorkflow.run, o, id=o.workflow_id)
@@ -179,7 +179,7 @@ async def _up_to_service_order(
     await handle.execute_update(SeatOrderWorkflow.set_quantities, SetQuantities(lines=[three]))
     await handle.execute_update(SeatOrderWorkflow.review, ReviewCart())
     await handle.execute_update(SeatOrderWorkflow.accept, AcceptQuote())
-    await handle.execute_update(SeatOrderWorkflow.payment, _payment(card_token))
+    await handle.execute_update(SeatOrderWorkflow.payment, _payment(card))
     return handle
 
 
@@ -218,8 +218,8 @@ async def test_a_placed_order_is_charged_once_by_order_number_gets_its_seats_and
         assert accepted.status is SeatOrderStatus.PAYMENT
         paid = await handle.execute_update(SeatOrderWorkflow.payment, _payment(None))
         assert paid.status is SeatOrderStatus.SERVICE_ORDER
-        assert paid.card == CardOnOrder(token=ON_FILE, brand="Visa", last4="4242")
-        assert CALLS.of(o.workflow_id, CHECK_CARD_ACTIVITY) == [CheckCard(account_no=o.account_no, token=None)]
+        assert paid.card == CardOnOrder(reference=ON_FILE, brand="Visa", last4="4242")
+        assert CALLS.of(o.workflow_id, CHECK_CARD_ACTIVITY) == [CheckCard(account_no=o.account_no, card=None)]
 
         placed = await handle.execute_update(SeatOrderWorkflow.place, PlaceOrder())
         assert placed.status is SeatOrderStatus.PLACED
@@ -231,7 +231,7 @@ async def test_a_placed_order_is_charged_once_by_order_number_gets_its_seats_and
     assert not final.escalated
     [charge] = CALLS.of(o.workflow_id, CHARGE_ACTIVITY)
     assert charge == ChargeRequest(
-        idempotency_key=o.order_no, account_no=o.account_no, card_token=ON_FILE, amount=Decimal("87.84"), currency="EUR"
+        idempotency_key=o.order_no, account_no=o.account_no, card=ON_FILE, amount=Decimal("87.84"), currency="EUR"
     )
     assert final.charge is not None and (final.charge.outcome, final.charge.amount) == ("approved", Decimal("87.84"))
     [seats] = CALLS.of(o.workflow_id, APPLY_SEAT_ORDER_ACTIVITY)
@@ -271,7 +271,7 @@ async def test_a_declined_card_fails_the_order_with_the_gateways_reason(ts_env: 
     assert final.reason == "The card was declined: insufficient funds"
     assert final.charge is not None and final.charge.outcome == "declined"
     [charge] = CALLS.of(o.workflow_id, CHARGE_ACTIVITY)
-    assert (charge.idempotency_key, charge.card_token) == (o.order_no, DECLINING)
+    assert (charge.idempotency_key, charge.card, charge.card_token) == (o.order_no, DECLINING, None)
     assert CALLS.of(o.workflow_id, APPLY_SEAT_ORDER_ACTIVITY) == []  # no seats without the money
     assert CALLS.of(o.workflow_id, RELEASE_OPEN_QUOTE_ACTIVITY) == [
         ClaimOpenQuote(account_no=o.account_no, order_no=o.order_no)

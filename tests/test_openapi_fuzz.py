@@ -15,7 +15,7 @@ cover them.
 Each call carries what a real caller of that operation has (``Caller``): the operator's API key, or an enterprise
 admin's session (its cookie and CSRF token) of an account of its own, or a link token, or a booking's contact
 e-mail. In about half the examples the path parameters (and the few body fields only such a caller knows: a wizard
-session id, a card token, a site, a password to confirm) are the caller's real ones, so the operations get past
+session id, a card's reference, a site, a password to confirm) are the caller's real ones, so the operations get past
 404 and do their work; in the others they are whatever the schema allows. Every operation that changes a process
 has a process of its own, brought to the step before it (a wizard at that step, a seat order with its quote, a
 confirmed booking, ...), so no operation's examples spoil another's.
@@ -94,7 +94,7 @@ schema = schemathesis.openapi.from_dict(APP_SCHEMA, config=CONFIG)
 class Caller:
     """What the real caller of one operation has: its client (with its credentials: a bearer token, or an admin's
     cookie jar and CSRF token, or none), the ids of its own that go in the path, the header parameters it knows (a
-    booking's contact e-mail), and the body fields only it can know (a wizard session id, a card token)."""
+    booking's contact e-mail), and the body fields only it can know (a wizard session id, a card's reference)."""
 
     http: httpx.AsyncClient
     path: dict[str, str] = field(default_factory=dict)
@@ -308,7 +308,7 @@ async def _seat_order(admin: httpx.AsyncClient, account_no: str, upto: str, seat
         await step(admin, order_no, "accept")
     if upto == "place":
         await up_to_service_order(admin, order_no, card, seats=seats)
-    return Caller(admin, path={"account_no": account_no, "order_no": order_no}, body={"card_token": card})
+    return Caller(admin, path={"account_no": account_no, "order_no": order_no}, body={"card": card})
 
 
 # ---------------------------------------------------------------------------------------------- assist

@@ -1,4 +1,5 @@
-"""The app database on SQLite and PostgreSQL: migrations, the partner order upsert, Set Up Now tokens, organizations.
+"""The app database on SQLite and PostgreSQL: migrations, the partner order upsert, Set Up Now tokens, organizations,
+card references.
 
 Every test here runs once per backend (the `sessions` / `engine` fixtures are parametrized). The database is shared
 by the whole test session, so each test works on ids of its own.
@@ -7,10 +8,12 @@ by the whole test session, so each test works on ids of its own.
 from __future__ import annotations
 
 import asyncio
+import re
 import secrets
 import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -25,12 +28,14 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine
 
+from activities.gateway import GatewayActivities
 from activities.partner_orders import PartnerOrderActivities
 from models.common import add_local_days, local_midnight
 from models.partner_order import Offer, PartnerOrderSnapshot, PartnerOrderState, PartnerOrderStatus, Service
+from models.seat_order import ChargeRequest
 from store import SessionFactory, make_engine, make_session_factory, organizer_ids, setup_tokens, upgrade
 from store.migrate import alembic_config, current_tables
-from store.tables import Base, Organization, PartnerOrder, SetupToken
+from store.tables import Base, GatewayCharge, Organization, PartnerOrder, PaymentCard, SetupToken
 
 APP_TABLES = {
     "partner_orders",
@@ -435,5 +440,59 @@ async def test_organizers_made_before_the_random_ids_keep_the_workflow_id_they_h
         assert made.startswith("organizer-ACC-OLD-") and "bob" not in made
         assert await organizer_ids.find_or_make(sessions, "ACC-OLD", "Bob@Old.example ") == made
         assert await organizer_ids.account_of(sessions, made) == "ACC-OLD"
+    finally:
+        await engine.dispose()
+
+
+async def test_cards_kept_before_references_get_one_each_and_the_gateway_charges_by_it(empty_database_url: str) -> None:
+    engine = make_engine(empty_database_url)
+    try:
+        await upgrade(engine, "0012_outbox_requests")
+        async with engine.begin() as connection:  # the rows as that revision's code wrote them
+            await connection.execute(
+                text(
+                    "INSERT INTO accounts (account_no, customer_name, customer_type, billing_contact_email, "
+                    "billing_contact_name, self_service, payment_method, card_token, currency, tax_rate, company, "
+                    "created_at) VALUES ('ACC-CARDS', 'Old Co', 'Group', 'b@old.example', 'B', true, 'card', "
+                    "'tok_oldcard00000001', 'EUR', '0.22', '{}', CURRENT_TIMESTAMP)"
+                )
+            )
+            for token, last4, behaviour in (
+                ("tok_oldcard00000001", "4242", "approve"),
+                ("tok_oldcard00000002", "0002", "decline"),
+            ):
+                await connection.execute(
+                    text(
+                        "INSERT INTO payment_cards (token, account_no, brand, last4, expiry, behaviour, created_at) "
+                        "VALUES (:token, 'ACC-CARDS', 'Visa', :last4, '12/2030', :behaviour, CURRENT_TIMESTAMP)"
+                    ),
+                    {"token": token, "last4": last4, "behaviour": behaviour},
+                )
+        await upgrade(engine)
+        sessions = make_session_factory(engine)
+        async with sessions() as session:
+            cards = {card.token: card.reference for card in await session.scalars(select(PaymentCard))}
+        assert len(set(cards.values())) == 2
+        assert all(re.fullmatch(r"card_[0-9a-f]{16}", reference) for reference in cards.values())
+
+        charged = await GatewayActivities(sessions).charge_card(
+            ChargeRequest(
+                idempotency_key="SO-CARDS-1",
+                account_no="ACC-CARDS",
+                card=cards["tok_oldcard00000002"],
+                amount=Decimal("12.30"),
+                currency="EUR",
+            )
+        )
+        assert (charged.outcome, charged.reason) == ("declined", "insufficient funds")
+        async with sessions() as session:
+            charge = await session.get(GatewayCharge, "SO-CARDS-1")
+        assert charge is not None and charge.card_token == "tok_oldcard00000002"
+
+        with pytest.raises(IntegrityError):  # a reference names one card
+            async with sessions.begin() as session:
+                second = await session.get(PaymentCard, "tok_oldcard00000002")
+                assert second is not None
+                second.reference = cards["tok_oldcard00000001"]
     finally:
         await engine.dispose()

@@ -8,17 +8,28 @@ like, and they must keep replaying).
 from __future__ import annotations
 
 import os
+from collections.abc import Sequence
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from temporalio.client import Client, WorkflowHistory
 from temporalio.testing import WorkflowEnvironment
-from temporalio.worker import Replayer
+from temporalio.worker import (
+    Interceptor,
+    Replayer,
+    StartActivityInput,
+    WorkflowInboundInterceptor,
+    WorkflowInterceptorClassInput,
+    WorkflowOutboundInterceptor,
+)
+from temporalio.workflow import ActivityHandle
 
 from models.partner_order import ChangeProvisioningContact, ResendSetUpMail, SendSetUpMailNow
+from models.seat_order import CHARGE_ACTIVITY, CHECK_CARD_ACTIVITY, ChargeRequest, CheckCard
 from starter.mail_sink import MailSink
 from starter.services import partner_orders
 from starter.settings import Settings
@@ -29,7 +40,7 @@ from tests.wizard_support import NEW_CUSTOMER, NEW_PARTNER, Wizard, mail_to, ord
 from workflows.registry import ALL_WORKFLOWS, workflow_runner
 
 # Bump when recording after a patched change; keep the older files: they are what running workflows look like.
-RECORDING = "v6"
+RECORDING = "v7"
 
 
 def _saved() -> list[Path]:
@@ -46,6 +57,55 @@ async def test_saved_history_replays(path: Path) -> None:
     history = WorkflowHistory.from_json(path.stem, path.read_text())
     replayer = Replayer(workflows=ALL_WORKFLOWS, data_converter=make_converter(), workflow_runner=workflow_runner())
     await replayer.replay_workflow(history)
+
+
+STARTED: list[tuple[str, Sequence[Any]]] = []
+"""The activities a replayed workflow scheduled, with their arguments (``_Scheduled``)."""
+
+
+class _Scheduled(Interceptor):
+    """Records each activity a workflow schedules: replay checks the activity's type, not what it is sent."""
+
+    def workflow_interceptor_class(
+        self, input: WorkflowInterceptorClassInput
+    ) -> type[WorkflowInboundInterceptor] | None:
+        return _Inbound
+
+
+class _Inbound(WorkflowInboundInterceptor):
+    def init(self, outbound: WorkflowOutboundInterceptor) -> None:
+        super().init(_Outbound(outbound))
+
+
+class _Outbound(WorkflowOutboundInterceptor):
+    def start_activity(self, input: StartActivityInput) -> ActivityHandle[Any]:
+        STARTED.append((input.activity, input.args))
+        return super().start_activity(input)
+
+
+@pytest.mark.parametrize(("recording", "by_token"), [("v5", True), ("v7", False)])
+async def test_a_seat_order_is_charged_by_the_card_its_payment_named(recording: str, by_token: bool) -> None:
+    """An order paid before card references (v5) still sends its token to the gateway, as its history did; one
+    paid since (v7) sends the card's reference, and no token, in the payment and in the charge."""
+    path = HISTORIES / f"SeatOrderWorkflow.{recording}-reviewed-escalated-completed.json"
+    replayer = Replayer(
+        workflows=ALL_WORKFLOWS,
+        data_converter=make_converter(),
+        workflow_runner=workflow_runner(),
+        interceptors=[_Scheduled()],
+    )
+    STARTED.clear()
+    await replayer.replay_workflow(WorkflowHistory.from_json(path.stem, path.read_text()))
+
+    [check] = [args[0] for name, args in STARTED if name == CHECK_CARD_ACTIVITY]
+    [charge] = [args[0] for name, args in STARTED if name == CHARGE_ACTIVITY]
+    assert isinstance(check, CheckCard) and isinstance(charge, ChargeRequest)
+    if by_token:
+        assert check.card is None and check.token is not None and check.token.startswith("tok_")
+        assert (charge.card, charge.card_token) == (None, check.token)
+    else:
+        assert check.card is not None and check.token is None
+        assert (charge.card, charge.card_token) == (check.card, None)
 
 
 @pytest.mark.skipif(not os.environ.get("ONRAMP_RECORD_HISTORIES"), reason="set ONRAMP_RECORD_HISTORIES=1 to record")

@@ -58,7 +58,7 @@ class SeatOrderWorkflowWithAnExtraSave(SeatOrderWorkflow):
     """SeatOrderWorkflow with one change deep in the process: one more save_seat_order before the seats are added.
 
     The saved history went from the charge straight to apply_seat_order. Replaying, this copy schedules
-    save_seat_order where the history has apply_seat_order scheduled (event 146 of 156): a different activity at the
+    save_seat_order where the history has apply_seat_order scheduled (event 145 of 158): a different activity at the
     same place, so the replay must fail with a NondeterminismError, though everything before it matches.
     """
 

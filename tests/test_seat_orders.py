@@ -13,11 +13,22 @@ from temporalio.client import Client
 from temporalio.converter import default
 from temporalio.testing import WorkflowEnvironment
 
-from models.seat_order import SeatOrderState
+from models.seat_order import CARD_TOKEN_RETIRED, SeatOrderState
 from starter.mail_sink import MailSink
 from store import SessionFactory
-from store.tables import AccountOrder, AccountSubscription, GatewayCharge, SeatAssignment
-from tests.seat_support import DECLINE, OUTAGE, add_card, new_account, start, step, up_to_service_order
+from store.tables import AccountOrder, AccountSubscription, GatewayCharge, PaymentCard, SeatAssignment
+from tests.seat_support import (
+    ADDRESS,
+    ADMIN,
+    APPROVE,
+    DECLINE,
+    OUTAGE,
+    add_card,
+    new_account,
+    start,
+    step,
+    up_to_service_order,
+)
 from tests.support import eventually
 
 
@@ -197,6 +208,45 @@ async def test_refusals_name_the_reason(http: httpx.AsyncClient, ts_env: Workflo
     assert "1 or more" in body["message"]
     body = await step(http, order_no, "review", status=409)
     assert "Enter the New Seat Qty first" in body["message"]
+
+
+async def test_a_card_is_known_by_its_reference_and_a_card_token_is_refused_naming_the_field(
+    http: httpx.AsyncClient, ts_env: WorkflowEnvironment, workflow_db: tuple[str, SessionFactory]
+) -> None:
+    today = await _today(ts_env)
+    other = await new_account(http, today)
+    others_card = await add_card(http, other)
+    account_no = await new_account(http, today)
+    answer = await http.post(f"/api/accounts/{account_no}/cards", json={"number": APPROVE, "expiry": "12/2030"})
+    assert answer.status_code == 201, answer.text
+    card = answer.json()
+    assert (set(card), card["brand"], card["last4"]) == ({"reference", "brand", "last4"}, "Visa", "4242")
+    async with workflow_db[1]() as session:
+        token = await session.scalar(select(PaymentCard.token).where(PaymentCard.reference == card["reference"]))
+    assert token is not None and token not in answer.text  # the gateway's token stays in its database
+
+    order_no = (await start(http, account_no))["order_no"]
+    await step(
+        http, order_no, "quantities", lines=[{"product": "GoTo Meeting", "edition": "Enterprise", "new_seats": 1}]
+    )
+    await step(http, order_no, "review")
+    await step(http, order_no, "accept")
+    payment = {"admin_contact": ADMIN, "billing_address": ADDRESS}
+    for sent in (token, None):  # a client of the token days, with a new card or the card on file
+        refused = await step(http, order_no, "payment", status=422, card_token=sent, **payment)
+        assert (refused["error"], refused["fields"]) == (
+            "InvalidInput",
+            [{"field": "card_token", "message": CARD_TOKEN_RETIRED}],
+        )
+    refused = await step(http, order_no, "payment", status=404, card=others_card, **payment)
+    assert (refused["error"], refused["fields"]) == (
+        "CardUnknown",
+        [{"field": "card", "message": "No card of this account has that reference."}],
+    )
+    assert (await http.get(f"/api/seat-orders/{order_no}")).json()["card"] is None  # nothing reached the order
+
+    paid = await step(http, order_no, "payment", card=card["reference"], **payment)
+    assert (paid["status"], paid["card"]) == ("service_order", card)
 
 
 async def test_a_late_order_is_escalated_and_still_completes(

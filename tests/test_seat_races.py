@@ -137,7 +137,7 @@ async def test_a_second_charge_with_the_same_key_returns_the_first_result(backen
     gateway = GatewayActivities(backend.sessions)
     key = f"SO-TEST-{uuid.uuid4().hex[:6]}"
     request = ChargeRequest(
-        idempotency_key=key, account_no=account_no, card_token=card.token, amount=Decimal("12.30"), currency="EUR"
+        idempotency_key=key, account_no=account_no, card=card.reference, amount=Decimal("12.30"), currency="EUR"
     )
 
     first, second = await asyncio.gather(gateway.charge_card(request), gateway.charge_card(request))

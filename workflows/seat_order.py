@@ -20,7 +20,7 @@ from temporalio import workflow
 
 from workflows import activity_calls
 from workflows.outbox import Outbox
-from workflows.seat_order_steps import SeatOrderSteps, conflict
+from workflows.seat_order_steps import CARD_BY_REFERENCE, SeatOrderSteps, conflict
 from workflows.visibility import Visibility
 
 with workflow.unsafe.imports_passed_through():
@@ -184,10 +184,14 @@ class SeatOrderWorkflow(SeatOrderSteps):
         card = self._state.card
         if card is None:
             raise conflict("No card on the order.")
+        token = None if workflow.patched(CARD_BY_REFERENCE) else card.token  # paid by token: in its history already
+        if card.reference is None and token is None:
+            raise conflict("No card on the order.")
         charge = ChargeRequest(
             idempotency_key=self._order.order_no,  # a retried charge returns the first result
             account_no=self._order.account_no,
-            card_token=card.token,
+            card=card.reference,
+            card_token=token,
             amount=quote.total,
             currency=quote.currency,
         )

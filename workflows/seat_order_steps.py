@@ -8,12 +8,12 @@ and an operator's approval of an order above the automatic limit.
 from __future__ import annotations
 
 from temporalio import workflow
-from temporalio.exceptions import ApplicationError
+from temporalio.exceptions import ActivityError, ApplicationError
 
 from workflows import activity_calls
 
 with workflow.unsafe.imports_passed_through():
-    from models.refusals import Refusal, refuse
+    from models.refusals import Refusal, passed_on, refuse
     from models.seat_order import (
         BEFORE_PLACED,
         CHECK_CARD_ACTIVITY,
@@ -28,7 +28,7 @@ with workflow.unsafe.imports_passed_through():
         CheckCard,
         ClaimOpenQuote,
         DeclineQuote,
-        PaymentDetails,
+        PaymentUpdate,
         PlaceOrder,
         Quote,
         ReviewCart,
@@ -41,6 +41,10 @@ with workflow.unsafe.imports_passed_through():
 
 DEADLINE_AT_PLACE = "deadline-at-place"
 """Patch: the placed status goes out with its deadline (NextDeadline in visibility)."""
+CARD_BY_REFERENCE = "card-by-reference"
+"""Patch: the card is named by its reference, never its gateway token, in the payment and in the charge. One id for
+both places: the SDK keeps the answer of an order's first call, so an order paid by token is charged by token, and
+an order paid by reference is charged by reference."""
 
 
 def conflict(message: str) -> ApplicationError:
@@ -140,13 +144,19 @@ class SeatOrderSteps:
         self._require(OPEN_QUOTE, "decline the quote")
 
     @workflow.update
-    async def payment(self, request: PaymentDetails) -> SeatOrderState:
-        card: CardOnOrder = await activity_calls.run(
-            CHECK_CARD_ACTIVITY,
-            CheckCard(account_no=self._order.account_no, token=request.card_token),
-            CardOnOrder,
-            retry=activity_calls.GATEWAY_RETRY,
-        )
+    async def payment(self, request: PaymentUpdate) -> SeatOrderState:
+        token = None if workflow.patched(CARD_BY_REFERENCE) else request.card_token  # an order paid by token
+        try:
+            card: CardOnOrder = await activity_calls.run(
+                CHECK_CARD_ACTIVITY,
+                CheckCard(account_no=self._order.account_no, card=request.card, token=token),
+                CardOnOrder,
+                retry=activity_calls.GATEWAY_RETRY,
+            )
+        except ActivityError as err:
+            if isinstance(err.cause, ApplicationError):  # the gateway does not know the card: the step's answer
+                raise passed_on(err.cause, Refusal.CARD_UNKNOWN) from None
+            raise
         self._state.card = card
         self._state.admin_contact = request.admin_contact
         self._state.billing_address = request.billing_address
@@ -156,7 +166,7 @@ class SeatOrderSteps:
         return self._state
 
     @payment.validator
-    def _validate_payment(self, request: PaymentDetails) -> None:
+    def _validate_payment(self, request: PaymentUpdate) -> None:
         self._require({SeatOrderStatus.PAYMENT, SeatOrderStatus.SERVICE_ORDER}, "save the payment details")
 
     @workflow.update

@@ -86,11 +86,15 @@ class AdminSession(Base):
 
 
 class PaymentCard(Base):
-    """A card as the sandbox gateway keeps it: a token, the last four digits, and how the test number behaves."""
+    """A card as the sandbox gateway keeps it: a token, the last four digits, and how the test number behaves. The
+    token is the gateway's secret and stays here; workflows, their histories and API clients know the card by its
+    reference."""
 
     __tablename__ = "payment_cards"
+    __table_args__ = (UniqueConstraint("reference", name="uq_payment_cards_reference"),)
 
     token: Mapped[str] = mapped_column(String(64), primary_key=True)
+    reference: Mapped[str] = mapped_column(String(21))  # card_ and 16 hex digits (CardReference)
     account_no: Mapped[str] = mapped_column(ForeignKey("accounts.account_no"), index=True)
     brand: Mapped[str] = mapped_column(String(20))
     last4: Mapped[str] = mapped_column(String(4))

@@ -1,4 +1,4 @@
-"""Seat orders over HTTP (seed 002): start, each portal step, and the sandbox gateway's card tokens.
+"""Seat orders over HTTP (seed 002): start, each portal step, and the sandbox gateway's cards (by reference).
 
 Each step is an Update of the order's SeatOrderWorkflow; a refusal comes back as the Update's error (409 when the
 order is not where the step applies, 422 with the field when the input breaks a rule).
@@ -48,7 +48,8 @@ class StartSeatOrder(Contract):
 
 
 class NewCard(Contract):
-    """A card for the sandbox gateway; only a token, the brand and the last four digits are kept."""
+    """A card for the sandbox gateway; only a token, the brand and the last four digits are kept, and the card is
+    answered by its reference."""
 
     number: SecretStr = Field(max_length=40)
     expiry: Annotated[
@@ -97,6 +98,8 @@ async def read(order: ReadableSeatOrder) -> SeatOrderState:
     summary="Keep a card (sandbox gateway)",
 )
 async def add_card(account_no: params.AccountNo, body: NewCard, admin: OwnAccount, sessions: Sessions) -> CardOnOrder:
+    """201 with the card's reference (the payment step's ``card``), brand and last four digits. The gateway's token
+    stays in its database: it is never answered, and the payment step does not take one."""
     try:
         return await tokenize(sessions, account_no, body.number.get_secret_value(), body.expiry, datetime.now(UTC))
     except CardRefused as err:

@@ -1,6 +1,6 @@
 """The seat order's payment details (seed 002): the admin contact, the card on file or a new card, and the billing
-address; Save and continue leads to the service order. A new card is tokenised here by the gateway adapter, so
-only its token reaches the workflow, and a card number is never sent back to the browser."""
+address; Save and continue leads to the service order. A new card is kept here by the gateway adapter, so only its
+reference reaches the workflow (never its number or token), and a card number is never sent back to the browser."""
 
 from __future__ import annotations
 
@@ -35,7 +35,7 @@ PAYMENT_FORM = FormSpec(
     fields=(*KEPT_FIELDS, "card_number"),
     choices=frozenset({"payment_method"}),
     hints={"country": "Enter the two-letter country code, such as DE, CN or US."},
-    aliases={"card_token": "payment_method"},  # the gateway refused the card the method names
+    aliases={"card": "payment_method"},  # the gateway refused the card the method names
 )
 
 
@@ -63,15 +63,15 @@ async def save_payment(
     errors.update(_method_errors(values, number, account))
     if errors or contact is None or address is None:
         return await _payment_page(sessions, admin, state, values, errors, status=422)
-    token = None
+    reference = None
     if values["payment_method"] == "new":
         try:
             card = await tokenize(sessions, admin.account_no, number, values["card_expiry"], datetime.now(UTC))
         except CardRefused as err:
             field = "card_expiry" if "xpir" in str(err) else "card_number"
             return await _payment_page(sessions, admin, state, values, {field: str(err)}, status=422)
-        token = card.token
-    details = PaymentDetails(admin_contact=contact, card_token=token, billing_address=address)
+        reference = card.reference
+    details = PaymentDetails(admin_contact=contact, card=reference, billing_address=address)
     try:
         await run_step(temporal, order_no, "payment", details)
     except NotFound:
