@@ -187,6 +187,7 @@ async def test_only_the_routes_declared_public_answer_without_a_credential(app: 
     assert public == {
         "GET /healthz",
         "GET /favicon.ico",
+        "GET /language/{tag}",
         "GET /openapi.json",
         "GET /docs",
         "GET /redoc",

@@ -23,25 +23,27 @@ from models.admin import OrderFilter, OrderLine, OrderList
 from models.organizer import edition_label
 from store import SessionFactory
 from store.tables import Account, AccountOrder
+from translations import N_
 
 NONE = "None"  # the seed's 无: no payment or invoice type
 
-# The seed's columns, in its order: heading, and how a row gives the cell (a value the spreadsheet can type).
+# The seed's columns, in its order: heading (the order list page shows it translated), and how a row gives the
+# cell (a value the spreadsheet can type).
 COLUMNS: list[tuple[str, Callable[[OrderLine], Any]]] = [
-    ("No.", lambda o: o.number),
-    ("Customer name", lambda o: o.customer_name),
-    ("Order date (UTC)", lambda o: o.ordered_at.astimezone(UTC).replace(tzinfo=None, second=0, microsecond=0)),
-    ("Order nature", lambda o: o.kind),
-    ("Accounts ordered", lambda o: o.quantity),
-    ("Max accounts (running total)", lambda o: o.running_total),
-    ("Payment type", lambda o: o.payment_type or NONE),
-    ("Invoice type", lambda o: o.invoice_type or NONE),
-    ("Order number", lambda o: o.order_no),
-    ("Customer type", lambda o: o.customer_type),
-    ("Expires", lambda o: o.expires_at),
-    ("Product edition", lambda o: o.product_edition),
-    ("Promotion", lambda o: o.promotion or ""),
-    ("Available", lambda o: "Yes" if o.available else "No"),
+    (N_("No."), lambda o: o.number),
+    (N_("Customer name"), lambda o: o.customer_name),
+    (N_("Order date (UTC)"), lambda o: o.ordered_at.astimezone(UTC).replace(tzinfo=None, second=0, microsecond=0)),
+    (N_("Order nature"), lambda o: o.kind),
+    (N_("Accounts ordered"), lambda o: o.quantity),
+    (N_("Max accounts (running total)"), lambda o: o.running_total),
+    (N_("Payment type"), lambda o: o.payment_type or NONE),
+    (N_("Invoice type"), lambda o: o.invoice_type or NONE),
+    (N_("Order number"), lambda o: o.order_no),
+    (N_("Customer type"), lambda o: o.customer_type),
+    (N_("Expires"), lambda o: o.expires_at),
+    (N_("Product edition"), lambda o: o.product_edition),
+    (N_("Promotion"), lambda o: o.promotion or ""),
+    (N_("Available"), lambda o: "Yes" if o.available else "No"),
 ]
 HEADINGS = [heading for heading, _ in COLUMNS]
 

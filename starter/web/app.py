@@ -1,5 +1,5 @@
 """The HTTP API and the web pages as one FastAPI app: every process's routers, the operations routes, one error
-shape, one static folder, and the codec endpoint when payloads are encrypted."""
+shape, one static folder, the language menu, and the codec endpoint when payloads are encrypted."""
 
 from __future__ import annotations
 
@@ -10,12 +10,13 @@ from fastapi import FastAPI
 from fastapi.staticfiles import StaticFiles
 from temporalio.client import Client
 
+import translations
 from starter.client import data_converter
 from starter.services import identity_provider
 from starter.services.callers import KeyCache
 from starter.services.login_throttle import LoginThrottle
 from starter.settings import Settings
-from starter.web import access, codec, docs, errors, operations, portals, redaction
+from starter.web import access, codec, docs, errors, language_menu, operations, portals, reading, redaction
 from starter.web.assist import api as assist_api
 from starter.web.assist import pages as assist_pages
 from starter.web.audit import AuditTrail
@@ -58,6 +59,7 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
         openapi_url=None,
     )
     redaction.install()
+    translations.preload()
     app.state.settings = settings
     app.state.temporal = TemporalConnection(settings, client)
     app.state.sessions = sessions
@@ -70,6 +72,7 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
     converter = data_converter(settings)
     if converter.payload_codec is not None:
         codec.serve(app, converter.payload_codec, codec.origins(settings))
+    app.add_middleware(reading.ReaderContext, settings=settings)
     app.add_middleware(AuditTrail)
     app.add_middleware(CrossSiteGuard, settings=settings)
     app.add_middleware(errors.Unexpected)
@@ -81,6 +84,7 @@ def _include_routes(app: FastAPI) -> None:
     """Every process's routes: its JSON API (in the OpenAPI docs) and its pages (not in them)."""
     app.include_router(operations.router)
     app.include_router(docs.router)
+    app.include_router(language_menu.router)  # every page: the reader's choice of language
     app.include_router(partner_orders_api.router)
     app.include_router(wizard_api.router)  # partner orders: the wizard's JSON API
     app.include_router(wizard_pages.router)  # partner orders: the wizard's pages

@@ -21,19 +21,20 @@ from pydantic import ValidationError
 
 from models.refusals import Refusal
 from starter.errors import OnrampError
+from starter.web.reading import Text, gettext, lazy_gettext, ngettext
 
 M = TypeVar("M")
 T = TypeVar("T")
 
 MAX_FORM_BYTES = 64 * 1024
-EMAIL = "Enter an e-mail address such as name@company.com."
+EMAIL = lazy_gettext("Enter an e-mail address such as name@company.com.")
 
 
 @dataclass(frozen=True)
 class FormSpec:
     fields: tuple[str, ...]
     choices: frozenset[str] = frozenset()
-    hints: Mapping[str, str] = field(default_factory=dict)
+    hints: Mapping[str, Text] = field(default_factory=dict)
     aliases: Mapping[str, str] = field(default_factory=dict)
     whole: str | None = None
     """The field a model-wide error (a model validator's) goes next to; None: on top of the page."""
@@ -53,14 +54,14 @@ async def read_form(request: Request) -> list[tuple[str, str]]:
     async for chunk in request.stream():
         body.extend(chunk)
         if len(body) > MAX_FORM_BYTES:
-            raise OnrampError("The form is too large.", type=Refusal.FORM_TOO_LARGE)
+            raise OnrampError(gettext("The form is too large."), type=Refusal.FORM_TOO_LARGE)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if body and content_type != "application/x-www-form-urlencoded":
-        raise OnrampError("The form could not be read: send it from the page.", type=Refusal.FORM_UNREADABLE)
+        raise OnrampError(gettext("The form could not be read: send it from the page."), type=Refusal.FORM_UNREADABLE)
     try:
         return parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True, max_num_fields=200)
     except ValueError:
-        raise OnrampError("The form has too many fields.", type=Refusal.FORM_UNREADABLE) from None
+        raise OnrampError(gettext("The form has too many fields."), type=Refusal.FORM_UNREADABLE) from None
 
 
 def first(form: list[tuple[str, str]]) -> dict[str, str]:
@@ -78,22 +79,24 @@ async def form_of(request: Request) -> dict[str, str]:
 def friendly(error: Mapping[str, Any], name: str | None, spec: FormSpec) -> str:
     """pydantic's message about one field, said the way a form says it."""
     kind, message = str(error.get("type", "")), str(error.get("msg", "This value is not valid."))
-    shortest = (error.get("ctx") or {}).get("min_length", 1)
+    limits = error.get("ctx") or {}
+    shortest = limits.get("min_length", 1)
     if kind == "string_too_short" and str(error.get("input") or "").strip() and shortest > 1:
-        return f"Use at least {shortest} characters."
+        return ngettext("Use at least %(num)d character.", "Use at least %(num)d characters.", shortest)
     if name in spec.choices and kind != "value_error":
-        return "Choose one of the options."
+        return gettext("Choose one of the options.")
     if name in spec.hints and kind not in ("missing", "string_too_short", "string_too_long", "value_error"):
-        return spec.hints[name]
+        return str(spec.hints[name])
     if kind in ("missing", "string_too_short", "enum", "literal_error"):
-        return "Please fill in this field."
+        return gettext("Please fill in this field.")
     if kind.startswith("date_"):
-        return "Enter the date as YYYY-MM-DD."
-    if kind == "string_too_long":
-        return message.replace("String should have at most", "Use").replace("characters", "characters or fewer") + "."
+        return gettext("Enter the date as YYYY-MM-DD.")
+    if kind == "string_too_long" and "max_length" in limits:
+        longest = limits["max_length"]
+        return ngettext("Use %(num)d character or fewer.", "Use %(num)d characters or fewer.", longest)
     message = message.removeprefix("Value error, ")
     if message.startswith("value is not a valid email address"):
-        return EMAIL
+        return str(EMAIL)
     message = message[:1].upper() + message[1:]
     return message if message.endswith(".") else message + "."
 

@@ -17,6 +17,7 @@ from temporalio.service import RPCError
 from starter import temporal_errors
 from starter.client import TemporalUnreachable
 from starter.errors import OnrampError
+from starter.web.reading import gettext
 from starter.web.redaction import redact
 from starter.web.rendering import Portal
 
@@ -71,8 +72,10 @@ def answer(portal: Portal, err: Exception, request: Request | None) -> Response:
         page.headers.update(err.headers or {})
         return page
     if isinstance(err, OnrampError):
-        return portal.message("This cannot be done", err.message, err.http_status, link=portal.back)
+        return portal.message(gettext("This cannot be done"), err.message, err.http_status, link=portal.back)
     log.exception("unexpected error on a page (%s)", redact(request.url.path) if request else "?")
     return portal.message(
-        "Something went wrong", "Something went wrong on our side; it has been logged. Please try again.", 500
+        gettext("Something went wrong"),
+        gettext("Something went wrong on our side; it has been logged. Please try again."),
+        500,
     )

@@ -1,14 +1,22 @@
 """Which language a page speaks to its reader: their own choice from the language menu (kept in a cookie) wins,
 then what their browser asks for (``Accept-Language``, by its weights), then the language of the order or account
-the page is about, then English."""
+the page is about, then English.
+
+The language menu is a link per language to ``/language/<tag>?next=<this page>``, which sets the cookie and leads
+back: no script needed, and a page whose URL carries a link's token comes back whole."""
 
 from __future__ import annotations
+
+from urllib.parse import urlencode, urlsplit
 
 from models.languages import DEFAULT_LANGUAGE, SupportedLanguage, supported
 
 LANGUAGE_COOKIE = "onramp_language"
 MAX_ACCEPT_LANGUAGE = 40
 """The most entries of an Accept-Language header looked at: a browser sends a handful."""
+MENU = "/language"
+MAX_NEXT = 2000
+"""The longest page address the menu leads back to (a URL a browser keeps)."""
 
 
 def page_language(chosen: str | None, accept_language: str | None, of_record: str | None = None) -> SupportedLanguage:
@@ -44,3 +52,20 @@ def _weight(parameters: str) -> float:
     except ValueError:
         return 0.0
     return weight if 0.0 <= weight <= 1.0 else 0.0
+
+
+def choice_link(language: SupportedLanguage, here: str) -> str:
+    """The language menu's link to ``language``, back to ``here`` (its slashes kept, so the access log's token
+    redaction still finds a link's token in it)."""
+    return f"{MENU}/{language.value}?" + urlencode({"next": here}, safe="/")
+
+
+def safe_next(target: str | None) -> str:
+    """``target`` when it is a page of this site (``/admin/orders?order_no=1``), else ``/``: never another site
+    (``//evil.example``, ``https://…``, ``/\\evil``), nor anything a browser would read otherwise than we do."""
+    if not target or len(target) > MAX_NEXT or not target.startswith("/") or target.startswith("//"):
+        return "/"
+    if "\\" in target or any(character.isspace() or not character.isprintable() for character in target):
+        return "/"
+    parts = urlsplit(target)
+    return "/" if parts.scheme or parts.netloc else target

@@ -12,7 +12,9 @@ from fastapi.responses import Response
 from starter.services import admin_auth
 from starter.web.access import LoginPage, PasswordPage
 from starter.web.guard import PageInstead
+from starter.web.reading import lazy_gettext
 from starter.web.rendering import Portal, redirect
+from starter.web.vocabulary import edition_label
 
 
 def login_page(path: str | None) -> Response:
@@ -33,13 +35,14 @@ def _password_first(_: Exception, __: Request | None) -> Response:
 ADMIN = Portal(
     layout="enterprise/_layout.html",
     optional=("admin", "menu"),
-    unavailable_title="The portal is unavailable right now",
-    unavailable=(
+    unavailable_title=lazy_gettext("The portal is unavailable right now"),
+    unavailable=lazy_gettext(
         "We cannot reach the service that manages organizer accounts at the moment. Nothing was changed; "
         "please try again in a few minutes."
     ),
-    back=("/admin", "Back"),
+    back=("/admin", lazy_gettext("Back")),
     on={admin_auth.NotLoggedIn: _not_logged_in, admin_auth.PasswordChangeRequired: _password_first},
+    globals={"edition_label": edition_label},
 )
 
 

@@ -1,13 +1,18 @@
 """How every page is made: one strict, autoescaping Jinja2 environment over starter/web/templates/ (one base
 template, one form kit, one message page), the same security headers on every page, and each process's portal:
 its layout (the header, menu and footer its people know), the context names its templates may leave out, and
-the words its pages use when something goes wrong."""
+the words its pages use when something goes wrong.
+
+Every page speaks its reader's language (starter/web/reading.py): ``render`` puts it in the page's context as
+``i18n`` (``lang``, ``dir`` and the language menu of base.html), and the templates' ``_``/``gettext``/``ngettext``
+(Jinja's i18n extension, newstyle: every message a %-format string, its values escaped) and the filters read it
+from there, so pages in different languages render side by side from the one environment."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -16,8 +21,15 @@ from urllib.parse import urlencode
 import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from jinja2.runtime import Context
 
+import translations
+from models.languages import FACTS, SupportedLanguage
+from starter.web import reading
 from starter.web.cross_site import csrf_field
+from starter.web.languages import choice_link
+from starter.web.reading import Text, lazy_gettext
+from translations import formats
 
 WEB = Path(__file__).parent
 TEMPLATES = WEB / "templates"
@@ -32,38 +44,144 @@ SECURITY_HEADERS = {
         "base-uri 'none'"
     ),
 }
+PAGE_HEADERS = {**SECURITY_HEADERS, "Vary": "Accept-Language, Cookie"}
+"""A page's headers: its language comes from the reader's browser and their language menu's cookie."""
 BASE_OPTIONAL = ("error", "notice", "wide")
 """What base.html may be given: a sentence on top of the page (error or notice), a wide layout for tables."""
 
 
-def when(moment: datetime | None) -> str:
-    """'2026-12-01 09:30' in UTC (the portal's lists)."""
-    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M") if moment else ""
+@dataclass(frozen=True)
+class LanguageChoice:
+    tag: str
+    name: str
+    """The language's name in itself."""
+    href: str
+    current: bool
+    direction: str
 
 
-def utc(moment: datetime | None) -> str:
-    """'2026-12-01 09:30 UTC' (a deadline in a sentence)."""
-    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if moment else ""
+@dataclass(frozen=True)
+class PageLanguage:
+    """What a page knows of its reader: their language, the page the language menu comes back to, and the zone
+    its times are told in."""
+
+    language: SupportedLanguage
+    here: str = "/"
+    time_zone: str = "UTC"
+
+    @property
+    def tag(self) -> str:
+        """The BCP 47 tag of ``<html lang>`` (``zh-Hans``)."""
+        return self.language.value
+
+    @property
+    def direction(self) -> str:
+        return direction(self.language)
+
+    @property
+    def zone_name(self) -> str:
+        """The name of the zone the page's times are in, for a sentence that says so."""
+        return formats.zone_name(self.time_zone, self.language)
+
+    @property
+    def menu(self) -> list[LanguageChoice]:
+        """Every language in its own name, the page's own marked."""
+        return [
+            LanguageChoice(
+                language.value,
+                facts.own_name,
+                choice_link(language, self.here),
+                language is self.language,
+                direction(language),
+            )
+            for language, facts in FACTS.items()
+        ]
+
+
+def direction(language: SupportedLanguage) -> str:
+    """``dir`` of a text in ``language``."""
+    return "rtl" if FACTS[language].right_to_left else "ltr"
+
+
+def _page(context: Context) -> PageLanguage:
+    """The page's language; a template imported without context asks the request's reader."""
+    found = context.get("i18n")
+    return found if isinstance(found, PageLanguage) else PageLanguage(reading.language())
+
+
+@jinja2.pass_context
+def _gettext(context: Context, message: str) -> str:
+    text: str = translations.catalog(_page(context).language).gettext(message)
+    return text
+
+
+@jinja2.pass_context
+def _ngettext(context: Context, singular: str, plural: str, n: int) -> str:
+    text: str = translations.catalog(_page(context).language).ngettext(singular, plural, n)
+    return text
+
+
+@jinja2.pass_context
+def _pgettext(context: Context, message_context: str, message: str) -> str:
+    text: str = translations.catalog(_page(context).language).pgettext(message_context, message)
+    return text
+
+
+@jinja2.pass_context
+def _npgettext(context: Context, message_context: str, singular: str, plural: str, n: int) -> str:
+    text: str = translations.catalog(_page(context).language).npgettext(message_context, singular, plural, n)
+    return text
+
+
+@jinja2.pass_context
+def _when(context: Context, moment: datetime | None, zone: str | None = None) -> str:
+    """A moment in a list, on the page's clock (``2026-12-01 09:30``, ``2026年12月1日 09:30``)."""
+    page = _page(context)
+    return formats.moment(moment, page.language, zone or page.time_zone) if moment else ""
+
+
+@jinja2.pass_context
+def _utc(context: Context, moment: datetime | None) -> str:
+    """A deadline in a sentence, in UTC and saying so (``2026-12-01 09:30 UTC``, ``01.12.2026, 09:30 UTC``)."""
+    return formats.zoned(moment, _page(context).language) if moment else ""
+
+
+@jinja2.pass_context
+def _day(context: Context, value: date | None) -> str:
+    return formats.day(value, _page(context).language) if value else ""
+
+
+@jinja2.pass_context
+def _money(context: Context, amount: Decimal, currency: str = "USD") -> str:
+    return formats.money(amount, currency, _page(context).language)
+
+
+@jinja2.pass_context
+def _percent(context: Context, rate: Decimal) -> str:
+    return formats.percent(rate, _page(context).language)
 
 
 def money(amount: Decimal, currency: str = "USD") -> str:
-    return f"{amount:,.2f} {currency}"
-
-
-def percent(rate: Decimal) -> str:
-    return format((rate * 100).normalize(), "f") + "%"
+    """An amount in a sentence a route makes, in its reader's language (a page's template says ``| money``)."""
+    return formats.money(amount, currency, reading.language())
 
 
 def page_templates(root: Path = TEMPLATES) -> jinja2.Environment:
-    """Every value escaped (nothing is marked safe), an unknown name an error, the filters the pages share."""
+    """Every value escaped (nothing is marked safe), an unknown name an error, the filters the pages share, and
+    gettext for the page's language (``{% trans %}`` blocks trimmed, as translations/messages.cfg extracts them)."""
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(root),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        extensions=["jinja2.ext.i18n"],
     )
-    environment.filters.update(when=when, utc=utc, money=money, percent=percent)
+    environment.policies["ext.i18n.trimmed"] = True
+    environment.install_gettext_callables(  # type: ignore[attr-defined]
+        _gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext
+    )
+    environment.filters.update(when=_when, utc=_utc, day=_day, money=_money, percent=_percent)
     environment.globals["csrf_field"] = csrf_field
     return environment
 
@@ -80,24 +198,35 @@ class Portal:
 
     layout: str
     optional: Iterable[str] = ()
-    unavailable: str = "We cannot reach the service behind these pages at the moment. Nothing was changed; please try again in a few minutes."
-    unavailable_title: str = "This service is unavailable right now"
-    back: tuple[str, str] | None = None
+    unavailable: Text = field(
+        default_factory=lambda: lazy_gettext(
+            "We cannot reach the service behind these pages at the moment. Nothing was changed; please try again "
+            "in a few minutes."
+        )
+    )
+    unavailable_title: Text = field(default_factory=lambda: lazy_gettext("This service is unavailable right now"))
+    back: tuple[str, Text] | None = None
     on: Mapping[type[Exception], ErrorPage] = field(default_factory=dict)
     globals: Mapping[str, Any] = field(default_factory=dict)
 
-    def render(self, name: str, status: int = 200, **context: Any) -> HTMLResponse:
-        """The page ``name`` (a path under starter/web/templates/), with the security headers."""
+    def render(
+        self, name: str, status: int = 200, *, here: str | None = None, time_zone: str = "UTC", **context: Any
+    ) -> HTMLResponse:
+        """The page ``name`` (a path under starter/web/templates/), with the security headers, in the reader's
+        language. ``here``: the page the language menu comes back to, when it is not this request's (a POST that
+        answers with another page); ``time_zone``: the zone the page's times are told in."""
+        reader = reading.reader()
+        context.setdefault("i18n", PageLanguage(reader.language, here or reader.here, time_zone))
         for key in (*BASE_OPTIONAL, *self.optional):
             context.setdefault(key, None)
         context.setdefault("errors", {})
         context.setdefault("values", {})
         context.setdefault("layout", self.layout)
         html = TEMPLATE_ENVIRONMENT.get_template(name).render(**self.globals, **context)
-        return HTMLResponse(html, status_code=status, headers=SECURITY_HEADERS)
+        return HTMLResponse(html, status_code=status, headers=PAGE_HEADERS)
 
     def message(
-        self, title: str, text: str, status: int = 200, *, link: tuple[str, str] | None = None, **context: Any
+        self, title: Text, text: Text, status: int = 200, *, link: tuple[str, Text] | None = None, **context: Any
     ) -> HTMLResponse:
         """A page that says one thing, with one link onwards."""
         return self.render("message.html", status, title=title, message=text, link=link, **context)

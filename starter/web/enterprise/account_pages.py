@@ -14,15 +14,17 @@ from starter.services import admin_auth as auth
 from starter.services import company, organizers
 from starter.web.access import PageAdmin
 from starter.web.deps import AppSettings, Sessions, Temporal
+from starter.web.enterprise import words
 from starter.web.enterprise.notices import HOME, notice_text, redirect_with_notice
 from starter.web.forms import FormSpec, first, form_of, read_form, submit
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN
+from starter.web.reading import gettext, lazy_gettext
 from store import SessionFactory
 
 router = APIRouter(include_in_schema=False)
 
-PHONE = "Use digits, spaces, + ( ) -, and an extension such as 'ext 12'."
+PHONE = lazy_gettext("Use digits, spaces, + ( ) -, and an extension such as 'ext 12'.")
 PHONE_FIELDS = ("admin_phone", "admin_mobile", "company_phone", "company_fax")
 COMPANY_FORM = FormSpec(
     fields=("admin_email", "admin_name", *PHONE_FIELDS, "province", "city", "street"),
@@ -54,12 +56,15 @@ async def _home_page(
     return ADMIN.render(
         "enterprise/home.html",
         status,
-        title="User information",
+        here=HOME,  # also when a POST (re-invite, remove) answers with it
+        title=gettext("User information"),
         admin=admin,
         menu="home",
         wide=True,
         company=info.company,
         listing=listing,
+        remaining=words.remaining(listing.licenses),
+        statuses=words.STATUSES,
         notice=notice_text(request),
         error=error,
     )
@@ -106,7 +111,7 @@ def _company_form(
     return ADMIN.render(
         "enterprise/company.html",
         status,
-        title="Edit information",
+        title=gettext("Edit information"),
         admin=admin,
         menu="home",
         username=username,
@@ -165,21 +170,15 @@ async def _organizer_form(
 ) -> HTMLResponse:
     """Every edition of the account with what is left of it; the first one with a license left is chosen."""
     counts = await organizers.licenses(sessions, admin.account_no)
-    options = [
-        (
-            f"{c.product.value}|{c.edition.value}",
-            f"{c.label} ({c.remaining} left)" if c.remaining else f"{c.label} (none left)",
-        )
-        for c in counts
-    ]
+    options = [(f"{c.product.value}|{c.edition.value}", words.license_option(c)) for c in counts]
     chosen = next((f"{c.product.value}|{c.edition.value}" for c in counts if c.remaining), "")
     return ADMIN.render(
         "enterprise/organizer_new.html",
         status,
-        title="Create account",
+        title=gettext("Create account"),
         admin=admin,
         menu="home",
-        remaining=organizers.remaining_text(counts),
+        remaining=words.remaining(counts),
         editions=options,
         values={"edition": chosen, **(values or {})},
         errors=errors or {},
@@ -195,10 +194,14 @@ async def organizer_action(request: Request, admin: PageAdmin, sessions: Session
     action = first(form).get("action", "")
     emails = [value for name, value in form if name == "email" and value]
     if action not in ACTIONS:
-        return await _home_page(request, sessions, admin, status=400, error="Choose Re-invite or Remove.")
+        return await _home_page(request, sessions, admin, status=400, error=gettext("Choose Re-invite or Remove."))
     if not emails:
         return await _home_page(
-            request, sessions, admin, status=400, error="Select an account in the product list first, then click again."
+            request,
+            sessions,
+            admin,
+            status=400,
+            error=gettext("Select an account in the product list first, then click again."),
         )
     client = await temporal()
     done, problems = [], []
@@ -213,6 +216,6 @@ async def organizer_action(request: Request, admin: PageAdmin, sessions: Session
         else:
             done.append(email)
     if problems:
-        prefix = f"Done for {', '.join(done)}. " if done else ""
+        prefix = gettext("Done for %(who)s.", who=", ".join(done)) + " " if done else ""
         return await _home_page(request, sessions, admin, status=409, error=prefix + " ".join(problems))
     return redirect_with_notice(HOME, ACTIONS[action], ", ".join(done))

@@ -15,9 +15,10 @@ from starter.web.deps import Sessions
 from starter.web.guard import PageInstead
 from starter.web.params import Token
 from starter.web.portals import ADMIN
+from starter.web.reading import lazy_gettext
 
 LINK_RULE = Rule(Access.LINK, "organizer activation link")
-LINK_GONE = "This link no longer works"
+LINK_GONE = lazy_gettext("This link no longer works")
 
 
 @declares(LINK_RULE)

@@ -17,6 +17,8 @@ from starter.web.enterprise.activation_link import LINK_GONE, PageActivationLink
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN
 from starter.web.rate_limits import Limit, limited
+from starter.web.reading import gettext
+from starter.web.vocabulary import edition_label
 
 router = APIRouter(include_in_schema=False)
 
@@ -28,7 +30,7 @@ router = APIRouter(include_in_schema=False)
 async def activation_page(token: params.Token, organizer: PageActivationLink, request: Request) -> Response:
     return ADMIN.render(
         "enterprise/activate.html",
-        title="Activate your account",
+        title=gettext("Activate your account"),
         organizer=organizer,
         action=f"/activate/{quote(token)}",
     )
@@ -44,8 +46,14 @@ async def activate(
     except organizers.ActivationLinkInvalid as err:
         return ADMIN.message(LINK_GONE, err.message, 404)
     except OnrampError as err:
-        return ADMIN.message("This account cannot be activated", err.message, err.http_status)
+        return ADMIN.message(gettext("This account cannot be activated"), err.message, err.http_status)
+    edition = edition_label(state.product, state.edition) if state.product and state.edition else ""
     return ADMIN.message(
-        "Your account is active",
-        f"Welcome, {state.first_name}: your {state.edition_label} organizer account ({state.email}) is active.",
+        gettext("Your account is active"),
+        gettext(
+            "Welcome, %(first_name)s: your %(edition)s organizer account (%(email)s) is active.",
+            first_name=state.first_name,
+            edition=edition,
+            email=state.email,
+        ),
     )

@@ -20,6 +20,7 @@ from starter.web.forms import FormSpec, form_of, refusal_errors
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN
 from starter.web.rate_limits import Limit, limited
+from starter.web.reading import gettext
 from starter.web.rendering import redirect
 
 router = APIRouter(include_in_schema=False)
@@ -112,7 +113,7 @@ def _login_form(
     return ADMIN.render(
         "enterprise/login.html",
         status,
-        title="Log in",
+        title=gettext("Log in"),
         next=target,
         values=values or {},
         errors=errors or {},
@@ -129,7 +130,7 @@ def _password_form(
     return ADMIN.render(
         "enterprise/password.html",
         status,
-        title="Change password",
+        title=gettext("Change password"),
         admin=admin,
         forced=forced,
         menu=None if forced else "password",

@@ -6,18 +6,20 @@ from __future__ import annotations
 from fastapi import Request
 from fastapi.responses import RedirectResponse
 
+from starter.web.reading import gettext
 from starter.web.rendering import redirect
+from translations import N_
 
 HOME = "/admin"
 """The portal's first page, where most notices are shown."""
 NOTICES = {
-    "password": "Your password has been changed.",
-    "company": "Your information has been saved.",
-    "username": "Your information has been saved. Your username is now {who}.",
-    "created": "The account for {who} is open, and the invitation is on its way.",
-    "reinvited": "The invitation was sent again to {who}.",
-    "removed": "{who}: removed. The license is back in the product list.",
-    "bye": "You have logged out.",
+    "password": N_("Your password has been changed."),
+    "company": N_("Your information has been saved."),
+    "username": N_("Your information has been saved. Your username is now %(who)s."),
+    "created": N_("The account for %(who)s is open, and the invitation is on its way."),
+    "reinvited": N_("The invitation was sent again to %(who)s."),
+    "removed": N_("%(who)s: removed. The license is back in the product list."),
+    "bye": N_("You have logged out."),
 }
 WHO_SHOWN = 500
 """At most this much of ``who`` is shown: the query string is the browser's, not ours."""
@@ -32,4 +34,4 @@ def notice_text(request: Request) -> str | None:
     template = NOTICES.get(request.query_params.get("notice", ""))
     if template is None:
         return None
-    return template.format(who=request.query_params.get("who", "")[:WHO_SHOWN])
+    return gettext(template, who=request.query_params.get("who", "")[:WHO_SHOWN])

@@ -11,10 +11,12 @@ from models.admin import OrderFilter
 from starter.services import order_list as orders
 from starter.web.access import PageAdmin
 from starter.web.deps import Sessions
+from starter.web.enterprise import words
 from starter.web.enterprise.downloads import attachment
 from starter.web.forms import FormSpec, field_errors
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN
+from starter.web.reading import gettext
 from starter.web.rendering import redirect
 
 router = APIRouter(include_in_schema=False)
@@ -37,13 +39,14 @@ async def orders_page(request: Request, admin: PageAdmin, sessions: Sessions) ->
     return ADMIN.render(
         "enterprise/orders.html",
         422 if errors else 200,
-        title="My orders",
+        title=gettext("My orders"),
         admin=admin,
         menu="orders",
         wide=True,
         orders=listed.orders,
-        headings=orders.HEADINGS,
-        promotions=[("", "Any promotion"), *((p, p) for p in listed.promotions)],
+        headings=words.order_headings(),
+        words=words.ORDER_VALUES,
+        promotions=[("", gettext("Any promotion")), *((p, p) for p in listed.promotions)],
         values=raw,
         errors=errors,
         filtered=wanted.active,

@@ -1,0 +1,24 @@
+"""What an account holds, named as the portals name it in the reader's language: the products are brand names
+(GoTo Meeting is 会易通 in simplified Chinese, as seed 000 calls it), the editions are words (企业版, 标准版, 基础版)."""
+
+from __future__ import annotations
+
+from models.accounts import Edition, Product
+from starter.web.reading import Text, gettext, lazy_gettext
+
+PRODUCTS: dict[str, Text] = {Product.GOTO_MEETING.value: lazy_gettext("GoTo Meeting")}
+"""The products with a name of their own in some language; the others are called what they are called."""
+EDITIONS: dict[str, Text] = {
+    Edition.ENTERPRISE.value: lazy_gettext("Enterprise"),
+    Edition.STANDARD.value: lazy_gettext("Standard"),
+    Edition.BASIC.value: lazy_gettext("Basic"),
+}
+
+
+def edition_label(product: Product | str, edition: Edition | str) -> str:
+    """'GoTo Meeting Standard', '会易通标准版'; a product or edition this version does not know, as stored."""
+    product, edition = str(product), str(edition)
+    # Translators: a product and one of its editions, e.g. "GoTo Meeting Standard".
+    return gettext(
+        "%(product)s %(edition)s", product=PRODUCTS.get(product, product), edition=EDITIONS.get(edition, edition)
+    )
