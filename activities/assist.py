@@ -24,6 +24,7 @@ from models.assist_activities import (
     ScheduledSession,
     SessionLookup,
 )
+from models.refusals import because
 from store import SessionFactory
 from store import assist as store
 from store import assist_calendar as calendar
@@ -96,24 +97,38 @@ class AssistActivities:
         async with self._sessions() as session:
             site = await store.site(session, lookup.site)
             if site is None:
-                return LookupResult(
-                    message=f"The Webex site {lookup.site} is unknown here. Check the site's address "
-                    "(for example yitong.webex.com)."
+                return LookupResult.missing(
+                    because(
+                        "The Webex site %(site)s is unknown here. Check the site's address "
+                        "(for example yitong.webex.com).",
+                        site=lookup.site,
+                    )
                 )
             hosted = await store.sessions_of_host(session, site.name, lookup.host_id, lookup.host_email)
         starts_at = lookup.session.starts_at
         for scheduled in hosted:
             if scheduled.session.starts_at == starts_at:
                 return LookupResult(found=scheduled)
-        message = (
-            f"No session of host ID '{lookup.host_id}' with e-mail '{lookup.host_email}' starts on "
-            f"{_when(lookup.session)} on {site.name}."
-        )
+        searched = {"host_id": lookup.host_id, "host_email": lookup.host_email, "when": _when(lookup.session)}
         others = _nearest(hosted, starts_at, datetime.now(UTC))
-        if others:
-            listed = "; ".join(f"{_when(other.session)}: {other.topic}" for other in others)
-            message += f" This host's sessions there start on {listed}."
-        return LookupResult(message=message)
+        if not others:
+            return LookupResult.missing(
+                because(
+                    "No session of host ID '%(host_id)s' with e-mail '%(host_email)s' starts on %(when)s on %(site)s.",
+                    site=site.name,
+                    **searched,
+                )
+            )
+        listed = "; ".join(f"{_when(other.session)}: {other.topic}" for other in others)
+        return LookupResult.missing(
+            because(
+                "No session of host ID '%(host_id)s' with e-mail '%(host_email)s' starts on %(when)s on %(site)s. "
+                "This host's sessions there start on %(listed)s.",
+                site=site.name,
+                listed=listed,
+                **searched,
+            )
+        )
 
     @activity.defn
     async def move_site_session(self, move: MoveSiteSession) -> bool:

@@ -22,7 +22,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from temporalio import activity
 
-from models.refusals import Refusal, refuse
+from models.refusals import Refusal, because, refuse
 from models.seat_order import CHARGE_ACTIVITY, CHECK_CARD_ACTIVITY, CardOnOrder, ChargeRequest, ChargeResult, CheckCard
 from store import SessionFactory
 from store.statements import ByDialect
@@ -30,7 +30,7 @@ from store.tables import Account, GatewayAttempt, GatewayCharge, PaymentCard
 from store.transactions import run_transaction
 
 TRANSIENT_FAILURES = {"flaky": 2, "outage": 8}  # per idempotency key, before the charge goes through
-NO_CARD_ON_FILE = "There is no card on file for this account: enter a credit or debit card."
+NO_CARD_ON_FILE = because("There is no card on file for this account: enter a credit or debit card.")
 CARDS, CHARGES, ATTEMPTS = PaymentCard.__table__, GatewayCharge.__table__, GatewayAttempt.__table__
 # Built once, run with parameters (store/statements.py says why).
 CHARGE_BY_KEY = select(CHARGES).where(CHARGES.c.idempotency_key == bindparam("p_key"))
@@ -59,7 +59,7 @@ class GatewayActivities:
         async with self._sessions() as session:
             card = await _card_of(session, request)
         if card is None or card.account_no != request.account_no:
-            missing = "No card of this account has that reference." if request.card else NO_CARD_ON_FILE
+            missing = because("No card of this account has that reference.") if request.card else NO_CARD_ON_FILE
             raise refuse(Refusal.CARD_UNKNOWN, missing, "card")
         return CardOnOrder(reference=card.reference, brand=card.brand, last4=card.last4)
 
@@ -91,7 +91,7 @@ def _charge(request: ChargeRequest, session: Session) -> ChargeResult | None:
         return earlier
     card = _card_to_charge(session, request)
     if card is None:
-        raise refuse(Refusal.CARD_UNKNOWN, "The card is unknown to the gateway.")
+        raise refuse(Refusal.CARD_UNKNOWN, because("The card is unknown to the gateway."))
     token, behaviour = card
     if behaviour in TRANSIENT_FAILURES and _transient_failure(session, key, TRANSIENT_FAILURES[behaviour]):
         return None

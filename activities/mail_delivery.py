@@ -28,7 +28,7 @@ from jinja2 import TemplateError
 from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from activities.mail_templates import MailTemplates, RenderedMail
+from activities.mail_templates import MailTemplates, RenderedMail, default_templates
 from activities.smtp_connections import SmtpConnections
 from models.mail import MailReceipt, MailRequest
 from store import SessionFactory, activation_tokens, outbox, setup_tokens
@@ -82,7 +82,7 @@ class MailDelivery:
     def __init__(self, sessions: SessionFactory, config: MailConfig, templates: MailTemplates | None = None) -> None:
         self._sessions = sessions
         self._config = config
-        self._templates = templates or MailTemplates()
+        self._templates = templates or default_templates()
         self._smtp = SmtpConnections(config.smtp_options, size=config.smtp_connections)
 
     async def send(self, request: MailRequest, *, keep_request: bool = False) -> MailReceipt:

@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
-from temporalio.exceptions import ApplicationError
 
+from models.accounts import no_account
 from models.organizer import (
     ACCOUNT_ADMIN_ACTIVITY,
     ACTIVATE_ORGANIZER_ACTIVITY,
@@ -21,10 +21,9 @@ from models.organizer import (
     LicenseTaken,
     OrganizerRef,
     TakeLicense,
-    edition_label,
-    no_license_left_message,
 )
-from models.refusals import Refusal, refuse
+from models.organizer_rules import edition_phrase, no_license_left, no_such_edition, organizer_exists
+from models.refusals import Refusal, because, refuse
 from store import SessionFactory, activation_tokens
 from store import organizers as store
 from store.tables import Organizer
@@ -46,27 +45,18 @@ class OrganizerActivities:
             if existing is not None and existing.status in store.HOLDING and not already_mine:
                 raise refuse(
                     Refusal.ORGANIZER_EXISTS,
-                    f"{email} already has an organizer account here "
-                    f"({edition_label(existing.product, existing.edition)}, {existing.status}). "
-                    "Use re-invite to send the invitation again.",
+                    organizer_exists(email, existing.product, existing.edition, existing.status),
                     "email",
                 )
             if not already_mine:
                 pool = await store.pool(session, request.account_no, product, edition)
                 if pool is None:
-                    have = ", ".join(
-                        edition_label(p.product, p.edition) for p in await store.pools(session, request.account_no)
-                    )
-                    raise refuse(
-                        Refusal.INVALID_STEP,
-                        f"This account has no {edition_label(product, edition)} licenses"
-                        + (f"; it has {have}." if have else "."),
-                        "edition",
-                    )
+                    held = [
+                        edition_phrase(p.product, p.edition) for p in await store.pools(session, request.account_no)
+                    ]
+                    raise refuse(Refusal.INVALID_STEP, no_such_edition(product, edition, held), "edition")
                 if not await store.take_license(session, request.account_no, product, edition):
-                    raise refuse(
-                        Refusal.NO_LICENSE_LEFT, no_license_left_message(product, edition, pool.seats), "edition"
-                    )
+                    raise refuse(Refusal.NO_LICENSE_LEFT, no_license_left(product, edition, pool.seats), "edition")
                 await upsert(
                     session,
                     Organizer,
@@ -112,9 +102,8 @@ class OrganizerActivities:
         async with self._sessions.begin() as session:
             row = await store.find(session, ref.account_no, str(ref.email))
             if row is None or row.creation_id != ref.creation_id:
-                raise ApplicationError(
-                    f"The organizer account {ref.email} is not in the database.", type=Refusal.ORGANIZER_MISSING.value
-                )
+                missing = because("The organizer account %(email)s is not in the database.", email=str(ref.email))
+                raise refuse(Refusal.ORGANIZER_MISSING, missing, non_retryable=False)
             product, edition = row.product, row.edition
             moved = await store.mark(
                 session,
@@ -141,7 +130,7 @@ class OrganizerActivities:
     async def _admin(session: AsyncSession, account_no: str) -> AccountAdmin:
         found = await store.admin_of(session, account_no)
         if found is None:
-            raise refuse(Refusal.INVALID_STEP, f"No account {account_no}.", "account_no")
+            raise refuse(Refusal.INVALID_STEP, no_account(account_no), "account_no")
         admin, account = found
         return AccountAdmin(
             account_no=account_no, email=admin.email, name=admin.name, customer_name=account.customer_name

@@ -11,6 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from temporalio import activity
 
+from models.accounts import no_account
 from models.refusals import Refusal, refuse
 from models.seat_order import (
     APPLY_SEAT_ORDER_ACTIVITY,
@@ -105,7 +106,7 @@ class SeatOrderActivities:
         async with self._sessions() as session:
             found = await store.snapshot(session, account_no)
         if found is None:
-            raise refuse(Refusal.ACCOUNT_UNKNOWN, f"No account {account_no}.")
+            raise refuse(Refusal.ACCOUNT_UNKNOWN, no_account(account_no))
         return found
 
     @activity.defn(name=CLAIM_OPEN_QUOTE_ACTIVITY)
@@ -114,7 +115,7 @@ class SeatOrderActivities:
         async with self._sessions.begin() as session:
             account = await session.get(Account, request.account_no, with_for_update=True)
             if account is None:
-                raise refuse(Refusal.ACCOUNT_UNKNOWN, f"No account {request.account_no}.")
+                raise refuse(Refusal.ACCOUNT_UNKNOWN, no_account(request.account_no))
             previous = account.open_quote_order_no or ""
             account.open_quote_order_no = request.order_no
         return previous

@@ -13,7 +13,7 @@ from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from temporalio import activity
 
-from models.refusals import Refusal, refuse
+from models.refusals import Reason, Refusal, because, refuse
 from models.wizard import (
     CHECK_CUSTOMER_ADMIN_ACTIVITY,
     CLAIM_SUBDOMAIN_ACTIVITY,
@@ -108,11 +108,22 @@ class SetupActivities:
                 user, org = member
                 if org.kind == "customer" and user.role == "admin":
                     return CustomerAdminCheck(matches=[_found(org, "admin_email")])
-                what = "the partner organization" if org.kind == "partner" else "the organization"
-                return CustomerAdminCheck(
-                    refusal=f"{email} already belongs to {what} '{org.name}', and a user can belong to one "
-                    "Webex organization only. Enter the address of the customer's administrator."
+                member = (
+                    because(
+                        "%(email)s already belongs to the partner organization '%(org)s', and a user can belong "
+                        "to one Webex organization only. Enter the address of the customer's administrator.",
+                        email=email,
+                        org=org.name,
+                    )
+                    if org.kind == "partner"
+                    else because(
+                        "%(email)s already belongs to the organization '%(org)s', and a user can belong to one "
+                        "Webex organization only. Enter the address of the customer's administrator.",
+                        email=email,
+                        org=org.name,
+                    )
                 )
+                return CustomerAdminCheck.refused(member)
             candidates = (
                 await session.execute(
                     select(Organization)
@@ -182,10 +193,10 @@ class SetupActivities:
             raise refuse(Refusal.SETUP_CONFLICT, await self._conflict_reason(request, err)) from err
         return True
 
-    async def _conflict_reason(self, request: SetUpOrder, err: IntegrityError) -> str:
+    async def _conflict_reason(self, request: SetUpOrder, err: IntegrityError) -> Reason:
         async with self._sessions() as session:
             if await session.get(OrderSetup, request.order_id) is not None:
-                return "This order has just been set up (from another window)."
+                return because("This order has just been set up (from another window).")
             owner = (
                 await session.execute(
                     select(Organization.name)
@@ -194,11 +205,13 @@ class SetupActivities:
                 )
             ).scalar_one_or_none()
         if owner is not None:
-            return (
-                f"{request.customer_admin_email} has just become a user of '{owner}' (set up by another order), and "
-                "a user can belong to one Webex organization only. Enter another customer administrator e-mail."
+            return because(
+                "%(email)s has just become a user of '%(org)s' (set up by another order), and "
+                "a user can belong to one Webex organization only. Enter another customer administrator e-mail.",
+                email=str(request.customer_admin_email),
+                org=owner,
             )
-        return f"The organizations could not be saved: {err.orig}"
+        return because("The organizations could not be saved: %(error)s", error=str(err.orig))
 
     # ------------------------------------------------------------------ service setup
 
@@ -227,11 +240,11 @@ class SetupActivities:
                     update(Organization).where(Organization.id == request.org_id).values(subdomain=request.subdomain)
                 )
         except IntegrityError:
-            raise refuse(
-                Refusal.SUBDOMAIN_TAKEN,
-                f"The subdomain '{request.subdomain}' is already taken by another organization. Choose another one.",
-                "subdomain",
-            ) from None
+            taken = because(
+                "The subdomain '%(subdomain)s' is already taken by another organization. Choose another one.",
+                subdomain=request.subdomain,
+            )
+            raise refuse(Refusal.SUBDOMAIN_TAKEN, taken, "subdomain") from None
 
     @activity.defn(name=PROVISION_ORDER_ACTIVITY)
     async def provision_order(self, request: ProvisionOrder) -> Provisioned:

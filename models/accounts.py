@@ -14,6 +14,7 @@ from typing import Annotated
 from pydantic import EmailStr, Field, StringConstraints, field_validator
 
 from models.common import Contract, Name
+from models.refusals import Reason, RuleBroken, because
 
 AccountNo = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=3, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")
@@ -51,6 +52,11 @@ class PaymentMethod(StrEnum):
 
 
 CORPORATE_ACCOUNT_SERVICES = "Corporate Account Services"
+
+
+def no_account(account_no: str) -> Reason:
+    """The refusal wherever an account number names no account."""
+    return because("No account %(account_no)s.", account_no=account_no)
 
 
 class SubscriptionLine(Contract):
@@ -101,5 +107,5 @@ class NewAccount(Contract):
     def _one_line_per_edition(cls, lines: list[SubscriptionLine]) -> list[SubscriptionLine]:
         keys = [(line.product, line.edition) for line in lines]
         if len(set(keys)) != len(keys):
-            raise ValueError("each product and edition may be listed once")
+            raise RuleBroken(because("each product and edition may be listed once"))
         return lines

@@ -12,10 +12,14 @@ from pydantic import AwareDatetime, EmailStr, Field, SecretStr, StringConstraint
 from models.accounts import CompanyInfo, Edition, Phone, Product
 from models.common import Contract, Name, SchemaStates, not_blank_pattern
 from models.organizer import OrganizerStatus
+from models.refusals import RuleBroken, because
 from models.seed_rules import ADMIN_PASSWORD_LENGTH
 
-PASSWORD_RULE = f"{ADMIN_PASSWORD_LENGTH[0]}-{ADMIN_PASSWORD_LENGTH[1]} letters and digits"
+PASSWORD_RULE_REASON = because(
+    "%(shortest)d-%(longest)d letters and digits", shortest=ADMIN_PASSWORD_LENGTH[0], longest=ADMIN_PASSWORD_LENGTH[1]
+)
 """Seed 000: 密码格式为 4-16 位字母数字任意组合."""
+PASSWORD_RULE = PASSWORD_RULE_REASON.english()
 PASSWORD_PATTERN = rf"^[A-Za-z0-9]{{{ADMIN_PASSWORD_LENGTH[0]},{ADMIN_PASSWORD_LENGTH[1]}}}$"
 """The same rule as the schema states it (starter/services/admin_auth.py checks it, with its own messages)."""
 
@@ -117,7 +121,7 @@ class OrderFilter(Contract):
     def _range(cls, date_to: date | None, info: ValidationInfo) -> date | None:
         date_from = info.data.get("date_from")
         if date_to and date_from and date_to < date_from:
-            raise ValueError("the end of the date range is before its start")
+            raise RuleBroken(because("the end of the date range is before its start"))
         return date_to
 
     @field_validator("order_no", "promotion")

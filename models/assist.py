@@ -29,8 +29,9 @@ from pydantic import (
 )
 
 from models.assist_packages import Package
-from models.common import MULTI_LINE, Contract, Name, QuarterHour, SchemaStates, TimeZoneName
+from models.common import MULTI_LINE, Contract, Language, Name, QuarterHour, SchemaStates, TimeZoneName
 from models.mail import MailRecord
+from models.refusals import RuleBroken, because
 from models.seed_rules import (
     ASSIST_LEAD_DAYS,
     ASSIST_REMINDER_DAYS_BEFORE,
@@ -137,14 +138,14 @@ class SessionTime(Contract):
     @classmethod
     def _quarter_hour(cls, value: dt.time) -> dt.time:
         if value.minute % SLOT_MINUTES or value.second or value.microsecond:
-            raise ValueError("the start time must be on the hour or a quarter past, half past or a quarter to")
+            raise RuleBroken(because("the start time must be on the hour or a quarter past, half past or a quarter to"))
         return value.replace(tzinfo=None)
 
     @field_validator("duration_minutes")
     @classmethod
     def _whole_quarters(cls, value: int) -> int:
         if value % SLOT_MINUTES:
-            raise ValueError("the duration must be a multiple of 15 minutes")
+            raise RuleBroken(because("the duration must be a multiple of 15 minutes"))
         return value
 
     @model_validator(mode="after")
@@ -153,9 +154,14 @@ class SessionTime(Contract):
         local = datetime.combine(self.date, self.time)
         round_trip = local.replace(tzinfo=zone).astimezone(ZoneInfo("UTC")).astimezone(zone).replace(tzinfo=None)
         if round_trip != local:
-            raise ValueError(
-                f"{self.time:%H:%M} does not exist on {self.date:%Y-%m-%d} in {self.time_zone} "
-                "(the clocks go forward then); choose another time"
+            raise RuleBroken(
+                because(
+                    "%(time)s does not exist on %(date)s in %(time_zone)s (the clocks go forward then); "
+                    "choose another time",
+                    time=f"{self.time:%H:%M}",
+                    date=f"{self.date:%Y-%m-%d}",
+                    time_zone=self.time_zone,
+                )
             )
         return self
 
@@ -223,7 +229,9 @@ class MeetingLookup(Contract):
     @model_validator(mode="after")
     def _host_when_by_me(self) -> MeetingLookup:
         if self.scheduled == "by_me" and (self.host_id is None or self.host_email is None):
-            raise ValueError("give the host ID and the host's e-mail address to fetch the session from the site")
+            raise RuleBroken(
+                because("give the host ID and the host's e-mail address to fetch the session from the site")
+            )
         return self
 
 
@@ -310,7 +318,9 @@ class AssistBookingInput(Contract):
     reservation_no: ReservationNo
     availability: Availability
     policy: AssistPolicy = Field(default_factory=AssistPolicy)
-    language: str = "en"
+    language: Language = Field(
+        default="en", description="The language the customer ordered in: their e-mails are written in it."
+    )
 
 
 class AssistBookingState(Contract):

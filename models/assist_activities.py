@@ -11,6 +11,7 @@ from pydantic import AwareDatetime, Field
 from models.assist import AssistStatus, Producer, SessionTime, Slot
 from models.assist_packages import Package
 from models.common import Contract
+from models.refusals import Reason
 
 
 class BookingRecord(Contract):
@@ -68,7 +69,12 @@ class ScheduledSession(Contract):
 
 class LookupResult(Contract):
     found: ScheduledSession | None = None
-    message: str | None = Field(default=None, description="Why nothing was found, in words for the customer.")
+    message: str | None = Field(default=None, description="Why nothing was found, in English.")
+    reason: Reason | None = Field(default=None, description="Why nothing was found, for the customer's language.")
+
+    @classmethod
+    def missing(cls, reason: Reason) -> LookupResult:
+        return cls(message=reason.english(), reason=reason)
 
 
 class MoveSiteSession(Contract):

@@ -76,8 +76,11 @@ QuarterHour = Annotated[
 """A local start time on the hour or a quarter past, half past or a quarter to. It has no UTC offset, so its schema
 is a pattern, not JSON Schema's ``time`` format (which requires one and so fails every answer that holds one)."""
 
-Language = Annotated[str, StringConstraints(max_length=5, pattern=r"^[a-z]{2}(-[A-Z]{2})?$")]
-"""A BCP 47 language tag of the simple kind: ``en``, ``sl``, ``pt-BR``."""
+LANGUAGE_PATTERN = r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8}){0,3}$"
+Language = Annotated[str, StringConstraints(max_length=35, pattern=LANGUAGE_PATTERN)]
+"""A BCP 47 language tag as people's browsers and orders send it: a language and up to three subtags (``en``,
+``sl``, ``de-AT``, ``zh-Hant``, ``zh-Hant-TW``, ``ar-EG``), any case. What onramp speaks for it is
+models.languages.supported's answer; a tag it does not speak is kept, and read as English."""
 
 Name = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)]
 """A person's or company's display name."""

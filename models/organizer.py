@@ -17,6 +17,7 @@ from pydantic import AfterValidator, AwareDatetime, EmailStr, Field, StringConst
 from models.accounts import AccountNo, Edition, Product
 from models.common import MULTI_LINE, Contract, OperatorNote
 from models.mail import MailQueued, MailRecord
+from models.refusals import RuleBroken, because_n
 from models.seed_rules import ACTIVATION_LINK_VALID_DAYS, ORGANIZER_REMINDER_AFTER_DAYS
 
 MAX_EMAIL = 120  # older workflow ids carry the e-mail (organizer-<account no>-<e-mail>): they stay short
@@ -24,7 +25,13 @@ MAX_EMAIL = 120  # older workflow ids carry the e-mail (organizer-<account no>-<
 
 def _short_email(email: str) -> str:
     if len(email) > MAX_EMAIL:
-        raise ValueError(f"an organizer's e-mail address may have at most {MAX_EMAIL} characters")
+        raise RuleBroken(
+            because_n(
+                "an organizer's e-mail address may have at most %(num)d character",
+                "an organizer's e-mail address may have at most %(num)d characters",
+                MAX_EMAIL,
+            )
+        )
     return email
 
 
@@ -40,18 +47,6 @@ KIND = "organizer"
 def edition_label(product: Product | str, edition: Edition | str) -> str:
     """'GoTo Meeting Standard'."""
     return f"{Product(product).value} {Edition(edition).value}"
-
-
-def no_license_left_message(product: Product | str, edition: Edition | str, seats: int) -> str:
-    """The refusal when an edition has run out (seed 000: refuse clearly at zero)."""
-    if seats == 0:
-        held = "the account has no seats of it"
-    else:
-        held = "its only license is in use" if seats == 1 else f"all {seats} licenses are in use"
-    return (
-        f"No {Edition(edition).value} licenses left for {Product(product).value}: {held}. "
-        "Remove an organizer account, or add seats, to create another one."
-    )
 
 
 class OrganizerStatus(StrEnum):

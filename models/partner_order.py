@@ -20,6 +20,7 @@ from models.common import (
     local_midnight,
 )
 from models.mail import MailQueued, MailRecord
+from models.refusals import RuleBroken, because
 from models.seed_rules import CLOSE_AFTER_DAYS_FLEX, CLOSE_AFTER_DAYS_OTHER, ESCALATE_AFTER_DAYS, WIZARD_IDLE_MINUTES
 from models.wizard import WizardState
 
@@ -134,7 +135,7 @@ class PartnerOrderInput(Contract):
     @classmethod
     def _no_repeats(cls, services: list[Service]) -> list[Service]:
         if len(set(services)) != len(services):
-            raise ValueError("each service may be listed once")
+            raise RuleBroken(because("each service may be listed once"))
         return services
 
     @property

@@ -15,6 +15,7 @@ from pydantic.json_schema import SkipJsonSchema
 from models.accounts import Edition, Product
 from models.common import MULTI_LINE, Contract, Name
 from models.mail import MailRecord
+from models.refusals import RuleBroken, because
 from models.seed_rules import PROCESSING_HOURS, QUOTE_VALID_DAYS
 
 CARD_REFERENCE_PREFIX = "card_"
@@ -144,7 +145,7 @@ class NewSeats(Contract):
     @classmethod
     def _positive(cls, value: int) -> int:
         if value < 1:
-            raise ValueError("enter a whole number of seats, 1 or more")
+            raise RuleBroken(because("enter a whole number of seats, 1 or more"))
         return value
 
 
@@ -156,7 +157,7 @@ class SetQuantities(Contract):
     def _once(cls, lines: list[NewSeats]) -> list[NewSeats]:
         keys = [(line.product, line.edition) for line in lines]
         if len(set(keys)) != len(keys):
-            raise ValueError("each product and edition may be listed once")
+            raise RuleBroken(because("each product and edition may be listed once"))
         return lines
 
 
@@ -203,7 +204,7 @@ class PaymentUpdate(Contract):
     card_token: SkipJsonSchema[GatewayToken | None] = Field(default=None, exclude=True)
 
 
-CARD_TOKEN_RETIRED = (
+CARD_TOKEN_RETIRED = because(
     "card_token is no longer taken: send card, the reference POST /api/accounts/{no}/cards answers "
     "(or leave it out for the card on file)"
 )
@@ -216,7 +217,7 @@ class PaymentDetails(PaymentUpdate):
     @field_validator("card_token", mode="before")
     @classmethod
     def _token_retired(cls, value: object) -> None:
-        raise ValueError(CARD_TOKEN_RETIRED)
+        raise RuleBroken(CARD_TOKEN_RETIRED)
 
 
 class PlaceOrder(Contract):
@@ -332,7 +333,7 @@ class ChargeRequest(Contract):
     @model_validator(mode="after")
     def _names_a_card(self) -> ChargeRequest:
         if self.card is None and self.card_token is None:
-            raise ValueError("a charge names its card")
+            raise RuleBroken(because("a charge names its card"))
         return self
 
 

@@ -7,6 +7,7 @@ from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
 from models.accounts import CORPORATE_ACCOUNT_SERVICES, SEAT_ADDITION_PRODUCTS
+from models.refusals import Reason, RuleBroken, because, because_n
 from models.seat_order import AccountSnapshot, NewSeats, Quote, QuoteLine, SeatOrderPolicy
 
 CENT = Decimal("0.01")
@@ -16,34 +17,47 @@ def money(value: Decimal) -> Decimal:
     return value.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-def refusal_for(account: AccountSnapshot) -> str | None:
+def refusal_for(account: AccountSnapshot) -> Reason | None:
     """The account-level refusals (self-service, an automatic payment method), as a person should read them."""
     if not account.self_service:
-        return (
-            "This account cannot add seats itself: its products need additional support. "
-            f"Please contact {CORPORATE_ACCOUNT_SERVICES}."
+        return because(
+            "This account cannot add seats itself: its products need additional support. Please contact %(services)s.",
+            services=CORPORATE_ACCOUNT_SERVICES,
         )
     if not account.pays_by_card:
-        return (
+        return because(
             "Adding seats needs an automatic payment method (credit or debit card) on the account. Choose one, or "
-            f"contact {CORPORATE_ACCOUNT_SERVICES}."
+            "contact %(services)s.",
+            services=CORPORATE_ACCOUNT_SERVICES,
         )
     return None
 
 
-def line_refusal(account: AccountSnapshot, line: NewSeats, policy: SeatOrderPolicy) -> tuple[str, str] | None:
+def no_seat_order(order_no: str) -> Reason:
+    """The refusal wherever an order number names no seat order."""
+    return because("No seat order %(order_no)s.", order_no=order_no)
+
+
+def no_subscription(product: str, edition: str) -> Reason:
+    return because("The account has no %(product)s %(edition)s subscription.", product=product, edition=edition)
+
+
+def line_refusal(account: AccountSnapshot, line: NewSeats, policy: SeatOrderPolicy) -> tuple[str, Reason] | None:
     """(the field, why) when a New Seat Qty line cannot be ordered: a product without seat additions, an edition
     the account does not have, more seats than one order may add."""
     if line.product not in SEAT_ADDITION_PRODUCTS:
-        return "product", (
-            f"{line.product.value} does not support seat additions here (only GoTo Meeting, GoTo Webinar, "
-            "GoTo Training, GoToAssist v4 and GoToAssist v5 do). Please contact Corporate Account Services."
+        return "product", because(
+            "%(product)s does not support seat additions here (only GoTo Meeting, GoTo Webinar, "
+            "GoTo Training, GoToAssist v4 and GoToAssist v5 do). Please contact Corporate Account Services.",
+            product=line.product.value,
         )
     if account.line(line.product, line.edition) is None:
-        return "product", f"The account has no {line.product.value} {line.edition.value} subscription."
+        return "product", no_subscription(line.product.value, line.edition.value)
     if line.new_seats > policy.max_new_seats:
-        return "new_seats", (
-            f"At most {policy.max_new_seats} seats can be added at once; for more, contact Corporate Account Services."
+        return "new_seats", because_n(
+            "At most %(num)d seat can be added at once; for more, contact Corporate Account Services.",
+            "At most %(num)d seats can be added at once; for more, contact Corporate Account Services.",
+            policy.max_new_seats,
         )
     return None
 
@@ -55,7 +69,7 @@ def quote_for(account: AccountSnapshot, cart: list[NewSeats], now: datetime, pol
     for item in cart:
         line = account.line(item.product, item.edition)
         if line is None:
-            raise ValueError(f"The account has no {item.product.value} {item.edition.value} subscription.")
+            raise RuleBroken(no_subscription(item.product.value, item.edition.value))
         days = max((line.renewal_date - today).days, 1)
         lines.append(
             QuoteLine(

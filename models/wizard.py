@@ -10,6 +10,7 @@ from typing import Annotated, Any, ClassVar, Literal
 from pydantic import AwareDatetime, EmailStr, Field, StringConstraints, field_validator, model_validator
 
 from models.common import Contract, Name, TimeZoneName
+from models.refusals import Reason, RuleBroken, Word, because, verbatim, word
 
 SessionId = Annotated[str, StringConstraints(min_length=8, max_length=64)]
 
@@ -32,21 +33,23 @@ class WizardStep(StrEnum):
     DONE = "done"
 
 
-STEP_TITLES: dict[WizardStep, str] = {
-    WizardStep.ROLE: "Your role",
-    WizardStep.SETUP_BY: "Who sets up",
-    WizardStep.PARTNER_ORG: "Partner organization",
-    WizardStep.CUSTOMER_ADMIN: "Customer administrator",
-    WizardStep.CUSTOMER_ORG: "Customer organization",
-    WizardStep.REVIEW: "Review and submit",
-    WizardStep.PASSWORD: "Partner password",
-    WizardStep.SUBSCRIPTION: "Subscription details",
-    WizardStep.CALLING: "Calling settings",
-    WizardStep.MEETINGS: "Meeting settings",
-    WizardStep.COMPANY: "Company settings",
-    WizardStep.PROVISION: "Provision and start billing",
-    WizardStep.DONE: "Done",
+STEP_WORDS: dict[WizardStep, Word] = {
+    WizardStep.ROLE: word("wizard page", "Your role"),
+    WizardStep.SETUP_BY: word("wizard page", "Who sets up"),
+    WizardStep.PARTNER_ORG: word("wizard page", "Partner organization"),
+    WizardStep.CUSTOMER_ADMIN: word("wizard page", "Customer administrator"),
+    WizardStep.CUSTOMER_ORG: word("wizard page", "Customer organization"),
+    WizardStep.REVIEW: word("wizard page", "Review and submit"),
+    WizardStep.PASSWORD: word("wizard page", "Partner password"),
+    WizardStep.SUBSCRIPTION: word("wizard page", "Subscription details"),
+    WizardStep.CALLING: word("wizard page", "Calling settings"),
+    WizardStep.MEETINGS: word("wizard page", "Meeting settings"),
+    WizardStep.COMPANY: word("wizard page", "Company settings"),
+    WizardStep.PROVISION: word("wizard page", "Provision and start billing"),
+    WizardStep.DONE: word("wizard page", "Done"),
 }
+"""Each page's title, as a refusal names it (translated in the refusals catalog)."""
+STEP_TITLES: dict[WizardStep, str] = {step: title.text for step, title in STEP_WORDS.items()}
 
 BEFORE_SUBMIT_STEPS = (
     WizardStep.ROLE,
@@ -115,8 +118,11 @@ class SetupByStep(StepInput):
     @model_validator(mode="after")
     def _email_when_handing_over(self) -> SetupByStep:
         if self.who != "me" and self.email is None:
-            whose = "your colleague's" if self.who == "colleague" else "the customer administrator's"
-            raise ValueError(f"enter {whose} e-mail address")
+            raise RuleBroken(
+                because("enter your colleague's e-mail address")
+                if self.who == "colleague"
+                else because("enter the customer administrator's e-mail address")
+            )
         return self
 
 
@@ -134,7 +140,7 @@ class OrgDecision(StepInput):
     @model_validator(mode="after")
     def _needs(self) -> OrgDecision:
         if self.decision == "create" and self.details is None:
-            raise ValueError("enter the organization's details to create it")
+            raise RuleBroken(because("enter the organization's details to create it"))
         return self
 
 
@@ -200,7 +206,7 @@ class CompanyStep(StepInput):
     @classmethod
     def _not_reserved(cls, value: str) -> str:
         if value in RESERVED_SUBDOMAINS:
-            raise ValueError(f"'{value}' is reserved; choose another subdomain")
+            raise RuleBroken(because("'%(subdomain)s' is reserved; choose another subdomain", subdomain=value))
         return value
 
 
@@ -351,7 +357,18 @@ class CheckCustomerAdmin(Contract):
 
 class CustomerAdminCheck(Contract):
     refusal: str | None = Field(default=None, description="Why the address cannot be the customer administrator.")
+    reason: Reason | None = Field(default=None, description="The refusal, for the reader's language.")
     matches: list[FoundOrg] = Field(default_factory=list)
+
+    @classmethod
+    def refused(cls, reason: Reason) -> CustomerAdminCheck:
+        return cls(refusal=reason.english(), reason=reason)
+
+    def why(self) -> Reason | None:
+        """The refusal (an older activity's: its English words), or None when the address will do."""
+        if self.reason is not None:
+            return self.reason
+        return verbatim(self.refusal) if self.refusal else None
 
 
 class SetUpOrder(Contract):

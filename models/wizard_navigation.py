@@ -9,7 +9,9 @@ disagree.
 from __future__ import annotations
 
 from models.partner_order import BEFORE_SET_UP, PartnerOrderState, PartnerOrderStatus, Service
-from models.wizard import BEFORE_SUBMIT_STEPS, STEP_TITLES, WizardAnswers, WizardStep
+from models.refusals import Reason, because
+from models.wizard import BEFORE_SUBMIT_STEPS, STEP_WORDS, WizardAnswers, WizardStep
+from models.words import PARTNER_ORDER
 
 CUSTOMER_PATH = (WizardStep.ROLE, WizardStep.CUSTOMER_ORG, WizardStep.REVIEW)
 """A link sent to the customer's administrator: their role, their organization, review and submit."""
@@ -79,21 +81,27 @@ def reachable(order: PartnerOrderState, step: WizardStep) -> bool:
     return step in service_steps(order)
 
 
-def step_refusal(order: PartnerOrderState, step: WizardStep) -> str | None:
+def step_refusal(order: PartnerOrderState, step: WizardStep) -> Reason | None:
     """Why ``step`` cannot run now (the order's state, the purchase, the wizard's place), or None."""
     status = order.status
-    title = STEP_TITLES[step]
+    title = STEP_WORDS[step]
     before_submit = step in BEFORE_SUBMIT_STEPS
     if before_submit and status is not PartnerOrderStatus.AWAITING_SETUP:
-        return f"'{title}' can no longer be changed: the order is {status.value.replace('_', ' ')}."
+        return because(
+            "'%(page)s' can no longer be changed: the order is %(status)s.", page=title, status=PARTNER_ORDER[status]
+        )
     if not before_submit and status is not PartnerOrderStatus.SET_UP:
-        return f"'{title}' comes after the order is set up."
+        return because("'%(page)s' comes after the order is set up.", page=title)
     if step is WizardStep.CALLING and Service.CALLING not in order.purchased_services:
-        return "Calling was not purchased on this order."
+        return because("Calling was not purchased on this order.")
     if step is WizardStep.MEETINGS and Service.MEETINGS not in order.purchased_services:
-        return "Meetings were not purchased on this order."
+        return because("Meetings were not purchased on this order.")
     if not reachable(order, step):
-        return f"'{title}' is not open yet: the wizard is at '{STEP_TITLES[order.wizard.step]}'."
+        return because(
+            "'%(page)s' is not open yet: the wizard is at '%(current)s'.",
+            page=title,
+            current=STEP_WORDS[order.wizard.step],
+        )
     return None
 
 

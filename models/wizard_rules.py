@@ -9,40 +9,48 @@ from datetime import datetime
 from pydantic import EmailStr
 
 from models.partner_order import PartnerOrderStatus
+from models.refusals import Reason, because, because_n
 from models.wizard import Audience, CustomerOrgStep, FoundOrg, PartnerOrgStep, SetupByStep, WizardState
 
-Refused = tuple[str, str | None]
+Refused = tuple[Reason, str | None]
 """Why, and the field it is about (None: the page as a whole)."""
 
 LINK_CLOSED = {
-    PartnerOrderStatus.AWAITING_START_DATE: "the order's start date has not come yet",
-    PartnerOrderStatus.PROVISIONED: "the order is already provisioned",
-    PartnerOrderStatus.CLOSED: "the order line is closed",
-    PartnerOrderStatus.HALTED: "the setup was stopped; contact your Cisco account representative",
-    PartnerOrderStatus.AWAITING_ORG_CONFIRMATION: (
-        "the administrator of the organization you chose has been asked to confirm; you get an e-mail when they "
-        "have decided"
+    PartnerOrderStatus.AWAITING_START_DATE: because(
+        "This link cannot be used: the order's start date has not come yet."
+    ),
+    PartnerOrderStatus.PROVISIONED: because("This link cannot be used: the order is already provisioned."),
+    PartnerOrderStatus.CLOSED: because("This link cannot be used: the order line is closed."),
+    PartnerOrderStatus.HALTED: because(
+        "This link cannot be used: the setup was stopped; contact your Cisco account representative."
+    ),
+    PartnerOrderStatus.AWAITING_ORG_CONFIRMATION: because(
+        "This link cannot be used: the administrator of the organization you chose has been asked to confirm; you "
+        "get an e-mail when they have decided."
     ),
 }
-SESSION_ENDED = "Your wizard session has ended. Open the link in your e-mail again."
-TAKEN_OVER = "This wizard was opened again in another window or tab. Continue there, or open the link again here."
+SESSION_ENDED = because("Your wizard session has ended. Open the link in your e-mail again.")
+TAKEN_OVER = because(
+    "This wizard was opened again in another window or tab. Continue there, or open the link again here."
+)
 
 
-def open_refusal(status: PartnerOrderStatus) -> str | None:
+def open_refusal(status: PartnerOrderStatus) -> Reason | None:
     """A link opens the wizard while the order waits to be set up, and for the service setup after it."""
     if status in (PartnerOrderStatus.AWAITING_SETUP, PartnerOrderStatus.SET_UP):
         return None
-    return f"This link cannot be used: {LINK_CLOSED[status]}."
+    return LINK_CLOSED[status]
 
 
-def expired_message(idle_minutes: int) -> str:
-    return (
-        f"Your session expired after {idle_minutes} minutes without activity. Open the link in your e-mail to "
-        "start again."
+def expired_message(idle_minutes: int) -> Reason:
+    return because_n(
+        "Your session expired after %(num)d minute without activity. Open the link in your e-mail to start again.",
+        "Your session expired after %(num)d minutes without activity. Open the link in your e-mail to start again.",
+        idle_minutes,
     )
 
 
-def session_refusal(wizard: WizardState, session_id: str, now: datetime, idle_minutes: int) -> str | None:
+def session_refusal(wizard: WizardState, session_id: str, now: datetime, idle_minutes: int) -> Reason | None:
     """The step must come from the live session: not an expired one, not one another tab replaced."""
     session = wizard.session
     if session is None and session_id == wizard.expired_session_id:
@@ -56,40 +64,43 @@ def session_refusal(wizard: WizardState, session_id: str, now: datetime, idle_mi
     return None
 
 
-def role_refusal(audience: Audience, role: Audience) -> str | None:
+def role_refusal(audience: Audience, role: Audience) -> Reason | None:
     if audience == "customer" and role == "partner":
-        return "This link was sent to the customer's administrator: continue as the customer."
+        return because("This link was sent to the customer's administrator: continue as the customer.")
     if audience == "partner" and role == "customer":
-        return (
+        return because(
             "This link was sent to the partner's provisioning contact. If the customer should set up, "
             "choose 'I am a partner' and then 'The customer will set up'."
         )
     return None
 
 
-def setup_by_refusal(request: SetupByStep, own_email: EmailStr) -> str | None:
+def setup_by_refusal(request: SetupByStep, own_email: EmailStr) -> Reason | None:
     if request.who == "colleague" and request.email == own_email:
-        return "That is your own address: choose 'Yes, I will set up' instead."
+        return because("That is your own address: choose 'Yes, I will set up' instead.")
     return None
 
 
 def partner_org_refusal(found: FoundOrg | None, request: PartnerOrgStep) -> Refused | None:
     """A first order creates the partner organization; a later one reviews the organization found."""
     if found is None and request.decision != "create":
-        return "This is your first order: enter your partner organization's details to create it.", None
+        return because("This is your first order: enter your partner organization's details to create it."), None
     if found is not None and request.decision == "create":
         return (
-            f"Your partner organization '{found.name}' already exists: review it, or say you don't recognise it.",
+            because(
+                "Your partner organization '%(org)s' already exists: review it, or say you don't recognise it.",
+                org=found.name,
+            ),
             None,
         )
     if request.decision == "use_existing" and (found is None or request.org_id != found.id):
-        return "Choose the partner organization shown.", "org_id"
+        return because("Choose the partner organization shown."), "org_id"
     return None
 
 
-def customer_admin_refusal(email: EmailStr, own_email: EmailStr) -> str | None:
+def customer_admin_refusal(email: EmailStr, own_email: EmailStr) -> Reason | None:
     if email == own_email:
-        return (
+        return because(
             "That is your own address, and you belong to the partner organization: a user can belong to one "
             "Webex organization only. Enter the customer administrator's address."
         )
@@ -102,13 +113,17 @@ def customer_org_refusal(
     """Pick one of the organizations found, or create one; an administrator's own organization must be picked."""
     administered = [m for m in matches if m.match == "admin_email"]
     if request.decision == "use_existing" and request.org_id not in {m.id for m in matches}:
-        return "Choose one of the organizations shown, or create a new one.", "org_id"
+        return because("Choose one of the organizations shown, or create a new one."), "org_id"
     if request.decision == "create" and administered:
         return (
-            f"{admin_email} already administers '{administered[0].name}': "
-            "verify that organization (a user can belong to one organization only).",
+            because(
+                "%(email)s already administers '%(org)s': "
+                "verify that organization (a user can belong to one organization only).",
+                email=str(admin_email),
+                org=administered[0].name,
+            ),
             None,
         )
     if request.decision == "not_recognised" and not matches:
-        return "There is no organization to recognise: create the customer's organization.", None
+        return because("There is no organization to recognise: create the customer's organization."), None
     return None

@@ -7,6 +7,7 @@ from __future__ import annotations
 from temporalio.client import RPCTimeoutOrCancelledError, WorkflowQueryRejectedError
 from temporalio.service import RPCError, RPCStatusCode
 
+from models.refusals import Param, Reason, because, word
 from starter.errors import OnrampError
 
 BUSY_RETRY_AFTER = "1"
@@ -20,8 +21,8 @@ class TemporalCondition(OnrampError):
 
     http_status = 503
 
-    def __init__(self, message: str, *, type: str, retry_after: str) -> None:
-        super().__init__(message, type=type)
+    def __init__(self, reason: Reason, *, type: str, retry_after: str) -> None:
+        super().__init__(reason, type=type)
         self.headers = {"Retry-After": retry_after}
 
 
@@ -31,13 +32,16 @@ class TemporalBusy(TemporalCondition):
     http_status = 429
 
 
-def _what(workflow_id: str | None) -> str:
-    return workflow_id or "the process"
+def _what(workflow_id: str | None) -> Param:
+    return workflow_id or word("which process", "the process")
 
 
 def unavailable(workflow_id: str | None = None) -> TemporalCondition:
     return TemporalCondition(
-        f"Temporal is not answering right now, so {_what(workflow_id)} was not changed. Try again in a few seconds.",
+        because(
+            "Temporal is not answering right now, so %(what)s was not changed. Try again in a few seconds.",
+            what=_what(workflow_id),
+        ),
         type="TemporalUnavailable",
         retry_after=UNAVAILABLE_RETRY_AFTER,
     )
@@ -45,7 +49,10 @@ def unavailable(workflow_id: str | None = None) -> TemporalCondition:
 
 def busy(workflow_id: str | None = None) -> TemporalBusy:
     return TemporalBusy(
-        f"Too many steps are in flight for {_what(workflow_id)}; this one was not applied. Try again in a moment.",
+        because(
+            "Too many steps are in flight for %(what)s; this one was not applied. Try again in a moment.",
+            what=_what(workflow_id),
+        ),
         type="TemporalBusy",
         retry_after=BUSY_RETRY_AFTER,
     )
@@ -53,26 +60,33 @@ def busy(workflow_id: str | None = None) -> TemporalBusy:
 
 def timed_out(workflow_id: str | None = None, *, step: bool = True) -> TemporalCondition:
     if step:
-        message = (
-            f"No answer came in time from {_what(workflow_id)}: the step may or may not have been applied. "
-            "Look at its state (its status or timeline) before you try again."
+        reason = because(
+            "No answer came in time from %(what)s: the step may or may not have been applied. "
+            "Look at its state (its status or timeline) before you try again.",
+            what=_what(workflow_id),
         )
     else:
-        message = (
-            f"No answer came in time from {_what(workflow_id)} (is a worker running?). "
-            "Nothing was changed; try again in a few seconds."
+        reason = because(
+            "No answer came in time from %(what)s (is a worker running?). "
+            "Nothing was changed; try again in a few seconds.",
+            what=_what(workflow_id),
         )
-    return TemporalCondition(message, type="TemporalTimeout", retry_after=UNAVAILABLE_RETRY_AFTER)
+    return TemporalCondition(reason, type="TemporalTimeout", retry_after=UNAVAILABLE_RETRY_AFTER)
 
 
 def recovering(workflow_id: str | None = None) -> TemporalCondition:
     """The workflow's last task did not finish (its worker stopped in the middle of it): the server refuses Queries
     and Updates until a worker has run the task again, which takes seconds."""
     return TemporalCondition(
-        f"The workflow {workflow_id} is catching up after a worker stopped, so nothing was changed. "
-        "Try again in a few seconds."
+        because(
+            "The workflow %(what)s is catching up after a worker stopped, so nothing was changed. "
+            "Try again in a few seconds.",
+            what=workflow_id,
+        )
         if workflow_id
-        else "The process is catching up after a worker stopped, so nothing was changed. Try again in a few seconds.",
+        else because(
+            "The process is catching up after a worker stopped, so nothing was changed. Try again in a few seconds."
+        ),
         type="TemporalRecovering",
         retry_after=RECOVERING_RETRY_AFTER,
     )

@@ -9,26 +9,33 @@ from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.accounts import CompanyInfo, NewAccount, PaymentMethod, SubscriptionLine
+from models.refusals import RuleBroken, because
 from models.seat_order import AccountSnapshot, PricedLine
 from store.tables import Account, AccountSubscription, EnterpriseAdmin, PaymentCard
 
 
-class AccountExists(ValueError):
-    pass
+class AccountExists(RuleBroken):
+    """The account, or its admin's address, is there already: the reason says which."""
 
 
 async def create(session: AsyncSession, account: NewAccount, password_hash: str, request_digest: str) -> None:
     """One transaction: the account, its subscriptions and its enterprise admin (must change the password).
     ``request_digest`` remembers the request, so that sending it again can be told from a different one."""
     if await session.get(Account, account.account_no) is not None:
-        raise AccountExists(f"Account {account.account_no} exists already.")
+        raise AccountExists(because("Account %(account_no)s exists already.", account_no=account.account_no))
     taken = (
         await session.execute(
             select(EnterpriseAdmin.account_no).where(EnterpriseAdmin.email == account.company.admin_email.lower())
         )
     ).scalar_one_or_none()
     if taken is not None:
-        raise AccountExists(f"{account.company.admin_email} is already the admin of account {taken}.")
+        raise AccountExists(
+            because(
+                "%(email)s is already the admin of account %(account_no)s.",
+                email=account.company.admin_email,
+                account_no=taken,
+            )
+        )
     company = account.company.model_dump(mode="json", exclude={"admin_email"})
     session.add(
         Account(

@@ -10,6 +10,8 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
+from models.accounts import no_account
+from models.refusals import RuleBroken, because
 from models.seat_order import CARD_REFERENCE_PREFIX, CardOnOrder
 from store import SessionFactory
 from store.tables import Account, PaymentCard
@@ -22,8 +24,8 @@ TEST_CARDS = {
 }
 
 
-class CardRefused(ValueError):
-    """The card cannot be used; the message says why (shown next to the card number)."""
+class CardRefused(RuleBroken):
+    """The card cannot be used; the reason says why (shown next to the card number)."""
 
 
 def _luhn_ok(number: str) -> bool:
@@ -46,20 +48,20 @@ async def tokenize(sessions: SessionFactory, account_no: str, number: str, expir
     never leaves the database (nor enters a workflow)."""
     digits = "".join(ch for ch in number if ch.isdigit())
     if not 13 <= len(digits) <= 19 or not _luhn_ok(digits):
-        raise CardRefused("This is not a valid card number.")
+        raise CardRefused(because("This is not a valid card number."))
     month, _, year = expiry.partition("/")
     if not (month.isdigit() and year.isdigit() and 1 <= int(month) <= 12):
-        raise CardRefused("Enter the expiry as MM/YYYY.")
+        raise CardRefused(because("Enter the expiry as MM/YYYY."))
     full_year = int(year) + (2000 if len(year) == 2 else 0)
     if (full_year, int(month)) < (now.year, now.month):
-        raise CardRefused("This card has expired.")
+        raise CardRefused(because("This card has expired."))
     behaviour = TEST_CARDS.get(digits)
     if behaviour is None:
-        raise CardRefused("The sandbox gateway only accepts its test cards (4242 4242 4242 4242, …).")
+        raise CardRefused(because("The sandbox gateway only accepts its test cards (4242 4242 4242 4242, …)."))
     token, reference = "tok_" + secrets.token_urlsafe(18), new_reference()
     async with sessions.begin() as session:
         if await session.get(Account, account_no) is None:
-            raise CardRefused(f"No account {account_no}.")
+            raise CardRefused(no_account(account_no))
         session.add(
             PaymentCard(
                 token=token,

@@ -37,8 +37,8 @@ from models.organizer import (
     OrganizerStatus,
     RemoveOrganizer,
     TakeLicense,
-    no_license_left_message,
 )
+from models.organizer_rules import no_license_left
 from models.refusals import Refusal, refuse
 from tests.fast_support import CALLS, assert_refused, fake_worker, mails, send_mail, skip_to, until
 from workflows.organizer_account import OrganizerAccountWorkflow
@@ -57,7 +57,7 @@ async def create_organizer(request: TakeLicense) -> LicenseTaken:
     """The account's pool: 5 Standard seats (one taken before this one), no Enterprise seats at all."""
     CALLS.record(request)
     if request.edition is not Edition.STANDARD:
-        raise refuse(Refusal.NO_LICENSE_LEFT, no_license_left_message(request.product, request.edition, 0), "edition")
+        raise refuse(Refusal.NO_LICENSE_LEFT, no_license_left(request.product, request.edition, 0), "edition")
     return LicenseTaken(remaining=STANDARD_SEATS - 2, seats=STANDARD_SEATS, admin=ADMIN)
 
 

@@ -236,7 +236,7 @@ async def test_a_card_is_known_by_its_reference_and_a_card_token_is_refused_nami
         refused = await step(http, order_no, "payment", status=422, card_token=sent, **payment)
         assert (refused["error"], refused["fields"]) == (
             "InvalidInput",
-            [{"field": "card_token", "message": CARD_TOKEN_RETIRED}],
+            [{"field": "card_token", "message": CARD_TOKEN_RETIRED.english()}],
         )
     refused = await step(http, order_no, "payment", status=404, card=others_card, **payment)
     assert (refused["error"], refused["fields"]) == (

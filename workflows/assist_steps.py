@@ -51,7 +51,8 @@ with workflow.unsafe.imports_passed_through():
         not_found_message,
     )
     from models.common import Recipient
-    from models.refusals import Refusal, refuse
+    from models.refusals import Reason, Refusal, because, reason_of, refuse, verbatim, word
+    from models.words import ASSIST_BOOKING
 
 CONFIRMATION, RESCHEDULED, CANCELLED = "confirmation", "rescheduled", "cancelled"
 
@@ -60,9 +61,24 @@ HOLD_SAVES_BOOKING = "hold-saves-booking"
 instead of two). Histories from before it replay the separate save_booking activity."""
 
 
-def wrong_state(message: str, field: str | None = None) -> ApplicationError:
+def wrong_state(reason: Reason, field: str | None = None) -> ApplicationError:
     """The booking is not where the step applies (HTTP 409)."""
-    return refuse(Refusal.WRONG_STATE, message, field)
+    return refuse(Refusal.WRONG_STATE, reason, field)
+
+
+STEP_NAMES = {
+    "availability": word("assist ordering step", "availability"),
+    "lookup": word("assist ordering step", "meeting lookup"),
+    "event_info": word("assist ordering step", "event info"),
+    "submit": word("assist ordering step", "submit"),
+}
+
+
+def _not_found_on_site(result: LookupResult) -> Reason:
+    """The site's answer when it has no such session: its reason (an older activity's: its English words)."""
+    if result.reason is not None:
+        return result.reason
+    return verbatim(result.message) if result.message else because("The session was not found on the site.")
 
 
 class AssistSteps:
@@ -130,9 +146,7 @@ class AssistSteps:
                 )
                 result = await activity_calls.run("find_scheduled_session", lookup, LookupResult)
                 if result.found is None:
-                    raise refuse(
-                        Refusal.INVALID_STEP, result.message or "The session was not found on the site.", "host_id"
-                    )
+                    raise refuse(Refusal.INVALID_STEP, _not_found_on_site(result), "host_id")
                 found = result.found
             state.lookup = request
             state.session_key = found.session_key if found else None
@@ -180,7 +194,7 @@ class AssistSteps:
                 return BookingAnswer(
                     confirmed=False,
                     alternatives=held.alternatives,
-                    message=no_producer_message(state.session),
+                    message=no_producer_message(state.session).english(),
                     state=state,
                 )
             state.producer = held.producer
@@ -204,7 +218,7 @@ class AssistSteps:
     async def reschedule(self, request: Reschedule) -> BookingAnswer:
         async with self._lock:
             self._require_contact(request)
-            self._require_confirmed("move")
+            self._require_confirmed()
             state = self._state
             old = state.session
             new = self._moved(old, request.date, request.time)
@@ -212,7 +226,10 @@ class AssistSteps:
             held = await self._hold(new, self._record(state.status, new) if saves else None)
             if held.producer is None:
                 return BookingAnswer(
-                    confirmed=False, alternatives=held.alternatives, message=no_producer_message(new), state=state
+                    confirmed=False,
+                    alternatives=held.alternatives,
+                    message=no_producer_message(new).english(),
+                    state=state,
                 )
             state.producer = held.producer
             state.availability = state.availability.model_copy(update={"session": new})
@@ -230,7 +247,7 @@ class AssistSteps:
     @reschedule.validator
     def _validate_reschedule(self, request: Reschedule) -> None:
         self._require_contact(request)
-        self._require_confirmed("move")
+        self._require_confirmed()
         new = self._moved(self._state.session, request.date, request.time)
         refusal = move_refusal(self._state.session, new, workflow.now(), self._state.policy.lead_days)
         if refusal is not None:
@@ -270,15 +287,19 @@ class AssistSteps:
     def _require_draft(self) -> None:
         if self._state.status is not AssistStatus.DRAFT:
             raise wrong_state(
-                f"This order is {self._state.status.value}; its ordering steps are closed. "
-                f"Use reservation number {self._state.reservation_no} to update or cancel it."
+                because(
+                    "This order is %(status)s; its ordering steps are closed. "
+                    "Use reservation number %(reservation_no)s to update or cancel it.",
+                    status=ASSIST_BOOKING[self._state.status],
+                    reservation_no=self._state.reservation_no,
+                )
             )
 
     def _require_step(self, *steps: str) -> None:
         self._require_draft()
         if self._state.step not in steps:
-            names = {"availability": "availability", "lookup": "meeting lookup", "event_info": "event info"}
-            raise wrong_state(f"Finish the {names.get(self._state.step, self._state.step)} step first.", "step")
+            step = STEP_NAMES.get(self._state.step) or self._state.step
+            raise wrong_state(because("Finish the %(step)s step first.", step=step), "step")
 
     def _require_lead_time(self, session: SessionTime, field: str = "session") -> None:
         refusal = lead_time_refusal(session, workflow.now(), self._state.policy.lead_days)
@@ -290,8 +311,8 @@ class AssistSteps:
         if str(proof.contact_email).lower() != str(self._state.availability.customer.email).lower():
             raise refuse(Refusal.NOT_FOUND, not_found_message(self._state.reservation_no), "reservation_no")
 
-    def _require_confirmed(self, action: str) -> None:
-        refusal = change_refusal(self._state.status, action)
+    def _require_confirmed(self) -> None:
+        refusal = change_refusal(self._state.status)
         if refusal is not None:
             raise wrong_state(refusal)
 
@@ -305,8 +326,7 @@ class AssistSteps:
         try:
             return session.moved_to(day, at)
         except ValidationError as err:
-            message = err.errors()[0]["msg"].removeprefix("Value error, ")
-            raise refuse(Refusal.INVALID_STEP, message[0].upper() + message[1:] + ".", "time") from None
+            raise refuse(Refusal.INVALID_STEP, reason_of(err), "time") from None
 
     # ------------------------------------------------------------------ the producer calendar
 

@@ -21,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from models.common import Recipient
     from models.mail import ActivationLinkRequest
     from models.partner_order import PartnerOrderStatus
-    from models.refusals import Refusal, refuse
+    from models.refusals import Refusal, because, refuse
     from models.seed_rules import JOIN_REMINDER_HOURS
     from models.wizard import (
         FIND_ORG_ADMINISTRATOR_ACTIVITY,
@@ -60,8 +60,11 @@ class OrgJoinSteps(WizardSteps):
         )
         if administrator is None:
             raise invalid(
-                f"'{chosen.name}' has no administrator who could confirm a new one: create a new organization for "
-                "the customer instead.",
+                because(
+                    "'%(org)s' has no administrator who could confirm a new one: create a new organization for "
+                    "the customer instead.",
+                    org=chosen.name,
+                ),
                 "org_id",
             )
         return administrator
@@ -134,7 +137,7 @@ class OrgJoinSteps(WizardSteps):
         else:
             await self._start_again(f"the administrator of '{join.org_name}' refused the join")
         self._queue_mail(
-            JOIN_DECIDED, Recipient(email=join.requested_by), "org_join_decided", extra=self._join_context(join)
+            JOIN_DECIDED, self._recipient(str(join.requested_by)), "org_join_decided", extra=self._join_context(join)
         )
         return JoinAnswer(decided=join.decided, message=_decided_message(join))
 
@@ -142,7 +145,9 @@ class OrgJoinSteps(WizardSteps):
     def _validate_decide_join(self, request: JoinDecision) -> None:
         join = self._wizard.join
         if self._state.status is not PartnerOrderStatus.AWAITING_ORG_CONFIRMATION or join is None or join.decided:
-            raise refuse(Refusal.ORDER_STATE_CONFLICT, "This request has been decided already, or was withdrawn.")
+            raise refuse(
+                Refusal.ORDER_STATE_CONFLICT, because("This request has been decided already, or was withdrawn.")
+            )
 
     async def _start_again(self, why: str) -> None:
         self._discard_answers()

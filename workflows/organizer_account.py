@@ -55,15 +55,22 @@ with workflow.unsafe.imports_passed_through():
         TakeLicense,
         edition_label,
     )
-    from models.refusals import Refusal, passed_on, refuse
+    from models.organizer_rules import organizer_exists
+    from models.refusals import Reason, Refusal, Word, because, passed_on, refuse, word
+    from models.words import ORGANIZER
 
 INVITATION = "invitation"
 INVITATION_COPY = "invitation_copy"
 REMINDER = "reminder"
 
 
-def _conflict(message: str, field: str | None = None) -> ApplicationError:
-    return refuse(Refusal.ORGANIZER_STATE_CONFLICT, message, field)
+def _conflict(reason: Reason, field: str | None = None) -> ApplicationError:
+    return refuse(Refusal.ORGANIZER_STATE_CONFLICT, reason, field)
+
+
+RE_INVITE = word("organizer account step", "re-invite")
+ACTIVATE = word("organizer account step", "activate")
+NOT_CREATED = because("the account was not created")
 
 
 @workflow.defn
@@ -204,7 +211,7 @@ class OrganizerAccountWorkflow:
     @workflow.update
     async def reinvite(self, request: ReinviteOrganizer) -> InvitationSent:
         async with self._lock:
-            self._require_invited("re-invite")
+            self._require_invited(RE_INVITE)
             admin = await activity_calls.run(ACCOUNT_ADMIN_ACTIVITY, self._state.account_no, AccountAdmin)
             self._admin = admin
             self._note("admin", f"{request.operator} re-invited the organizer")
@@ -212,12 +219,12 @@ class OrganizerAccountWorkflow:
 
     @reinvite.validator
     def _validate_reinvite(self, request: ReinviteOrganizer) -> None:
-        self._require_invited("re-invite")
+        self._require_invited(RE_INVITE)
 
     @workflow.update
     async def activate(self, request: ActivateOrganizer) -> OrganizerState:
         async with self._lock:
-            self._require_invited("activate")
+            self._require_invited(ACTIVATE)
             now = workflow.now()
             await activity_calls.run(ACTIVATE_ORGANIZER_ACTIVITY, self._ref(now), bool)
             state = self._state
@@ -230,7 +237,7 @@ class OrganizerAccountWorkflow:
 
     @activate.validator
     def _validate_activate(self, request: ActivateOrganizer) -> None:
-        self._require_invited("activate")
+        self._require_invited(ACTIVATE)
 
     @workflow.update
     async def remove(self, request: RemoveOrganizer) -> OrganizerState:
@@ -263,32 +270,35 @@ class OrganizerAccountWorkflow:
         if state.status is OrganizerStatus.PENDING and not self._creating:
             return
         if state.status in HOLDS_LICENSE:
-            raise refuse(
-                Refusal.ORGANIZER_EXISTS,
-                f"{state.email} already has an organizer account here ({state.edition_label}, "
-                f"{state.status.value}). Use re-invite to send the invitation again.",
-                "email",
-            )
+            exists = organizer_exists(str(state.email), state.product or "", state.edition or "", state.status)
+            raise refuse(Refusal.ORGANIZER_EXISTS, exists, "email")
         if self._creating and state.status is OrganizerStatus.PENDING:
-            raise _conflict(f"The organizer account for {state.email} is being created.", "email")
-        raise _conflict(f"This organizer account cannot be created here any more ({state.status.value}).")
+            raise _conflict(
+                because("The organizer account for %(email)s is being created.", email=str(state.email)), "email"
+            )
+        raise _conflict(
+            because(
+                "This organizer account cannot be created here any more (%(status)s).", status=ORGANIZER[state.status]
+            )
+        )
 
-    def _require_invited(self, action: str) -> None:
+    def _require_invited(self, action: Word) -> None:
         state = self._state
         if state.status is OrganizerStatus.INVITED:
             return
         reasons = {
-            OrganizerStatus.PENDING: "the account has not been created yet",
-            OrganizerStatus.ACTIVE: f"{state.email} has already activated the account",
-            OrganizerStatus.REMOVED: "the account was removed",
-            OrganizerStatus.REFUSED: "the account was not created",
-            OrganizerStatus.ABANDONED: "the account was not created",
+            OrganizerStatus.PENDING: because("the account has not been created yet"),
+            OrganizerStatus.ACTIVE: because("%(email)s has already activated the account", email=str(state.email)),
+            OrganizerStatus.REMOVED: because("the account was removed"),
+            OrganizerStatus.REFUSED: NOT_CREATED,
+            OrganizerStatus.ABANDONED: NOT_CREATED,
         }
-        raise _conflict(f"Cannot {action}: {reasons[state.status]}.")
+        # Translators: action is a step ("re-invite"), why a clause ("the account was removed").
+        raise _conflict(because("Cannot %(action)s: %(why)s.", action=action, why=reasons[state.status]))
 
     def _require_holding(self) -> None:
         if self._state.status not in HOLDS_LICENSE:
-            raise _conflict(f"Cannot remove: the account is {self._state.status.value}.")
+            raise _conflict(because("Cannot remove: the account is %(status)s.", status=ORGANIZER[self._state.status]))
 
     # ------------------------------------------------------------------ e-mail
 

@@ -46,8 +46,9 @@ with workflow.unsafe.imports_passed_through():
         TimelineKind,
         initial_state,
     )
-    from models.refusals import Refusal, refuse
+    from models.refusals import Reason, Refusal, Word, because, because_n, refuse, word
     from models.seed_rules import MAX_SET_UP_NOW_MAILS
+    from models.words import CHANGE_CONTACT, RESEND, SEND_NOW
 
 KIND = "partner_order"
 
@@ -189,9 +190,9 @@ class PartnerOrderWorkflow(OrderSetup, ServiceSetup):
 
     @send_now.validator
     def _validate_send_now(self, request: SendSetUpMailNow) -> None:
-        self._require_before_set_up("send the Set Up Now e-mail now")
+        self._require_before_set_up(SEND_NOW)
         if self._state.status is not PartnerOrderStatus.AWAITING_START_DATE or self._send_now:
-            raise _conflict("The Set Up Now e-mail has already been sent; use resend to send it again.")
+            raise _conflict(because("The Set Up Now e-mail has already been sent; use resend to send it again."))
 
     @workflow.update
     async def resend(self, request: ResendSetUpMail) -> MailQueued:
@@ -203,19 +204,22 @@ class PartnerOrderWorkflow(OrderSetup, ServiceSetup):
 
     @resend.validator
     def _validate_resend(self, request: ResendSetUpMail) -> None:
-        self._require_before_set_up("resend the Set Up Now e-mail")
+        self._require_before_set_up(RESEND)
         self._require_mail_left()
         if self._state.status is PartnerOrderStatus.AWAITING_START_DATE and not self._send_now:
             raise _conflict(
-                "The Set Up Now e-mail has not been sent yet: it goes out on "
-                f"{self._state.requested_start_date.isoformat()} ({self._state.time_zone}). "
-                "Use send-now to send it earlier."
+                because(
+                    "The Set Up Now e-mail has not been sent yet: it goes out on %(day)s (%(time_zone)s). "
+                    "Use send-now to send it earlier.",
+                    day=self._state.requested_start_date.isoformat(),
+                    time_zone=self._state.time_zone,
+                )
             )
 
     @workflow.update
     async def change_contact(self, request: ChangeProvisioningContact) -> ContactChanged:
         async with self._contact_lock:
-            self._require_before_set_up("change the provisioning contact")
+            self._require_before_set_up(CHANGE_CONTACT)
             previous = self._state.provisioning_contact_email
             self._state.provisioning_contact_email = request.new_email
             if request.language:
@@ -243,10 +247,11 @@ class PartnerOrderWorkflow(OrderSetup, ServiceSetup):
 
     @change_contact.validator
     def _validate_change_contact(self, request: ChangeProvisioningContact) -> None:
-        self._require_before_set_up("change the provisioning contact")
+        self._require_before_set_up(CHANGE_CONTACT)
         if request.new_email == self._state.provisioning_contact_email:
             raise refuse(
-                Refusal.INVALID_STEP, f"{request.new_email} is already the provisioning contact of this order."
+                Refusal.INVALID_STEP,
+                because("%(email)s is already the provisioning contact of this order.", email=str(request.new_email)),
             )
         if self._state.status is PartnerOrderStatus.AWAITING_SETUP:
             self._require_mail_left()
@@ -255,8 +260,13 @@ class PartnerOrderWorkflow(OrderSetup, ServiceSetup):
         """Validators only: a refused Update leaves no event, so the cap needs no patch for running orders."""
         if sum(1 for mail in self._state.mails if mail.purpose == SET_UP_NOW) >= MAX_SET_UP_NOW_MAILS:
             raise _conflict(
-                f"This order has had {MAX_SET_UP_NOW_MAILS} Set Up Now e-mails: no more are sent. Check the "
-                "provisioning contact's address with the partner."
+                because_n(
+                    "This order has had %(num)d Set Up Now e-mail: no more are sent. Check the "
+                    "provisioning contact's address with the partner.",
+                    "This order has had %(num)d Set Up Now e-mails: no more are sent. Check the "
+                    "provisioning contact's address with the partner.",
+                    MAX_SET_UP_NOW_MAILS,
+                )
             )
 
     async def _hand_over(self, email: str) -> None:
@@ -268,17 +278,12 @@ class PartnerOrderWorkflow(OrderSetup, ServiceSetup):
             await self._save()
             self._publish()
 
-    def _require_before_set_up(self, action: str) -> None:
+    def _require_before_set_up(self, action: Word) -> None:
         status = self._state.status
         if status in BEFORE_SET_UP:
             return
-        reasons = {
-            PartnerOrderStatus.SET_UP: "the order is already set up",
-            PartnerOrderStatus.PROVISIONED: "the order is already provisioned",
-            PartnerOrderStatus.CLOSED: "the order line is closed",
-            PartnerOrderStatus.HALTED: "the order was halted (the partner did not recognise the organization)",
-        }
-        raise _conflict(f"Cannot {action}: {reasons[status]}.")
+        # Translators: action is a step ("resend the Set Up Now e-mail"), why a clause ("the order line is closed").
+        raise _conflict(because("Cannot %(action)s: %(why)s.", action=action, why=TOO_LATE[status]))
 
     # ------------------------------------------------------------------ e-mail
 
@@ -380,9 +385,19 @@ class PartnerOrderWorkflow(OrderSetup, ServiceSetup):
             await workflow.wait_condition(wake, timeout=remaining)
 
 
-def _conflict(message: str) -> ApplicationError:
+def _conflict(reason: Reason) -> ApplicationError:
     """The order is not in a state where the operator's step makes sense (HTTP 409)."""
-    return refuse(Refusal.ORDER_STATE_CONFLICT, message)
+    return refuse(Refusal.ORDER_STATE_CONFLICT, reason)
+
+
+TOO_LATE = {
+    PartnerOrderStatus.SET_UP: word("why a partner order step is too late", "the order is already set up"),
+    PartnerOrderStatus.PROVISIONED: word("why a partner order step is too late", "the order is already provisioned"),
+    PartnerOrderStatus.CLOSED: word("why a partner order step is too late", "the order line is closed"),
+    PartnerOrderStatus.HALTED: word(
+        "why a partner order step is too late", "the order was halted (the partner did not recognise the organization)"
+    ),
+}
 
 
 def _why(reason: str | None) -> str:

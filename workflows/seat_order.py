@@ -25,6 +25,7 @@ from workflows.visibility import Visibility
 
 with workflow.unsafe.imports_passed_through():
     from models.common import Recipient
+    from models.refusals import because
     from models.seat_order import (
         APPLY_SEAT_ORDER_ACTIVITY,
         CHARGE_ACTIVITY,
@@ -55,6 +56,7 @@ LEAN_PROCESSING = (
 # the placed status (with its deadline) reaches visibility only when processing is still going after
 # PLACED_SHOWN_AFTER, and the completed status together with the close (after the receipt).
 QUIET_PLACING = "quiet-placing"
+NO_CARD = because("No card on the order.")
 PLACED_SHOWN_AFTER = timedelta(minutes=1)
 
 
@@ -100,8 +102,8 @@ class SeatOrderWorkflow(SeatOrderSteps):
             self._publish()
             await self._save()
             return False
-        self._state.reason = reason
-        await self._set_status(SeatOrderStatus.REFUSED, reason)
+        self._state.reason = reason.english()
+        await self._set_status(SeatOrderStatus.REFUSED, reason.english())
         return True
 
     async def _wait_for_the_service_order(self) -> None:
@@ -183,10 +185,10 @@ class SeatOrderWorkflow(SeatOrderSteps):
     async def _charge(self, quote: Quote) -> ChargeResult:
         card = self._state.card
         if card is None:
-            raise conflict("No card on the order.")
+            raise conflict(NO_CARD)
         token = None if workflow.patched(CARD_BY_REFERENCE) else card.token  # paid by token: in its history already
         if card.reference is None and token is None:
-            raise conflict("No card on the order.")
+            raise conflict(NO_CARD)
         charge = ChargeRequest(
             idempotency_key=self._order.order_no,  # a retried charge returns the first result
             account_no=self._order.account_no,
@@ -200,7 +202,7 @@ class SeatOrderWorkflow(SeatOrderSteps):
     async def _add_seats(self, quote: Quote, account: AccountSnapshot, done: str) -> None:
         admin, address = self._state.admin_contact, self._state.billing_address
         if admin is None or address is None:
-            raise conflict("The payment details are missing.")
+            raise conflict(because("The payment details are missing."))
         completed = None
         if self._lean and not self._quiet_placing:  # the same transaction records the order as completed
             completed = self._state.model_copy(update={"status": SeatOrderStatus.COMPLETED})
@@ -248,12 +250,12 @@ class SeatOrderWorkflow(SeatOrderSteps):
 
     def _snapshot(self) -> AccountSnapshot:
         if self._account is None:
-            raise conflict("The account is still being read; try again in a moment.")
+            raise conflict(because("The account is still being read; try again in a moment."))
         return self._account
 
     def _quote(self) -> Quote:
         if self._state.quote is None:
-            raise conflict("There is no quote.")
+            raise conflict(because("There is no quote."))
         return self._state.quote
 
     async def _load_account(self) -> AccountSnapshot:

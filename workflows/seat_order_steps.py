@@ -13,7 +13,7 @@ from temporalio.exceptions import ActivityError, ApplicationError
 from workflows import activity_calls
 
 with workflow.unsafe.imports_passed_through():
-    from models.refusals import Refusal, passed_on, refuse
+    from models.refusals import Reason, Refusal, Word, because, passed_on, reason_of, refuse, word
     from models.seat_order import (
         BEFORE_PLACED,
         CHECK_CARD_ACTIVITY,
@@ -38,6 +38,7 @@ with workflow.unsafe.imports_passed_through():
         SetQuantities,
     )
     from models.seat_order_rules import describe, line_refusal, quote_for
+    from models.words import SEAT_ORDER
 
 DEADLINE_AT_PLACE = "deadline-at-place"
 """Patch: the placed status goes out with its deadline (NextDeadline in visibility)."""
@@ -47,9 +48,19 @@ both places: the SDK keeps the answer of an order's first call, so an order paid
 an order paid by reference is charged by reference."""
 
 
-def conflict(message: str) -> ApplicationError:
+def conflict(reason: Reason) -> ApplicationError:
     """The order is not where the step applies (HTTP 409)."""
-    return refuse(Refusal.ORDER_STATE_CONFLICT, message)
+    return refuse(Refusal.ORDER_STATE_CONFLICT, reason)
+
+
+ALREADY_PLACED = because("This service order has already been placed.")
+
+CHANGE_SEATS = word("seat order step", "change the seats")
+REVIEW_CART = word("seat order step", "review the cart")
+ACCEPT_QUOTE = word("seat order step", "accept the quote")
+DECLINE_QUOTE = word("seat order step", "decline the quote")
+SAVE_PAYMENT = word("seat order step", "save the payment details")
+PLACE_ORDER = word("seat order step", "place the service order")
 
 
 class SeatOrderSteps:
@@ -88,7 +99,7 @@ class SeatOrderSteps:
 
     @set_quantities.validator
     def _validate_quantities(self, request: SetQuantities) -> None:
-        self._require(BEFORE_PLACED, "change the seats")
+        self._require(BEFORE_PLACED, CHANGE_SEATS)
         account = self._snapshot()
         for index, line in enumerate(request.lines):
             refused = line_refusal(account, line, self._order.policy)
@@ -101,7 +112,7 @@ class SeatOrderSteps:
         try:
             quote = quote_for(self._snapshot(), self._state.cart, workflow.now(), self._order.policy)
         except ValueError as err:
-            raise refuse(Refusal.INVALID_STEP, str(err)) from None
+            raise refuse(Refusal.INVALID_STEP, reason_of(err)) from None
         previous = await activity_calls.run(
             CLAIM_OPEN_QUOTE_ACTIVITY,
             ClaimOpenQuote(account_no=self._order.account_no, order_no=self._order.order_no),
@@ -119,9 +130,9 @@ class SeatOrderSteps:
 
     @review.validator
     def _validate_review(self, request: ReviewCart) -> None:
-        self._require({SeatOrderStatus.CART}, "review the cart")
+        self._require({SeatOrderStatus.CART}, REVIEW_CART)
         if not self._state.cart:
-            raise conflict("Enter the New Seat Qty first.")
+            raise conflict(because("Enter the New Seat Qty first."))
 
     @workflow.update
     async def accept(self, request: AcceptQuote) -> SeatOrderState:
@@ -130,7 +141,7 @@ class SeatOrderSteps:
 
     @accept.validator
     def _validate_accept(self, request: AcceptQuote) -> None:
-        self._require({SeatOrderStatus.QUOTED}, "accept the quote")
+        self._require({SeatOrderStatus.QUOTED}, ACCEPT_QUOTE)
 
     @workflow.update
     async def decline(self, request: DeclineQuote) -> SeatOrderState:
@@ -141,7 +152,7 @@ class SeatOrderSteps:
 
     @decline.validator
     def _validate_decline(self, request: DeclineQuote) -> None:
-        self._require(OPEN_QUOTE, "decline the quote")
+        self._require(OPEN_QUOTE, DECLINE_QUOTE)
 
     @workflow.update
     async def payment(self, request: PaymentUpdate) -> SeatOrderState:
@@ -167,12 +178,12 @@ class SeatOrderSteps:
 
     @payment.validator
     def _validate_payment(self, request: PaymentUpdate) -> None:
-        self._require({SeatOrderStatus.PAYMENT, SeatOrderStatus.SERVICE_ORDER}, "save the payment details")
+        self._require({SeatOrderStatus.PAYMENT, SeatOrderStatus.SERVICE_ORDER}, SAVE_PAYMENT)
 
     @workflow.update
     async def place(self, request: PlaceOrder) -> SeatOrderState:
         if self._placing:  # a second click that passed the validator in the same moment
-            raise conflict("This service order has already been placed.")
+            raise conflict(ALREADY_PLACED)
         self._placing = True
         if self._quiet_placing or workflow.patched(DEADLINE_AT_PLACE):  # published with its 24-hour deadline
             self._start_the_clock()
@@ -186,8 +197,8 @@ class SeatOrderSteps:
     @place.validator
     def _validate_place(self, request: PlaceOrder) -> None:
         if self._placing or self._state.status is SeatOrderStatus.PLACED or self._state.placed_at is not None:
-            raise conflict("This service order has already been placed.")
-        self._require({SeatOrderStatus.SERVICE_ORDER}, "place the service order")
+            raise conflict(ALREADY_PLACED)
+        self._require({SeatOrderStatus.SERVICE_ORDER}, PLACE_ORDER)
 
     @workflow.update
     async def approve(self, request: ApproveOrder) -> SeatOrderState:
@@ -198,7 +209,9 @@ class SeatOrderSteps:
     @approve.validator
     def _validate_approve(self, request: ApproveOrder) -> None:
         if self._state.status is not SeatOrderStatus.AWAITING_REVIEW:
-            raise conflict(f"Nothing to approve: the order is {self._state.status.value.replace('_', ' ')}.")
+            raise conflict(
+                because("Nothing to approve: the order is %(status)s.", status=SEAT_ORDER[self._state.status])
+            )
 
     @workflow.signal
     def supersede(self, newer_order_no: str) -> None:
@@ -219,14 +232,26 @@ class SeatOrderSteps:
             ClaimOpenQuote(account_no=self._order.account_no, order_no=self._order.order_no),
         )
 
-    def _require(self, allowed: frozenset[SeatOrderStatus] | set[SeatOrderStatus], action: str) -> None:
+    def _require(self, allowed: frozenset[SeatOrderStatus] | set[SeatOrderStatus], action: Word) -> None:
         status = self._state.status
         if self._superseded_by is not None and status in BEFORE_PLACED:
-            raise conflict(f"Cannot {action}: a newer order ({self._superseded_by}) replaced this quote.")
+            raise conflict(
+                because(
+                    "Cannot %(action)s: a newer order (%(order_no)s) replaced this quote.",
+                    action=action,
+                    order_no=self._superseded_by,
+                )
+            )
         if status in allowed:
             return
         why = self._state.reason or ""
-        raise conflict(
-            f"Cannot {action}: the order is {status.value.replace('_', ' ')}."
-            + (f" {why}" if why and status in FINISHED else "")
-        )
+        if why and status in FINISHED:
+            raise conflict(
+                because(
+                    "Cannot %(action)s: the order is %(status)s. %(why)s",
+                    action=action,
+                    status=SEAT_ORDER[status],
+                    why=why,
+                )
+            )
+        raise conflict(because("Cannot %(action)s: the order is %(status)s.", action=action, status=SEAT_ORDER[status]))

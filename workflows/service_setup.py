@@ -11,8 +11,8 @@ from temporalio import workflow
 from workflows.wizard_steps import WizardSteps, wrong_step
 
 with workflow.unsafe.imports_passed_through():
-    from models.common import Recipient
     from models.partner_order import PartnerOrderStatus
+    from models.refusals import because
     from models.wizard import (
         CLAIM_SUBDOMAIN_ACTIVITY,
         PROVISION_ORDER_ACTIVITY,
@@ -45,7 +45,7 @@ class ServiceSetup(WizardSteps):
     def _validate_password_set(self, request: PasswordSetStep) -> None:
         self._check(request, WizardStep.PASSWORD)
         if not self._wizard.services.password_required:
-            raise wrong_step("No password is needed: your partner organization already exists.")
+            raise wrong_step(because("No password is needed: your partner organization already exists."))
 
     # ------------------------------------------------------------------ 9. service setup
 
@@ -118,9 +118,9 @@ class ServiceSetup(WizardSteps):
         )
         result: Provisioned = await self._activity(PROVISION_ORDER_ACTIVITY, provisioning, Provisioned)
         self._wizard.step = WizardStep.DONE
-        self._queue_mail("provisioned", Recipient(email=self._session().email), "provisioned_partner")
+        self._queue_mail("provisioned", self._recipient(self._session().email), "provisioned_partner")
         if setup.customer_admin_email != self._session().email:
-            self._queue_mail("provisioned", Recipient(email=setup.customer_admin_email), "provisioned_customer")
+            self._queue_mail("provisioned", self._recipient(setup.customer_admin_email), "provisioned_customer")
         services = ", ".join(sorted(result.billing))
         await self._change_status(
             PartnerOrderStatus.PROVISIONED, f"subscription active, billing started for {services}"

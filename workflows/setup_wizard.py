@@ -21,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from models.common import Recipient
     from models.mail import SetupLinkRequest
     from models.partner_order import BEFORE_SET_UP, PartnerOrderStatus
-    from models.refusals import Refusal, refuse
+    from models.refusals import Refusal, because, refuse, refused_reason
     from models.wizard import (
         CHECK_CUSTOMER_ADMIN_ACTIVITY,
         FIND_PARTNER_ORG_ACTIVITY,
@@ -100,7 +100,7 @@ class OrderSetup(OrgJoinSteps):
         if request.who == "me":
             return await self._set_up_myself()
         if request.email is None:  # the model requires it; kept for the type checker
-            raise invalid("Enter an e-mail address.", "email")
+            raise invalid(because("Enter an e-mail address."), "email")
         if request.who == "colleague":
             return await self._delegate_to_colleague(str(request.email))
         return await self._delegate_to_customer(str(request.email))
@@ -134,8 +134,9 @@ class OrderSetup(OrgJoinSteps):
 
     async def _delegate_to_customer(self, email: str) -> WizardView:
         check = await self._check_customer_admin(email)
-        if check.refusal:
-            raise invalid(check.refusal, "email")
+        refused = check.why()
+        if refused is not None:
+            raise invalid(refused, "email")
         wizard = self._wizard
         wizard.setup_by, wizard.setup_by_email = "customer", email
         wizard.partner_access = False
@@ -191,8 +192,9 @@ class OrderSetup(OrgJoinSteps):
     async def customer_admin(self, request: CustomerAdminStep) -> WizardView:
         self._begin(request, WizardStep.CUSTOMER_ADMIN)
         check = await self._check_customer_admin(str(request.email))
-        if check.refusal:
-            raise invalid(check.refusal, "email")
+        refused = check.why()
+        if refused is not None:
+            raise invalid(refused, "email")
         self._wizard.answers.customer_admin_email = request.email
         return self._advance(
             WizardStep.CUSTOMER_ADMIN, WizardStep.CUSTOMER_ORG, f"customer administrator {request.email}"
@@ -218,8 +220,9 @@ class OrderSetup(OrgJoinSteps):
         answers.customer_org_matches = check.matches
         if self._session().audience == "customer":
             answers.customer_admin_email = email
-            if check.refusal:
-                raise invalid(check.refusal, "email")
+            refused = check.why()
+            if refused is not None:
+                raise invalid(refused, "email")
         return check
 
     # ------------------------------------------------------------------ 6. customer organization
@@ -257,7 +260,7 @@ class OrderSetup(OrgJoinSteps):
     @submit.validator
     def _validate_submit(self, request: SubmitStep) -> None:
         if self._submitting:
-            raise wrong_step("Your order is being submitted already; wait a moment.")
+            raise wrong_step(because("Your order is being submitted already; wait a moment."))
         self._check(request, WizardStep.REVIEW)
 
     async def _set_up(self) -> WizardView:
@@ -271,7 +274,7 @@ class OrderSetup(OrgJoinSteps):
             await self._commit_setup(request)
         except ApplicationError as lost:  # another order took the administrator's address a moment ago
             self._lost_the_race(session)
-            raise refuse(Refusal.SETUP_CONFLICT, lost.message, "email") from None
+            raise refuse(Refusal.SETUP_CONFLICT, refused_reason(lost), "email") from None
         return self._advance(WizardStep.REVIEW, self._next_service_step(), "submitted: your order was set up")
 
     async def _commit_setup(self, request: SetUpOrder) -> None:
@@ -295,7 +298,7 @@ class OrderSetup(OrgJoinSteps):
         partner_side = session.audience == "partner"
         partner_org_id = answers.partner_org_id if partner_side else await self._partners_own_org()
         if answers.customer_org_id is None or answers.customer_admin_email is None:
-            raise wrong_step("Some earlier answers are missing: go back to the customer organization step.")
+            raise wrong_step(because("Some earlier answers are missing: go back to the customer organization step."))
         return SetUpOrder(
             order_id=self._order.order_id,
             partner_org_id=partner_org_id,

@@ -29,7 +29,7 @@ with workflow.unsafe.imports_passed_through():
         PartnerOrderStatus,
         TimelineKind,
     )
-    from models.refusals import Refusal, passed_on, refuse
+    from models.refusals import Reason, Refusal, because, passed_on, refuse
     from models.wizard import (
         BEFORE_SUBMIT_STEPS,
         STEP_TITLES,
@@ -43,14 +43,14 @@ with workflow.unsafe.imports_passed_through():
     )
 
 
-def wrong_step(message: str) -> ApplicationError:
+def wrong_step(reason: Reason) -> ApplicationError:
     """Not the step the wizard is at, or not in this order's state (HTTP 409)."""
-    return refuse(Refusal.WIZARD_STEP_CONFLICT, message)
+    return refuse(Refusal.WIZARD_STEP_CONFLICT, reason)
 
 
-def invalid(message: str, field: str | None = None) -> ApplicationError:
+def invalid(reason: Reason, field: str | None = None) -> ApplicationError:
     """The input breaks the step's rule (HTTP 422, next to ``field``)."""
-    return refuse(Refusal.INVALID_STEP, message, field)
+    return refuse(Refusal.INVALID_STEP, reason, field)
 
 
 class WizardSteps:
@@ -90,6 +90,12 @@ class WizardSteps:
     @property
     def _wizard(self) -> WizardState:
         return self._state.wizard
+
+    def _recipient(self, email: str) -> Recipient:
+        """Mail to the provisioning contact is in the order's language (Commerce Workspace sends it); anyone else's
+        in English until onramp stores their language."""
+        contact = str(self._state.provisioning_contact_email).lower()
+        return Recipient(email=email, language=self._order.language if email.lower() == contact else "en")
 
     # ------------------------------------------------------------------ checks (validators) and moving on (handlers)
 
@@ -140,7 +146,7 @@ class WizardSteps:
 
     def _setup_record(self) -> SetupRecord:
         if self._wizard.setup is None:
-            raise wrong_step("The order is not set up yet.")
+            raise wrong_step(because("The order is not set up yet."))
         return self._wizard.setup
 
     def _service_names(self) -> list[str]:

@@ -10,7 +10,7 @@ from decimal import Decimal
 import aiosmtplib
 
 from activities.mail_delivery import MailDelivery
-from models.accounts import CompanyInfo, Edition, NewAccount, Product, SubscriptionLine
+from models.accounts import CompanyInfo, Edition, NewAccount, Product, SubscriptionLine, no_account
 from models.common import Recipient
 from models.mail import MailRequest
 from models.refusals import Refusal
@@ -43,7 +43,7 @@ async def create_account(sessions: SessionFactory, settings: Settings, account: 
     except store.AccountExists as err:
         async with sessions() as session:
             if await store.request_digest(session, account.account_no) != digest:
-                raise StepRefused(str(err), type=Refusal.ACCOUNT_EXISTS) from None
+                raise StepRefused(err.reason, type=Refusal.ACCOUNT_EXISTS) from None
         created = False
     await send_welcome(sessions, settings, account.account_no, 1)
     return created
@@ -62,7 +62,7 @@ async def resend_welcome(sessions: SessionFactory, settings: Settings, account_n
     async with sessions.begin() as session:
         company = await store.company_info(session, account_no)
         if company is None or not await store.set_first_password(session, account_no, await hashed(password)):
-            raise NotFound(f"No account {account_no}.", type=Refusal.ACCOUNT_UNKNOWN)
+            raise NotFound(no_account(account_no), type=Refusal.ACCOUNT_UNKNOWN)
         sequence = await welcome_mails.next_sequence(session, account_no)
         await welcome_mails.put(session, account_no, sequence, seal(settings.seal_key(), password), _now())
     await send_welcome(sessions, settings, account_no, sequence)

@@ -23,10 +23,11 @@ from datetime import UTC, datetime, timedelta
 from sqlalchemy import delete, select
 
 from activities.mail_delivery import MailDelivery
-from models.admin import PASSWORD_RULE, AdminSessionView
+from models.admin import PASSWORD_RULE_REASON as RULE
+from models.admin import AdminSessionView
 from models.common import Recipient
 from models.mail import MailRequest
-from models.refusals import Refusal
+from models.refusals import Reason, Refusal, because
 from models.seed_rules import ADMIN_PASSWORD_LENGTH
 from starter.errors import OnrampError
 from starter.services.login_throttle import LoginThrottle
@@ -46,8 +47,10 @@ _DUMMY_HASH = hash_password("not-a-password-0")  # a wrong username costs as muc
 class NotLoggedIn(OnrampError):
     http_status = 401
 
-    def __init__(self, message: str = "Log in to the enterprise admin self-service portal first.") -> None:
-        super().__init__(message, type=Refusal.NOT_LOGGED_IN)
+    def __init__(self, reason: Reason | None = None) -> None:
+        super().__init__(
+            reason or because("Log in to the enterprise admin self-service portal first."), type=Refusal.NOT_LOGGED_IN
+        )
 
 
 class PasswordChangeRequired(OnrampError):
@@ -55,7 +58,7 @@ class PasswordChangeRequired(OnrampError):
 
     def __init__(self) -> None:
         super().__init__(
-            "This is your first login: change your initial password first (POST /api/admin/password).",
+            because("This is your first login: change your initial password first (POST /api/admin/password)."),
             type=Refusal.PASSWORD_CHANGE_REQUIRED,
         )
 
@@ -91,7 +94,9 @@ def session_key(cookie: str) -> str:
     return hashlib.sha256(cookie.encode()).hexdigest()
 
 
-WRONG_LOGIN = "The username or password is not correct. After several wrong tries, wait a little before the next one."
+WRONG_LOGIN = because(
+    "The username or password is not correct. After several wrong tries, wait a little before the next one."
+)
 """One answer for an unknown username, a wrong password and a throttled attempt: none says which it was."""
 
 
@@ -109,10 +114,10 @@ async def login(
     username = username.strip().lower()
     if not username:
         raise InvalidInput(
-            "Enter your username (your admin e-mail address).", type=Refusal.INVALID_INPUT, field="username"
+            because("Enter your username (your admin e-mail address)."), type=Refusal.INVALID_INPUT, field="username"
         )
     if not password:
-        raise InvalidInput("Enter your password.", type=Refusal.INVALID_INPUT, field="password")
+        raise InvalidInput(because("Enter your password."), type=Refusal.INVALID_INPUT, field="password")
     if throttle.wait(address, username) > 0:
         raise NotLoggedIn(WRONG_LOGIN)
     async with sessions() as session:
@@ -161,24 +166,30 @@ async def logout(sessions: SessionFactory, cookie: str | None) -> None:
 def check_new_password(new: str, confirmation: str) -> None:
     """Seed 000: 4-16 letters and digits, typed the same twice."""
     if not new:
-        raise InvalidInput("Enter a new password.", type=Refusal.INVALID_PASSWORD, field="new_password")
+        raise InvalidInput(because("Enter a new password."), type=Refusal.INVALID_PASSWORD, field="new_password")
     if not PASSWORD.match(new):
         raise InvalidInput(
-            f"The new password may contain only letters and digits ({PASSWORD_RULE}): no spaces or symbols.",
+            because(
+                "The new password may contain only letters and digits (%(rule)s): no spaces or symbols.",
+                rule=RULE,
+            ),
             type=Refusal.INVALID_PASSWORD,
             field="new_password",
         )
     shortest, longest = ADMIN_PASSWORD_LENGTH
     if not shortest <= len(new) <= longest:
-        size = "short" if len(new) < shortest else "long"
         raise InvalidInput(
-            f"The new password is too {size}: use {PASSWORD_RULE} (it has {len(new)}).",
+            because("The new password is too short: use %(rule)s (it has %(num)d).", rule=RULE, num=len(new))
+            if len(new) < shortest
+            else because("The new password is too long: use %(rule)s (it has %(num)d).", rule=RULE, num=len(new)),
             type=Refusal.INVALID_PASSWORD,
             field="new_password",
         )
     if new != confirmation:
         raise InvalidInput(
-            "The two new passwords are not the same.", type=Refusal.INVALID_PASSWORD, field="new_password_confirmation"
+            because("The two new passwords are not the same."),
+            type=Refusal.INVALID_PASSWORD,
+            field="new_password_confirmation",
         )
 
 
@@ -189,7 +200,7 @@ async def change_password(
     the browser gets a new session id, the cookie's value returned), and mail a confirmation to the current admin
     e-mail."""
     if not old:
-        raise InvalidInput("Enter your old password.", type=Refusal.INVALID_PASSWORD, field="old_password")
+        raise InvalidInput(because("Enter your old password."), type=Refusal.INVALID_PASSWORD, field="old_password")
     check_new_password(new, confirmation)
     now = datetime.now(UTC)
     async with sessions.begin() as session:
@@ -197,10 +208,12 @@ async def change_password(
         if stored is None:
             raise NotLoggedIn()
         if not await verified(old, stored.password_hash):
-            raise InvalidInput("The old password is not correct.", type=Refusal.INVALID_PASSWORD, field="old_password")
+            raise InvalidInput(
+                because("The old password is not correct."), type=Refusal.INVALID_PASSWORD, field="old_password"
+            )
         if new == old:
             raise InvalidInput(
-                "The new password must be different from the old one.",
+                because("The new password must be different from the old one."),
                 type=Refusal.INVALID_PASSWORD,
                 field="new_password",
             )

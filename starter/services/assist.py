@@ -23,7 +23,8 @@ from models.assist import (
 )
 from models.assist_activities import HoldRequest
 from models.assist_rules import cancellation_fee, ended_refusal, lead_time_refusal, not_found_message
-from models.refusals import Refusal
+from models.refusals import Refusal, because
+from models.words import ASSIST_BOOKING
 from starter.errors import NotFound, OnrampError, StepRefused
 from starter.services import workflow_calls
 from starter.settings import Settings
@@ -53,7 +54,10 @@ async def require_site(sessions: SessionFactory, site: str) -> None:
         found = await store.site(session, site)
     if found is None:
         error = OnrampError(
-            f"There is no Webex site {site} here. Choose one of the sites (`onramp site list` shows them).",
+            because(
+                "There is no Webex site %(site)s here. Choose one of the sites (`onramp site list` shows them).",
+                site=site,
+            ),
             type=Refusal.INVALID_STEP,
             field="site",
         )
@@ -74,17 +78,24 @@ async def check_order(settings: Settings, availability: Availability, sessions: 
 
 
 async def order(
-    client: Client, settings: Settings, availability: Availability, sessions: SessionFactory | None = None
+    client: Client,
+    settings: Settings,
+    availability: Availability,
+    sessions: SessionFactory | None = None,
+    language: str = "en",
 ) -> tuple[str, SlotCheck]:
     """Step 1: start the booking's workflow and check availability; returns the reservation number and the check.
-    ``check_order`` runs first (again, when the caller ran it already: it is a read)."""
+    ``check_order`` runs first (again, when the caller ran it already: it is a read). ``language``: the one the
+    customer orders in (the page's, or the API caller's ``Accept-Language``), which their e-mails are written in."""
     await check_order(settings, availability, sessions)
     settings_policy = policy(settings)
     reservation_no = new_reservation_no()
     await workflow_calls.start_once(  # a new number each time: it cannot have run before
         client,
         AssistBookingWorkflow.run,
-        AssistBookingInput(reservation_no=reservation_no, availability=availability, policy=settings_policy),
+        AssistBookingInput(
+            reservation_no=reservation_no, availability=availability, policy=settings_policy, language=language
+        ),
         id=assist_workflow_id(reservation_no),
         task_queue=settings.task_queue,
     )
@@ -98,7 +109,11 @@ async def status(client: Client, reservation_no: str) -> AssistBookingState:
         client,
         handle,
         AssistBookingState,
-        lambda: NotFound(f"No assist booking {reservation_no}.", type=Refusal.NOT_FOUND, field="reservation_no"),
+        lambda: NotFound(
+            because("No assist booking %(reservation_no)s.", reservation_no=reservation_no),
+            type=Refusal.NOT_FOUND,
+            field="reservation_no",
+        ),
     )
 
 
@@ -119,7 +134,7 @@ async def find(client: Client, reservation_no: str, contact_email: str) -> Assis
 async def step(client: Client, reservation_no: str, update: str, request: BaseModel, result_type: type[T]) -> T:
     async def ended() -> StepRefused:
         final = await status(client, reservation_no)
-        why = ended_refusal(final.status) or f"The booking is {final.status.value}."
+        why = ended_refusal(final.status) or because("The booking is %(status)s.", status=ASSIST_BOOKING[final.status])
         return StepRefused(why, type=Refusal.BOOKING_STATE_CONFLICT)
 
     handle = client.get_workflow_handle(assist_workflow_id(reservation_no))
@@ -147,7 +162,10 @@ def free_until(state: AssistBookingState) -> datetime:
 def cancellation_quote(state: AssistBookingState, now: datetime) -> CancellationQuote:
     """The fee the workflow will charge if the cancel comes at ``now``: shown before the customer confirms."""
     if not cancellable(state):
-        raise StepRefused(f"The booking is {state.status.value}: there is nothing to cancel.", type=Refusal.WRONG_STATE)
+        raise StepRefused(
+            because("The booking is %(status)s: there is nothing to cancel.", status=ASSIST_BOOKING[state.status]),
+            type=Refusal.WRONG_STATE,
+        )
     return CancellationQuote(
         reservation_no=state.reservation_no,
         standard_fee=state.standard_fee,

@@ -9,9 +9,9 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from models.accounts import CompanyInfo
+from models.accounts import CompanyInfo, no_account
 from models.admin import CompanyEdit, CompanyView
-from models.refusals import Refusal
+from models.refusals import Refusal, because
 from starter.errors import NotFound, OnrampError
 from store import SessionFactory
 from store import accounts as store
@@ -26,7 +26,7 @@ async def read(sessions: SessionFactory, account_no: str) -> CompanyView:
     async with sessions() as session:
         info = await store.company_info(session, account_no)
     if info is None:
-        raise NotFound(f"No account {account_no}.", type=Refusal.NOT_FOUND)
+        raise NotFound(no_account(account_no), type=Refusal.NOT_FOUND)
     return CompanyView(company=info, username=info.admin_email)
 
 
@@ -38,7 +38,7 @@ async def update(sessions: SessionFactory, account_no: str, edit: CompanyEdit) -
             account = await session.get(Account, account_no)
             admin = await session.get(EnterpriseAdmin, account_no)
             if account is None or admin is None:
-                raise NotFound(f"No account {account_no}.", type=Refusal.NOT_FOUND)
+                raise NotFound(no_account(account_no), type=Refusal.NOT_FOUND)
             taken = (
                 await session.execute(
                     select(EnterpriseAdmin.account_no).where(
@@ -61,7 +61,9 @@ async def update(sessions: SessionFactory, account_no: str, edit: CompanyEdit) -
 
 def _taken(email: str) -> UsernameTaken:
     return UsernameTaken(
-        f"{email} is already the username of another enterprise admin; choose another admin e-mail.",
+        because(
+            "%(email)s is already the username of another enterprise admin; choose another admin e-mail.", email=email
+        ),
         type=Refusal.USERNAME_TAKEN,
         field="admin_email",
     )

@@ -25,9 +25,10 @@ from models.organizer import (
     ReinviteOrganizer,
     RemoveOrganizer,
     edition_label,
-    no_license_left_message,
 )
-from models.refusals import Refusal
+from models.organizer_rules import edition_phrase, no_license_left, no_such_edition
+from models.refusals import Refusal, because
+from models.words import ORGANIZER
 from starter.errors import NotFound, OnrampError, StepRefused
 from starter.services import workflow_calls
 from starter.settings import Settings
@@ -120,15 +121,13 @@ async def create(
     counts = await licenses(sessions, account_no)
     pool = next((c for c in counts if c.product is organizer.product and c.edition is organizer.edition), None)
     if pool is None:
-        have = ", ".join(c.label for c in counts) or "no licenses at all"
+        held = [edition_phrase(c.product, c.edition) for c in counts]
         raise InvalidEdition(
-            f"This account has no {edition_label(organizer.product, organizer.edition)} licenses; it has {have}.",
-            type=Refusal.INVALID_STEP,
-            field="edition",
+            no_such_edition(organizer.product, organizer.edition, held), type=Refusal.INVALID_STEP, field="edition"
         )
     if pool.remaining == 0:  # the activity decides races; this spares a workflow that can only be refused
         raise StepRefused(
-            no_license_left_message(pool.product, pool.edition, pool.seats),
+            no_license_left(pool.product, pool.edition, pool.seats),
             type=Refusal.NO_LICENSE_LEFT,
             field="edition",
         )
@@ -154,7 +153,8 @@ async def create(
         return await workflow_calls.update(client, h, "create", step, InvitationSent)
     except workflow_calls.WorkflowCompleted:
         raise StepRefused(
-            f"The organizer account for {organizer.email} could not be created: try again.", type=Refusal.RETRY
+            because("The organizer account for %(email)s could not be created: try again.", email=str(organizer.email)),
+            type=Refusal.RETRY,
         ) from None
 
 
@@ -183,7 +183,11 @@ async def _step(
     async def ended() -> StepRefused:
         final = await status(client, sessions, account_no, email)
         return StepRefused(
-            f"{email} has no organizer account here any more ({final.status.value}).",
+            because(
+                "%(email)s has no organizer account here any more (%(status)s).",
+                email=email,
+                status=ORGANIZER[final.status],
+            ),
             type=Refusal.ORGANIZER_STATE_CONFLICT,
         )
 
@@ -193,7 +197,9 @@ async def _step(
 
 def _unknown(email: str) -> NotFound:
     return NotFound(
-        f"There is no organizer account for {email} on this account.", type=Refusal.NOT_FOUND, field="email"
+        because("There is no organizer account for %(email)s on this account.", email=email),
+        type=Refusal.NOT_FOUND,
+        field="email",
     )
 
 

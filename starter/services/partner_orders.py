@@ -16,7 +16,8 @@ from models.partner_order import (
     ResendSetUpMail,
     SendSetUpMailNow,
 )
-from models.refusals import Refusal
+from models.refusals import Refusal, Word, because
+from models.words import CHANGE_CONTACT, PARTNER_ORDER, RESEND, SEND_NOW
 from starter.errors import NotFound, StepRefused
 from starter.services import workflow_calls
 from starter.settings import Settings
@@ -63,22 +64,26 @@ async def status(client: Client, order_id: str) -> PartnerOrderState:
 
 
 async def resend(client: Client, order_id: str, request: ResendSetUpMail) -> MailQueued:
-    return await _update(client, order_id, "resend", request, MailQueued, "resend the Set Up Now e-mail")
+    return await _update(client, order_id, "resend", request, MailQueued, RESEND)
 
 
 async def send_now(client: Client, order_id: str, request: SendSetUpMailNow) -> MailQueued:
-    return await _update(client, order_id, "send_now", request, MailQueued, "send the Set Up Now e-mail now")
+    return await _update(client, order_id, "send_now", request, MailQueued, SEND_NOW)
 
 
 async def change_contact(client: Client, order_id: str, request: ChangeProvisioningContact) -> ContactChanged:
-    return await _update(client, order_id, "change_contact", request, ContactChanged, "change the provisioning contact")
+    return await _update(client, order_id, "change_contact", request, ContactChanged, CHANGE_CONTACT)
 
 
-async def _update(client: Client, order_id: str, name: str, request: object, result_type: type[T], action: str) -> T:
+async def _update(client: Client, order_id: str, name: str, request: object, result_type: type[T], action: Word) -> T:
     async def ended() -> StepRefused:
         final = await status(client, order_id)
         return StepRefused(
-            f"Cannot {action}: the order is {final.status.value.replace('_', ' ')} and its process has ended.",
+            because(
+                "Cannot %(action)s: the order is %(status)s and its process has ended.",
+                action=action,
+                status=PARTNER_ORDER[final.status],
+            ),
             type=Refusal.ORDER_STATE_CONFLICT,
         )
 
@@ -88,4 +93,4 @@ async def _update(client: Client, order_id: str, name: str, request: object, res
 
 
 def _unknown(order_id: str) -> NotFound:
-    return NotFound(f"No partner order {order_id}.", type=Refusal.NOT_FOUND)
+    return NotFound(because("No partner order %(order_id)s.", order_id=order_id), type=Refusal.NOT_FOUND)

@@ -10,9 +10,11 @@ from typing import TypeVar
 from pydantic import BaseModel
 from temporalio.client import Client
 
-from models.refusals import Refusal
+from models.accounts import no_account
+from models.refusals import Refusal, because
 from models.seat_order import SeatOrderInput, SeatOrderState, seat_order_workflow_id
-from models.seat_order_rules import refusal_for
+from models.seat_order_rules import no_seat_order, refusal_for
+from models.words import SEAT_ORDER
 from starter.errors import NotFound, StepRefused
 from starter.services import workflow_calls
 from starter.settings import Settings
@@ -40,7 +42,7 @@ async def start_or_find(
     async with sessions() as session:
         snapshot = await accounts.snapshot(session, order.account_no)
     if snapshot is None:
-        raise NotFound(f"No account {order.account_no}.", type=Refusal.NOT_FOUND)
+        raise NotFound(no_account(order.account_no), type=Refusal.NOT_FOUND)
     reason = refusal_for(snapshot)
     if reason:
         raise StepRefused(reason, type=Refusal.NOT_ELIGIBLE)
@@ -64,10 +66,13 @@ async def status(client: Client, order_no: str) -> SeatOrderState:
 async def step(client: Client, order_no: str, update: str, request: BaseModel, result_type: type[T]) -> T:
     async def ended() -> StepRefused:
         final = await status(client, order_no)
-        return StepRefused(
-            f"The order is {final.status.value.replace('_', ' ')}." + (f" {final.reason}" if final.reason else ""),
-            type=Refusal.ORDER_STATE_CONFLICT,
+        named = SEAT_ORDER[final.status]
+        why = (
+            because("The order is %(status)s. %(why)s", status=named, why=final.reason)
+            if final.reason
+            else because("The order is %(status)s.", status=named)
         )
+        return StepRefused(why, type=Refusal.ORDER_STATE_CONFLICT)
 
     handle = client.get_workflow_handle(seat_order_workflow_id(order_no))
     return await workflow_calls.step(
@@ -76,4 +81,4 @@ async def step(client: Client, order_no: str, update: str, request: BaseModel, r
 
 
 def _unknown(order_no: str) -> NotFound:
-    return NotFound(f"No seat order {order_no}.", type=Refusal.NOT_FOUND)
+    return NotFound(no_seat_order(order_no), type=Refusal.NOT_FOUND)

@@ -15,8 +15,8 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from models.accounts import CORPORATE_ACCOUNT_SERVICES, SEAT_ADDITION_PRODUCTS, Edition, Product
-from models.refusals import Refusal
+from models.accounts import CORPORATE_ACCOUNT_SERVICES, SEAT_ADDITION_PRODUCTS, Edition, Product, no_account
+from models.refusals import Reason, Refusal
 from models.seat_order import BEFORE_PLACED, NewSeats, SeatOrderState, SeatOrderStatus
 from models.seat_order_rules import refusal_for
 from starter.errors import NotFound
@@ -63,7 +63,7 @@ class BillingAccount:
     customer_name: str
     billing_contact_email: str
     currency: str
-    refusal: str | None  # seed 002: not self-service, or no automatic payment method
+    refusal: Reason | None  # seed 002: not self-service, or no automatic payment method
     card: str | None  # "Visa ending 4242": the card on file
     open_quote: str | None  # the order whose quote is open
     billing_address: dict[str, Any] | None
@@ -74,7 +74,7 @@ async def billing_account(sessions: SessionFactory, account_no: str) -> BillingA
     async with sessions() as session:
         account = await session.get(Account, account_no)
         if account is None:
-            raise NotFound(f"No account {account_no}.", type=Refusal.NOT_FOUND)
+            raise NotFound(no_account(account_no), type=Refusal.NOT_FOUND)
         card = await session.get(PaymentCard, account.card_token) if account.card_token else None
         snapshot = await accounts.snapshot(session, account_no)
     assert snapshot is not None

@@ -16,7 +16,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from temporalio.client import Client
 
 from models.partner_order import PartnerOrderState, partner_order_workflow_id
-from models.refusals import Refusal
+from models.refusals import Refusal, because, because_n
 from models.seed_rules import PARTNER_PASSWORD_MIN_LENGTH
 from models.wizard import (
     RESERVED_SUBDOMAINS,
@@ -44,9 +44,11 @@ class LinkInvalid(NotFound):
 
     def __init__(self) -> None:
         super().__init__(
-            "This Set Up Now link does not work any more: it is unknown, has expired, or was replaced by a newer one "
-            "(for example after the setup was handed to someone else). Use the newest Set Up Now e-mail, or ask "
-            "your Cisco account representative to send a new one.",
+            because(
+                "This Set Up Now link does not work any more: it is unknown, has expired, or was replaced by a newer "
+                "one (for example after the setup was handed to someone else). Use the newest Set Up Now e-mail, or "
+                "ask your Cisco account representative to send a new one."
+            ),
             type=Refusal.LINK_INVALID,
         )
 
@@ -118,22 +120,32 @@ def check_password_policy(password: str, confirmation: str) -> None:
     """Long enough (and not too long to hash), with letters and digits; typed the same twice."""
     if len(password) > MAX_LENGTH:
         raise PasswordRefused(
-            f"The password may have at most {MAX_LENGTH} characters.", type=Refusal.INVALID_PASSWORD, field="password"
+            because_n(
+                "The password may have at most %(num)d character.",
+                "The password may have at most %(num)d characters.",
+                MAX_LENGTH,
+            ),
+            type=Refusal.INVALID_PASSWORD,
+            field="password",
         )
     problems = []
     if len(password) < PARTNER_PASSWORD_MIN_LENGTH:
-        problems.append(f"at least {PARTNER_PASSWORD_MIN_LENGTH} characters")
+        problems.append(
+            because_n("at least %(num)d character", "at least %(num)d characters", PARTNER_PASSWORD_MIN_LENGTH)
+        )
     if not re.search(r"[A-Za-z]", password):
-        problems.append("a letter")
+        problems.append(because("a letter"))
     if not re.search(r"[0-9]", password):
-        problems.append("a digit")
+        problems.append(because("a digit"))
     if problems:
         raise PasswordRefused(
-            "The password needs " + ", ".join(problems) + ".", type=Refusal.INVALID_PASSWORD, field="password"
+            because("The password needs %(needs)s.", needs=problems), type=Refusal.INVALID_PASSWORD, field="password"
         )
     if password != confirmation:
         raise PasswordRefused(
-            "The two passwords are not the same.", type=Refusal.INVALID_PASSWORD, field="password_confirmation"
+            because("The two passwords are not the same."),
+            type=Refusal.INVALID_PASSWORD,
+            field="password_confirmation",
         )
 
 
@@ -145,7 +157,9 @@ async def set_password(
     current = await state(client, link)
     setup = current.wizard.setup
     if setup is None or not current.wizard.services.password_required or current.wizard.step.value != "password":
-        raise StepRefused("No password is asked for at this point of the setup.", type=Refusal.WIZARD_STEP_CONFLICT)
+        raise StepRefused(
+            because("No password is asked for at this point of the setup."), type=Refusal.WIZARD_STEP_CONFLICT
+        )
     if current.wizard.session is None or current.wizard.session.id != session_id:
         raise StepRefused(TAKEN_OVER, type=Refusal.WIZARD_SESSION_INVALID)
     assert setup.partner_org_id is not None  # a password is asked for only for a new partner organization

@@ -21,7 +21,16 @@ from temporalio.common import WorkflowIDConflictPolicy, WorkflowIDReusePolicy
 from temporalio.exceptions import ApplicationError, WorkflowAlreadyStartedError
 from temporalio.service import RPCError, RPCStatusCode
 
-from models.refusals import INPUT_REFUSALS, UNKNOWN_REFUSALS, Refusal, refused_field
+from models.refusals import (
+    INPUT_REFUSALS,
+    UNKNOWN_REFUSALS,
+    Reason,
+    Refusal,
+    because,
+    refused_field,
+    refused_reason,
+    verbatim,
+)
 from starter import temporal_errors
 from starter.errors import NotFound, OnrampError, StepRefused
 
@@ -43,6 +52,10 @@ class WorkflowMissing(NotFound):
     """No workflow has the id (never started, or gone from the server's retention)."""
 
 
+def _finished(workflow_id: str) -> Reason:
+    return because("%(workflow_id)s has already finished.", workflow_id=workflow_id)
+
+
 async def start_once(
     client: Client, workflow: Callable[..., Awaitable[Any]], arg: Any, *, id: str, task_queue: str
 ) -> tuple[WorkflowHandle[Any, Any], bool]:
@@ -59,7 +72,7 @@ async def start_once(
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         )
     except WorkflowAlreadyStartedError:
-        raise WorkflowCompleted(f"{id} has already finished.", type=Refusal.WORKFLOW_COMPLETED) from None
+        raise WorkflowCompleted(_finished(id), type=Refusal.WORKFLOW_COMPLETED) from None
     response = getattr(handle, "_start_workflow_response", None)  # says whether USE_EXISTING found a running one
     return handle, bool(getattr(response, "started", True))
 
@@ -93,7 +106,7 @@ async def update(client: Client, handle: WorkflowHandle[Any, Any], name: str, ar
         raise temporal_errors.timed_out(handle.id) from None
     except RPCError as err:
         if err.status is RPCStatusCode.NOT_FOUND and await _has_finished(client, handle.id):
-            raise WorkflowCompleted(f"{handle.id} has already finished.", type=Refusal.WORKFLOW_COMPLETED) from None
+            raise WorkflowCompleted(_finished(handle.id), type=Refusal.WORKFLOW_COMPLETED) from None
         raise _rpc_error(handle.id, err) from None
     return result
 
@@ -139,7 +152,7 @@ async def query(handle: WorkflowHandle[Any, Any], name: str, result_type: type[T
     try:
         result: T = await handle.query(name, result_type=result_type, rpc_timeout=READ_TIMEOUT)
     except WorkflowQueryFailedError as err:
-        raise OnrampError(f"The workflow could not answer: {err}") from None
+        raise OnrampError(because("The workflow could not answer: %(error)s", error=str(err))) from None
     except WorkflowQueryRejectedError:
         raise temporal_errors.timed_out(handle.id, step=False) from None
     except RPCError as err:
@@ -149,22 +162,24 @@ async def query(handle: WorkflowHandle[Any, Any], name: str, result_type: type[T
 
 def _refusal(cause: BaseException | None) -> OnrampError:
     if isinstance(cause, ApplicationError):
-        field = refused_field(cause)
+        field, reason = refused_field(cause), refused_reason(cause)
         if cause.type in INPUT_REFUSALS:
-            error = OnrampError(cause.message, type=cause.type or Refusal.REFUSED, field=field)
+            error = OnrampError(reason, type=cause.type or Refusal.REFUSED, field=field)
             error.http_status = 422
             return error
         if cause.type in UNKNOWN_REFUSALS:
-            return NotFound(cause.message, type=cause.type or Refusal.NOT_FOUND, field=field)
-        return StepRefused(cause.message, type=cause.type or Refusal.REFUSED, field=field)
-    return StepRefused(str(cause) if cause else "The workflow refused the step.")
+            return NotFound(reason, type=cause.type or Refusal.NOT_FOUND, field=field)
+        return StepRefused(reason, type=cause.type or Refusal.REFUSED, field=field)
+    return StepRefused(verbatim(str(cause)) if cause else because("The workflow refused the step."))
 
 
 def _rpc_error(workflow_id: str, err: RPCError, *, step: bool = True) -> OnrampError:
     if err.status is RPCStatusCode.NOT_FOUND:
         if "completed" in err.message.lower():
-            return WorkflowCompleted(f"{workflow_id} has already finished.", type=Refusal.WORKFLOW_COMPLETED)
-        return WorkflowMissing(f"No workflow with id {workflow_id}.", type=Refusal.NOT_FOUND)
+            return WorkflowCompleted(_finished(workflow_id), type=Refusal.WORKFLOW_COMPLETED)
+        return WorkflowMissing(
+            because("No workflow with id %(workflow_id)s.", workflow_id=workflow_id), type=Refusal.NOT_FOUND
+        )
     condition = temporal_errors.translated(err, workflow_id, step=step)
     if condition is None:
         raise err

@@ -72,9 +72,9 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
     converter = data_converter(settings)
     if converter.payload_codec is not None:
         codec.serve(app, converter.payload_codec, codec.origins(settings))
-    app.add_middleware(reading.ReaderContext, settings=settings)
     app.add_middleware(AuditTrail)
     app.add_middleware(CrossSiteGuard, settings=settings)
+    app.add_middleware(reading.ReaderContext, settings=settings)  # outside the guard: its refusals are read too
     app.add_middleware(errors.Unexpected)
     access.require_declared(app)
     return app

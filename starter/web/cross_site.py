@@ -23,8 +23,11 @@ from urllib.parse import parse_qs, urlsplit
 from markupsafe import Markup, escape
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from models.languages import FACTS
+from models.refusals import Reason, because
 from starter.settings import Settings
-from starter.web import cookie_policy
+from starter.web import cookie_policy, reading
+from starter.web.said import said
 
 CSRF_COOKIE = "onramp_csrf"
 FIELD = "csrf_token"
@@ -34,6 +37,11 @@ SESSION_COOKIES = ("onramp_admin", "onramp_wizard", "onramp_assist")
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_FORM_BYTES = 1_000_000
 HSTS = (b"strict-transport-security", b"max-age=31536000")
+
+REFUSED = because("Refused")
+FROM_ANOTHER_SITE = because("This request came from another site, so it was refused.")
+FORM_TOO_LARGE = because("The form is too large.")
+EXPIRED = because("This page has expired (its security token is missing or out of date): reload it, then try again.")
 
 _token: ContextVar[str] = ContextVar("csrf_token", default="")
 
@@ -113,13 +121,13 @@ class CrossSiteGuard:
 
         await self.app(scope, receive, sending)
 
-    def _cross_site(self, scope: Scope) -> str | None:
+    def _cross_site(self, scope: Scope) -> Reason | None:
         fetch_site = _header(scope, b"sec-fetch-site")
         if fetch_site is not None and fetch_site not in ("same-origin", "none"):
-            return "This request came from another site, so it was refused."
+            return FROM_ANOTHER_SITE
         origin = _header(scope, b"origin")
         if origin is not None and origin != "null" and _origin_of(origin) not in self._own_origins(scope):
-            return "This request came from another site, so it was refused."
+            return FROM_ANOTHER_SITE
         return None
 
     def _own_origins(self, scope: Scope) -> set[str]:
@@ -129,7 +137,7 @@ class CrossSiteGuard:
     def _cookie_authenticated(self, cookies: dict[str, str]) -> bool:
         return any(name.removeprefix("__Host-").removeprefix("__Secure-") in SESSION_COOKIES for name in cookies)
 
-    async def _checked_token(self, scope: Scope, receive: Receive, token: str) -> tuple[Receive, str | None]:
+    async def _checked_token(self, scope: Scope, receive: Receive, token: str) -> tuple[Receive, Reason | None]:
         """The request's CSRF token against the cookie's; the body, read to find a form's field, is replayed."""
         presented = _header(scope, HEADER)
         replay = receive
@@ -141,13 +149,13 @@ class CrossSiteGuard:
                 body += message.get("body", b"")
                 more = message.get("more_body", False)
                 if len(body) > MAX_FORM_BYTES:
-                    return receive, "The form is too large."
+                    return receive, FORM_TOO_LARGE
             presented = (parse_qs(body.decode("latin-1"), max_num_fields=200).get(FIELD) or [None])[0]
             replay = _replaying(body, receive)
         if not token or not presented or not hmac.compare_digest(presented.encode(), token.encode()):
             return (
                 replay,
-                "This page has expired (its security token is missing or out of date): reload it, then try again.",
+                EXPIRED,
             )
         return replay, None
 
@@ -155,15 +163,19 @@ class CrossSiteGuard:
         secure = "; Secure" if self.https else ""
         return f"{self.cookie}={value}; Path=/; HttpOnly; SameSite=Strict{secure}".encode("latin-1")
 
-    async def _refuse(self, scope: Scope, send: Send, why: str) -> None:
+    async def _refuse(self, scope: Scope, send: Send, reason: Reason) -> None:
+        why = said(reason)
         if scope["path"].startswith(("/api/", "/codec/")):
             body = json.dumps({"error": "CrossSiteRefused", "message": why, "fields": []}).encode()
             content_type = b"application/json"
         else:
+            language = reading.language()
+            direction = "rtl" if FACTS[language].right_to_left else "ltr"
+            title = escape(said(REFUSED))
             body = (
-                '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Refused</title>'
-                '<link rel="stylesheet" href="/static/onramp.css"></head><body><main class="page"><h1>Refused</h1>'
-                f"<p>{escape(why)}</p></main></body></html>"
+                f'<!doctype html><html lang="{language.value}" dir="{direction}"><head><meta charset="utf-8">'
+                f'<title>{title}</title><link rel="stylesheet" href="/static/onramp.css"></head><body>'
+                f'<main class="page"><h1>{title}</h1><p>{escape(why)}</p></main></body></html>'
             ).encode()
             content_type = b"text/html; charset=utf-8"
         headers = [(b"content-type", content_type), (b"content-length", str(len(body)).encode())]

@@ -17,10 +17,13 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from temporalio.client import RPCTimeoutOrCancelledError, WorkflowQueryRejectedError
 from temporalio.service import RPCError
 
-from models.refusals import Refusal
+from models.refusals import Refusal, because, because_n
 from starter import temporal_errors
 from starter.client import TemporalUnreachable
 from starter.errors import OnrampError
+from starter.web import reading
+from starter.web.field_errors import reason_for
+from starter.web.said import said
 
 log = logging.getLogger("onramp.api")
 
@@ -39,19 +42,22 @@ class ErrorBody(BaseModel):
 
 
 def field_problems(errors: list[Any]) -> list[FieldProblem]:
-    """pydantic's errors as (dotted field path, message), dropping FastAPI's 'body' prefix."""
+    """pydantic's errors as (dotted field path, message in the reader's language), dropping FastAPI's 'body'
+    prefix."""
     problems = []
     for error in errors:
         if error.get("type") == "json_invalid":
             where = error.get("loc", ("body", "?"))[-1]
             reason = (error.get("ctx") or {}).get("error", "JSON decode error")
-            problems.append(
-                FieldProblem(field="body", message=f"The body is not valid JSON (at character {where}): {reason}")
+            invalid = because(
+                "The body is not valid JSON (at character %(where)s): %(reason)s", where=str(where), reason=str(reason)
             )
+            problems.append(FieldProblem(field="body", message=said(invalid)))
             continue
         location = [str(part) for part in error.get("loc", ()) if part not in ("body", "query", "path")]
-        message = str(error.get("msg", "invalid value")).removeprefix("Value error, ")
-        problems.append(FieldProblem(field=".".join(location) or "body", message=message))
+        problems.append(
+            FieldProblem(field=".".join(location) or "body", message=said(reason_for(error, reading.language())))
+        )
     return problems
 
 
@@ -75,14 +81,17 @@ async def invalid_request(_: Request, exc: Exception) -> Response:
     message = describe(problems)
     more = len(errors) - MAX_LISTED_PROBLEMS
     if more > 0:
-        message += f"; and {more} more problem{'s' if more > 1 else ''} not listed"
+        message += "; " + said(
+            because_n("and %(num)d more problem not listed", "and %(num)d more problems not listed", more)
+        )
     return _json(422, ErrorBody(error=Refusal.INVALID_INPUT, message=message, fields=problems))
 
 
 async def refused(_: Request, exc: Exception) -> Response:
     assert isinstance(exc, OnrampError)
-    fields = [FieldProblem(field=exc.field, message=exc.message)] if exc.field else []
-    return _json(exc.http_status, ErrorBody(error=exc.type, message=exc.message, fields=fields), exc.headers)
+    message = said(exc)
+    fields = [FieldProblem(field=exc.field, message=message)] if exc.field else []
+    return _json(exc.http_status, ErrorBody(error=exc.type, message=message, fields=fields), exc.headers)
 
 
 HTTP_ERRORS = {
@@ -93,9 +102,7 @@ HTTP_ERRORS = {
     422: Refusal.INVALID_INPUT,
 }
 
-UNREADABLE_BODY = FieldProblem(
-    field="body", message="The body cannot be read: send JSON as UTF-8 text, nested at most a few hundred levels deep."
-)
+UNREADABLE_BODY = because("The body cannot be read: send JSON as UTF-8 text, nested at most a few hundred levels deep.")
 
 
 def allowed_methods(request: Request) -> str:
@@ -110,18 +117,26 @@ def allowed_methods(request: Request) -> str:
     return ", ".join(sorted(methods))
 
 
+TOO_LARGE = because("The request body is too large.")
+
+
 async def http_error(request: Request, exc: Exception) -> Response:
     """What the framework itself refuses (an unknown path, a body over the limit, a body it cannot parse), in the
     same shape. FastAPI's 400 is a body that is not UTF-8 or nests too deep for the JSON parser."""
     assert isinstance(exc, StarletteHTTPException)
     error = HTTP_ERRORS.get(exc.status_code, "Refused")
     if exc.status_code == 400:
-        return _json(400, ErrorBody(error=error, message=UNREADABLE_BODY.message, fields=[UNREADABLE_BODY]))
-    message = {413: "The request body is too large."}.get(exc.status_code, str(exc.detail))
+        unreadable = said(UNREADABLE_BODY)
+        return _json(
+            400, ErrorBody(error=error, message=unreadable, fields=[FieldProblem(field="body", message=unreadable)])
+        )
+    message = said(TOO_LARGE) if exc.status_code == 413 else str(exc.detail)
     headers = dict(getattr(exc, "headers", None) or {})
     if exc.status_code == 405:
         headers["Allow"] = allowed_methods(request)
-        message = f"{request.method} is not served here; use {headers['Allow']}."
+        message = said(
+            because("%(method)s is not served here; use %(allowed)s.", method=request.method, allowed=headers["Allow"])
+        )
     return _json(exc.status_code, ErrorBody(error=error, message=message), headers or None)
 
 
@@ -138,12 +153,16 @@ async def temporal_condition(request: Request, exc: Exception) -> Response:
     return await refused(request, condition)
 
 
-INTERNAL_ERROR = ErrorBody(error="InternalError", message="Something went wrong on our side; it has been logged.")
+INTERNAL_ERROR = because("Something went wrong on our side; it has been logged.")
+
+
+def internal_error() -> JSONResponse:
+    return _json(500, ErrorBody(error="InternalError", message=said(INTERNAL_ERROR)))
 
 
 async def unexpected(_: Request, exc: Exception) -> Response:
     log.exception("unexpected error")
-    return _json(500, INTERNAL_ERROR)
+    return internal_error()
 
 
 class Unexpected:
@@ -174,7 +193,7 @@ class Unexpected:
             log.exception("unexpected error")
             if started:  # the answer is half sent: nothing but closing can tell the client
                 raise
-            await _json(500, INTERNAL_ERROR)(scope, receive, send)
+            await internal_error()(scope, receive, send)
 
 
 HANDLERS: dict[type[Exception], Callable[[Request, Exception], Awaitable[Response]]] = {

@@ -19,9 +19,12 @@ from fastapi import Request
 from fastapi.responses import Response
 from pydantic import ValidationError
 
-from models.refusals import Refusal
+from models.languages import SupportedLanguage
+from models.refusals import Refusal, because, reason_of_error
 from starter.errors import OnrampError
+from starter.web import reading
 from starter.web.reading import Text, gettext, lazy_gettext, ngettext
+from starter.web.said import said
 
 M = TypeVar("M")
 T = TypeVar("T")
@@ -54,14 +57,14 @@ async def read_form(request: Request) -> list[tuple[str, str]]:
     async for chunk in request.stream():
         body.extend(chunk)
         if len(body) > MAX_FORM_BYTES:
-            raise OnrampError(gettext("The form is too large."), type=Refusal.FORM_TOO_LARGE)
+            raise OnrampError(because("The form is too large."), type=Refusal.FORM_TOO_LARGE)
     content_type = request.headers.get("content-type", "").split(";")[0].strip().lower()
     if body and content_type != "application/x-www-form-urlencoded":
-        raise OnrampError(gettext("The form could not be read: send it from the page."), type=Refusal.FORM_UNREADABLE)
+        raise OnrampError(because("The form could not be read: send it from the page."), type=Refusal.FORM_UNREADABLE)
     try:
         return parse_qsl(body.decode("utf-8", errors="replace"), keep_blank_values=True, max_num_fields=200)
     except ValueError:
-        raise OnrampError(gettext("The form has too many fields."), type=Refusal.FORM_UNREADABLE) from None
+        raise OnrampError(because("The form has too many fields."), type=Refusal.FORM_UNREADABLE) from None
 
 
 def first(form: list[tuple[str, str]]) -> dict[str, str]:
@@ -97,8 +100,19 @@ def friendly(error: Mapping[str, Any], name: str | None, spec: FormSpec) -> str:
     message = message.removeprefix("Value error, ")
     if message.startswith("value is not a valid email address"):
         return str(EMAIL)
-    message = message[:1].upper() + message[1:]
-    return message if message.endswith(".") else message + "."
+    own = reason_of_error(error)
+    return sentence(said(own) if own is not None else message)
+
+
+SENTENCE_ENDS = (".", "!", "?", "。", "\uff01", "\uff1f", "؟")  # the full-width ! and ?
+FULL_STOPS = {SupportedLanguage.SIMPLIFIED_CHINESE: "。", SupportedLanguage.TRADITIONAL_CHINESE: "。"}
+
+
+def sentence(text: str) -> str:
+    """A validator's words (a clause, as the API gives them) as a sentence on a page: capitalised, with the
+    reader's full stop."""
+    text = text[:1].upper() + text[1:]
+    return text if text.endswith(SENTENCE_ENDS) else text + FULL_STOPS.get(reading.language(), ".")
 
 
 def field_errors(err: ValidationError, spec: FormSpec) -> tuple[dict[str, str], str | None]:
@@ -121,8 +135,8 @@ def refusal_errors(err: OnrampError, spec: FormSpec) -> tuple[dict[str, str], st
     """A workflow's refusal next to the page's field it names, else on top of the page."""
     placed = spec.place(err.field, spec.refusal_aliases)
     if placed is not None:
-        return {placed: err.message}, None
-    return {}, err.message
+        return {placed: said(err)}, None
+    return {}, said(err)
 
 
 Again = Callable[[dict[str, str], str | None, int], Response | Awaitable[Response]]

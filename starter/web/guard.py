@@ -20,6 +20,7 @@ from starter.errors import OnrampError
 from starter.web.reading import gettext
 from starter.web.redaction import redact
 from starter.web.rendering import Portal
+from starter.web.said import said
 
 log = logging.getLogger("onramp.web")
 
@@ -68,11 +69,11 @@ def answer(portal: Portal, err: Exception, request: Request | None) -> Response:
         log.warning("a page could not reach Temporal (%s)", redact(request.url.path) if request else "?", exc_info=True)
         return portal.message(portal.unavailable_title, portal.unavailable, 503, link=portal.back)
     if isinstance(err, temporal_errors.TemporalCondition):
-        page = portal.message(portal.unavailable_title, err.message, err.http_status, link=portal.back)
+        page = portal.message(portal.unavailable_title, said(err), err.http_status, link=portal.back)
         page.headers.update(err.headers or {})
         return page
     if isinstance(err, OnrampError):
-        return portal.message(gettext("This cannot be done"), err.message, err.http_status, link=portal.back)
+        return portal.message(gettext("This cannot be done"), said(err), err.http_status, link=portal.back)
     log.exception("unexpected error on a page (%s)", redact(request.url.path) if request else "?")
     return portal.message(
         gettext("Something went wrong"),

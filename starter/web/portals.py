@@ -14,6 +14,7 @@ from starter.web.access import LoginPage, PasswordPage
 from starter.web.guard import PageInstead
 from starter.web.reading import lazy_gettext
 from starter.web.rendering import Portal, redirect
+from starter.web.said import said
 from starter.web.vocabulary import edition_label
 
 
@@ -42,7 +43,7 @@ ADMIN = Portal(
     ),
     back=("/admin", lazy_gettext("Back")),
     on={admin_auth.NotLoggedIn: _not_logged_in, admin_auth.PasswordChangeRequired: _password_first},
-    globals={"edition_label": edition_label},
+    globals={"edition_label": edition_label, "said": said},
 )
 
 

@@ -14,7 +14,7 @@ from limits import RateLimitItem, parse
 from limits.storage import MemoryStorage
 from limits.strategies import MovingWindowRateLimiter
 
-from models.refusals import Refusal
+from models.refusals import Refusal, because_n
 from starter.errors import OnrampError
 from starter.settings import Settings
 
@@ -31,7 +31,12 @@ class TooManyRequests(OnrampError):
 
     def __init__(self, retry_after: int) -> None:
         super().__init__(
-            f"Too many requests from your address: try again in {retry_after} seconds.", type=Refusal.TOO_MANY_REQUESTS
+            because_n(
+                "Too many requests from your address: try again in %(num)d second.",
+                "Too many requests from your address: try again in %(num)d seconds.",
+                retry_after,
+            ),
+            type=Refusal.TOO_MANY_REQUESTS,
         )
         self.headers = {"Retry-After": str(retry_after)}
 

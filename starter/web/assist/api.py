@@ -24,9 +24,10 @@ from models.assist import (
 )
 from models.assist_packages import COMPARISON, PACKAGES, PackageInfo, ServiceRow
 from models.common import SINGLE_LINE_PATTERN, Contract
-from models.refusals import Refusal
+from models.refusals import Refusal, because
 from starter.errors import OnrampError
 from starter.services import assist
+from starter.web import reading
 from starter.web.access import PUBLIC, Access, Rule, declares
 from starter.web.audit import identify
 from starter.web.deps import AppSettings, Sessions, Temporal
@@ -58,8 +59,11 @@ class ProofMissing(OnrampError):
 
     def __init__(self) -> None:
         super().__init__(
-            f"Send the booking's contact e-mail in the {CONTACT_HEADER} header: with its reservation number it "
-            "proves the booking is yours.",
+            because(
+                "Send the booking's contact e-mail in the %(header)s header: with its reservation number it "
+                "proves the booking is yours.",
+                header=CONTACT_HEADER,
+            ),
             type=Refusal.NOT_AUTHENTICATED,
         )
 
@@ -104,7 +108,7 @@ async def packages() -> Packages:
 async def order(body: Availability, temporal: Temporal, settings: AppSettings, sessions: Sessions) -> OrderStarted:
     await assist.check_order(settings, body, sessions)  # before Temporal: bad input is a 422 even while it is away
     client = await temporal()
-    reservation_no, check = await assist.order(client, settings, body, sessions)
+    reservation_no, check = await assist.order(client, settings, body, sessions, reading.language().value)
     return OrderStarted(reservation_no=reservation_no, check=check, state=await assist.status(client, reservation_no))
 
 

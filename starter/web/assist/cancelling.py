@@ -16,6 +16,9 @@ from fastapi.responses import HTMLResponse, Response
 
 from models.assist import AssistBookingState, AssistStatus, CancelBooking
 from models.assist_packages import PACKAGES
+from models.assist_rules import ended_refusal
+from models.refusals import because
+from models.words import ASSIST_BOOKING
 from starter.errors import NotFound, OnrampError
 from starter.services import assist
 from starter.web.assist.bookings import ProvenBooking
@@ -24,6 +27,7 @@ from starter.web.deps import Temporal
 from starter.web.forms import form_of
 from starter.web.guard import guarded
 from starter.web.rendering import money, redirect
+from starter.web.said import said
 
 router = APIRouter(include_in_schema=False)
 
@@ -54,8 +58,8 @@ async def cancel_question(state: ProvenBooking, request: Request) -> Response:
     if state.status is AssistStatus.DRAFT:
         return redirect(f"/assist/order/{state.reservation_no}")
     if not assist.cancellable(state):
-        text = f"The booking is {state.status.value}: it can no longer be changed."
-        return ASSIST.message(CANNOT, text, 409, link=back_to(state), section="find")
+        text = ended_refusal(state.status) or because("The booking is %(status)s.", status=ASSIST_BOOKING[state.status])
+        return ASSIST.message(CANNOT, said(text), 409, link=back_to(state), section="find")
     return ASSIST.render(
         "assist/cancel.html",
         title="Cancel this assist?",
@@ -80,7 +84,7 @@ async def cancel(state: ProvenBooking, request: Request, temporal: Temporal) -> 
     except NotFound:
         raise ProofNeeded(state.reservation_no) from None
     except OnrampError as err:
-        return ASSIST.message(CANNOT, err.message, err.http_status, link=back_to(state), section="find")
+        return ASSIST.message(CANNOT, said(err), err.http_status, link=back_to(state), section="find")
     return redirect(f"/assist/bookings/{state.reservation_no}/cancelled")
 
 

@@ -22,7 +22,7 @@ from temporalio.client import Client
 
 from models.assist import AssistBookingState, BookingAnswer, Reschedule, SessionTime
 from models.assist_packages import PACKAGES
-from models.assist_rules import change_refusal, move_refusal
+from models.assist_rules import THE_ASSIST, change_refusal, move_refusal
 from starter.errors import NotFound, OnrampError
 from starter.services import assist
 from starter.web.assist import options, step_inputs
@@ -32,6 +32,7 @@ from starter.web.deps import Sessions, Temporal
 from starter.web.forms import form_of, refusal_errors
 from starter.web.guard import guarded
 from starter.web.rendering import money, redirect
+from starter.web.said import said
 from store import SessionFactory
 
 router = APIRouter(include_in_schema=False)
@@ -42,7 +43,8 @@ CHOOSE = "Choose one of the options."
 
 def not_movable(state: AssistBookingState) -> str | None:
     """Why the booking cannot move now (the workflow's words), or None: the page offers no move it would refuse."""
-    return change_refusal(state.status, "move")
+    refusal = change_refusal(state.status)
+    return said(refusal) if refusal is not None else None
 
 
 def readonly_rows(state: AssistBookingState) -> list[tuple[str, str]]:
@@ -107,7 +109,7 @@ async def reschedule_page(
     busy: str | None = None
     alternatives: list[dict[str, str]] = []
     if wanted is not None:
-        busy, alternatives = await options.nearest_free(sessions, state, wanted, "the assist")
+        busy, alternatives = await options.nearest_free(sessions, state, wanted, THE_ASSIST)
     return ASSIST.render(
         "assist/reschedule.html",
         status,
@@ -187,7 +189,7 @@ async def reschedule_next(
     refusal = move_refusal(state.session, new, now(), state.policy.lead_days)
     if refusal is not None:
         field, problem = refusal
-        return await reschedule_page(sessions, state, values, {field: problem}, status=422)
+        return await reschedule_page(sessions, state, values, {field: said(problem)}, status=422)
     where = f"/assist/bookings/{state.reservation_no}/reschedule"
     query = {"date": day.isoformat(), "time": f"{at:%H:%M}"}
     if not (await assist.producer_check(sessions, state, new, now())).available:

@@ -9,8 +9,10 @@ from zoneinfo import available_timezones
 from models.assist import SLOT_MINUTES, AssistBookingState, SessionTime, SlotCheck
 from models.assist_packages import COLUMNS, PACKAGES
 from models.assist_rules import no_producer_message
+from models.refusals import Word
 from starter.services import assist
 from starter.web.assist.portal import now
+from starter.web.said import said
 from store import SessionFactory
 from store import assist as store
 
@@ -74,11 +76,11 @@ def free_starts(state: AssistBookingState, check: SlotCheck) -> list[dict[str, s
 
 
 async def nearest_free(
-    sessions: SessionFactory, state: AssistBookingState, wanted: SessionTime, what: str
+    sessions: SessionFactory, state: AssistBookingState, wanted: SessionTime, what: Word
 ) -> tuple[str | None, list[dict[str, str]]]:
     """When no producer is free at ``wanted``: why, in the seed's words (``what`` would be cancelled instead), and
     the nearest free starts; (None, []) when one is free."""
     check = await assist.producer_check(sessions, state, wanted, now())
     if check.available:
         return None, []
-    return no_producer_message(wanted, what), free_starts(state, check)
+    return said(no_producer_message(wanted, what)), free_starts(state, check)

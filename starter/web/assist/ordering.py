@@ -25,8 +25,10 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from models.assist import AssistBookingState, AssistStatus, Availability, SlotCheck
+from models.assist_rules import THE_ORDER
 from starter.errors import OnrampError
 from starter.services import assist
+from starter.web import reading
 from starter.web.access import PUBLIC, on_page
 from starter.web.assist import options, step_inputs
 from starter.web.assist.bookings import ProvenBooking
@@ -133,7 +135,7 @@ async def availability_page(
     busy: str | None = None
     alternatives: list[dict[str, str]] = []
     if state is not None and state.step == "availability":
-        busy, alternatives = await options.nearest_free(sessions, state, state.session, "the order")
+        busy, alternatives = await options.nearest_free(sessions, state, state.session, THE_ORDER)
     number = state.reservation_no if state else None
     return ASSIST.render(
         "assist/order_availability.html",
@@ -209,7 +211,7 @@ async def start_order(
         return await availability_page(sessions, None, form, errors, top, 422)
     try:
         await assist.check_order(settings, availability, sessions)  # before Temporal: bad input first
-        number, check = await assist.order(await temporal(), settings, availability, sessions)
+        number, check = await assist.order(await temporal(), settings, availability, sessions, reading.language().value)
     except OnrampError as err:
         errors, top = refusal_errors(err, step_inputs.AVAILABILITY)
         return await availability_page(sessions, None, form, errors, top, err.http_status)

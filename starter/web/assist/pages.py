@@ -34,6 +34,7 @@ from starter.web.forms import FormSpec, field_errors, form_of
 from starter.web.guard import guarded
 from starter.web.rate_limits import Limit, limited
 from starter.web.rendering import redirect
+from starter.web.said import said
 
 router = APIRouter(include_in_schema=False)
 
@@ -131,7 +132,7 @@ async def find(request: Request, temporal: Temporal, proofs: BookingProofs) -> R
     try:
         state = await assist.find(await temporal(), proof.reservation_no, str(proof.contact_email))
     except NotFound as err:
-        return find_page(kept, {"reservation_no": err.message}, 404)
+        return find_page(kept, {"reservation_no": said(err)}, 404)
     response = redirect(f"/assist/bookings/{state.reservation_no}")
     proofs.remember(response, request, state.reservation_no, str(proof.contact_email), now())
     return response

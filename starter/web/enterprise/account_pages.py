@@ -20,6 +20,7 @@ from starter.web.forms import FormSpec, first, form_of, read_form, submit
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN
 from starter.web.reading import gettext, lazy_gettext
+from starter.web.said import said
 from store import SessionFactory
 
 router = APIRouter(include_in_schema=False)
@@ -212,7 +213,7 @@ async def organizer_action(request: Request, admin: PageAdmin, sessions: Session
             else:
                 await organizers.remove(client, sessions, admin.account_no, email, operator=admin.email)
         except OnrampError as err:
-            problems.append(err.message)
+            problems.append(said(err))
         else:
             done.append(email)
     if problems:

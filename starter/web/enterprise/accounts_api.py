@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request, Response
 from pydantic import BaseModel
 
-from models.accounts import CompanyInfo, NewAccount, SubscriptionLine
+from models.accounts import CompanyInfo, NewAccount, SubscriptionLine, no_account
 from models.refusals import Refusal
 from starter.errors import NotFound
 from starter.services import accounts
@@ -72,7 +72,7 @@ async def _view(sessions: SessionFactory, account_no: params.AccountNo) -> Accou
         account = await session.get(Account, account_no)
         company = await store.company_info(session, account_no)
         if account is None or company is None:
-            raise NotFound(f"No account {account_no}.", type=Refusal.NOT_FOUND)
+            raise NotFound(no_account(account_no), type=Refusal.NOT_FOUND)
         return AccountView(
             account_no=account.account_no,
             company=company,

@@ -16,6 +16,7 @@ from starter.web.guard import PageInstead
 from starter.web.params import Token
 from starter.web.portals import ADMIN
 from starter.web.reading import lazy_gettext
+from starter.web.said import said
 
 LINK_RULE = Rule(Access.LINK, "organizer activation link")
 LINK_GONE = lazy_gettext("This link no longer works")
@@ -35,7 +36,7 @@ async def page_activation_link(request: Request, token: Token, sessions: Session
     try:
         return await activation_link(request, token, sessions)
     except organizers.ActivationLinkInvalid as err:
-        raise PageInstead(ADMIN.message(LINK_GONE, err.message, 404)) from None
+        raise PageInstead(ADMIN.message(LINK_GONE, said(err), 404)) from None
 
 
 ActivationLink = Annotated[OrganizerRow, Depends(activation_link)]

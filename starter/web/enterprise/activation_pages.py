@@ -18,6 +18,7 @@ from starter.web.guard import guarded
 from starter.web.portals import ADMIN
 from starter.web.rate_limits import Limit, limited
 from starter.web.reading import gettext
+from starter.web.said import said
 from starter.web.vocabulary import edition_label
 
 router = APIRouter(include_in_schema=False)
@@ -44,9 +45,9 @@ async def activate(
     try:
         state = await organizers.activate(await temporal(), sessions, token)
     except organizers.ActivationLinkInvalid as err:
-        return ADMIN.message(LINK_GONE, err.message, 404)
+        return ADMIN.message(LINK_GONE, said(err), 404)
     except OnrampError as err:
-        return ADMIN.message(gettext("This account cannot be activated"), err.message, err.http_status)
+        return ADMIN.message(gettext("This account cannot be activated"), said(err), err.http_status)
     edition = edition_label(state.product, state.edition) if state.product and state.edition else ""
     return ADMIN.message(
         gettext("Your account is active"),

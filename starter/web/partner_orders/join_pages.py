@@ -21,6 +21,7 @@ from starter.web.forms import form_of
 from starter.web.guard import PageInstead, guarded
 from starter.web.partner_orders.wizard_views import PAGES
 from starter.web.rate_limits import Limit, limited
+from starter.web.said import said
 
 LINK_RULE = Rule(Access.LINK, "organization join link")
 LINK_GONE = "This link no longer works"
@@ -46,7 +47,7 @@ async def page_join_request(
     try:
         return await join_request(request, token, sessions, temporal)
     except org_join.JoinLinkInvalid as err:
-        raise PageInstead(PAGES.message(LINK_GONE, err.message, 404)) from None
+        raise PageInstead(PAGES.message(LINK_GONE, said(err), 404)) from None
 
 
 JoinRequest = Annotated[PartnerOrderState, Depends(join_request)]

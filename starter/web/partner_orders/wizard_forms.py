@@ -13,7 +13,7 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from models.partner_order import PartnerOrderState, Service
-from models.refusals import Refusal
+from models.refusals import Refusal, because
 from models.wizard import SUBDOMAIN_RULE, WizardStep
 from models.wizard_routes import ROUTE_OF_STEP, StepRoute
 from starter.errors import OnrampError
@@ -144,7 +144,7 @@ def form_errors(err: ValidationError, form: StepForm) -> tuple[dict[str, str], s
     """The form's problems next to their fields; a page posted without its session is a session problem."""
     if any("session_id" in error.get("loc", ()) for error in err.errors()):
         raise OnrampError(
-            "Your wizard session is not known here. Open the link in your e-mail again.",
+            because("Your wizard session is not known here. Open the link in your e-mail again."),
             type=Refusal.WIZARD_SESSION_INVALID,
         )
     return field_errors(err, form.spec)

@@ -48,6 +48,7 @@ from starter.web.partner_orders.wizard_views import (
 )
 from starter.web.rate_limits import Limit, limited
 from starter.web.rendering import redirect
+from starter.web.said import said
 from store import SessionFactory
 
 router = APIRouter(prefix="/setup/{token}", include_in_schema=False)
@@ -161,7 +162,7 @@ async def _leave(client: Client, link: SetupLink, token: params.Token, session_i
         return session_problem(token, "Your wizard session is not known here. Open the link again.")
     except OnrampError as err:
         if err.type == Refusal.WIZARD_SESSION_INVALID:
-            return session_problem(token, err.message)
+            return session_problem(token, said(err))
         raise
     return final_page(token, None, view, None)
 
@@ -171,17 +172,17 @@ async def _refused(
 ) -> Response:
     """The workflow said no: show why, next to the field it is about, on the page it is about."""
     if err.type == Refusal.WIZARD_SESSION_INVALID:
-        return session_problem(token, err.message)
+        return session_problem(token, said(err))
     status = 409 if err.type in CONFLICTS else err.http_status  # set_password says 400 for these
     order = await setup_wizard.state(client, link)
     current = order.wizard.step
     shown = posted if status == 422 or posted is current else current
     if shown not in FORMS or order.wizard.session is None:
-        return message_page("This cannot be done", err.message, status, order=order)
+        return message_page("This cannot be done", said(err), status, order=order)
     name = FORMS[shown].spec.place(err.field or FIELD_OF_REFUSAL.get(err.type))
-    errors = {name: err.message} if name else {}
+    errors = {name: said(err)} if name else {}
     values = kept if shown is posted else {}
-    page = Page(token, order, shown, values=values, errors=errors, error=None if errors else err.message)
+    page = Page(token, order, shown, values=values, errors=errors, error=None if errors else said(err))
     return render_step(page, status)
 
 

@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import Depends
 
+from models.accounts import no_account
 from models.refusals import Refusal
 from models.seat_order import SeatOrderState
 from starter.errors import NotFound
@@ -24,7 +25,7 @@ OWN_ACCOUNT = "the account's own admin"
 @declares(Rule(Access.ADMIN, OWN_ACCOUNT))
 async def own_account(account_no: params.AccountNo, admin: PortalAdmin) -> admin_auth.Admin:
     if admin.account_no != account_no:
-        raise NotFound(f"No account {account_no[:40]}.", type=Refusal.ACCOUNT_UNKNOWN)
+        raise NotFound(no_account(account_no[:40]), type=Refusal.ACCOUNT_UNKNOWN)
     return admin
 
 

@@ -103,7 +103,7 @@ async def add_card(account_no: params.AccountNo, body: NewCard, admin: OwnAccoun
     try:
         return await tokenize(sessions, account_no, body.number.get_secret_value(), body.expiry, datetime.now(UTC))
     except CardRefused as err:
-        error = OnrampError(str(err), type=Refusal.CARD_REFUSED, field="number")
+        error = OnrampError(err.reason, type=Refusal.CARD_REFUSED, field="number")
         error.http_status = 422
         raise error from None
 

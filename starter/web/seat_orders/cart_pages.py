@@ -19,6 +19,7 @@ from starter.web.forms import FormSpec, form_of, refusal_errors
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN
 from starter.web.rendering import redirect
+from starter.web.said import said
 from starter.web.seat_orders.flow import (
     MENU,
     SUBSCRIPTIONS,
@@ -105,7 +106,7 @@ async def save_cart(
         except NotFound:
             raise
         except OnrampError as err:  # not self-service, or no automatic payment method
-            return await _cart_page(sessions, admin, order_no, values, error=err.message, status=err.http_status)
+            return await _cart_page(sessions, admin, order_no, values, error=said(err), status=err.http_status)
     elif not seats.still_open(existing):
         return await result_page(sessions, admin, existing, 409, seats.refused_step(existing))
     try:
@@ -135,7 +136,9 @@ async def _cart_page(
     account = await seats.billing_account(sessions, admin.account_no)
     rows = await seats.subscriptions(sessions, admin.account_no)
     if account.refusal:
-        return ADMIN.message("Seats cannot be added", account.refusal, 409, link=SUBSCRIPTIONS, admin=admin, menu=MENU)
+        return ADMIN.message(
+            "Seats cannot be added", said(account.refusal), 409, link=SUBSCRIPTIONS, admin=admin, menu=MENU
+        )
     return ADMIN.render(
         "seat_orders/cart.html",
         status,

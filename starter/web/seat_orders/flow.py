@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from models.refusals import Refusal
 from models.seat_order import STEP_OF_UPDATE, SeatOrderState, SeatOrderStatus
+from models.seat_order_rules import no_seat_order
 from starter.errors import NotFound, OnrampError
 from starter.services import admin_auth as auth
 from starter.services import seat_orders
@@ -45,20 +46,20 @@ async def find_order(temporal: TemporalConnection, admin: auth.Admin, order_no: 
     """The admin's own order, or None when it was never started; another account's order does not exist. A number
     that cannot be an order's is refused before Temporal is asked."""
     if not ORDER_NO.match(order_no):
-        raise NotFound(f"No seat order {order_no[:40]}.", type=Refusal.NOT_FOUND)
+        raise NotFound(no_seat_order(order_no[:40]), type=Refusal.NOT_FOUND)
     try:
         state = await seat_orders.status(await temporal(), order_no)
     except NotFound:
         return None
     if state.account_no != admin.account_no:
-        raise NotFound(f"No seat order {order_no}.", type=Refusal.NOT_FOUND)
+        raise NotFound(no_seat_order(order_no), type=Refusal.NOT_FOUND)
     return state
 
 
 async def own_order(temporal: TemporalConnection, admin: auth.Admin, order_no: str) -> SeatOrderState:
     state = await find_order(temporal, admin, order_no)
     if state is None:
-        raise NotFound(f"No seat order {order_no}.", type=Refusal.NOT_FOUND)
+        raise NotFound(no_seat_order(order_no), type=Refusal.NOT_FOUND)
     return state
 
 

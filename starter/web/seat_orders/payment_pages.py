@@ -21,6 +21,7 @@ from starter.web.forms import FormSpec, field_errors, form_of, refusal_errors
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN
 from starter.web.rendering import redirect
+from starter.web.said import said
 from starter.web.seat_orders.flow import MENU, moved_on, order_path, own_order, run_step, step_path
 from store import SessionFactory
 from store.cards import CardRefused, tokenize
@@ -69,7 +70,7 @@ async def save_payment(
             card = await tokenize(sessions, admin.account_no, number, values["card_expiry"], datetime.now(UTC))
         except CardRefused as err:
             field = "card_expiry" if "xpir" in str(err) else "card_number"
-            return await _payment_page(sessions, admin, state, values, {field: str(err)}, status=422)
+            return await _payment_page(sessions, admin, state, values, {field: said(err.reason)}, status=422)
         reference = card.reference
     details = PaymentDetails(admin_contact=contact, card=reference, billing_address=address)
     try:
