@@ -83,7 +83,7 @@ async def kill_worker_at_random(
             await asyncio.wait_for(stop.wait(), timeout=rng.uniform(low, high))
         if stop.is_set():
             return
-        kind = rng.choice(stack.worker_kinds)
+        kind = rng.choice(stack.killable)
         stack.kill_worker(kind)
         startups.append(await stack.start_worker(kind))
 
@@ -122,7 +122,7 @@ async def main(arguments: argparse.Namespace) -> None:
     sizes = Sizes(arguments.seat, arguments.partner, arguments.assist, arguments.organizer, arguments.at_once)
     with tempfile.TemporaryDirectory(prefix="onramp-chaos-") as folder:
         database_url = arguments.database_url or f"sqlite+aiosqlite:///{Path(folder) / 'onramp.db'}"
-        stack = ChaosStack(Path(folder), database_url, mail_worker=arguments.mail_worker)
+        stack = ChaosStack(Path(folder), database_url, mail_worker=arguments.mail_worker, kill_only=arguments.kill)
         engine = make_engine(database_url)
         try:
             await upgrade(engine)
@@ -255,6 +255,12 @@ if __name__ == "__main__":
         action=argparse.BooleanOptionalAction,
         default=True,
         help="mail in a worker process of its own beside the workflows' (the kills pick either at random)",
+    )
+    parser.add_argument(
+        "--kill",
+        choices=["worker", "mail-worker"],
+        default=None,
+        help="kill only this kind of worker (default: either)",
     )
     parser.add_argument(
         "--keep-logs", default=None, help="a folder to copy the logs, the dev server database and the worker kills to"

@@ -57,6 +57,8 @@ class ChaosStack:
     payload_key: str = field(default_factory=lambda: base64.b64encode(os.urandom(32)).decode())
     mail_worker: bool = False
     """Mail in a worker process of its own (ONRAMP_WORKER_SERVES=mail beside =workflows), not in the one worker."""
+    kill_only: str | None = None
+    """The one kind of worker the kills pick ("worker" or "mail-worker"); None: either, at random."""
     worker_starts: list[float] = field(default_factory=list)  # wall clock, as the sink's and the steps' times
     worker_kills: list[float] = field(default_factory=list)
     mail_kills: list[float] = field(default_factory=list)
@@ -133,6 +135,10 @@ class ChaosStack:
     @property
     def worker_kinds(self) -> list[str]:
         return ["worker", "mail-worker"] if self.mail_worker else ["worker"]
+
+    @property
+    def killable(self) -> list[str]:
+        return [self.kill_only] if self.kill_only in self.worker_kinds else self.worker_kinds
 
     async def start_worker(self, kind: str = "worker") -> float:
         """Start a worker (``kind``: the worker, or the mail worker) and wait until it has said "worker started"
