@@ -169,6 +169,9 @@ class PartnerOrderState(Contract):
     partner_name: str
     customer_name: str
     provisioning_contact_email: EmailStr
+    language: Language = Field(
+        default="en", description="The provisioning contact's language: their e-mails' and the wizard pages'."
+    )
     account_representative_email: EmailStr
     purchased_services: list[Service]
     received_at: AwareDatetime
@@ -240,6 +243,7 @@ def initial_state(order: PartnerOrderInput, received_at: datetime) -> PartnerOrd
         partner_name=order.partner_name,
         customer_name=order.customer_name,
         provisioning_contact_email=order.provisioning_contact_email,
+        language=order.language,
         account_representative_email=order.account_representative_email,
         purchased_services=list(order.purchased_services),
         received_at=received_at,

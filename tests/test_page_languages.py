@@ -7,23 +7,29 @@ from __future__ import annotations
 
 import asyncio
 import re
+import uuid
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime
+from html.parser import HTMLParser
 from urllib.parse import parse_qs, urlsplit
 
 import httpx
 import pytest
 from fastapi import FastAPI
 from temporalio.client import Client
+from temporalio.testing import WorkflowEnvironment
 
 from models.accounts import Edition, Product
 from models.languages import SupportedLanguage
+from models.partner_order import PartnerOrderInput
 from starter.mail_sink import MailSink
 from starter.settings import Settings
 from starter.web import reading
 from starter.web.app import create_app
 from store import SessionFactory
 from tests.admin_support import PortalAccount, add_order, browser, mails_to, new_account, ready_admin, uid
+from tests.seat_portal_support import seat_account
+from tests.wizard_support import order_awaiting_setup
 
 ZH = {"Accept-Language": "zh-CN,zh;q=0.9,en;q=0.5"}
 AR = {"Accept-Language": "ar-EG"}
@@ -246,3 +252,144 @@ def test_the_order_of_record_speaks_unless_the_reader_chose_or_their_browser_ask
     with reading.read_by(reading.Reader.of("ar", "de")):
         assert reading.of_record("sl") is SupportedLanguage.ARABIC
     assert reading.language() is SupportedLanguage.ENGLISH  # outside a request: nobody chose
+
+
+# ---------------------------------------------------------------------------------------------- the other portals
+
+
+class _TextNodes(HTMLParser):
+    """A page's visible text nodes, each stripped, leaving out the language menu (each language in its own name)."""
+
+    def __init__(self, html: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.nodes: list[str] = []
+        self._skipped = 0
+        self.feed(re.sub(r'<nav class="languages".*?</nav>', "", html, flags=re.S))
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag in ("script", "style", "title"):
+            self._skipped += 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in ("script", "style", "title"):
+            self._skipped -= 1
+
+    def handle_data(self, data: str) -> None:
+        if not self._skipped and data.strip():
+            self.nodes.append(" ".join(data.split()))
+
+
+NOT_WORDS = re.compile(r"\S+@\S+|https?://\S+|[\w.-]+\.webex\.com|\d[\d.,:/ -]*")
+"""What a page shows as it is in every language: addresses, links, numbers, dates."""
+BRANDS = (
+    "GoTo Meeting",
+    "GoTo Webinar",
+    "GoTo Connect",
+    "GoTo Training",
+    "Webex",
+    "Cisco",
+    "Corporate Account Services",
+)
+
+
+def english_left(english: str, german: str, *names: str) -> list[str]:
+    """The German page's text nodes that read as on the English page and are more than names, numbers, addresses
+    and brand names: a string nobody marked for translation."""
+    same = set(_TextNodes(english).nodes)
+    left = []
+    for node in _TextNodes(german).nodes:
+        if node not in same:
+            continue
+        rest = NOT_WORDS.sub(" ", node)
+        for name in (*names, *BRANDS):
+            rest = rest.replace(name, " ")
+        if re.search(r"[A-Za-z]{3,}", rest):
+            left.append(node)
+    return left
+
+
+async def _wizard(
+    client: Client, ts_env: WorkflowEnvironment, settings: Settings, mail_sink: MailSink, language: str
+) -> tuple[PartnerOrderInput, str]:
+    tag = uuid.uuid4().hex[:8]
+    return await order_awaiting_setup(
+        client,
+        ts_env,
+        settings,
+        mail_sink,
+        partner_name=f"Partner {tag}",
+        customer_name=f"Customer {tag}",
+        language=language,
+    )
+
+
+async def test_the_wizard_speaks_the_orders_language_without_accept_language(
+    client: Client,
+    ts_env: WorkflowEnvironment,
+    settings: Settings,
+    workflow_db: tuple[str, SessionFactory],
+    mail_sink: MailSink,
+) -> None:
+    app = create_app(settings, client=client, sessions=workflow_db[1])
+    o, token = await _wizard(client, ts_env, settings, mail_sink, "sl")
+    async with browser(app) as web:
+        start = await web.get(f"/setup/{token}")
+        assert start.status_code == 200, start.text
+        assert html_tag(start) == '<html lang="sl">'
+        assert "Nastavi zdaj" in start.text and f"Nastavitev naročila {o.order_id}" in start.text
+        assert "Začni nastavitev" in start.text and "Start the setup" not in start.text
+        opened = await web.post(f"/setup/{token}/open", data={})
+        assert opened.status_code == 303
+        role = await web.get(opened.headers["location"])
+        assert html_tag(role) == '<html lang="sl">'
+        assert "<strong>Sem partner</strong>" in role.text and ">Sem partner</label>" in role.text
+        assert "Naprej</button>" in role.text and "Vaša vloga" in role.text and "Nastavitev naročila" in role.text
+        german = await web.get(f"/setup/{token}", headers={"Accept-Language": "de"})  # the browser's word wins
+        assert html_tag(german) == '<html lang="de">' and "Ich bin Partner" in german.text
+
+    o, token = await _wizard(client, ts_env, settings, mail_sink, "ar")
+    async with browser(app) as web:
+        await web.post(f"/setup/{token}/open", data={})
+        role = await web.get(f"/setup/{token}")
+        assert html_tag(role) == '<html lang="ar" dir="rtl">'
+        assert "أنا شريك" in role.text and "إعداد الآن" in role.text and "التالي" in role.text
+
+
+async def test_no_english_is_left_on_the_wizards_pages_in_german(
+    client: Client,
+    ts_env: WorkflowEnvironment,
+    settings: Settings,
+    workflow_db: tuple[str, SessionFactory],
+    mail_sink: MailSink,
+) -> None:
+    app = create_app(settings, client=client, sessions=workflow_db[1])
+    o, token = await _wizard(client, ts_env, settings, mail_sink, "en")
+    names = (o.order_id, o.offer.value, o.partner_name, o.customer_name)
+    async with browser(app) as web:
+        english, german = [await web.get(f"/setup/{token}", headers={"Accept-Language": tag}) for tag in ("en", "de")]
+        assert english_left(english.text, german.text, *names) == []
+        await web.post(f"/setup/{token}/open", data={})
+        english, german = [await web.get(f"/setup/{token}", headers={"Accept-Language": tag}) for tag in ("en", "de")]
+        assert "Choose your role" in english.text and "Wählen Sie Ihre Rolle" in german.text
+        assert english_left(english.text, german.text, *names) == []
+
+
+async def test_the_seat_cart_in_german_uses_the_seeds_words(
+    http: httpx.AsyncClient, settings: Settings, workflow_db: tuple[str, SessionFactory]
+) -> None:
+    account = await seat_account(workflow_db[1], settings, datetime.now(UTC).date())
+    await ready_admin(http, account)
+    de = {"Accept-Language": "de-DE"}
+    cart = await http.get("/admin/seat-orders/new", headers=de)
+    assert cart.status_code == 200, cart.text
+    assert html_tag(cart) == '<html lang="de">'
+    assert '<h1 id="heading">Sitze hinzufügen</h1>' in cart.text
+    assert "Warenkorb speichern und überprüfen</button>" in cart.text and "New Seat Qty" in cart.text
+    assert "GoTo Connect unterstützt hier keine Platzerweiterungen." in cart.text
+    listed = await http.get("/admin/subscriptions", headers=de)
+    assert "Abonnements" in listed.text and ">Sitze hinzufügen</a>" in listed.text
+    editions = ("Enterprise", "Standard", "Edition")  # the same words in German
+    names = (account.customer_name, account.account_no, "New Seat Qty", *editions, "EUR", "UTC")
+    for path in ("/admin/seat-orders/new", "/admin/subscriptions"):
+        english, german = [await http.get(path, headers={"Accept-Language": tag}) for tag in ("en", "de")]
+        assert english_left(english.text, german.text, *names) == [], path

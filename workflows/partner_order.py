@@ -224,6 +224,7 @@ class PartnerOrderWorkflow(OrderSetup, ServiceSetup):
             self._state.provisioning_contact_email = request.new_email
             if request.language:
                 self._order.language = request.language
+                self._state.language = request.language
             self._state.contact_generation += 1
             self._note(
                 "operator",

@@ -1,5 +1,5 @@
 """What the seat portal pages (seed 002) read and say: the account's subscriptions and seat orders, the New Seat Qty
-form, and a sentence for every way an order can end or refuse a step.
+form, and whether an order is still open (what the pages say of it: starter/web/seat_orders/words.py).
 
 Reads only: every change goes through the order's workflow (`starter.services.seat_orders`).
 """
@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from pydantic import ValidationError
 from sqlalchemy import select
 
-from models.accounts import CORPORATE_ACCOUNT_SERVICES, SEAT_ADDITION_PRODUCTS, Edition, Product, no_account
+from models.accounts import SEAT_ADDITION_PRODUCTS, Edition, Product, no_account
 from models.refusals import Reason, Refusal
-from models.seat_order import BEFORE_PLACED, NewSeats, SeatOrderState, SeatOrderStatus
+from models.seat_order import BEFORE_PLACED, NewSeats, SeatOrderState
 from models.seat_order_rules import refusal_for
 from starter.errors import NotFound
 from store import SessionFactory, accounts
@@ -50,12 +50,6 @@ class SubscriptionRow:
     def supported(self) -> bool:
         return self.product in SEAT_ADDITION_PRODUCTS
 
-    @property
-    def not_supported(self) -> str:
-        return (
-            f"{self.product.value} does not support seat additions here. Please contact {CORPORATE_ACCOUNT_SERVICES}."
-        )
-
 
 @dataclass(frozen=True)
 class BillingAccount:
@@ -64,7 +58,7 @@ class BillingAccount:
     billing_contact_email: str
     currency: str
     refusal: Reason | None  # seed 002: not self-service, or no automatic payment method
-    card: str | None  # "Visa ending 4242": the card on file
+    card: tuple[str, str] | None  # the card on file: its brand and last four digits
     open_quote: str | None  # the order whose quote is open
     billing_address: dict[str, Any] | None
     company: dict[str, Any]
@@ -84,7 +78,7 @@ async def billing_account(sessions: SessionFactory, account_no: str) -> BillingA
         billing_contact_email=account.billing_contact_email,
         currency=account.currency,
         refusal=refusal_for(snapshot),
-        card=f"{card.brand} ending {card.last4}" if card else None,
+        card=(card.brand, card.last4) if card else None,
         open_quote=account.open_quote_order_no,
         billing_address=account.billing_address,
         company=dict(account.company or {}),
@@ -126,11 +120,7 @@ async def seat_orders(sessions: SessionFactory, account_no: str) -> list[OrderRo
                 .limit(ORDERS_SHOWN)
             )
         ).scalars()
-        return [OrderRow(r.order_no, status_label(r.status), r.total, r.updated_at) for r in rows]
-
-
-def status_label(status: str) -> str:
-    return status.replace("_", " ")
+        return [OrderRow(r.order_no, r.status, r.total, r.updated_at) for r in rows]
 
 
 # ------------------------------------------------------------------ the New Seat Qty form
@@ -163,91 +153,3 @@ def quantities(rows: list[SubscriptionRow], values: dict[str, str]) -> tuple[lis
 
 def still_open(state: SeatOrderState) -> bool:
     return state.status in BEFORE_PLACED
-
-
-def when(moment: datetime | None) -> str:
-    return f"{moment.astimezone(UTC):%Y-%m-%d %H:%M} UTC" if moment else ""
-
-
-def refused_step(state: SeatOrderState) -> str:
-    """Why a step on a page cannot be done any more (a 409), said to a person."""
-    status = state.status
-    if status is SeatOrderStatus.SUPERSEDED:
-        return "This quote is no longer valid. " + (state.reason or "A newer order replaced it.")
-    if status is SeatOrderStatus.EXPIRED:
-        expired = when(state.quote.expires_at) if state.quote else ""
-        return f"This quote expired{' on ' + expired if expired else ''} without being accepted. Add seats again for a new quote."
-    if status is SeatOrderStatus.DECLINED:
-        return "This quote was declined, so it can no longer be accepted or paid. Add seats again for a new quote."
-    if status is SeatOrderStatus.REFUSED:
-        return state.reason or "Seats cannot be added to this account."
-    return "This service order has already been placed; nothing was changed."
-
-
-@dataclass(frozen=True)
-class Outcome:
-    title: str
-    lead: str
-    kind: str  # done | waiting | ended
-    refresh: bool = False
-
-
-def outcome(state: SeatOrderState, billing_contact: str) -> Outcome:
-    """The result page's title and sentence for an order that is placed or has ended."""
-    no, status = state.order_no, state.status
-    added = " and ".join(
-        f"{line.new_seats} {line.product.value} {line.edition.value} seat{'' if line.new_seats == 1 else 's'}"
-        for line in state.cart
-    )
-    if status is SeatOrderStatus.COMPLETED:
-        paid = ""
-        if state.charge:
-            card = f" to the {state.card.brand} card ending {state.card.last4}" if state.card else ""
-            paid = f" {state.charge.amount} {state.charge.currency} was charged{card}."
-        return Outcome(
-            "Your seats have been added",
-            f"Service order {no} is complete: {added} added.{paid} A confirmation e-mail with the receipt "
-            f"is on its way to the billing contact, {billing_contact}.",
-            "done",
-        )
-    if status is SeatOrderStatus.PLACED:
-        return Outcome(
-            "Your service order has been placed",
-            f"Service order {no} is being processed. It can take up to 24 hours (until {when(state.process_by)}). "
-            f"A confirmation e-mail with the receipt will go to the billing contact, {billing_contact}.",
-            "waiting",
-            refresh=True,
-        )
-    if status is SeatOrderStatus.AWAITING_REVIEW:
-        return Outcome(
-            "Your service order is being reviewed",
-            f"Service order {no} is above the amount that is processed automatically, so {CORPORATE_ACCOUNT_SERVICES} "
-            f"reviews it first. It is processed within 24 hours (until {when(state.process_by)}); the receipt will go "
-            f"to the billing contact, {billing_contact}.",
-            "waiting",
-            refresh=True,
-        )
-    if status is SeatOrderStatus.FAILED:
-        reason = (state.reason or "The payment did not go through").rstrip(".")
-        return Outcome(
-            "Your service order could not be completed",
-            f"{reason}. No seats were added and nothing was charged. The billing contact, {billing_contact}, has been "
-            "told. Add seats again with another card, or contact Corporate Account Services.",
-            "ended",
-        )
-    if status is SeatOrderStatus.DECLINED:
-        return Outcome(
-            "You declined the quote",
-            f"Quote {no} was declined: nothing was ordered or charged. Add seats whenever you need a new quote.",
-            "ended",
-        )
-    if status is SeatOrderStatus.SUPERSEDED:
-        return Outcome(
-            "This quote was replaced",
-            (state.reason or "A newer order replaced this quote.")
-            + " An account has one open quote at a time: continue with the newer order, or add seats again.",
-            "ended",
-        )
-    if status is SeatOrderStatus.EXPIRED:
-        return Outcome("This quote has expired", refused_step(state), "ended")
-    return Outcome("Seats cannot be added", state.reason or "Seats cannot be added to this account.", "ended")

@@ -15,7 +15,7 @@ from starter.web.guard import PageInstead
 from starter.web.reading import lazy_gettext
 from starter.web.rendering import Portal, redirect
 from starter.web.said import said
-from starter.web.vocabulary import edition_label
+from starter.web.vocabulary import edition_label, edition_name, not_supported, seat_status
 
 
 def login_page(path: str | None) -> Response:
@@ -43,7 +43,13 @@ ADMIN = Portal(
     ),
     back=("/admin", lazy_gettext("Back")),
     on={admin_auth.NotLoggedIn: _not_logged_in, admin_auth.PasswordChangeRequired: _password_first},
-    globals={"edition_label": edition_label, "said": said},
+    globals={
+        "edition_label": edition_label,
+        "edition_name": edition_name,
+        "said": said,
+        "seat_status": seat_status,
+        "not_supported": not_supported,
+    },
 )
 
 

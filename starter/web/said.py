@@ -4,12 +4,18 @@ The CLI reads ``OnrampError.message``, the same reason in English."""
 
 from __future__ import annotations
 
-from models.refusals import Reason
+from models.refusals import Reason, Word
 from starter.errors import OnrampError
 from starter.web import reading
+from translations import REFUSALS, catalog
 from translations.reasons import said as said_in
 
 
 def said(refusal: OnrampError | Reason) -> str:
     reason = refusal.reason if isinstance(refusal, OnrampError) else refusal
     return said_in(reason, reading.language())
+
+
+def named(thing: Word) -> str:
+    """A word the refusals name things by (a status, a wizard page's title), in the reader's language."""
+    return str(catalog(reading.language(), REFUSALS).pgettext(thing.context, thing.text))

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
-from models.accounts import Edition, Product
+from models import words
+from models.accounts import CORPORATE_ACCOUNT_SERVICES, Edition, Product
 from starter.web.reading import Text, gettext, lazy_gettext
+from starter.web.said import named
 
 PRODUCTS: dict[str, Text] = {Product.GOTO_MEETING.value: lazy_gettext("GoTo Meeting")}
 """The products with a name of their own in some language; the others are called what they are called."""
@@ -21,4 +23,26 @@ def edition_label(product: Product | str, edition: Edition | str) -> str:
     # Translators: a product and one of its editions, e.g. "GoTo Meeting Standard".
     return gettext(
         "%(product)s %(edition)s", product=PRODUCTS.get(product, product), edition=EDITIONS.get(edition, edition)
+    )
+
+
+def edition_name(edition: Edition | str) -> str:
+    """An edition on its own (a table's Edition column): 'Standard', '标准版'; one this version does not know, as
+    stored."""
+    return str(EDITIONS.get(str(edition), str(edition)))
+
+
+def seat_status(status: str) -> str:
+    """An order's status as the refusals name it ('service order', 'Service-Bestellung'); unknown, as stored."""
+    for known, word in words.SEAT_ORDER.items():
+        if known.value == status:
+            return named(word)
+    return status.replace("_", " ")
+
+
+def not_supported(product: Product) -> str:
+    return gettext(
+        "%(product)s does not support seat additions here. Please contact %(services)s.",
+        product=product.value,
+        services=CORPORATE_ACCOUNT_SERVICES,
     )

@@ -21,10 +21,11 @@ from starter.web.forms import form_of
 from starter.web.guard import PageInstead, guarded
 from starter.web.partner_orders.wizard_views import PAGES
 from starter.web.rate_limits import Limit, limited
+from starter.web.reading import gettext, lazy_gettext
 from starter.web.said import said
 
 LINK_RULE = Rule(Access.LINK, "organization join link")
-LINK_GONE = "This link no longer works"
+LINK_GONE = lazy_gettext("This link no longer works")
 
 pages = APIRouter(include_in_schema=False)
 api = APIRouter(prefix="/api/org-join", tags=["setup wizard"], responses=ERROR_RESPONSES)
@@ -61,7 +62,7 @@ async def join_page(token: params.Token, order: PageJoinRequest, request: Reques
     assert join is not None
     return PAGES.render(
         "partner_orders/join.html",
-        title=f"May {join.set_up.customer_admin_email} join {join.org_name}?",
+        title=gettext("May %(email)s join %(org)s?", email=join.set_up.customer_admin_email, org=join.org_name),
         join=join,
         request_order=order,
         token=token,
@@ -75,9 +76,11 @@ async def decide_page(
 ) -> Response:
     decision = (await form_of(request)).get("decision", "")
     if decision not in ("confirm", "refuse"):
-        return PAGES.message("Choose Confirm or Refuse", "Go back and choose one of the two buttons.", 422)
+        return PAGES.message(
+            gettext("Choose Confirm or Refuse"), gettext("Go back and choose one of the two buttons."), 422
+        )
     answer = await org_join.decide(await temporal(), sessions, token, JoinDecision(decision=decision))  # type: ignore[arg-type]
-    title = "Confirmed" if answer.decided == "confirmed" else "Refused"
+    title = gettext("Confirmed") if answer.decided == "confirmed" else gettext("Refused")
     return PAGES.message(title, answer.message)
 
 

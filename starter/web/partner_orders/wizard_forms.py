@@ -14,22 +14,24 @@ from pydantic import BaseModel, ValidationError
 
 from models.partner_order import PartnerOrderState, Service
 from models.refusals import Refusal, because
-from models.wizard import SUBDOMAIN_RULE, WizardStep
+from models.wizard import WizardStep
 from models.wizard_routes import ROUTE_OF_STEP, StepRoute
 from starter.errors import OnrampError
 from starter.web.forms import FormSpec, field_errors
+from starter.web.reading import Text, lazy_gettext
 
-SERVICE_LABELS = {
+SERVICE_LABELS: dict[Service, Text] = {
     Service.MEETINGS: "Webex Meetings",
     Service.CALLING: "Webex Calling",
     Service.MESSAGING: "Webex Messaging",
     Service.WEBINARS: "Webex Webinars",
     Service.DEVICES: "Webex Devices",
 }
-CALLING_OPTIONS = {
-    "webex_calling": "Webex Calling (cloud PSTN from Cisco)",
-    "cloud_connected_pstn": "Cloud Connected PSTN (a Cisco PSTN partner)",
-    "premises_pstn": "Premises-based PSTN (your own local gateway)",
+"""The services are brand names, the same in every language."""
+CALLING_OPTIONS: dict[str, Text] = {
+    "webex_calling": lazy_gettext("Webex Calling (cloud PSTN from Cisco)"),
+    "cloud_connected_pstn": lazy_gettext("Cloud Connected PSTN (a Cisco PSTN partner)"),
+    "premises_pstn": lazy_gettext("Premises-based PSTN (your own local gateway)"),
 }
 LANGUAGES = {
     "en": "English",
@@ -41,16 +43,19 @@ LANGUAGES = {
     "zh-CN": "简体中文",
     "zh-TW": "繁體中文",
 }
-AUDIO_OPTIONS = {
-    "webex_audio": "Webex Audio (call-in and call-back by phone, and computer audio)",
-    "voip_only": "Computer audio only (VoIP)",
+"""Each language in its own name, as the language menu names them."""
+AUDIO_OPTIONS: dict[str, Text] = {
+    "webex_audio": lazy_gettext("Webex Audio (call-in and call-back by phone, and computer audio)"),
+    "voip_only": lazy_gettext("Computer audio only (VoIP)"),
 }
 CHOICES = frozenset({"role", "who", "decision", "choice", "calling_option", "audio", "default_language"})
-HINTS = {
-    "country": "Enter the two-letter country code, e.g. SI.",
-    "emergency_callback_number": "Use the international format with a leading +, e.g. +386 1 234 5678.",
+SUBDOMAIN_RULE = lazy_gettext("Use 3-63 lowercase letters, digits or hyphens, not starting or ending with a hyphen.")
+"""models.wizard.SUBDOMAIN_RULE, in the reader's language."""
+HINTS: dict[str, Text] = {
+    "country": lazy_gettext("Enter the two-letter country code, e.g. SI."),
+    "emergency_callback_number": lazy_gettext("Use the international format with a leading +, e.g. +386 1 234 5678."),
     "subdomain": SUBDOMAIN_RULE,
-    "confirm": "Tick the box to confirm that the details are correct.",
+    "confirm": lazy_gettext("Tick the box to confirm that the details are correct."),
 }
 ORG_FIELDS = ("name", "country", "address", "city", "postal_code")
 SECRET_FIELDS = frozenset({"password", "password_confirmation"})

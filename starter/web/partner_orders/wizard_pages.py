@@ -27,7 +27,7 @@ from models.wizard import LeaveStep, WizardStep, WizardView
 from starter.errors import OnrampError
 from starter.services import setup_wizard
 from starter.services.setup_wizard import SetupLink
-from starter.web import params
+from starter.web import params, reading
 from starter.web.access import on_page
 from starter.web.deps import Sessions, Temporal
 from starter.web.forms import form_of
@@ -38,6 +38,7 @@ from starter.web.partner_orders.wizard_views import (
     PAGES,
     WAITING_FOR_ORG,
     Page,
+    availability_said,
     final_page,
     message_page,
     render_step,
@@ -47,6 +48,7 @@ from starter.web.partner_orders.wizard_views import (
     waiting_message,
 )
 from starter.web.rate_limits import Limit, limited
+from starter.web.reading import gettext, lazy_gettext
 from starter.web.rendering import redirect
 from starter.web.said import said
 from store import SessionFactory
@@ -58,7 +60,7 @@ CONFLICTS = frozenset(
 )
 FIELD_OF_REFUSAL = {Refusal.SUBDOMAIN_TAKEN: "subdomain"}  # refusals whose field the activity does not name
 OPEN = "open"
-NO_COOKIE = (
+NO_COOKIE = lazy_gettext(
     "Your wizard session has ended, or your browser did not keep it (cookies must be allowed for this page). "
     "Open the link again to start the setup."
 )
@@ -72,7 +74,7 @@ async def show(
     """The page of the step the wizard is at, or an earlier one (Back). Without a live session, the page that
     starts one: opening a link (a mail scanner does) changes nothing, its button does."""
     client = await temporal()
-    order = await setup_wizard.state(client, link)
+    order = await _state(client, link)
     if order.wizard.step not in FORMS:  # done: the link has stopped working, but a page may still be asked for
         return final_page(token, order.wizard.step, None, order)
     if order.status is PartnerOrderStatus.AWAITING_ORG_CONFIRMATION:
@@ -81,7 +83,10 @@ async def show(
     cookie = session_cookie(request, token)
     if session is None or cookie != session.id or session.expires_at <= datetime.now(UTC):
         return PAGES.render(
-            "partner_orders/start.html", title=f"Set up order {order.order_id}", order=order, token=token
+            "partner_orders/start.html",
+            title=gettext("Set up order %(order)s", order=order.order_id),
+            order=order,
+            token=token,
         )
     shown = order.wizard.step
     wanted = next((s for s in WizardStep if s.value == step), None) if step else None
@@ -100,7 +105,9 @@ async def post(
     if path == OPEN:
         return await _open(await temporal(), link, token, request)
     if path != "leave" and path not in STEP_OF_PATH:
-        return message_page("There is no such page", "Open the link in your e-mail to continue the setup.", 404)
+        return message_page(
+            gettext("There is no such page"), gettext("Open the link in your e-mail to continue the setup."), 404
+        )
     session_id = session_cookie(request, token)
     if not session_id:
         return session_problem(token, NO_COOKIE)
@@ -113,8 +120,8 @@ async def post(
     try:
         view = await _run_step(client, sessions, link, step, session_id, form)
     except ValidationError as err:
+        order = await _state(client, link)  # first: the errors speak the order's language
         errors, top = form_errors(err, FORMS[step])
-        order = await setup_wizard.state(client, link)
         return render_step(Page(token, order, step, values=kept_values(step, form), errors=errors, error=top), 422)
     except OnrampError as err:
         return await _refused(client, link, token, step, kept_values(step, form), err)
@@ -147,8 +154,8 @@ async def _check_subdomain(
     client: Client, sessions: SessionFactory, link: SetupLink, token: params.Token, form: dict[str, str]
 ) -> Response:
     """'Check availability': advice on the company page; 'Save' decides."""
-    available = await setup_wizard.subdomain_available(sessions, form.get("subdomain", ""))
-    order = await setup_wizard.state(client, link)
+    available = availability_said(await setup_wizard.subdomain_available(sessions, form.get("subdomain", "")))
+    order = await _state(client, link)
     step = WizardStep.COMPANY
     shown = step if navigation.reachable(order, step) else order.wizard.step
     values = kept_values(step, form) if shown is step else {}
@@ -159,11 +166,12 @@ async def _leave(client: Client, link: SetupLink, token: params.Token, session_i
     try:
         view = await setup_wizard.step(client, link, "leave", LeaveStep(session_id=session_id))
     except ValidationError:
-        return session_problem(token, "Your wizard session is not known here. Open the link again.")
+        return session_problem(token, gettext("Your wizard session is not known here. Open the link again."))
     except OnrampError as err:
         if err.type == Refusal.WIZARD_SESSION_INVALID:
             return session_problem(token, said(err))
         raise
+    await _state_or_none(client, link)  # the page that says so speaks the order's language
     return final_page(token, None, view, None)
 
 
@@ -174,11 +182,11 @@ async def _refused(
     if err.type == Refusal.WIZARD_SESSION_INVALID:
         return session_problem(token, said(err))
     status = 409 if err.type in CONFLICTS else err.http_status  # set_password says 400 for these
-    order = await setup_wizard.state(client, link)
+    order = await _state(client, link)
     current = order.wizard.step
     shown = posted if status == 422 or posted is current else current
     if shown not in FORMS or order.wizard.session is None:
-        return message_page("This cannot be done", said(err), status, order=order)
+        return message_page(gettext("This cannot be done"), said(err), status, order=order)
     name = FORMS[shown].spec.place(err.field or FIELD_OF_REFUSAL.get(err.type))
     errors = {name: said(err)} if name else {}
     values = kept if shown is posted else {}
@@ -186,8 +194,16 @@ async def _refused(
     return render_step(page, status)
 
 
+async def _state(client: Client, link: SetupLink) -> PartnerOrderState:
+    """The link's order; the page speaks its language when the reader chose none and their browser asks for
+    none onramp speaks."""
+    order = await setup_wizard.state(client, link)
+    reading.of_record(order.language)
+    return order
+
+
 async def _state_or_none(client: Client, link: SetupLink) -> PartnerOrderState | None:
     try:
-        return await setup_wizard.state(client, link)
+        return await _state(client, link)
     except (OnrampError, RPCError):
         return None

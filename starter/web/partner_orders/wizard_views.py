@@ -6,6 +6,7 @@ Where the wizard may go is models/wizard_navigation.py, the same functions the w
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -14,7 +15,7 @@ from fastapi.responses import HTMLResponse, Response
 
 from models import wizard_navigation as navigation
 from models.partner_order import PartnerOrderState, PartnerOrderStatus
-from models.wizard import BEFORE_SUBMIT_STEPS, STEP_TITLES, FoundOrg, WizardStep, WizardView
+from models.wizard import BEFORE_SUBMIT_STEPS, STEP_WORDS, SUBDOMAIN_RULE, FoundOrg, WizardStep, WizardView
 from starter.services.setup_wizard import LinkInvalid
 from starter.web import cookie_policy
 from starter.web.partner_orders.wizard_forms import (
@@ -25,26 +26,34 @@ from starter.web.partner_orders.wizard_forms import (
     SERVICE_LABELS,
     defaults,
 )
+from starter.web.partner_orders.wizard_forms import SUBDOMAIN_RULE as FORM_SUBDOMAIN_RULE
+from starter.web.reading import Text, gettext, lazy_gettext
 from starter.web.rendering import Portal
+from starter.web.said import named
+from translations import N_
 
 COOKIE = "onramp_wizard"
 MATCH_REASONS = {
-    "admin_email": "Its administrator has the e-mail address {admin}.",
-    "name": "It has the same company name as the order ({customer}).",
-    "domain": "Its administrator's e-mail address has the same domain ({domain}).",
-    "partner_admin": "You ({you}) are an administrator of this organization.",
-    "partner_name": "It has your company's name as on the order ({partner}).",
+    "admin_email": N_("Its administrator has the e-mail address %(admin)s."),
+    "name": N_("It has the same company name as the order (%(customer)s)."),
+    "domain": N_("Its administrator's e-mail address has the same domain (%(domain)s)."),
+    "partner_admin": N_("You (%(you)s) are an administrator of this organization."),
+    "partner_name": N_("It has your company's name as on the order (%(partner)s)."),
 }
-BACK_NOTICE = "You went back to an earlier page. Going on from here replaces what you entered on the later pages."
-SET_UP_NOTICE = "Your order has been set up successfully. The service setup wizard starts here."
+BACK_NOTICE = lazy_gettext(
+    "You went back to an earlier page. Going on from here replaces what you entered on the later pages."
+)
+SET_UP_NOTICE = lazy_gettext("Your order has been set up successfully. The service setup wizard starts here.")
 
 
 def link_invalid_page(_: Exception | None = None, __: Request | None = None) -> Response:
     return PAGES.message(
-        "This link no longer works",
-        "It is unknown, has expired, or was replaced by a newer one (for example after the setup was handed to "
-        "someone else, or after the order was provisioned). Use the newest Set Up Now e-mail you received. "
-        "Ask your Cisco account representative to resend the Set Up Now e-mail.",
+        gettext("This link no longer works"),
+        gettext(
+            "It is unknown, has expired, or was replaced by a newer one (for example after the setup was handed to "
+            "someone else, or after the order was provisioned). Use the newest Set Up Now e-mail you received. "
+            "Ask your Cisco account representative to resend the Set Up Now e-mail."
+        ),
         404,
     )
 
@@ -52,8 +61,8 @@ def link_invalid_page(_: Exception | None = None, __: Request | None = None) -> 
 PAGES = Portal(
     layout="partner_orders/_layout.html",
     optional=("order",),
-    unavailable_title="The setup is unavailable right now",
-    unavailable=(
+    unavailable_title=lazy_gettext("The setup is unavailable right now"),
+    unavailable=lazy_gettext(
         "We cannot reach the service that runs the setup at the moment. Nothing you entered was lost "
         "because of this; please try again in a few minutes."
     ),
@@ -86,11 +95,11 @@ def progress(token: str, order: PartnerOrderState, shown: WizardStep) -> list[Ph
     def item(step: WizardStep) -> ProgressItem:
         state = "current" if step is shown else "done" if navigation.done(order, step) else "todo"
         linked = step is not shown and navigation.reachable(order, step)
-        return ProgressItem(STEP_TITLES[step], state, step_url(token, order, step) if linked else None)
+        return ProgressItem(named(STEP_WORDS[step]), state, step_url(token, order, step) if linked else None)
 
     phases = [
-        Phase("Order setup", [item(step) for step in navigation.before_path(order)]),
-        Phase("Service setup", [item(step) for step in navigation.after_path(order)]),
+        Phase(gettext("Order setup"), [item(step) for step in navigation.before_path(order)]),
+        Phase(gettext("Service setup"), [item(step) for step in navigation.after_path(order)]),
     ]
     for number, entry in enumerate((entry for phase in phases for entry in phase.items), start=1):
         entry.number = number  # one count across both phases, as "Step N of M" on the page
@@ -109,11 +118,12 @@ def why(order: PartnerOrderState, org: FoundOrg) -> str:
     """Why the organization finder proposed this organization."""
     wizard = order.wizard
     admin = str(wizard.answers.customer_admin_email or "")
-    return MATCH_REASONS[org.match].format(
+    return gettext(
+        MATCH_REASONS[org.match],
         admin=admin,
         customer=order.customer_name,
         domain=admin.rpartition("@")[2],
-        you=str(wizard.session.email) if wizard.session else "you",
+        you=str(wizard.session.email) if wizard.session else gettext("you"),
         partner=order.partner_name,
     )
 
@@ -132,11 +142,11 @@ class Page:
     values: dict[str, Any] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     error: str | None = None
-    notice: str | None = None
+    notice: Text | None = None
     availability: tuple[bool, str] | None = None
 
 
-def _notice(page: Page) -> str | None:
+def _notice(page: Page) -> Text | None:
     wizard, step = page.order.wizard, page.step
     if page.notice is not None:
         return page.notice
@@ -169,7 +179,7 @@ def render_step(page: Page, status: int = 200) -> HTMLResponse:
     return PAGES.render(
         f"partner_orders/{step.value}.html",
         status,
-        title=STEP_TITLES[step],
+        title=named(STEP_WORDS[step]),
         step=step.value,
         token=token,
         order=order,
@@ -188,7 +198,7 @@ def render_step(page: Page, status: int = 200) -> HTMLResponse:
         error=page.error,
         notice=_notice(page),
         availability=page.availability,
-        service_labels=[SERVICE_LABELS.get(s, s.value) for s in order.purchased_services],
+        service_labels=[str(SERVICE_LABELS.get(s, s.value)) for s in order.purchased_services],
         calling_options=CALLING_OPTIONS,
         languages=LANGUAGES,
         audio_options=AUDIO_OPTIONS,
@@ -201,14 +211,17 @@ def render_step(page: Page, status: int = 200) -> HTMLResponse:
 
 
 def message_page(
-    title: str, message: str, status: int, *, link: tuple[str, str] | None = None, order: Any = None
+    title: Text, message: Text, status: int, *, link: tuple[str, Text] | None = None, order: Any = None
 ) -> HTMLResponse:
     return PAGES.message(title, message, status, link=link, order=order)
 
 
-def session_problem(token: str, message: str, status: int = 409) -> HTMLResponse:
+def session_problem(token: str, message: Text, status: int = 409) -> HTMLResponse:
     response = message_page(
-        "This wizard page is out of date", message, status, link=(f"/setup/{token}", "Start again here")
+        gettext("This wizard page is out of date"),
+        message,
+        status,
+        link=(f"/setup/{token}", gettext("Start again here")),
     )
     forget_cookie(response, token)
     return response
@@ -229,13 +242,13 @@ def forget_cookie(response: Response, token: str) -> None:
 
 
 def _done_page(message: str, view: WizardView | None, order: PartnerOrderState | None) -> HTMLResponse:
-    services = [SERVICE_LABELS.get(s, s.value) for s in order.purchased_services] if order else []
+    services = [str(SERVICE_LABELS.get(s, s.value)) for s in order.purchased_services] if order else []
     wizard = order.wizard if order else (view.state if view else None)
     setup = wizard.setup if wizard else None
     return PAGES.render(
         "partner_orders/done.html",
-        title="Your subscription is active",
-        message=message or "Your subscription is active and billing has started.",
+        title=gettext("Your subscription is active"),
+        message=message or gettext("Your subscription is active and billing has started."),
         service_labels=services,
         subdomain=wizard.services.subdomain if wizard else None,
         customer_admin=(
@@ -245,30 +258,116 @@ def _done_page(message: str, view: WizardView | None, order: PartnerOrderState |
     )
 
 
-WAITING_FOR_ORG = "Waiting for the organization's administrator"
+WAITING_FOR_ORG = lazy_gettext("Waiting for the organization's administrator")
 
 
 def waiting_message(order: PartnerOrderState) -> str:
     join = order.wizard.join
-    name = f"'{join.org_name}'" if join else "the organization you chose"
-    return f"The administrator of {name} has been asked to confirm; you get an e-mail when they have decided."
+    if join is None:
+        return gettext(
+            "The administrator of the organization you chose has been asked to confirm; you get an e-mail when "
+            "they have decided."
+        )
+    return gettext(
+        "The administrator of '%(org)s' has been asked to confirm; you get an e-mail when they have decided.",
+        org=join.org_name,
+    )
+
+
+def availability_said(available: tuple[bool, str]) -> tuple[bool, str]:
+    """'Check availability''s advice (starter/services/setup_wizard.py says it in English) in the reader's
+    language."""
+    ok, text = available
+    if text == SUBDOMAIN_RULE:
+        return ok, str(FORM_SUBDOMAIN_RULE)
+    for pattern, sentence in _AVAILABILITY:
+        if found := pattern.fullmatch(text):
+            return ok, gettext(sentence, **found.groupdict())
+    return ok, text
+
+
+_AVAILABILITY = (
+    (
+        re.compile(r"'(?P<name>.+)' is reserved; choose another subdomain\."),
+        N_("'%(name)s' is reserved; choose another subdomain."),
+    ),
+    (
+        re.compile(r"'(?P<name>.+)' is already taken by another organization\."),
+        N_("'%(name)s' is already taken by another organization."),
+    ),
+    (re.compile(r"'(?P<name>.+)' is available\."), N_("'%(name)s' is available.")),
+)
+_SAID = (
+    (
+        re.compile(r"Your subscription is active and billing has started\."),
+        N_("Your subscription is active and billing has started."),
+    ),
+    (re.compile(r"Your setup is saved\."), N_("Your setup is saved.")),
+    (
+        re.compile(r"Nothing was saved; the link in your e-mail starts the wizard again\."),
+        N_("Nothing was saved; the link in your e-mail starts the wizard again."),
+    ),
+    (
+        re.compile(
+            r"We sent a Set Up Now link to the customer's administrator, (?P<email>.+)\. From now on only the "
+            r"customer can manage the customer's organization\."
+        ),
+        N_(
+            "We sent a Set Up Now link to the customer's administrator, %(email)s. From now on only the customer "
+            "can manage the customer's organization."
+        ),
+    ),
+    (
+        re.compile(r"We sent a Set Up Now link to (?P<email>.+)\. Your link no longer works\."),
+        N_("We sent a Set Up Now link to %(email)s. Your link no longer works."),
+    ),
+    (
+        re.compile(
+            r"The setup has stopped\. Please contact your Cisco account representative, (?P<email>.+), who has "
+            r"been told and will help you\."
+        ),
+        N_(
+            "The setup has stopped. Please contact your Cisco account representative, %(email)s, who has been "
+            "told and will help you."
+        ),
+    ),
+    (
+        re.compile(
+            r"'(?P<org>.+)' already exists, so its administrator decides whether (?P<email>.+) may join it\. We "
+            r"asked them by e-mail; you get an e-mail when they have decided\."
+        ),
+        N_(
+            "'%(org)s' already exists, so its administrator decides whether %(email)s may join it. We asked them "
+            "by e-mail; you get an e-mail when they have decided."
+        ),
+    ),
+)
+"""What the workflow's steps answer (workflows/: in English, kept as they are for history's sake), as the pages
+say it in the reader's language; a sentence not known here is shown as it is."""
+
+
+def workflow_said(text: str) -> str:
+    for pattern, sentence in _SAID:
+        if found := pattern.fullmatch(text):
+            return gettext(sentence, **found.groupdict())
+    return text
 
 
 def final_page(
     token: str, posted: WizardStep | None, view: WizardView | None, order: PartnerOrderState | None
 ) -> Response:
     """The wizard ended (left, handed over, halted, provisioned): say so; the session cookie goes."""
-    message = view.message if view is not None and view.message else ""
+    message = workflow_said(view.message) if view is not None and view.message else ""
     if posted in (WizardStep.PROVISION, WizardStep.DONE) or (view is not None and view.step is WizardStep.DONE):
         response = _done_page(message, view, order)
     elif posted is None:
-        again = (f"/setup/{token}", "Open the setup again")
-        response = message_page("You left the setup", message, 200, link=again, order=order)
+        again = (f"/setup/{token}", gettext("Open the setup again"))
+        response = message_page(gettext("You left the setup"), message, 200, link=again, order=order)
     elif posted is WizardStep.SETUP_BY:
-        response = message_page("The setup was handed over", message, 200, order=order)
+        response = message_page(gettext("The setup was handed over"), message, 200, order=order)
     elif order is not None and order.status is PartnerOrderStatus.AWAITING_ORG_CONFIRMATION:
         response = message_page(WAITING_FOR_ORG, message or waiting_message(order), 200, order=order)
     else:
-        response = message_page("The setup has stopped", message, 200, order=order)
+        response = message_page(gettext("The setup has stopped"), message, 200, order=order)
     forget_cookie(response, token)
     return response

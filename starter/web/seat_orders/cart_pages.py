@@ -18,8 +18,10 @@ from starter.web.deps import AppSettings, Sessions, Temporal
 from starter.web.forms import FormSpec, form_of, refusal_errors
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN
+from starter.web.reading import gettext
 from starter.web.rendering import redirect
 from starter.web.said import said
+from starter.web.seat_orders import words
 from starter.web.seat_orders.flow import (
     MENU,
     SUBSCRIPTIONS,
@@ -35,8 +37,6 @@ from store import SessionFactory
 
 router = APIRouter(include_in_schema=False)
 
-NOTHING_ADDED = "Enter the New Seat Qty of at least one product."
-
 
 def cart_form(keys: list[str]) -> FormSpec:
     """The New Seat Qty form: one field per product of the account. The workflow names a refused line by its place
@@ -51,7 +51,7 @@ async def subscriptions_page(request: Request, admin: PageAdmin, sessions: Sessi
     account = await seats.billing_account(sessions, admin.account_no)
     return ADMIN.render(
         "seat_orders/subscriptions.html",
-        title="Subscriptions",
+        title=gettext("Subscriptions"),
         admin=admin,
         menu=MENU,
         wide=True,
@@ -97,8 +97,10 @@ async def save_cart(
     form = await form_of(request)
     values = {row.key: form.get(row.key, "") for row in rows if row.supported}
     lines, keys, errors = seats.quantities(rows, values)
+    errors = {key: str(words.WHOLE_NUMBER) for key in errors}  # the one thing quantities() says
     if errors or not lines:
-        return await _cart_page(sessions, admin, order_no, values, errors, None if errors else NOTHING_ADDED, 422)
+        nothing = None if errors else str(words.NOTHING_ADDED)
+        return await _cart_page(sessions, admin, order_no, values, errors, nothing, 422)
     if existing is None:
         order = SeatOrderInput(order_no=order_no, account_no=admin.account_no, requested_by=admin.email)
         try:
@@ -108,7 +110,7 @@ async def save_cart(
         except OnrampError as err:  # not self-service, or no automatic payment method
             return await _cart_page(sessions, admin, order_no, values, error=said(err), status=err.http_status)
     elif not seats.still_open(existing):
-        return await result_page(sessions, admin, existing, 409, seats.refused_step(existing))
+        return await result_page(sessions, admin, existing, 409, words.refused_step(existing))
     try:
         await run_step(temporal, order_no, "set_quantities", SetQuantities(lines=lines))
         await run_step(temporal, order_no, "review", ReviewCart())
@@ -137,12 +139,12 @@ async def _cart_page(
     rows = await seats.subscriptions(sessions, admin.account_no)
     if account.refusal:
         return ADMIN.message(
-            "Seats cannot be added", said(account.refusal), 409, link=SUBSCRIPTIONS, admin=admin, menu=MENU
+            gettext("Seats cannot be added"), said(account.refusal), 409, link=SUBSCRIPTIONS, admin=admin, menu=MENU
         )
     return ADMIN.render(
         "seat_orders/cart.html",
         status,
-        title="Add seats",
+        title=gettext("Add seats"),
         admin=admin,
         menu=MENU,
         wide=True,

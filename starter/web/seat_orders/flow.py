@@ -18,13 +18,15 @@ from starter.services import seat_orders
 from starter.services import seat_portal as seats
 from starter.web.deps import TemporalConnection
 from starter.web.portals import ADMIN
+from starter.web.reading import lazy_gettext
 from starter.web.rendering import redirect
+from starter.web.seat_orders import words
 from store import SessionFactory
 
 ORDER_NO = re.compile(r"^[A-Za-z0-9][A-Za-z0-9-]{2,39}$")
 MENU = "subscriptions"
 REFRESH_SECONDS = 3
-SUBSCRIPTIONS = ("/admin/subscriptions", "Back to Subscriptions")
+SUBSCRIPTIONS = ("/admin/subscriptions", lazy_gettext("Back to Subscriptions"))
 STEP_PAGES = {
     SeatOrderStatus.CART: "seats",
     SeatOrderStatus.QUOTED: "quote",
@@ -72,7 +74,7 @@ async def result_page(
     sessions: SessionFactory, admin: auth.Admin, state: SeatOrderState, status: int = 200, error: str | None = None
 ) -> HTMLResponse:
     account = await seats.billing_account(sessions, admin.account_no)
-    found = seats.outcome(state, account.billing_contact_email)
+    found = words.outcome(state, account.billing_contact_email)
     return ADMIN.render(
         "seat_orders/order.html",
         status,
@@ -94,7 +96,7 @@ async def moved_on(
     state = await own_order(temporal, admin, order_no)
     if seats.still_open(state):
         return redirect(step_path(state))
-    return await result_page(sessions, admin, state, 409, seats.refused_step(state))
+    return await result_page(sessions, admin, state, 409, words.refused_step(state))
 
 
 async def step_or_moved_on(

@@ -13,6 +13,7 @@ from starter.web.access import PageAdmin
 from starter.web.deps import Sessions, Temporal
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN
+from starter.web.reading import gettext
 from starter.web.rendering import redirect
 from starter.web.seat_orders.flow import (
     MENU,
@@ -38,7 +39,7 @@ async def service_order_page(
     a = state.billing_address
     return ADMIN.render(
         "seat_orders/service_order.html",
-        title="Service order",
+        title=gettext("Service order"),
         admin=admin,
         menu=MENU,
         wide=True,

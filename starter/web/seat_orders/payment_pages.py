@@ -20,8 +20,10 @@ from starter.web.deps import Sessions, Temporal, TemporalConnection
 from starter.web.forms import FormSpec, field_errors, form_of, refusal_errors
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN
+from starter.web.reading import gettext, lazy_gettext
 from starter.web.rendering import redirect
 from starter.web.said import said
+from starter.web.seat_orders import words
 from starter.web.seat_orders.flow import MENU, moved_on, order_path, own_order, run_step, step_path
 from store import SessionFactory
 from store.cards import CardRefused, tokenize
@@ -35,7 +37,7 @@ KEPT_FIELDS = (*CONTACT_FIELDS, "payment_method", "card_expiry", *ADDRESS_FIELDS
 PAYMENT_FORM = FormSpec(
     fields=(*KEPT_FIELDS, "card_number"),
     choices=frozenset({"payment_method"}),
-    hints={"country": "Enter the two-letter country code, such as DE, CN or US."},
+    hints={"country": lazy_gettext("Enter the two-letter country code, such as DE, CN or US.")},
     aliases={"card": "payment_method"},  # the gateway refused the card the method names
 )
 
@@ -118,12 +120,12 @@ async def _payment_page(
     return ADMIN.render(
         "seat_orders/payment.html",
         status,
-        title="Payment details",
+        title=gettext("Payment details"),
         admin=admin,
         menu=MENU,
         wide=True,
         order=state,
-        card_on_file=account.card,
+        card_on_file=words.card(*account.card) if account.card else None,
         values=values,
         errors=errors or {},
         error=error,
@@ -163,11 +165,11 @@ def _method_errors(values: dict[str, str], number: str, account: seats.BillingAc
     """How to pay: the card on file only when there is one; a new card needs its number and expiry."""
     method = values["payment_method"]
     if method == "file" and not account.card:
-        return {"payment_method": "There is no card on file: enter a credit or debit card."}
+        return {"payment_method": gettext("There is no card on file: enter a credit or debit card.")}
     if method not in ("file", "new"):
-        return {"payment_method": "Choose how to pay: the card on file or a new card."}
+        return {"payment_method": gettext("Choose how to pay: the card on file or a new card.")}
     if method == "new" and not number.strip():
-        return {"card_number": "Enter the card number."}
+        return {"card_number": gettext("Enter the card number.")}
     if method == "new" and not values["card_expiry"]:
-        return {"card_expiry": "Enter the expiry as MM/YYYY."}
+        return {"card_expiry": gettext("Enter the expiry as MM/YYYY.")}
     return {}

@@ -16,12 +16,15 @@ from starter.web.deps import Sessions, Temporal
 from starter.web.forms import FormSpec, field_errors, form_of
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN
+from starter.web.reading import gettext, lazy_gettext
 from starter.web.rendering import redirect
 from starter.web.seat_orders.flow import MENU, order_path, own_order, step_or_moved_on, step_path
 
 router = APIRouter(include_in_schema=False)
 
-DECLINE_FORM = FormSpec(fields=("reason",), hints={"reason": "Keep the reason to 300 characters or fewer."})
+DECLINE_FORM = FormSpec(
+    fields=("reason",), hints={"reason": lazy_gettext("Keep the reason to 300 characters or fewer.")}
+)
 
 
 @router.get("/admin/seat-orders/{order_no}/quote", response_class=HTMLResponse)
@@ -69,7 +72,7 @@ def _quote_page(
     return ADMIN.render(
         "seat_orders/quote.html",
         status,
-        title="Your quote",
+        title=gettext("Your quote"),
         admin=admin,
         menu=MENU,
         wide=True,
