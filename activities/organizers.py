@@ -26,6 +26,7 @@ from models.organizer_rules import edition_phrase, no_license_left, no_such_edit
 from models.refusals import Refusal, because, refuse
 from store import SessionFactory, activation_tokens
 from store import organizers as store
+from store.accounts import admin_language
 from store.tables import Organizer
 from store.upsert import upsert
 
@@ -57,6 +58,7 @@ class OrganizerActivities:
                     raise refuse(Refusal.INVALID_STEP, no_such_edition(product, edition, held), "edition")
                 if not await store.take_license(session, request.account_no, product, edition):
                     raise refuse(Refusal.NO_LICENSE_LEFT, no_license_left(product, edition, pool.seats), "edition")
+                admin = await self._admin(session, request.account_no)
                 await upsert(
                     session,
                     Organizer,
@@ -72,6 +74,7 @@ class OrganizerActivities:
                         "activated_at": None,
                         "removed_at": None,
                         "creation_id": request.creation_id,
+                        "language": request.language or admin.language,
                     },
                     key=["account_no", "email"],
                 )
@@ -92,6 +95,7 @@ class OrganizerActivities:
                 from_statuses=("invited",),
                 status="active",
                 at=ref.at,
+                language=ref.language,
             )
             await activation_tokens.use_all(session, ref.workflow_id, ref.at)
         return moved
@@ -133,5 +137,9 @@ class OrganizerActivities:
             raise refuse(Refusal.INVALID_STEP, no_account(account_no), "account_no")
         admin, account = found
         return AccountAdmin(
-            account_no=account_no, email=admin.email, name=admin.name, customer_name=account.customer_name
+            account_no=account_no,
+            email=admin.email,
+            name=admin.name,
+            customer_name=account.customer_name,
+            language=admin_language(admin, account),
         )

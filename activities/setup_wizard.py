@@ -87,7 +87,7 @@ class SetupActivities:
             org = await session.get(Organization, query.org_id)
         if org is None or not org.admin_email:
             return None
-        return OrgAdministrator(email=org.admin_email, org_name=org.name)
+        return OrgAdministrator(email=org.admin_email, org_name=org.name, language=org.admin_language or "en")
 
     @activity.defn(name=CHECK_CUSTOMER_ADMIN_ACTIVITY)
     async def check_customer_admin(self, query: CheckCustomerAdmin) -> CustomerAdminCheck:
@@ -161,7 +161,9 @@ class SetupActivities:
         try:
             async with self._sessions.begin() as session:
                 if request.new_partner_org is not None and request.partner_org_id is not None:
-                    await _create_org(session, request.partner_org_id, "partner", request.new_partner_org, None, now)
+                    await _create_org(
+                        session, request.partner_org_id, "partner", request.new_partner_org, None, now, request.language
+                    )
                     if request.partner_admin_email is not None:
                         await _add_user(session, request.partner_admin_email, request.partner_org_id, now)
                 if request.new_customer_org is not None:
@@ -172,6 +174,7 @@ class SetupActivities:
                         request.new_customer_org,
                         str(request.customer_admin_email),
                         now,
+                        request.language,
                     )
                     await _add_user(session, request.customer_admin_email, request.customer_org_id, now)
                 else:  # an existing organization: its administrator joins it, unless already there
@@ -286,7 +289,13 @@ def _found(org: Organization, match: Any) -> FoundOrg:
 
 
 async def _create_org(
-    session: Any, org_id: str, kind: str, details: OrgDetails, admin_email: str | None, now: datetime
+    session: Any,
+    org_id: str,
+    kind: str,
+    details: OrgDetails,
+    admin_email: str | None,
+    now: datetime,
+    admin_language: str,
 ) -> None:
     session.add(
         Organization(
@@ -299,6 +308,7 @@ async def _create_org(
             address=details.address,
             city=details.city,
             postal_code=details.postal_code,
+            admin_language=admin_language,
             created_at=now,
         )
     )

@@ -13,7 +13,7 @@ from typing import Annotated
 
 from pydantic import EmailStr, Field, StringConstraints, field_validator
 
-from models.common import Contract, Name
+from models.common import Contract, Language, Name, TimeZoneName
 from models.refusals import Reason, RuleBroken, because
 
 AccountNo = Annotated[
@@ -94,6 +94,14 @@ class NewAccount(Contract):
     currency: Annotated[str, StringConstraints(max_length=3, pattern=r"^[A-Z]{3}$")] = "EUR"
     tax_rate: Decimal = Field(default=Decimal("0.22"), ge=0, le=1, decimal_places=4)
     customer_type: Annotated[str, StringConstraints(max_length=40)] = "Group"
+    language: Language = Field(
+        default="en",
+        description="The account's language (BCP 47): the billing contact's mails, and the enterprise admin's until "
+        "they choose their own in the portal.",
+    )
+    time_zone: TimeZoneName = Field(
+        default="UTC", description="The account's time zone: the order list's dates are shown in it."
+    )
     subscriptions: list[SubscriptionLine] = Field(min_length=1, max_length=20)
     initial_password: (
         Annotated[str, StringConstraints(min_length=4, max_length=16, pattern=r"^[A-Za-z0-9]+$")] | None

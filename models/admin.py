@@ -10,7 +10,8 @@ from typing import Annotated
 from pydantic import AwareDatetime, EmailStr, Field, SecretStr, StringConstraints, ValidationInfo, field_validator
 
 from models.accounts import CompanyInfo, Edition, Phone, Product
-from models.common import Contract, Name, SchemaStates, not_blank_pattern
+from models.common import Contract, Name, SchemaStates, TimeZoneName, not_blank_pattern
+from models.languages import SupportedLanguage
 from models.organizer import OrganizerStatus
 from models.refusals import RuleBroken, because
 from models.seed_rules import ADMIN_PASSWORD_LENGTH
@@ -100,6 +101,7 @@ class OrganizerRow(Contract):
     status: OrganizerStatus
     invited_at: AwareDatetime
     activated_at: AwareDatetime | None = None
+    language: str | None = Field(default=None, description="The organizer's language (their mails and pages).")
 
 
 class OrganizerList(Contract):
@@ -160,3 +162,14 @@ class OrderList(Contract):
     filter: OrderFilter
     promotions: list[str] = Field(description="Every promotion on the account's orders, for the filter.")
     orders: list[OrderLine]
+    time_zone: str = Field(default="UTC", description="The account's time zone: the dates' wall clock.")
+
+
+class Preferences(Contract):
+    """The enterprise admin's language (their mails and pages, and the default of the organizers they create) and
+    the account's time zone (the dates of the order list and of the mails about the account)."""
+
+    language: SupportedLanguage = Field(
+        description="One of the languages onramp speaks (en, zh-Hans, zh-Hant, de, sl, ar)."
+    )
+    time_zone: TimeZoneName

@@ -15,7 +15,7 @@ from typing import Annotated, Literal
 from pydantic import AfterValidator, AwareDatetime, EmailStr, Field, StringConstraints
 
 from models.accounts import AccountNo, Edition, Product
-from models.common import MULTI_LINE, Contract, OperatorNote
+from models.common import MULTI_LINE, Contract, Language, OperatorNote
 from models.mail import MailQueued, MailRecord
 from models.refusals import RuleBroken, because_n
 from models.seed_rules import ACTIVATION_LINK_VALID_DAYS, ORGANIZER_REMINDER_AFTER_DAYS
@@ -107,6 +107,11 @@ class NewOrganizer(Contract):
     )
     product: Product = Field(default=Product.GOTO_MEETING, description="The product whose license the account uses.")
     edition: Edition = Field(description="Only an edition the account has licenses of.")
+    language: Language | None = Field(
+        default=None,
+        description="The language of the organizer's mails and activation page; the enterprise admin's when absent. "
+        "The organizer can change it when activating.",
+    )
 
 
 # ----- steps (workflow Updates) -----
@@ -119,6 +124,7 @@ class CreateOrganizer(OperatorNote):
     first_name: PersonName
     product: Product
     edition: Edition
+    language: Language | None = Field(default=None, description="The organizer's language; the admin's when absent.")
 
 
 class ReinviteOrganizer(OperatorNote):
@@ -129,6 +135,7 @@ class ActivateOrganizer(Contract):
     """The organizer opened the activation link and confirmed (the API checked the link; no token reaches here)."""
 
     via: Literal["link", "operator"] = "link"
+    language: Language | None = Field(default=None, description="The language the organizer chose on the page.")
 
 
 class RemoveOrganizer(OperatorNote):
@@ -157,6 +164,7 @@ class OrganizerState(Contract):
     first_name: str | None = None
     product: Product | None = None
     edition: Edition | None = None
+    language: Language = Field(default="en", description="The organizer's language: their mails and pages.")
     started_at: AwareDatetime
     invited_at: AwareDatetime | None = Field(default=None, description="When the account was created and invited.")
     last_invited_at: AwareDatetime | None = Field(default=None, description="The newest invitation (re-invites).")
@@ -196,6 +204,7 @@ class AccountAdmin(Contract):
     email: EmailStr
     name: str
     customer_name: str
+    language: Language = Field(default="en", description="The admin's own language, else the account's.")
 
 
 class TakeLicense(Contract):
@@ -210,6 +219,7 @@ class TakeLicense(Contract):
     product: Product
     edition: Edition
     at: AwareDatetime
+    language: Language | None = Field(default=None, description="The organizer's language; the admin's when absent.")
 
 
 class LicenseTaken(Contract):
@@ -226,6 +236,7 @@ class OrganizerRef(Contract):
     account_no: str
     email: EmailStr
     at: AwareDatetime
+    language: Language | None = Field(default=None, description="The language the organizer chose, if they did.")
 
 
 class LicenseReturned(Contract):

@@ -13,7 +13,7 @@ from pydantic import AwareDatetime, EmailStr, Field, StringConstraints, field_va
 from pydantic.json_schema import SkipJsonSchema
 
 from models.accounts import Edition, Product
-from models.common import MULTI_LINE, Contract, Name
+from models.common import MULTI_LINE, Contract, Language, Name, Recipient
 from models.mail import MailRecord
 from models.refusals import RuleBroken, because
 from models.seed_rules import PROCESSING_HOURS, QUOTE_VALID_DAYS
@@ -125,6 +125,11 @@ class AccountSnapshot(Contract):
     billing_contact_name: str
     customer_type: str
     lines: list[PricedLine]
+    language: Language = Field(default="en", description="The account's language: the billing contact reads it.")
+
+    @property
+    def billing_contact(self) -> Recipient:
+        return Recipient(email=self.billing_contact_email, language=self.language)
 
     def line(self, product: Product, edition: Edition) -> PricedLine | None:
         return next((x for x in self.lines if x.product is product and x.edition is edition), None)

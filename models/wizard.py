@@ -9,7 +9,7 @@ from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import AwareDatetime, EmailStr, Field, StringConstraints, field_validator, model_validator
 
-from models.common import Contract, Name, TimeZoneName
+from models.common import Contract, Language, Name, TimeZoneName
 from models.refusals import Reason, RuleBroken, Word, because, verbatim, word
 
 SessionId = Annotated[str, StringConstraints(min_length=8, max_length=64)]
@@ -223,11 +223,15 @@ class JoinDecision(Contract):
 class JoinAnswer(Contract):
     decided: Literal["confirmed", "refused"]
     message: str
+    reason: Reason | None = Field(
+        default=None, description="Why a confirmed join was refused after all (the address took another organization)."
+    )
 
 
 class OrgAdministrator(Contract):
     email: EmailStr
     org_name: str
+    language: Language = Field(default="en", description="The language the organization's administrator reads.")
 
 
 class FindOrgAdministrator(Contract):
@@ -298,6 +302,7 @@ class OrgJoin(Contract):
     org_id: str
     org_name: str
     administrator: EmailStr
+    administrator_language: Language = "en"
     requested_by: EmailStr
     requested_at: AwareDatetime
     set_up: SetUpOrder
@@ -381,6 +386,7 @@ class SetUpOrder(Contract):
     customer_admin_email: EmailStr
     partner_access: bool
     set_up_by: EmailStr
+    language: Language = Field(default="en", description="The order's language: the new administrators read it.")
 
 
 class SaveOrgSettings(Contract):

@@ -8,7 +8,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.accounts import CompanyInfo, NewAccount, PaymentMethod, SubscriptionLine
+from models.accounts import CompanyInfo, NewAccount, PaymentMethod, SubscriptionLine, no_account
 from models.refusals import RuleBroken, because
 from models.seat_order import AccountSnapshot, PricedLine
 from store.tables import Account, AccountSubscription, EnterpriseAdmin, PaymentCard
@@ -52,6 +52,8 @@ async def create(session: AsyncSession, account: NewAccount, password_hash: str,
             company=company,
             billing_address=None,
             open_quote_order_no=None,
+            language=account.language,
+            time_zone=account.time_zone,
             created_at=datetime.now(UTC),
             request_digest=request_digest,
         )
@@ -133,6 +135,28 @@ async def company_info(session: AsyncSession, account_no: str) -> CompanyInfo | 
     return CompanyInfo.model_validate({**account.company, "admin_email": admin.email})
 
 
+def admin_language(admin: EnterpriseAdmin, account: Account) -> str:
+    """The language the enterprise admin reads: their own choice in the portal, else the account's."""
+    return admin.language or account.language
+
+
+async def admin_language_of(session: AsyncSession, account_no: str) -> str:
+    admin = await session.get(EnterpriseAdmin, account_no)
+    account = await session.get(Account, account_no)
+    return admin_language(admin, account) if admin is not None and account is not None else "en"
+
+
+async def set_preferences(session: AsyncSession, account_no: str, language: str, time_zone: str) -> None:
+    """The enterprise admin's own language and the account's time zone, as the portal's settings page saves them."""
+    admin = await session.get(EnterpriseAdmin, account_no)
+    account = await session.get(Account, account_no)
+    if admin is None or account is None:
+        raise RuleBroken(no_account(account_no))
+    admin.language = language
+    account.time_zone = time_zone
+    await session.flush()
+
+
 def pays_automatically(account: Account) -> bool:
     return account.payment_method == PaymentMethod.CARD.value
 
@@ -156,4 +180,5 @@ async def snapshot(session: AsyncSession, account_no: str) -> AccountSnapshot | 
         billing_contact_name=account.billing_contact_name,
         customer_type=account.customer_type,
         lines=[PricedLine(**line.model_dump()) for line in lines],
+        language=account.language,
     )

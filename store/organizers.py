@@ -106,11 +106,14 @@ async def mark(
     from_statuses: tuple[str, ...],
     status: str,
     at: datetime,
+    language: str | None = None,
 ) -> bool:
-    """Move the row created by ``creation_id`` from one of ``from_statuses`` to ``status``: True when it moved
-    (False: a retry found it moved already)."""
+    """Move the row created by ``creation_id`` from one of ``from_statuses`` to ``status`` (with the language the
+    organizer chose, if they did): True when it moved (False: a retry found it moved already)."""
     values: dict[str, object] = {"status": status}
     values["activated_at" if status == "active" else "removed_at"] = at
+    if language:
+        values["language"] = language
     result = await session.execute(
         update(Organizer)
         .where(

@@ -20,12 +20,14 @@ from typer.testing import CliRunner
 
 from starter.cli import app as cli_app
 from starter.mail_sink import MailSink
-from starter.services.order_list import HEADINGS
+from starter.services.order_list import headings
 from starter.settings import get_settings
 from starter.web.app import create_app
 from store import SessionFactory
 from tests.admin_support import PortalAccount, add_order, browser, new_account, ready_admin, uid
 from tests.support import make_settings, operator_key_in
+
+HEADINGS = headings()
 
 CUSTOMER = "上海易通网络科技有限公司"
 EVIL = '=HYPERLINK("http://evil.example","click")'

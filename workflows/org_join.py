@@ -21,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
     from models.common import Recipient
     from models.mail import ActivationLinkRequest
     from models.partner_order import PartnerOrderStatus
-    from models.refusals import Refusal, because, refuse
+    from models.refusals import Refusal, because, refuse, refused_reason
     from models.seed_rules import JOIN_REMINDER_HOURS
     from models.wizard import (
         FIND_ORG_ADMINISTRATOR_ACTIVITY,
@@ -78,6 +78,7 @@ class OrgJoinSteps(WizardSteps):
             org_id=request.customer_org_id,
             org_name=administrator.org_name,
             administrator=administrator.email,
+            administrator_language=administrator.language,
             requested_by=session.email,
             requested_at=workflow.now(),
             set_up=request,
@@ -103,7 +104,7 @@ class OrgJoinSteps(WizardSteps):
         )
         self._queue_mail(
             purpose,
-            Recipient(email=join.administrator),
+            Recipient(email=join.administrator, language=join.administrator_language),
             template,
             activation_link=link,
             extra=self._join_context(join),
@@ -132,7 +133,7 @@ class OrgJoinSteps(WizardSteps):
             except ApplicationError as lost:  # the address took another organization meanwhile
                 join.decided = "refused"
                 await self._start_again(f"the join could not be saved: {lost.message}")
-                return JoinAnswer(decided="refused", message=lost.message)
+                return JoinAnswer(decided="refused", message=lost.message, reason=refused_reason(lost))
             self._wizard.step = self._next_service_step()
         else:
             await self._start_again(f"the administrator of '{join.org_name}' refused the join")

@@ -147,7 +147,7 @@ class OrganizerAccountWorkflow:
             "reminder",
             f"Not activated {self._policy.reminder_after_days} days after the invitation: reminder sent",
         )
-        self._queue_mail(REMINDER, Recipient(email=state.email), "organizer_reminder", activation=True)
+        self._queue_mail(REMINDER, self._organizer(), "organizer_reminder", activation=True)
         self._publish()
 
     async def _finish(self) -> None:
@@ -182,6 +182,7 @@ class OrganizerAccountWorkflow:
                     product=request.product,
                     edition=request.edition,
                     at=workflow.now(),
+                    language=request.language,
                 )
                 taken = await activity_calls.run(CREATE_ORGANIZER_ACTIVITY, take, LicenseTaken)
             except ActivityError as err:
@@ -194,6 +195,7 @@ class OrganizerAccountWorkflow:
                 self._changed()
                 raise passed_on(cause, Refusal.ORGANIZER_STATE_CONFLICT) from None
             self._admin = taken.admin
+            state.language = request.language or taken.admin.language
             state.status = OrganizerStatus.INVITED
             state.invited_at = workflow.now()
             state.remaining = taken.remaining
@@ -226,11 +228,14 @@ class OrganizerAccountWorkflow:
         async with self._lock:
             self._require_invited(ACTIVATE)
             now = workflow.now()
-            await activity_calls.run(ACTIVATE_ORGANIZER_ACTIVITY, self._ref(now), bool)
+            ref = self._ref(now).model_copy(update={"language": request.language})
+            await activity_calls.run(ACTIVATE_ORGANIZER_ACTIVITY, ref, bool)
             state = self._state
             state.status = OrganizerStatus.ACTIVE
             state.activated_at = now
             state.reminder_due_at = None
+            if request.language:
+                state.language = request.language
             self._note("activation", f"activated by the organizer ({request.via})")
             self._changed()
             return state
@@ -308,10 +313,15 @@ class OrganizerAccountWorkflow:
         state.invitations += 1
         state.last_invited_at = now
         state.reminder_due_at = now + timedelta(days=self._policy.reminder_after_days)
-        invitation = self._queue_mail(INVITATION, Recipient(email=state.email), "organizer_invitation", activation=True)
-        copy = self._queue_mail(INVITATION_COPY, Recipient(email=admin.email), "organizer_invitation_copy")
+        invitation = self._queue_mail(INVITATION, self._organizer(), "organizer_invitation", activation=True)
+        copy = self._queue_mail(
+            INVITATION_COPY, Recipient(email=admin.email, language=admin.language), "organizer_invitation_copy"
+        )
         self._changed()
         return InvitationSent(invitation=invitation, admin_copy=copy, state=state)
+
+    def _organizer(self) -> Recipient:
+        return Recipient(email=self._state.email, language=self._state.language)
 
     def _queue_mail(self, purpose: str, recipient: Recipient, template: str, activation: bool = False) -> MailQueued:
         """Hand a mail to the outbox: an SMTP outage delays the mail, never the steps or the timers."""

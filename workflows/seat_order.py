@@ -176,7 +176,7 @@ class SeatOrderWorkflow(SeatOrderSteps):
         self._state.completed_at = workflow.now()
         done = f"charged {charge.amount} {charge.currency}, seats added"
         await self._add_seats(quote, account, done)
-        self._mail("receipt", Recipient(email=account.billing_contact_email), "seat_order_receipt")
+        self._mail("receipt", account.billing_contact, "seat_order_receipt")
         if self._quiet_placing:  # the seats' transaction marked the row completed; visibility hears it at the close
             self._set_status_quietly(SeatOrderStatus.COMPLETED, done)
         else:
@@ -233,7 +233,7 @@ class SeatOrderWorkflow(SeatOrderSteps):
     async def _fail(self, reason: str) -> None:
         self._state.reason = reason
         await self._release_open_quote()
-        self._mail("declined", Recipient(email=self._snapshot().billing_contact_email), "seat_order_declined")
+        self._mail("declined", self._snapshot().billing_contact, "seat_order_declined")
         await self._set_status(SeatOrderStatus.FAILED, reason)
 
     async def _finish(self) -> None:

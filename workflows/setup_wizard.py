@@ -18,7 +18,6 @@ from workflows.wizard_steps import invalid, wrong_step
 
 with workflow.unsafe.imports_passed_through():
     from models import wizard_rules as rules
-    from models.common import Recipient
     from models.mail import SetupLinkRequest
     from models.partner_order import BEFORE_SET_UP, PartnerOrderStatus
     from models.refusals import Refusal, because, refuse, refused_reason
@@ -152,7 +151,7 @@ class OrderSetup(OrgJoinSteps):
             expires_at=self._state.closes_at,
             audience="customer",
         )
-        self._queue_mail("set_up_now_customer", Recipient(email=email), "set_up_now_customer", setup_link=link)
+        self._queue_mail("set_up_now_customer", self._recipient(email), "set_up_now_customer", setup_link=link)
         self._end_session()
         await self._save()
         return self._view(
@@ -310,6 +309,7 @@ class OrderSetup(OrgJoinSteps):
             customer_admin_email=answers.customer_admin_email,
             partner_access=wizard.partner_access,
             set_up_by=session.email,
+            language=self._order.language,
         )
 
     def _lost_the_race(self, session: WizardSession) -> None:

@@ -92,10 +92,10 @@ class WizardSteps:
         return self._state.wizard
 
     def _recipient(self, email: str) -> Recipient:
-        """Mail to the provisioning contact is in the order's language (Commerce Workspace sends it); anyone else's
-        in English until onramp stores their language."""
-        contact = str(self._state.provisioning_contact_email).lower()
-        return Recipient(email=email, language=self._order.language if email.lower() == contact else "en")
+        """Everyone the partner order writes to works in the order's market, so reads the order's language (the
+        provisioning contact's, as Commerce Workspace sends it): the colleague a setup is handed to, the
+        customer's administrator, the partner-side wizard user."""
+        return Recipient(email=email, language=self._order.language)
 
     # ------------------------------------------------------------------ checks (validators) and moving on (handlers)
 

@@ -200,12 +200,17 @@ async def list_orders(
         console.print("No order matches these filters." if wanted.active else "No orders yet.")
         return
     # The customer name is the same on every row: it goes in the title, so the other columns fit a terminal.
-    columns = [(heading, cell) for heading, cell in orders.COLUMNS if heading != "Customer name"]
+    titles = orders.headings(zone=listed.time_zone)
+    columns = [
+        (title, cell)
+        for title, (heading, cell) in zip(titles, orders.COLUMNS, strict=True)
+        if heading != "Customer name"
+    ]
     table = Table(title=f"orders of {account} ({listed.orders[0].customer_name})")
-    for heading, _ in columns:
-        table.add_column(heading, no_wrap=heading in ("Order number", "Order date (UTC)"))
+    for title, _ in columns:
+        table.add_column(title, no_wrap=title == "Order number" or title.startswith("Order date"))
     for line in listed.orders:
-        cells = [cell(line) for _, cell in columns]
+        cells = [orders.local(cell(line), listed.time_zone) for _, cell in columns]
         table.add_row(*("" if value is None else str(value) for value in cells))
     console.print(table)
 
@@ -230,7 +235,7 @@ async def export_orders(
     wanted = _filter(date_from, date_to, order_no, promotion)
     async with _database(account) as sessions:
         listed = await orders.query(sessions, account, wanted)
-    file = orders.export(listed.orders, account, "xlsx" if format == "xlsx" else "csv")
+    file = orders.export(listed, account, "xlsx" if format == "xlsx" else "csv")
     target = output or Path(file.filename)
     try:
         target.write_bytes(file.content)

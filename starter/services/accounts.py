@@ -75,13 +75,14 @@ async def send_welcome(sessions: SessionFactory, settings: Settings, account_no:
     async with sessions() as session:
         sealed = await welcome_mails.sealed_password(session, account_no, sequence)
         company = await store.company_info(session, account_no)
+        language = await store.admin_language_of(session, account_no)
     if sealed is None or company is None:
         return True  # sent already (or the account is gone): nothing waits
     request = MailRequest(
         workflow_id=welcome_mails.mail_workflow_id(account_no),
         purpose=welcome_mails.PURPOSE,
         sequence=sequence,
-        recipient=Recipient(email=company.admin_email),
+        recipient=Recipient(email=company.admin_email, language=language),
         template="admin_welcome",
         context={
             "customer_name": company.customer_name,
@@ -135,6 +136,7 @@ def demo_account(today: date | None = None) -> NewAccount:
         ),
         billing_contact_email="billing@yitong.example",
         billing_contact_name="Zhang Min",
+        time_zone="Asia/Shanghai",
         subscriptions=[
             SubscriptionLine(
                 product=Product.GOTO_MEETING,

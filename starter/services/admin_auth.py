@@ -34,6 +34,7 @@ from starter.services.login_throttle import LoginThrottle
 from starter.services.passwords import hash_password, hashed, verified
 from starter.settings import Settings
 from store import SessionFactory, outbox
+from store.accounts import admin_language
 from store.tables import Account, AdminSession, EnterpriseAdmin
 
 log = logging.getLogger("onramp.admin")
@@ -78,6 +79,10 @@ class Admin:
     must_change_password: bool
     session_key: str
     expires_at: datetime
+    language: str = "en"
+    """The admin's own language (chosen in the portal), else the account's: their mails, and their organizers'."""
+    time_zone: str = "UTC"
+    """The account's time zone: the portal's dates and times."""
 
     def view(self) -> AdminSessionView:
         return AdminSessionView(
@@ -234,7 +239,7 @@ async def _by_key(sessions: SessionFactory, key: str) -> Admin | None:
     async with sessions() as session:
         row = (
             await session.execute(
-                select(AdminSession, EnterpriseAdmin, Account.customer_name)
+                select(AdminSession, EnterpriseAdmin, Account)
                 .join(EnterpriseAdmin, EnterpriseAdmin.account_no == AdminSession.account_no)
                 .join(Account, Account.account_no == AdminSession.account_no)
                 .where(AdminSession.id == key)
@@ -242,9 +247,17 @@ async def _by_key(sessions: SessionFactory, key: str) -> Admin | None:
         ).one_or_none()
     if row is None:
         return None
-    stored, admin, customer_name = row
+    stored, admin, account = row
     return Admin(
-        admin.account_no, admin.email, admin.name, customer_name, admin.must_change_password, key, stored.expires_at
+        admin.account_no,
+        admin.email,
+        admin.name,
+        account.customer_name,
+        admin.must_change_password,
+        key,
+        stored.expires_at,
+        language=admin_language(admin, account),
+        time_zone=account.time_zone,
     )
 
 
@@ -260,7 +273,7 @@ async def _mail_password_changed(
         workflow_id=key,
         purpose="password_changed",
         sequence=sent + 1,
-        recipient=Recipient(email=email),
+        recipient=Recipient(email=email, language=admin.language),
         template="admin_password_changed",
         context={
             "account_no": admin.account_no,
@@ -268,6 +281,7 @@ async def _mail_password_changed(
             "customer_name": admin.customer_name,
             "username": email,
             "changed_at": f"{at:%Y-%m-%d %H:%M} UTC",
+            "time_zone": admin.time_zone,
         },
     )
     try:

@@ -10,11 +10,13 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from models.accounts import CompanyInfo, no_account
-from models.admin import CompanyEdit, CompanyView
+from models.admin import CompanyEdit, CompanyView, Preferences
+from models.languages import DEFAULT_LANGUAGE, supported
 from models.refusals import Refusal, because
 from starter.errors import NotFound, OnrampError
 from store import SessionFactory
 from store import accounts as store
+from store.organizers import admin_of
 from store.tables import Account, EnterpriseAdmin
 
 
@@ -28,6 +30,25 @@ async def read(sessions: SessionFactory, account_no: str) -> CompanyView:
     if info is None:
         raise NotFound(no_account(account_no), type=Refusal.NOT_FOUND)
     return CompanyView(company=info, username=info.admin_email)
+
+
+async def preferences(sessions: SessionFactory, account_no: str) -> Preferences:
+    async with sessions() as session:
+        found = await admin_of(session, account_no)
+    if found is None:
+        raise NotFound(no_account(account_no), type=Refusal.NOT_FOUND)
+    admin, account = found
+    return Preferences(
+        language=supported(store.admin_language(admin, account)) or DEFAULT_LANGUAGE, time_zone=account.time_zone
+    )
+
+
+async def save_preferences(sessions: SessionFactory, account_no: str, wanted: Preferences) -> Preferences:
+    """From now on the admin's mails and pages are in ``wanted.language``, and so are the mails of the organizers
+    they create from now on (each can choose another when activating); the account's dates are in its zone."""
+    async with sessions.begin() as session:
+        await store.set_preferences(session, account_no, wanted.language.value, wanted.time_zone)
+    return wanted
 
 
 async def update(sessions: SessionFactory, account_no: str, edit: CompanyEdit) -> CompanyView:

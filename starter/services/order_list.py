@@ -10,8 +10,9 @@ import csv
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
@@ -20,6 +21,7 @@ from sqlalchemy import Select, func, select
 
 from models.accounts import Edition, Product
 from models.admin import OrderFilter, OrderLine, OrderList
+from models.common import local_midnight
 from models.organizer import edition_label
 from store import SessionFactory
 from store.tables import Account, AccountOrder
@@ -27,12 +29,15 @@ from translations import N_
 
 NONE = "None"  # the seed's 无: no payment or invoice type
 
+DATE_HEADING = N_("Order date (%(zone)s)")
+"""The order date's heading names the zone its times are in: the account's."""
+
 # The seed's columns, in its order: heading (the order list page shows it translated), and how a row gives the
 # cell (a value the spreadsheet can type).
 COLUMNS: list[tuple[str, Callable[[OrderLine], Any]]] = [
     (N_("No."), lambda o: o.number),
     (N_("Customer name"), lambda o: o.customer_name),
-    (N_("Order date (UTC)"), lambda o: o.ordered_at.astimezone(UTC).replace(tzinfo=None, second=0, microsecond=0)),
+    (DATE_HEADING, lambda o: o.ordered_at),
     (N_("Order nature"), lambda o: o.kind),
     (N_("Accounts ordered"), lambda o: o.quantity),
     (N_("Max accounts (running total)"), lambda o: o.running_total),
@@ -46,6 +51,18 @@ COLUMNS: list[tuple[str, Callable[[OrderLine], Any]]] = [
     (N_("Available"), lambda o: "Yes" if o.available else "No"),
 ]
 HEADINGS = [heading for heading, _ in COLUMNS]
+
+
+def headings(translate: Callable[..., str] | None = None, zone: str = "UTC") -> list[str]:
+    """The columns' headings in a language (``translate``: a gettext taking the placeholders as keywords; English
+    when none), the date's naming ``zone``."""
+    words = translate or _as_written
+    return [words(heading, zone=zone) if heading == DATE_HEADING else words(heading) for heading in HEADINGS]
+
+
+def _as_written(message: str, **params: str) -> str:
+    return message % params if params else message
+
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -75,7 +92,8 @@ async def query(sessions: SessionFactory, account_no: str, wanted: OrderFilter, 
     """The account's orders that pass the filter (and, when ``ids`` are given, only those), oldest first."""
     async with sessions() as session:
         account = await session.get(Account, account_no)
-        rows = list((await session.execute(_selection(account_no, wanted, ids))).scalars())
+        zone = account.time_zone if account else "UTC"
+        rows = list((await session.execute(_selection(account_no, wanted, ids, zone))).scalars())
         promotions = (
             await session.execute(
                 select(AccountOrder.promotion)
@@ -88,17 +106,18 @@ async def query(sessions: SessionFactory, account_no: str, wanted: OrderFilter, 
         promotion_list = [p for p in promotions if p]
     customer = account.customer_name if account else ""
     orders = [_line(number, row, customer) for number, row in enumerate(rows, start=1)]
-    return OrderList(filter=wanted, promotions=promotion_list, orders=orders)
+    return OrderList(filter=wanted, promotions=promotion_list, orders=orders, time_zone=zone)
 
 
-def _selection(account_no: str, wanted: OrderFilter, ids: Sequence[int]) -> Select[AccountOrder]:
-    """The filter as a query: the dates are whole UTC days, the order number matches any part of it."""
+def _selection(account_no: str, wanted: OrderFilter, ids: Sequence[int], zone: str) -> Select[AccountOrder]:
+    """The filter as a query: the dates are whole days in the account's zone, the order number matches any part
+    of it."""
     statement = select(AccountOrder).where(AccountOrder.account_no == account_no)
     if wanted.date_from:
-        statement = statement.where(AccountOrder.ordered_at >= datetime.combine(wanted.date_from, time(0), UTC))
+        statement = statement.where(AccountOrder.ordered_at >= _utc(local_midnight(wanted.date_from, zone)))
     if wanted.date_to:
-        end = datetime.combine(wanted.date_to + timedelta(days=1), time(0), UTC)
-        statement = statement.where(AccountOrder.ordered_at < end)
+        end = local_midnight(wanted.date_to + timedelta(days=1), zone)
+        statement = statement.where(AccountOrder.ordered_at < _utc(end))
     if wanted.order_no:
         statement = statement.where(
             func.lower(AccountOrder.order_no).contains(wanted.order_no.lower(), autoescape=True)
@@ -108,6 +127,17 @@ def _selection(account_no: str, wanted: OrderFilter, ids: Sequence[int]) -> Sele
     if ids:  # an id beyond the column's range is no row's: it matches nothing (the database would refuse it)
         statement = statement.where(AccountOrder.id.in_([row_id for row_id in ids if 0 < row_id <= ROW_ID_MAX]))
     return statement.order_by(AccountOrder.ordered_at, AccountOrder.id)
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.astimezone(UTC)
+
+
+def local(value: Any, zone: str) -> Any:
+    """A moment as a spreadsheet cell: the wall clock of ``zone``, to the minute (a cell has no zone)."""
+    if isinstance(value, datetime):
+        return value.astimezone(ZoneInfo(zone)).replace(tzinfo=None, second=0, microsecond=0)
+    return value
 
 
 def _line(number: int, row: AccountOrder, customer: str) -> OrderLine:
@@ -146,13 +176,13 @@ def _safe_text(value: Any) -> Any:
     return value
 
 
-def to_csv(orders: Sequence[OrderLine]) -> bytes:
+def to_csv(orders: Sequence[OrderLine], titles: Sequence[str] | None = None, zone: str = "UTC") -> bytes:
     """UTF-8 with a byte order mark, so Excel shows Chinese customer names right; one header row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(HEADINGS)
+    writer.writerow(titles or headings(zone=zone))
     for order in orders:
-        cells = [cell(order) for _, cell in COLUMNS]
+        cells = [local(cell(order), zone) for _, cell in COLUMNS]
         writer.writerow(
             [
                 value.strftime("%Y-%m-%d %H:%M")
@@ -164,17 +194,19 @@ def to_csv(orders: Sequence[OrderLine]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(orders: Sequence[OrderLine], account_no: str) -> bytes:
+def to_xlsx(
+    orders: Sequence[OrderLine], account_no: str, titles: Sequence[str] | None = None, zone: str = "UTC"
+) -> bytes:
     """One sheet, typed cells (dates are dates, counts are numbers), a bold frozen header and a filter."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
     sheet.title = "Orders"
-    sheet.append(HEADINGS)
+    sheet.append(list(titles or headings(zone=zone)))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for order in orders:
-        sheet.append([cell(order) for _, cell in COLUMNS])
+        sheet.append([local(cell(order), zone) for _, cell in COLUMNS])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if cell.data_type == "f":  # text that looks like a formula (a promotion '=…') stays text
@@ -198,8 +230,10 @@ def filename(account_no: str, extension: str) -> str:
     return f"orders-{account_no}-{datetime.now(UTC):%Y%m%d}.{extension}"
 
 
-def export(rows: Sequence[OrderLine], account_no: str, format: ExportFormat) -> ExportFile:
-    """The rows as the file the admin downloads or the operator writes: XLSX, or CSV."""
+def export(listed: OrderList, account_no: str, format: ExportFormat, titles: Sequence[str] | None = None) -> ExportFile:
+    """The rows as the file the admin downloads or the operator writes: XLSX, or CSV; their times in the
+    account's zone, under ``titles`` (the headings in the reader's language; English when not given)."""
+    rows, zone = listed.orders, listed.time_zone
     if format == "xlsx":
-        return ExportFile(to_xlsx(rows, account_no), XLSX_TYPE, filename(account_no, "xlsx"))
-    return ExportFile(to_csv(rows), CSV_TYPE, filename(account_no, "csv"))
+        return ExportFile(to_xlsx(rows, account_no, titles, zone), XLSX_TYPE, filename(account_no, "xlsx"))
+    return ExportFile(to_csv(rows, titles, zone), CSV_TYPE, filename(account_no, "csv"))

@@ -147,6 +147,7 @@ async def create(
         first_name=organizer.first_name,
         product=organizer.product,
         edition=organizer.edition,
+        language=organizer.language,
         operator=operator,
     )
     try:
@@ -221,15 +222,17 @@ async def activation_target(sessions: SessionFactory, token: str) -> OrganizerRo
     return _row(row)
 
 
-async def activate(client: Client, sessions: SessionFactory, token: str) -> OrganizerState:
-    """The organizer confirmed: the workflow activates the account (and spends every link of it)."""
+async def activate(client: Client, sessions: SessionFactory, token: str, language: str | None = None) -> OrganizerState:
+    """The organizer confirmed (in ``language``, when they chose one): the workflow activates the account (and
+    spends every link of it)."""
     async with sessions() as session:
         found = await activation_tokens.find_valid(session, token, datetime.now(UTC), purpose="organizer")
     if found is None:
         raise ActivationLinkInvalid()
     h = client.get_workflow_handle_for(OrganizerAccountWorkflow.run, found.workflow_id)
     try:
-        return await workflow_calls.update(client, h, "activate", ActivateOrganizer(via="link"), OrganizerState)
+        step = ActivateOrganizer(via="link", language=language)
+        return await workflow_calls.update(client, h, "activate", step, OrganizerState)
     except (workflow_calls.WorkflowCompleted, NotFound):
         raise ActivationLinkInvalid() from None
 
@@ -246,4 +249,5 @@ def _row(row: Organizer) -> OrganizerRow:
         status=OrganizerStatus(row.status),
         invited_at=row.invited_at,
         activated_at=row.activated_at,
+        language=row.language,
     )

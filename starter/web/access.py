@@ -21,7 +21,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
 from starter.services import admin_auth, callers
 from starter.services.callers import Caller, Scope
-from starter.web import cookie_policy
+from starter.web import cookie_policy, reading
 from starter.web.audit import identify
 from starter.web.deps import Sessions
 from starter.web.guard import PageInstead, answer
@@ -161,6 +161,7 @@ async def logged_in(
     if admin is None:
         raise admin_auth.NotLoggedIn()
     identify(request.scope, admin_actor(admin))
+    reading.of_record(admin.language)
     return admin
 
 
@@ -180,6 +181,7 @@ async def page_logged_in(
     if admin is None:
         raise LoginPage(request.url.path if request.method == "GET" else None)
     identify(request.scope, admin_actor(admin))
+    reading.of_record(admin.language)
     return admin
 
 

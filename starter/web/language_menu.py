@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from models.languages import supported
+from models.languages import SupportedLanguage, supported
 from starter.web import cookie_policy
 from starter.web.access import PUBLIC
 from starter.web.languages import LANGUAGE_COOKIE, MENU, safe_next
@@ -23,5 +23,10 @@ async def choose_language(request: Request, tag: str) -> Response:
     response = redirect(safe_next(request.query_params.get("next")))
     language = supported(tag)
     if language is not None:
-        cookie_policy.put(response, request, LANGUAGE_COOKIE, language.value, max_age=A_YEAR)
+        remember_choice(response, request, language)
     return response
+
+
+def remember_choice(response: Response, request: Request, language: SupportedLanguage) -> None:
+    """The reader chose ``language`` (in the menu, or as their own in a portal): every page speaks it now."""
+    cookie_policy.put(response, request, LANGUAGE_COOKIE, language.value, max_age=A_YEAR)

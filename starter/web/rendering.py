@@ -24,7 +24,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2.runtime import Context
 
 import translations
-from models.languages import FACTS, SupportedLanguage
+from models.languages import DEFAULT_LANGUAGE, FACTS, SupportedLanguage, supported
 from starter.web import reading
 from starter.web.cross_site import csrf_field
 from starter.web.languages import choice_link
@@ -96,6 +96,16 @@ class PageLanguage:
             )
             for language, facts in FACTS.items()
         ]
+
+
+def language_options() -> list[tuple[str, str]]:
+    """Every language onramp speaks, for a form's choice: its tag and its name in itself."""
+    return [(language.value, facts.own_name) for language, facts in FACTS.items()]
+
+
+def page_tag(tag: str) -> str:
+    """The tag of the language onramp speaks for ``tag`` (``zh-Hans`` for ``zh-CN``): a form's choice of it."""
+    return (supported(tag) or DEFAULT_LANGUAGE).value
 
 
 def direction(language: SupportedLanguage) -> str:

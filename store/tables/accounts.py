@@ -30,6 +30,8 @@ class Account(Base):
     company: Mapped[dict[str, Any]]  # seed 000's company fields (CompanyInfo, minus the admin e-mail)
     billing_address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     open_quote_order_no: Mapped[str | None] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(35), default="en")  # the billing contact's, the admin's default
+    time_zone: Mapped[str] = mapped_column(String(64), default="UTC")  # the order list's dates
     created_at: Mapped[datetime]
     request_digest: Mapped[str | None] = mapped_column(String(64))  # the creating request (a retry is the same)
 
@@ -72,6 +74,7 @@ class EnterpriseAdmin(Base):
     password_hash: Mapped[str] = mapped_column(String(400))
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=True)
     password_changed_at: Mapped[datetime | None]
+    language: Mapped[str | None] = mapped_column(String(35))  # chosen in the portal; else the account's
 
 
 class AdminSession(Base):

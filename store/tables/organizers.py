@@ -22,6 +22,7 @@ class Organizer(Base):
     product: Mapped[str] = mapped_column(String(40))
     edition: Mapped[str] = mapped_column(String(20))
     status: Mapped[str] = mapped_column(String(16))  # invited | active | removed
+    language: Mapped[str | None] = mapped_column(String(35))  # their mails' and pages' (the admin's by default)
     invited_at: Mapped[datetime]
     activated_at: Mapped[datetime | None]
     removed_at: Mapped[datetime | None]

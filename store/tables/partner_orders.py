@@ -50,6 +50,7 @@ class Organization(Base):
     address: Mapped[str | None] = mapped_column(String(200))
     city: Mapped[str | None] = mapped_column(String(100))
     postal_code: Mapped[str | None] = mapped_column(String(20))
+    admin_language: Mapped[str | None] = mapped_column(String(35))  # the language its administrator reads
     created_at: Mapped[datetime]
 
 

@@ -20,6 +20,7 @@ from starter.web.forms import FormSpec, first, form_of, read_form, submit
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN
 from starter.web.reading import gettext, lazy_gettext
+from starter.web.rendering import language_options, page_tag
 from starter.web.said import said
 from store import SessionFactory
 
@@ -32,8 +33,8 @@ COMPANY_FORM = FormSpec(
     hints=dict.fromkeys(PHONE_FIELDS, PHONE),
 )
 ORGANIZER_FORM = FormSpec(
-    fields=("last_name", "first_name", "email", "edition"),
-    choices=frozenset({"edition"}),
+    fields=("last_name", "first_name", "email", "edition", "language"),
+    choices=frozenset({"edition", "language"}),
     aliases={"product": "edition"},  # one select chooses both: "<product>|<edition>"
 )
 ACTIONS = {"reinvite": "reinvited", "remove": "removed"}
@@ -143,7 +144,8 @@ async def create_organizer(
     fields = {name: values[name] for name in ("last_name", "first_name", "email")}
 
     def parse() -> NewOrganizer:
-        return NewOrganizer.model_validate({**fields, "product": product or None, "edition": edition or None})
+        chosen = {"product": product or None, "edition": edition or None, "language": values["language"] or None}
+        return NewOrganizer.model_validate({**fields, **chosen})
 
     async def create(organizer: NewOrganizer) -> str:
         """Takes a license and invites; refused: no license left, an edition the account lacks, an existing one."""
@@ -181,7 +183,8 @@ async def _organizer_form(
         menu="home",
         remaining=words.remaining(counts),
         editions=options,
-        values={"edition": chosen, **(values or {})},
+        languages=language_options(),
+        values={"edition": chosen, "language": page_tag(admin.language), **(values or {})},
         errors=errors or {},
         error=error,
     )

@@ -22,6 +22,7 @@ from models.admin import (
     OrderList,
     OrganizerList,
     PasswordChange,
+    Preferences,
 )
 from models.common import SINGLE_LINE_PATTERN
 from models.organizer import InvitationSent, NewOrganizer, OrganizerState
@@ -31,6 +32,7 @@ from starter.services import order_list as orders
 from starter.web import params
 from starter.web.access import PUBLIC, LoggedIn, PortalAdmin
 from starter.web.deps import AppSettings, Sessions, Temporal
+from starter.web.enterprise import words
 from starter.web.enterprise.activation_link import ActivationLink
 from starter.web.enterprise.cookies import client_address, forget_session_cookie, session_cookie, set_session_cookie
 from starter.web.enterprise.downloads import attachment
@@ -155,6 +157,20 @@ async def put_company(body: CompanyEdit, admin: PortalAdmin, sessions: Sessions)
     return await company.update(sessions, admin.account_no, body)
 
 
+@portal_api.get("/preferences", response_model=Preferences, summary="The admin's language and the account's time zone")
+async def get_preferences(admin: PortalAdmin, sessions: Sessions) -> Preferences:
+    return await company.preferences(sessions, admin.account_no)
+
+
+@portal_api.put(
+    "/preferences",
+    response_model=Preferences,
+    summary="Choose the admin's language (their mails, and their new organizers') and the account's time zone",
+)
+async def put_preferences(body: Preferences, admin: PortalAdmin, sessions: Sessions) -> Preferences:
+    return await company.save_preferences(sessions, admin.account_no, body)
+
+
 # ---------------------------------------------------------------------------------------------- organizer accounts
 
 
@@ -227,7 +243,7 @@ async def export_orders(
     ] = None,
 ) -> Response:
     listed = await orders.query(sessions, admin.account_no, wanted, id or ())
-    return attachment(orders.export(listed.orders, admin.account_no, format))
+    return attachment(orders.export(listed, admin.account_no, format, words.order_headings(listed.time_zone)))
 
 
 # ---------------------------------------------------------------------------------------------- the organizer

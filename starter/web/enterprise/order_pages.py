@@ -44,13 +44,14 @@ async def orders_page(request: Request, admin: PageAdmin, sessions: Sessions) ->
         menu="orders",
         wide=True,
         orders=listed.orders,
-        headings=words.order_headings(),
+        headings=words.order_headings(listed.time_zone),
         words=words.ORDER_VALUES,
         promotions=[("", gettext("Any promotion")), *((p, p) for p in listed.promotions)],
         values=raw,
         errors=errors,
         filtered=wanted.active,
         filter_fields=[(name, value) for name, value in raw.items() if value and not errors],
+        time_zone=listed.time_zone,
     )
 
 
@@ -66,4 +67,4 @@ async def export(request: Request, admin: PageAdmin, sessions: Sessions) -> Resp
     ids = [int(value) for value in request.query_params.getlist("id") if value.isdigit()]
     listed = await orders.query(sessions, admin.account_no, wanted, ids)
     file_format: orders.ExportFormat = "xlsx" if request.query_params.get("format") == "xlsx" else "csv"
-    return attachment(orders.export(listed.orders, admin.account_no, file_format))
+    return attachment(orders.export(listed, admin.account_no, file_format, words.order_headings(listed.time_zone)))

@@ -16,10 +16,11 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from starter.web.enterprise import account_pages, activation_pages, login_pages, order_pages
+from starter.web.enterprise import account_pages, activation_pages, login_pages, order_pages, preference_pages
 
 router = APIRouter()
 router.include_router(login_pages.router)
 router.include_router(account_pages.router)
 router.include_router(order_pages.router)
+router.include_router(preference_pages.router)
 router.include_router(activation_pages.router)

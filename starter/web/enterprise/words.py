@@ -6,8 +6,9 @@ from __future__ import annotations
 from models.admin import LicenseCount
 from models.organizer import OrganizerStatus
 from starter.services import order_list
-from starter.web.reading import Text, gettext, lazy_gettext, ngettext
+from starter.web.reading import Text, gettext, language, lazy_gettext, ngettext
 from starter.web.vocabulary import edition_label
+from translations import formats
 
 STATUSES: dict[OrganizerStatus, Text] = {
     OrganizerStatus.PENDING: lazy_gettext("pending"),
@@ -24,9 +25,9 @@ ORDER_VALUES: dict[str, Text] = {
 """The order list's stored words (its kind, its customer type); a value not here is shown as stored."""
 
 
-def order_headings() -> list[str]:
-    """The order list's columns (the export's headings), in the reader's language."""
-    return [gettext(heading) for heading in order_list.HEADINGS]
+def order_headings(time_zone: str) -> list[str]:
+    """The order list's columns (the export's headings), in the reader's language, the date's naming the zone."""
+    return order_list.headings(gettext, formats.zone_name(time_zone, language()))
 
 
 def left(count: LicenseCount) -> str:

@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse, Response
 from models.partner_order import PartnerOrderState
 from models.wizard import JoinAnswer, JoinDecision
 from starter.services import org_join
-from starter.web import params
+from starter.web import params, reading
 from starter.web.access import Access, Rule, declares
 from starter.web.audit import identify
 from starter.web.deps import Sessions, Temporal
@@ -35,9 +35,11 @@ api = APIRouter(prefix="/api/org-join", tags=["setup wizard"], responses=ERROR_R
 async def join_request(
     request: Request, token: params.Token, sessions: Sessions, temporal: Temporal
 ) -> PartnerOrderState:
-    """The order asking, while it waits for this administrator's answer."""
+    """The order asking, while it waits for this administrator's answer; it speaks their language."""
     state = await org_join.request_of(await temporal(), sessions, token)
     identify(request.scope, "link:org-administrator", state.order_id)
+    if state.wizard.join is not None:
+        reading.of_record(state.wizard.join.administrator_language)
     return state
 
 
@@ -81,14 +83,26 @@ async def decide_page(
         )
     answer = await org_join.decide(await temporal(), sessions, token, JoinDecision(decision=decision))  # type: ignore[arg-type]
     title = gettext("Confirmed") if answer.decided == "confirmed" else gettext("Refused")
-    return PAGES.message(title, answer.message)
+    return PAGES.message(title, _answer_text(answer, order))
 
 
 @api.post("/{token}", response_model=JoinAnswer, summary="Confirm or refuse a request to join your organization")
 async def decide(
     token: params.Token, body: JoinDecision, order: JoinRequest, sessions: Sessions, temporal: Temporal
 ) -> JoinAnswer:
-    return await org_join.decide(await temporal(), sessions, token, body)
+    answer = await org_join.decide(await temporal(), sessions, token, body)
+    return answer.model_copy(update={"message": _answer_text(answer, order)})
+
+
+def _answer_text(answer: JoinAnswer, order: PartnerOrderState) -> str:
+    """What the decision did, in the reader's language."""
+    join = order.wizard.join
+    if answer.reason is not None or join is None:
+        return said(answer.reason) if answer.reason is not None else answer.message
+    who = {"email": str(join.set_up.customer_admin_email), "org": join.org_name}
+    if answer.decided == "confirmed":
+        return gettext("Thank you: %(email)s joins '%(org)s', and the setup goes on.", **who)
+    return gettext("Thank you: %(email)s does not join '%(org)s'.", **who)
 
 
 router = APIRouter()
