@@ -27,6 +27,8 @@ from pydantic import (
 from pydantic.json_schema import JsonSchemaValue
 from pydantic_core import CoreSchema
 
+from models.refusals import RuleBroken, because
+
 
 class SchemaStates:
     """Annotation metadata: the OpenAPI schema states these keywords of a rule its validator applies (a bound
@@ -47,8 +49,11 @@ def _known_time_zone(name: str) -> str:
     try:
         ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise ValueError(
-            f"'{name}' is not a known IANA time zone (examples: Europe/Ljubljana, America/New_York, UTC)"
+        raise RuleBroken(
+            because(
+                "'%(name)s' is not a known IANA time zone (examples: Europe/Ljubljana, America/New_York, UTC)",
+                name=name,
+            )
         ) from None
     return name
 
@@ -114,8 +119,12 @@ def printable(text: str, *, multi_line: bool = False) -> str:
     PostgreSQL text column that refuses them, a terminal); line breaks and tabs only where ``multi_line``."""
     for char in text:
         if unicodedata.category(char) == "Cc" and not (multi_line and char in LINE_BREAKS):
-            what = "line breaks or control characters" if char in LINE_BREAKS else "control characters"
-            raise ValueError(f"must not contain {what} (found U+{ord(char):04X})")
+            found = f"U+{ord(char):04X}"
+            raise RuleBroken(
+                because("must not contain line breaks or control characters (found %(char)s)", char=found)
+                if char in LINE_BREAKS
+                else because("must not contain control characters (found %(char)s)", char=found)
+            )
     return text
 
 

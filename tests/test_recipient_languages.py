@@ -132,6 +132,12 @@ async def test_the_order_list_tells_its_dates_in_the_accounts_zone(
         exported = await admin.get("/admin/orders/export", params={"format": "csv"})
         rows = list(csv.reader(io.StringIO(exported.content.decode("utf-8-sig"))))
         assert rows[0][2] == "Order date (China Time)" and rows[1][2] == "2013-01-23 04:00"
-        wrong = await admin.put("/api/admin/preferences", json={"language": "fr", "time_zone": "Mars/Olympus"})
+        wrong = await admin.put(
+            "/api/admin/preferences",
+            json={"language": "fr", "time_zone": "Mars/Olympus"},
+            headers={"Accept-Language": "de"},
+        )
         assert wrong.status_code == 422
-        assert {field["field"] for field in wrong.json()["fields"]} == {"language", "time_zone"}
+        problems = {field["field"]: field["message"] for field in wrong.json()["fields"]}
+        assert set(problems) == {"language", "time_zone"}
+        assert problems["time_zone"].startswith("„Mars/Olympus“ ist keine bekannte IANA-Zeitzone")

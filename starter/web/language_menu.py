@@ -6,15 +6,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import Response
 
-from models.languages import SupportedLanguage, supported
-from starter.web import cookie_policy
+from models.languages import supported
 from starter.web.access import PUBLIC
-from starter.web.languages import LANGUAGE_COOKIE, MENU, safe_next
+from starter.web.languages import MENU, remember_choice, safe_next
 from starter.web.rendering import redirect
 
 router = APIRouter(include_in_schema=False)
-
-A_YEAR = 365 * 24 * 3600
 
 
 @router.get(MENU + "/{tag}", dependencies=[PUBLIC])
@@ -25,8 +22,3 @@ async def choose_language(request: Request, tag: str) -> Response:
     if language is not None:
         remember_choice(response, request, language)
     return response
-
-
-def remember_choice(response: Response, request: Request, language: SupportedLanguage) -> None:
-    """The reader chose ``language`` (in the menu, or as their own in a portal): every page speaks it now."""
-    cookie_policy.put(response, request, LANGUAGE_COOKIE, language.value, max_age=A_YEAR)

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from urllib.parse import urlencode, urlsplit
 
+from fastapi import Request, Response
+
 from models.languages import DEFAULT_LANGUAGE, SupportedLanguage, supported
+from starter.web import cookie_policy
 
 LANGUAGE_COOKIE = "onramp_language"
 MAX_ACCEPT_LANGUAGE = 40
@@ -69,3 +72,12 @@ def safe_next(target: str | None) -> str:
         return "/"
     parts = urlsplit(target)
     return "/" if parts.scheme or parts.netloc else target
+
+
+A_YEAR = 365 * 24 * 3600
+
+
+def remember_choice(response: Response, request: Request, language: SupportedLanguage) -> None:
+    """The reader chose ``language`` (in the menu, or as their own in a portal): every page speaks it now, for a
+    year."""
+    cookie_policy.put(response, request, LANGUAGE_COOKIE, language.value, max_age=A_YEAR)

@@ -17,7 +17,7 @@ from starter.web.deps import Sessions
 from starter.web.enterprise.notices import redirect_with_notice
 from starter.web.forms import FormSpec, form_of, submit
 from starter.web.guard import guarded
-from starter.web.language_menu import remember_choice
+from starter.web.languages import remember_choice
 from starter.web.portals import ADMIN
 from starter.web.reading import gettext
 from starter.web.rendering import language_options
