@@ -63,7 +63,10 @@ async def test_the_welcome_mail_is_in_the_accounts_language(http: httpx.AsyncCli
 
 
 async def test_the_admins_language_is_theirs_and_their_organizers_until_these_choose_their_own(
-    http: httpx.AsyncClient, client: Client, settings: Settings, workflow_db: tuple[str, SessionFactory],
+    http: httpx.AsyncClient,
+    client: Client,
+    settings: Settings,
+    workflow_db: tuple[str, SessionFactory],
     mail_sink: MailSink,
 ) -> None:
     app = create_app(settings, client=client, sessions=workflow_db[1])
