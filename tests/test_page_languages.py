@@ -386,6 +386,7 @@ async def test_the_seat_cart_in_german_uses_the_seeds_words(
     assert '<h1 id="heading">Sitze hinzufügen</h1>' in cart.text
     assert "Warenkorb speichern und überprüfen</button>" in cart.text and "New Seat Qty" in cart.text
     assert "GoTo Connect unterstützt hier keine Platzerweiterungen." in cart.text
+    assert '<td class="number">240,00\xa0€</td>' in cart.text  # money the German way
     listed = await http.get("/admin/subscriptions", headers=de)
     assert "Abonnements" in listed.text and ">Sitze hinzufügen</a>" in listed.text
     editions = ("Enterprise", "Standard", "Edition")  # the same words in German
