@@ -15,7 +15,7 @@ from pydantic.json_schema import SkipJsonSchema
 from models.accounts import Edition, Product
 from models.common import MULTI_LINE, Contract, Language, Name, Recipient
 from models.mail import MailRecord
-from models.refusals import RuleBroken, because
+from models.refusals import Reason, RuleBroken, because
 from models.seed_rules import PROCESSING_HOURS, QUOTE_VALID_DAYS
 
 CARD_REFERENCE_PREFIX = "card_"
@@ -282,8 +282,9 @@ class SeatOrderState(Contract):
     status: SeatOrderStatus
     requested_by: EmailStr
     reason: Annotated[str, MULTI_LINE] | None = Field(
-        default=None, description="Why the order was refused, failed, declined or ended."
+        default=None, description="Why the order was refused, failed, declined or ended (in English)."
     )
+    why: Reason | None = Field(default=None, description="The same reason, for the reader's language.")
     cart: list[NewSeats] = Field(default_factory=list)
     quote: Quote | None = None
     admin_contact: AdminContact | None = None

@@ -249,6 +249,8 @@ async def test_a_newer_quote_replaces_the_open_one(
     stale = await admin.post(f"/admin/seat-orders/{first}/accept")
     assert stale.status_code == 409
     assert f"This quote is no longer valid. A newer order ({second}) replaced this quote." in stale.text
+    german = await admin.get(f"/admin/seat-orders/{first}", headers={"Accept-Language": "de"})
+    assert f"Eine neuere Bestellung ({second}) hat dieses Angebot ersetzt." in text_of(german.text)
 
     other = await seat_account(workflow_db[1], settings, today)
     async with browser(app) as stranger:

@@ -25,7 +25,7 @@ from workflows.visibility import Visibility
 
 with workflow.unsafe.imports_passed_through():
     from models.common import Recipient
-    from models.refusals import because
+    from models.refusals import Reason, because
     from models.seat_order import (
         APPLY_SEAT_ORDER_ACTIVITY,
         CHARGE_ACTIVITY,
@@ -102,7 +102,7 @@ class SeatOrderWorkflow(SeatOrderSteps):
             self._publish()
             await self._save()
             return False
-        self._state.reason = reason.english()
+        self._state.reason, self._state.why = reason.english(), reason
         await self._set_status(SeatOrderStatus.REFUSED, reason.english())
         return True
 
@@ -111,7 +111,8 @@ class SeatOrderWorkflow(SeatOrderSteps):
         while self._state.status not in FINISHED and self._state.status is not SeatOrderStatus.PLACED:
             if self._superseded_by is not None:
                 await self._end_quote(
-                    SeatOrderStatus.SUPERSEDED, f"A newer order ({self._superseded_by}) replaced this quote."
+                    SeatOrderStatus.SUPERSEDED,
+                    because("A newer order (%(order)s) replaced this quote.", order=self._superseded_by),
                 )
                 return
             seen = (self._state.status, self._state.quote)
@@ -129,7 +130,7 @@ class SeatOrderWorkflow(SeatOrderSteps):
                 )
             except TimeoutError:
                 if self._state.status in OPEN_QUOTE and self._superseded_by is None:
-                    await self._end_quote(SeatOrderStatus.EXPIRED, "The quote expired without being accepted.")
+                    await self._end_quote(SeatOrderStatus.EXPIRED, because("The quote expired without being accepted."))
 
     async def _process_within_deadline(self) -> None:
         """Step 3, with the 24-hour promise watched beside it."""
@@ -171,7 +172,7 @@ class SeatOrderWorkflow(SeatOrderSteps):
         charge = await self._charge(quote)
         self._state.charge = charge
         if charge.outcome == "declined":
-            await self._fail(f"The card was declined: {charge.reason}")
+            await self._fail(because("The card was declined: %(reason)s", reason=charge.reason or ""))
             return
         self._state.completed_at = workflow.now()
         done = f"charged {charge.amount} {charge.currency}, seats added"
@@ -230,11 +231,11 @@ class SeatOrderWorkflow(SeatOrderSteps):
         self._publish()
         await self._save()
 
-    async def _fail(self, reason: str) -> None:
-        self._state.reason = reason
+    async def _fail(self, reason: Reason) -> None:
+        self._state.reason, self._state.why = reason.english(), reason
         await self._release_open_quote()
         self._mail("declined", self._snapshot().billing_contact, "seat_order_declined")
-        await self._set_status(SeatOrderStatus.FAILED, reason)
+        await self._set_status(SeatOrderStatus.FAILED, reason.english())
 
     async def _finish(self) -> None:
         await self._outbox.all_delivered()

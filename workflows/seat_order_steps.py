@@ -146,7 +146,10 @@ class SeatOrderSteps:
     @workflow.update
     async def decline(self, request: DeclineQuote) -> SeatOrderState:
         await self._end_quote(
-            SeatOrderStatus.DECLINED, "The quote was declined" + (f": {request.reason}" if request.reason else ".")
+            SeatOrderStatus.DECLINED,
+            because("The quote was declined: %(reason)s", reason=request.reason)
+            if request.reason
+            else because("The quote was declined."),
         )
         return self._state
 
@@ -221,10 +224,10 @@ class SeatOrderSteps:
 
     # ------------------------------------------------------------------ helpers
 
-    async def _end_quote(self, status: SeatOrderStatus, reason: str) -> None:
-        self._state.reason = reason
+    async def _end_quote(self, status: SeatOrderStatus, reason: Reason) -> None:
+        self._state.reason, self._state.why = reason.english(), reason
         await self._release_open_quote()
-        await self._set_status(status, reason)
+        await self._set_status(status, reason.english())
 
     async def _release_open_quote(self) -> None:
         await activity_calls.run(

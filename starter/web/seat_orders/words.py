@@ -1,7 +1,8 @@
 """What the seat portal's pages (seed 002) say in the reader's language: a New Seat Qty that is no number, the card
 on file, and a sentence for every way an order can end or refuse a step (an order's status and a product that takes
 no seats here are starter/web/vocabulary.py's, which the portal's templates share). What the workflow itself said
-(``state.reason``) is shown as it said it."""
+(``state.why``) is shown in the reader's language too; an order from before it was kept shows its English
+``state.reason``."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from models.accounts import CORPORATE_ACCOUNT_SERVICES
 from models.seat_order import SeatOrderState, SeatOrderStatus
 from starter.web import reading
 from starter.web.reading import gettext, lazy_gettext, ngettext
+from starter.web.said import said
 from starter.web.vocabulary import edition_label
 from translations import formats
 
@@ -28,12 +30,16 @@ def when(moment: datetime | None) -> str:
     return formats.zoned(moment, reading.language()) if moment else ""
 
 
+def _why(state: SeatOrderState) -> str | None:
+    return said(state.why) if state.why is not None else state.reason
+
+
 def refused_step(state: SeatOrderState) -> str:
     """Why a step on a page cannot be done any more (a 409), said to a person."""
     status = state.status
     if status is SeatOrderStatus.SUPERSEDED:
         return gettext(
-            "This quote is no longer valid. %(reason)s", reason=state.reason or gettext("A newer order replaced it.")
+            "This quote is no longer valid. %(reason)s", reason=_why(state) or gettext("A newer order replaced it.")
         )
     if status is SeatOrderStatus.EXPIRED:
         if state.quote:
@@ -47,7 +53,7 @@ def refused_step(state: SeatOrderState) -> str:
             "This quote was declined, so it can no longer be accepted or paid. Add seats again for a new quote."
         )
     if status is SeatOrderStatus.REFUSED:
-        return state.reason or gettext("Seats cannot be added to this account.")
+        return _why(state) or gettext("Seats cannot be added to this account.")
     return gettext("This service order has already been placed; nothing was changed.")
 
 
@@ -123,7 +129,7 @@ def outcome(state: SeatOrderState, billing_contact: str) -> Outcome:
             refresh=True,
         )
     if status is SeatOrderStatus.FAILED:
-        reason = (state.reason or gettext("The payment did not go through")).rstrip(".")
+        reason = (_why(state) or gettext("The payment did not go through")).rstrip(".")
         return Outcome(
             gettext("Your service order could not be completed"),
             gettext(
@@ -151,12 +157,12 @@ def outcome(state: SeatOrderState, billing_contact: str) -> Outcome:
             gettext(
                 "%(reason)s An account has one open quote at a time: continue with the newer order, or add seats "
                 "again.",
-                reason=state.reason or gettext("A newer order replaced this quote."),
+                reason=_why(state) or gettext("A newer order replaced this quote."),
             ),
             "ended",
         )
     if status is SeatOrderStatus.EXPIRED:
         return Outcome(gettext("This quote has expired"), refused_step(state), "ended")
     return Outcome(
-        gettext("Seats cannot be added"), state.reason or gettext("Seats cannot be added to this account."), "ended"
+        gettext("Seats cannot be added"), _why(state) or gettext("Seats cannot be added to this account."), "ended"
     )
