@@ -14,7 +14,7 @@ from sqlalchemy.exc import IntegrityError
 from temporalio import activity
 
 from models.refusals import Reason, Refusal, because, refuse
-from models.wizard import (
+from models.wizard_activities import (
     CHECK_CUSTOMER_ADMIN_ACTIVITY,
     CLAIM_SUBDOMAIN_ACTIVITY,
     FIND_ORG_ADMINISTRATOR_ACTIVITY,

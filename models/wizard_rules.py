@@ -10,7 +10,8 @@ from pydantic import EmailStr
 
 from models.partner_order import PartnerOrderStatus
 from models.refusals import Reason, because, because_n
-from models.wizard import Audience, CustomerOrgStep, FoundOrg, PartnerOrgStep, SetupByStep, WizardState
+from models.wizard import Audience, CustomerOrgStep, PartnerOrgStep, SetupByStep, WizardState
+from models.wizard_activities import FoundOrg
 
 Refused = tuple[Reason, str | None]
 """Why, and the field it is about (None: the page as a whole)."""

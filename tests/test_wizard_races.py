@@ -28,7 +28,7 @@ from temporalio.testing import ActivityEnvironment, WorkflowEnvironment
 from activities.registry import all_activities
 from activities.setup_wizard import SetupActivities
 from models.partner_order import PartnerOrderInput, PartnerOrderState, PartnerOrderStatus
-from models.wizard import ClaimSubdomain, OrgDetails, SetUpOrder
+from models.wizard_activities import ClaimSubdomain, OrgDetails, SetUpOrder
 from starter.mail_sink import MailSink
 from starter.services import partner_orders
 from starter.settings import Settings

@@ -23,17 +23,12 @@ with workflow.unsafe.imports_passed_through():
     from models.partner_order import PartnerOrderStatus
     from models.refusals import Refusal, because, refuse, refused_reason
     from models.seed_rules import JOIN_REMINDER_HOURS
-    from models.wizard import (
+    from models.wizard import CustomerOrgStep, JoinAnswer, JoinDecision, OrgJoin, WizardSession, WizardView
+    from models.wizard_activities import (
         FIND_ORG_ADMINISTRATOR_ACTIVITY,
-        CustomerOrgStep,
         FindOrgAdministrator,
-        JoinAnswer,
-        JoinDecision,
         OrgAdministrator,
-        OrgJoin,
         SetUpOrder,
-        WizardSession,
-        WizardView,
     )
 
 ORG_JOIN = "org-join-confirmation"

@@ -14,21 +14,23 @@ with workflow.unsafe.imports_passed_through():
     from models.partner_order import PartnerOrderStatus
     from models.refusals import because
     from models.wizard import (
-        CLAIM_SUBDOMAIN_ACTIVITY,
-        PROVISION_ORDER_ACTIVITY,
-        SAVE_ORG_SETTINGS_ACTIVITY,
         CallingStep,
-        ClaimSubdomain,
         CompanyStep,
         MeetingStep,
         PasswordSetStep,
-        Provisioned,
-        ProvisionOrder,
         ProvisionStep,
-        SaveOrgSettings,
         SubscriptionStep,
         WizardStep,
         WizardView,
+    )
+    from models.wizard_activities import (
+        CLAIM_SUBDOMAIN_ACTIVITY,
+        PROVISION_ORDER_ACTIVITY,
+        SAVE_ORG_SETTINGS_ACTIVITY,
+        ClaimSubdomain,
+        Provisioned,
+        ProvisionOrder,
+        SaveOrgSettings,
     )
 
 

@@ -22,28 +22,30 @@ with workflow.unsafe.imports_passed_through():
     from models.partner_order import BEFORE_SET_UP, PartnerOrderStatus
     from models.refusals import Refusal, because, refuse, refused_reason
     from models.wizard import (
-        CHECK_CUSTOMER_ADMIN_ACTIVITY,
-        FIND_PARTNER_ORG_ACTIVITY,
-        SET_UP_ORDER_ACTIVITY,
-        CheckCustomerAdmin,
-        CustomerAdminCheck,
         CustomerAdminStep,
         CustomerOrgStep,
-        FindPartnerOrg,
-        FoundOrg,
         LeaveStep,
         OpenSession,
         OrgDecision,
-        OrgDetails,
         PartnerOrgStep,
         RoleStep,
         SetupByStep,
-        SetUpOrder,
         SetupRecord,
         SubmitStep,
         WizardSession,
         WizardStep,
         WizardView,
+    )
+    from models.wizard_activities import (
+        CHECK_CUSTOMER_ADMIN_ACTIVITY,
+        FIND_PARTNER_ORG_ACTIVITY,
+        SET_UP_ORDER_ACTIVITY,
+        CheckCustomerAdmin,
+        CustomerAdminCheck,
+        FindPartnerOrg,
+        FoundOrg,
+        OrgDetails,
+        SetUpOrder,
     )
 
 

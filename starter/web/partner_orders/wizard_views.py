@@ -15,7 +15,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from models import wizard_navigation as navigation
 from models.partner_order import PartnerOrderState, PartnerOrderStatus
-from models.wizard import BEFORE_SUBMIT_STEPS, STEP_WORDS, SUBDOMAIN_RULE, FoundOrg, WizardStep, WizardView
+from models.wizard import BEFORE_SUBMIT_STEPS, STEP_WORDS, SUBDOMAIN_RULE, WizardStep, WizardView
+from models.wizard_activities import FoundOrg
 from starter.services.setup_wizard import LinkInvalid
 from starter.web import cookie_policy
 from starter.web.partner_orders.wizard_forms import (
