@@ -302,5 +302,6 @@ class WizardView(Contract):
 
     session_id: str | None
     step: WizardStep
-    message: str | None = None
+    message: str | None = Field(default=None, description="What the step did, in English.")
+    said: Reason | None = Field(default=None, description="The same, for the reader's language.")
     state: WizardState

@@ -346,6 +346,8 @@ async def test_the_wizard_speaks_the_orders_language_without_accept_language(
         assert "Naprej</button>" in role.text and "Vaša vloga" in role.text and "Nastavitev naročila" in role.text
         german = await web.get(f"/setup/{token}", headers={"Accept-Language": "de"})  # the browser's word wins
         assert html_tag(german) == '<html lang="de">' and "Ich bin Partner" in german.text
+        left = await web.post(f"/setup/{token}/leave", data={})  # what the step did, in the order's language
+        assert "Nič ni bilo shranjeno; povezava v e-poštnem sporočilu znova zažene čarovnika." in left.text
 
     o, token = await _wizard(client, ts_env, settings, mail_sink, "ar")
     async with browser(app) as web:

@@ -86,9 +86,12 @@ class OrgJoinSteps(WizardSteps):
             f"asked the administrator of '{join.org_name}' to confirm {request.customer_admin_email} joining it",
         )
         return self._view(
-            f"'{join.org_name}' already exists, so its administrator decides whether "
-            f"{request.customer_admin_email} may join it. We asked them by e-mail; you get an e-mail when they "
-            "have decided."
+            because(
+                "'%(org)s' already exists, so its administrator decides whether %(email)s may join it. We asked "
+                "them by e-mail; you get an e-mail when they have decided.",
+                org=join.org_name,
+                email=str(request.customer_admin_email),
+            )
         )
 
     def _queue_join_mail(self, purpose: str, template: str) -> None:

@@ -128,7 +128,7 @@ class ServiceSetup(WizardSteps):
             PartnerOrderStatus.PROVISIONED, f"subscription active, billing started for {services}"
         )
         self._end_session()
-        return self._view("Your subscription is active and billing has started.")
+        return self._view(because("Your subscription is active and billing has started."))
 
     @provision.validator
     def _validate_provision(self, request: ProvisionStep) -> None:

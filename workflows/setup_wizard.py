@@ -131,7 +131,7 @@ class OrderSetup(OrgJoinSteps):
         self._note("wizard", f"{self._session().email} handed the setup to a colleague, {email}")
         self._end_session()
         await self._hand_over(email)  # the colleague becomes the provisioning contact: earlier links stop working
-        return self._view(f"We sent a Set Up Now link to {email}. Your link no longer works.")
+        return self._view(because("We sent a Set Up Now link to %(email)s. Your link no longer works.", email=email))
 
     async def _delegate_to_customer(self, email: str) -> WizardView:
         check = await self._check_customer_admin(email)
@@ -157,8 +157,11 @@ class OrderSetup(OrgJoinSteps):
         self._end_session()
         await self._save()
         return self._view(
-            f"We sent a Set Up Now link to the customer's administrator, {email}. "
-            "From now on only the customer can manage the customer's organization."
+            because(
+                "We sent a Set Up Now link to the customer's administrator, %(email)s. From now on only the customer "
+                "can manage the customer's organization.",
+                email=email,
+            )
         )
 
     # ------------------------------------------------------------------ 4. partner organization
@@ -346,7 +349,9 @@ class OrderSetup(OrgJoinSteps):
             self._discard_answers()
         self._end_session()
         return self._view(
-            "Nothing was saved; the link in your e-mail starts the wizard again." if before else "Your setup is saved."
+            because("Nothing was saved; the link in your e-mail starts the wizard again.")
+            if before
+            else because("Your setup is saved.")
         )
 
     @leave.validator

@@ -135,10 +135,15 @@ class WizardSteps:
         self._note("wizard", f"{STEP_TITLES[done]}: {text}")
         return self._view()
 
-    def _view(self, message: str | None = None) -> WizardView:
+    def _view(self, message: Reason | None = None) -> WizardView:
+        """Where the wizard is, and what the step did (as a reason: a page says it in its reader's language)."""
         session = self._wizard.session
         return WizardView(
-            session_id=session.id if session else None, step=self._wizard.step, message=message, state=self._wizard
+            session_id=session.id if session else None,
+            step=self._wizard.step,
+            message=message.english() if message else None,
+            said=message,
+            state=self._wizard,
         )
 
     def _next_service_step(self) -> WizardStep:
@@ -191,8 +196,11 @@ class WizardSteps:
         await self._change_status(PartnerOrderStatus.HALTED, f"setup stopped: the partner did not recognise {what}")
         self._end_session()
         return self._view(
-            "The setup has stopped. Please contact your Cisco account representative, "
-            f"{self._state.account_representative_email}, who has been told and will help you."
+            because(
+                "The setup has stopped. Please contact your Cisco account representative, %(email)s, who has been "
+                "told and will help you.",
+                email=str(self._state.account_representative_email),
+            )
         )
 
     # ------------------------------------------------------------------ activities

@@ -30,7 +30,7 @@ from starter.web.partner_orders.wizard_forms import (
 from starter.web.partner_orders.wizard_forms import SUBDOMAIN_RULE as FORM_SUBDOMAIN_RULE
 from starter.web.reading import Text, gettext, lazy_gettext
 from starter.web.rendering import Portal
-from starter.web.said import named
+from starter.web.said import named, said
 from translations import N_
 
 COOKIE = "onramp_wizard"
@@ -354,11 +354,20 @@ def workflow_said(text: str) -> str:
     return text
 
 
+def _step_said(view: WizardView | None) -> str:
+    """What the last step did, in the reader's language."""
+    if view is None:
+        return ""
+    if view.said is not None:
+        return said(view.said)
+    return workflow_said(view.message) if view.message else ""
+
+
 def final_page(
     token: str, posted: WizardStep | None, view: WizardView | None, order: PartnerOrderState | None
 ) -> Response:
     """The wizard ended (left, handed over, halted, provisioned): say so; the session cookie goes."""
-    message = workflow_said(view.message) if view is not None and view.message else ""
+    message = _step_said(view)
     if posted in (WizardStep.PROVISION, WizardStep.DONE) or (view is not None and view.step is WizardStep.DONE):
         response = _done_page(message, view, order)
     elif posted is None:
