@@ -6,11 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
-from zoneinfo import ZoneInfo
 
 from models.assist import FINAL_STATUSES, AssistPolicy, AssistStatus, MeetingLookup, SessionTime
 from models.assist_packages import PACKAGES, Package
-from models.refusals import Reason, Word, because, because_n, word
+from models.refusals import Reason, When, Word, because, because_n, word
 from models.words import ASSIST_BOOKING
 
 
@@ -19,14 +18,13 @@ def lead_time_refusal(session: SessionTime, now: datetime, lead_days: int) -> Re
     earliest = now + timedelta(days=lead_days)
     if session.starts_at >= earliest:
         return None
-    first_day = earliest.astimezone(ZoneInfo(session.time_zone))
     return because_n(
         "An assist must be ordered at least %(num)d day before the session: the earliest start is "
         "%(earliest)s (%(time_zone)s).",
         "An assist must be ordered at least %(num)d days before the session: the earliest start is "
         "%(earliest)s (%(time_zone)s).",
         lead_days,
-        earliest=f"{first_day:%Y-%m-%d %H:%M}",
+        earliest=When(at=earliest, zone=session.time_zone),
         time_zone=session.time_zone,
     )
 

@@ -16,10 +16,12 @@ named placeholders, never an f-string.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from datetime import date, datetime
 from enum import StrEnum
 from typing import Any, Union
+from zoneinfo import ZoneInfo
 
-from pydantic import BaseModel, ConfigDict, ValidationError
+from pydantic import AwareDatetime, BaseModel, ConfigDict, ValidationError
 from temporalio.exceptions import ApplicationError
 
 
@@ -104,7 +106,22 @@ class Word(BaseModel):
     text: str
 
 
-Param = Union[Word, int, str, "Reason", list["Reason"]]
+class When(BaseModel):
+    """A moment (on ``zone``'s clock) or a day a sentence names: written the reader's way (``2026年12月1日 09:30``),
+    and as ``2026-12-01 09:30`` in the English of the logs and the CLI."""
+
+    model_config = ConfigDict(frozen=True)
+
+    at: AwareDatetime | date
+    zone: str = "UTC"
+
+    def english(self) -> str:
+        if isinstance(self.at, datetime):
+            return f"{self.at.astimezone(ZoneInfo(self.zone)):%Y-%m-%d %H:%M}"
+        return self.at.isoformat()
+
+
+Param = Union[Word, When, int, str, "Reason", list["Reason"]]
 """A number (its sentence's form may depend on it), a word to translate, a name the reader typed or was given (an
 e-mail address, an order number), shown as it is, or a phrase of its own (a product and its edition) or a list of
 them, each rendered like the sentence around it."""
@@ -133,7 +150,7 @@ class Reason(BaseModel):
 def _english(value: Param) -> Param:
     if isinstance(value, Word):
         return value.text
-    if isinstance(value, Reason):
+    if isinstance(value, Reason | When):
         return value.english()
     if isinstance(value, list):
         return ", ".join(item.english() for item in value)

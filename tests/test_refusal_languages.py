@@ -4,6 +4,7 @@ workflow, the activity or the service gave, for one refusal of each process; pyd
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -178,3 +179,16 @@ async def test_a_field_too_long_is_said_in_german_and_left_to_pydantic_in_englis
     assert english["fields"] == [{"field": "customer_name", "message": "String should have at most 200 characters"}]
     assert german["fields"] == [{"field": "customer_name", "message": "Verwenden Sie höchstens 200 Zeichen."}]
     assert german["message"] == "customer_name: Verwenden Sie höchstens 200 Zeichen."
+
+
+async def test_a_date_in_a_refusal_is_written_the_readers_way(
+    http: httpx.AsyncClient, ts_env: WorkflowEnvironment, workflow_db: tuple[str, SessionFactory]
+) -> None:
+    site = await new_site(workflow_db[1])
+    too_soon = availability(site, session_at(await ts_env.get_current_time(), 13))
+    english = refusal(await http.post("/api/assist/bookings", json=too_soon, headers=ENGLISH), 422)
+    german = refusal(await http.post("/api/assist/bookings", json=too_soon, headers=reading(L.GERMAN)), 422)
+    iso = re.search(r"the earliest start is (\d{4})-(\d{2})-(\d{2}) (\d{2}:\d{2}) \(Asia/Taipei\)", english["message"])
+    assert iso, english["message"]
+    year, month, day, clock = iso.groups()
+    assert f"{day}.{month}.{year}, {clock}" in german["message"] and english["error"] == german["error"]

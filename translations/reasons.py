@@ -4,11 +4,13 @@ context, its phrases rendered the same way, its lists joined as the locale joins
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from babel.lists import format_list
 
 from models.languages import DEFAULT_LANGUAGE, SupportedLanguage
-from models.refusals import Param, Reason, Word
-from translations import REFUSALS, catalog, locale_of
+from models.refusals import Param, Reason, When, Word
+from translations import REFUSALS, catalog, formats, locale_of
 
 
 def said(reason: Reason, language: SupportedLanguage) -> str:
@@ -25,6 +27,10 @@ def _param(value: Param, language: SupportedLanguage) -> int | str:
         return str(catalog(language, REFUSALS).pgettext(value.context, value.text))
     if isinstance(value, Reason):
         return said(value, language)
+    if isinstance(value, When):
+        if isinstance(value.at, datetime):
+            return formats.moment(value.at, language, value.zone)
+        return formats.day(value.at, language)
     if isinstance(value, list):
         items = [said(item, language) for item in value]
         return ", ".join(items) if language is DEFAULT_LANGUAGE else format_list(items, locale=locale_of(language))

@@ -21,7 +21,7 @@ with workflow.unsafe.imports_passed_through():
         ResendSetUpMail,
         SendSetUpMailNow,
     )
-    from models.refusals import Reason, Refusal, Word, because, because_n, refuse, word
+    from models.refusals import Reason, Refusal, When, Word, because, because_n, refuse, word
     from models.seed_rules import MAX_SET_UP_NOW_MAILS
     from models.words import CHANGE_CONTACT, RESEND, SEND_NOW
 
@@ -77,7 +77,7 @@ class OperatorSteps(WizardSteps):
                 because(
                     "The Set Up Now e-mail has not been sent yet: it goes out on %(day)s (%(time_zone)s). "
                     "Use send-now to send it earlier.",
-                    day=self._state.requested_start_date.isoformat(),
+                    day=When(at=self._state.requested_start_date),
                     time_zone=self._state.time_zone,
                 )
             )
