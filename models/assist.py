@@ -335,6 +335,7 @@ class AssistBookingState(Contract):
     producer: Producer | None = None
     standard_fee: Decimal
     currency: str = "USD"
+    language: Language = Field(default="en", description="The language the customer ordered in: their mails, pages.")
     created_at: AwareDatetime
     confirmed_at: AwareDatetime | None = None
     moves: list[Move] = Field(default_factory=list)

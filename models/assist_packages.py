@@ -18,6 +18,13 @@ from enum import StrEnum
 from models.common import Contract
 
 
+def N_(message: str) -> str:
+    """Marks a text the Assist pages show for the pages' catalog (translations/messages.cfg extracts models/ with
+    Babel's default keywords) and leaves it as it is: the pages translate it where they show it
+    (starter/web/assist/words.py); the API and the CLI show it in English."""
+    return message
+
+
 class Package(StrEnum):
     MEETING_CENTER_PREMIUM = "mc_premium"
     TRAINING_CENTER_PREMIUM = "tc_premium"
@@ -33,10 +40,10 @@ class AddOn(StrEnum):
 
 
 ADD_ON_NAMES: dict[AddOn, str] = {
-    AddOn.EXTRA_TIME: "Extra time for an event longer than 1 hour",
-    AddOn.EXTRA_REHEARSAL: "An extra rehearsal",
-    AddOn.EXTRA_RECORDING_EDITING: "Extra editing of the event recording",
-    AddOn.INVITATION_REGISTRATION: "Invitation and registration management",
+    AddOn.EXTRA_TIME: N_("Extra time for an event longer than 1 hour"),
+    AddOn.EXTRA_REHEARSAL: N_("An extra rehearsal"),
+    AddOn.EXTRA_RECORDING_EDITING: N_("Extra editing of the event recording"),
+    AddOn.INVITATION_REGISTRATION: N_("Invitation and registration management"),
 }
 
 
@@ -47,9 +54,9 @@ class Coverage(StrEnum):
 
 
 COVERAGE_TEXT: dict[Coverage, str] = {
-    Coverage.INCLUDED: "Included",
-    Coverage.HOURLY: "Optional. Billed by the hour, at least 1.5 hours.",
-    Coverage.NOT_APPLICABLE: "Not applicable",
+    Coverage.INCLUDED: N_("Included"),
+    Coverage.HOURLY: N_("Optional. Billed by the hour, at least 1.5 hours."),
+    Coverage.NOT_APPLICABLE: N_("Not applicable"),
 }
 
 
@@ -74,25 +81,25 @@ _ALL_ADD_ONS = (AddOn.EXTRA_TIME, AddOn.EXTRA_REHEARSAL, AddOn.EXTRA_RECORDING_E
 PACKAGES: dict[Package, PackageInfo] = {
     Package.MEETING_CENTER_PREMIUM: PackageInfo(
         package=Package.MEETING_CENTER_PREMIUM,
-        name="Meeting Center Premium",
+        name=N_("Meeting Center Premium"),
         center="Meeting Center",
-        summary="30 minutes of support before the meeting and live assistance while it runs.",
+        summary=N_("30 minutes of support before the meeting and live assistance while it runs."),
         standard_fee=Decimal("300.00"),
         add_ons=_ALL_ADD_ONS,
     ),
     Package.TRAINING_CENTER_PREMIUM: PackageInfo(
         package=Package.TRAINING_CENTER_PREMIUM,
-        name="Training Center Premium",
+        name=N_("Training Center Premium"),
         center="Training Center",
-        summary="A certified producer helps you deliver a high-quality online training session.",
+        summary=N_("A certified producer helps you deliver a high-quality online training session."),
         standard_fee=Decimal("450.00"),
         add_ons=_ALL_ADD_ONS,
     ),
     Package.EVENT_CENTER_STANDARD: PackageInfo(
         package=Package.EVENT_CENTER_STANDARD,
-        name="Event Center Standard",
+        name=N_("Event Center Standard"),
         center="Event Center",
-        summary="Support at every stage of the event: planning before it, service during it, follow-up after it.",
+        summary=N_("Support at every stage of the event: planning before it, service during it, follow-up after it."),
         standard_fee=Decimal("650.00"),
         add_ons=_ALL_ADD_ONS,
         post_event_report=True,
@@ -100,15 +107,15 @@ PACKAGES: dict[Package, PackageInfo] = {
     ),
     Package.EVENT_CENTER_PREMIUM: PackageInfo(
         package=Package.EVENT_CENTER_PREMIUM,
-        name="Event Center Premium",
+        name=N_("Event Center Premium"),
         center="Event Center",
-        summary=(
+        summary=N_(
             "Support at every stage of the event, with invitations, registration and a rehearsal included; "
             "the event need not be scheduled yet."
         ),
         standard_fee=Decimal("2400.00"),
         production_hours=Decimal("6.5"),
-        production_hours_note=(
+        production_hours_note=N_(
             "6.5 production hours for a 1-hour event. They cannot be split or customised to serve several events."
         ),
         add_ons=(AddOn.EXTRA_TIME, AddOn.EXTRA_REHEARSAL, AddOn.EXTRA_RECORDING_EDITING),
@@ -144,68 +151,74 @@ _IN, _HOURLY, _NA = Coverage.INCLUDED, Coverage.HOURLY, Coverage.NOT_APPLICABLE
 
 COMPARISON: tuple[ServiceRow, ...] = (
     _row(
-        "Before the event",
-        "Planning session",
-        "A 15-minute call about the producer's hosting duties, the recording format and the event's details.",
+        N_("Before the event"),
+        N_("Planning session"),
+        N_("A 15-minute call about the producer's hosting duties, the recording format and the event's details."),
         _IN, _IN, _IN, _NA,
     ),
     _row(
-        "Before the event",
-        "Consultation (up to 1 hour)",
-        "Schedule the event, give the customer the invitation link, build the registration page and customise the "
-        "approval and reminder messages.",
+        N_("Before the event"),
+        N_("Consultation (up to 1 hour)"),
+        N_(
+            "Schedule the event, give the customer the invitation link, build the registration page and customise the "
+            "approval and reminder messages."
+        ),
         _IN, _HOURLY, _HOURLY, _HOURLY,
     ),
     _row(
-        "Before the event",
-        "Rehearsal (up to 1 hour)",
-        "Settle the timeline and build a fallback plan, with the roles and duties for the live event.",
+        N_("Before the event"),
+        N_("Rehearsal (up to 1 hour)"),
+        N_("Settle the timeline and build a fallback plan, with the roles and duties for the live event."),
         _IN, _HOURLY, _HOURLY, _HOURLY,
     ),
     _row(
-        "Live event",
-        "Live event (from up to 30 minutes before the start)",
-        "The producer starts the event 30 minutes early, makes sure the presenters join, confirms the roles agreed "
-        "in rehearsal or planning, answers last questions and the audience's technical questions, and stands in "
-        "when a presenter needs help.",
+        N_("Live event"),
+        N_("Live event (from up to 30 minutes before the start)"),
+        N_(
+            "The producer starts the event 30 minutes early, makes sure the presenters join, confirms the roles agreed "
+            "in rehearsal or planning, answers last questions and the audience's technical questions, and stands in "
+            "when a presenter needs help."
+        ),
         _IN, _IN, _IN, _IN,
     ),
-    _row("Live event", "Hold music", "The producer can play hold music for the audience.", _IN, _IN, _IN, _IN),
+    _row(N_("Live event"), N_("Hold music"), N_("The producer can play hold music for the audience."), _IN, _IN, _IN, _IN),
     _row(
-        "Live event",
-        "Polling coordinator",
-        "The producer can support and run polls during the session (the customer owns their content).",
-        _IN, _IN, _IN, _IN,
-    ),
-    _row(
-        "Live event",
-        "Producer hosting",
-        "The producer starts the session, manages attendee audio, passes the presenter ball and so on.",
+        N_("Live event"),
+        N_("Polling coordinator"),
+        N_("The producer can support and run polls during the session (the customer owns their content)."),
         _IN, _IN, _IN, _IN,
     ),
     _row(
-        "Live event",
-        "Shared content",
-        "The producer can review and load slides; testing needs 24 hours' notice.",
+        N_("Live event"),
+        N_("Producer hosting"),
+        N_("The producer starts the session, manages attendee audio, passes the presenter ball and so on."),
         _IN, _IN, _IN, _IN,
     ),
     _row(
-        "Live event",
-        "Prepared video",
-        "The production team can host video and help play prepared video files.",
+        N_("Live event"),
+        N_("Shared content"),
+        N_("The producer can review and load slides; testing needs 24 hours' notice."),
         _IN, _IN, _IN, _IN,
     ),
     _row(
-        "After the event",
-        "Post-event report",
-        "Final registration and attendance figures in a post-event report.",
+        N_("Live event"),
+        N_("Prepared video"),
+        N_("The production team can host video and help play prepared video files."),
+        _IN, _IN, _IN, _IN,
+    ),
+    _row(
+        N_("After the event"),
+        N_("Post-event report"),
+        N_("Final registration and attendance figures in a post-event report."),
         _IN, _IN, _NA, _NA,
     ),
     _row(
-        "After the event",
-        "Recording",
-        "The recording is edited (start and end only) and posted to the customer's Webex site, with a link for "
-        "review and playback. Several recording formats are available.",
+        N_("After the event"),
+        N_("Recording"),
+        N_(
+            "The recording is edited (start and end only) and posted to the customer's Webex site, with a link for "
+            "review and playback. Several recording formats are available."
+        ),
         _IN, _IN, _NA, _NA,
     ),
 )  # fmt: skip

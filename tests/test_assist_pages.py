@@ -21,6 +21,7 @@ from temporalio.testing import WorkflowEnvironment
 from models.assist import SessionTime
 from models.assist_packages import COLUMNS, COMPARISON, COVERAGE_TEXT
 from models.assist_rules import not_found_message
+from models.languages import SupportedLanguage
 from starter.mail_sink import MailSink
 from starter.settings import Settings
 from starter.web.app import create_app
@@ -37,6 +38,7 @@ from tests.assist_env import (  # noqa: F401
 from tests.assist_support import availability, book, new_site, schedule, session_at, uid
 from tests.support import free_port
 from tests.test_wizard_pages import Html, browser, page
+from translations import formats
 
 HOST = {"host_id": "mei.lin", "host_email": "mei@customer.example"}
 
@@ -86,7 +88,8 @@ def radio_values(p: Html, name: str) -> list[str]:
 
 
 def local(moment: datetime, zone: str = "Asia/Taipei") -> str:
-    return f"{moment.astimezone(ZoneInfo(zone)):%a %d %b %Y, %H:%M} ({zone})"
+    """A deadline as an English page writes it: on the booking's clock, the zone named."""
+    return formats.zoned(moment, SupportedLanguage.ENGLISH, zone)
 
 
 async def order_to_lookup(web: httpx.AsyncClient, form: dict[str, str]) -> tuple[str, Html]:

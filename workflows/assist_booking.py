@@ -61,6 +61,7 @@ class AssistBookingWorkflow(AssistSteps):
             availability=request.availability,
             policy=request.policy,
             standard_fee=PACKAGES[request.availability.package].standard_fee,
+            language=request.language,
             created_at=workflow.now(),
         )
         self._lock = asyncio.Lock()  # one step at a time: a double click waits for the first to finish

@@ -1,7 +1,10 @@
 """How a page reaches a booking: only with this browser's proof of its number and contact e-mail (find-my-booking
 sets it, and so does ordering, where the customer typed the e-mail). An unknown
 or malformed number is answered like a missing proof (the find page, the number filled in), so the pages say nothing
-about which numbers exist."""
+about which numbers exist.
+
+A booking's pages speak the language the customer ordered in, unless the reader chose another or their browser asks
+for one onramp speaks (starter/web/reading.py ``of_record``)."""
 
 from __future__ import annotations
 
@@ -15,6 +18,7 @@ from models.assist import AssistBookingState, ReservationNo
 from models.common import SINGLE_LINE_PATTERN
 from starter.errors import NotFound
 from starter.services import assist
+from starter.web import reading
 from starter.web.access import Access, Rule, declares
 from starter.web.assist.portal import ASSIST, ProofNeeded, now
 from starter.web.assist.proof import BookingProofs, Proofs
@@ -55,13 +59,15 @@ async def page_booking(
     temporal: Temporal,
 ) -> AssistBookingState:
     """A page's booking: its number and contact e-mail shown in this browser (a draft's by ordering it), or the
-    find page."""
+    find page. The page speaks the booking's language unless its reader asks for another."""
     try:
-        state = await proven_booking(await temporal(), proofs, request, reservation_no)
+        client = await temporal()
+        state = await proven_booking(client, proofs, request, reservation_no)
         identify(request.scope, "customer", state.reservation_no)
-        return state
     except ProofNeeded as err:
         raise PageInstead(answer(ASSIST, err, request)) from None
+    reading.of_record(state.language)
+    return state
 
 
 ProvenBooking = Annotated[AssistBookingState, Depends(page_booking)]

@@ -21,34 +21,36 @@ from models.refusals import because
 from models.words import ASSIST_BOOKING
 from starter.errors import NotFound, OnrampError
 from starter.services import assist
+from starter.web.assist import words
 from starter.web.assist.bookings import ProvenBooking
-from starter.web.assist.portal import ASSIST, ProofNeeded, moment, now
+from starter.web.assist.changes import back_to
+from starter.web.assist.portal import ASSIST, ProofNeeded, now
 from starter.web.deps import Temporal
 from starter.web.forms import form_of
 from starter.web.guard import guarded
+from starter.web.reading import gettext, lazy_gettext
 from starter.web.rendering import money, redirect
 from starter.web.said import said
 
 router = APIRouter(include_in_schema=False)
 
-CANNOT = "The assist cannot be cancelled"
+CANNOT = lazy_gettext("The assist cannot be cancelled")
 
 
 def fee_sentence(state: AssistBookingState) -> str:
     """What cancelling now costs, by the policy."""
     quote = assist.cancellation_quote(state, now())
-    until = moment(quote.free_until, state.session.time_zone)
+    until = words.moment(quote.free_until, state.session.time_zone)
     if not quote.cancellation_fee:
-        return f"No cancellation fee: cancelling is free until {until}."
-    return (
-        f"A cancellation fee of {money(quote.cancellation_fee, quote.currency)} applies: "
-        f"{state.policy.cancellation_fee_percent}% of the standard fee of {money(quote.standard_fee, quote.currency)}, "
-        f"since free cancellation ended on {until}."
+        return gettext("No cancellation fee: cancelling is free until %(until)s.", until=until)
+    return gettext(
+        "A cancellation fee of %(fee)s applies: %(percent)s of the standard fee of %(standard)s, since free "
+        "cancellation ended on %(until)s.",
+        fee=money(quote.cancellation_fee, quote.currency),
+        percent=words.percent(state.policy.cancellation_fee_percent),
+        standard=money(quote.standard_fee, quote.currency),
+        until=until,
     )
-
-
-def back_to(state: AssistBookingState) -> tuple[str, str]:
-    return f"/assist/bookings/{state.reservation_no}", "Back to the booking"
 
 
 @router.get("/assist/bookings/{reservation_no}/cancel", response_class=HTMLResponse)
@@ -62,7 +64,7 @@ async def cancel_question(state: ProvenBooking, request: Request) -> Response:
         return ASSIST.message(CANNOT, said(text), 409, link=back_to(state), section="find")
     return ASSIST.render(
         "assist/cancel.html",
-        title="Cancel this assist?",
+        title=gettext("Cancel this assist?"),
         section="find",
         state=state,
         package=PACKAGES[state.availability.package],
@@ -100,15 +102,15 @@ async def cancelled(state: ProvenBooking, request: Request) -> Response:
     if fee:
         charged = {
             "fee": money(fee, state.currency),
-            "percent": state.policy.cancellation_fee_percent,
+            "percent": words.percent(state.policy.cancellation_fee_percent),
             "standard": money(state.standard_fee, state.currency),
         }
     return ASSIST.render(
         "assist/cancelled.html",
-        title="Your assist is cancelled",
+        title=gettext("Your assist is cancelled"),
         section="find",
         state=state,
         package=PACKAGES[state.availability.package],
         charged=charged,
-        free_until=moment(assist.free_until(state), state.session.time_zone),
+        free_until=words.moment(assist.free_until(state), state.session.time_zone),
     )

@@ -20,17 +20,19 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from temporalio.client import Client
 
+from activities.mail_words import person
 from models.assist import AssistBookingState, BookingAnswer, Reschedule, SessionTime
 from models.assist_packages import PACKAGES
 from models.assist_rules import THE_ASSIST, change_refusal, move_refusal
 from starter.errors import NotFound, OnrampError
 from starter.services import assist
-from starter.web.assist import options, step_inputs
+from starter.web.assist import options, step_inputs, words
 from starter.web.assist.bookings import ProvenBooking
 from starter.web.assist.portal import ASSIST, ProofNeeded, now
 from starter.web.deps import Sessions, Temporal
 from starter.web.forms import form_of, refusal_errors
 from starter.web.guard import guarded
+from starter.web.reading import gettext, lazy_gettext, pgettext
 from starter.web.rendering import money, redirect
 from starter.web.said import said
 from store import SessionFactory
@@ -38,7 +40,7 @@ from store import SessionFactory
 router = APIRouter(include_in_schema=False)
 
 SiteSchedule = Literal["updated", "update_for_me", "will_update"]
-CHOOSE = "Choose one of the options."
+CHOOSE = lazy_gettext("Choose one of the options.")
 
 
 def not_movable(state: AssistBookingState) -> str | None:
@@ -50,32 +52,40 @@ def not_movable(state: AssistBookingState) -> str | None:
 def readonly_rows(state: AssistBookingState) -> list[tuple[str, str]]:
     availability, customer = state.availability, state.availability.customer
     return [
-        ("Reservation number", state.reservation_no),
-        ("Customer", f"{customer.first_name} {customer.last_name}"),
-        ("Phone", customer.phone),
-        ("E-mail", str(customer.email)),
-        ("Company", customer.company),
-        ("Webex site", availability.site),
-        ("Package", PACKAGES[availability.package].name),
-        ("Time zone", availability.session.time_zone),
-        ("Duration", options.DURATION_OPTIONS.get(str(availability.session.duration_minutes), "")),
+        (gettext("Reservation number"), state.reservation_no),
+        (gettext("Customer"), person(customer.first_name, customer.last_name)),
+        (gettext("Phone"), customer.phone),
+        (gettext("E-mail"), str(customer.email)),
+        (gettext("Company"), customer.company),
+        (gettext("Webex site"), availability.site),
+        (gettext("Package"), words.package_name(availability.package)),
+        (gettext("Time zone"), words.zone_name(availability.session.time_zone)),
+        (gettext("Duration"), words.duration(availability.session.duration_minutes)),
     ]
 
 
 def booking_rows(state: AssistBookingState) -> list[tuple[str, str]]:
     session = state.session
     rows = readonly_rows(state)
-    rows[7:7] = [("Event date", f"{session.starts_at:%a %d %b %Y}"), ("Start time", f"{session.time:%H:%M}")]
+    rows[7:7] = [(gettext("Event date"), words.day(session.date)), (gettext("Start time"), f"{session.time:%H:%M}")]
     topic = state.event_info.topic if state.event_info else ""
     rows += [
-        ("Topic", topic),
-        ("Producer", state.producer.name if state.producer else ""),
-        ("Standard fee", money(state.standard_fee, state.currency)),
+        (gettext("Topic"), topic),
+        (gettext("Producer"), state.producer.name if state.producer else ""),
+        (gettext("Standard fee"), money(state.standard_fee, state.currency)),
     ]
     if state.cancellation_fee is not None:
-        fee = "none" if not state.cancellation_fee else money(state.cancellation_fee, state.currency)
-        rows.append(("Cancellation fee", fee))
+        fee = (
+            pgettext("a cancellation fee", "none")
+            if not state.cancellation_fee
+            else money(state.cancellation_fee, state.currency)
+        )
+        rows.append((gettext("Cancellation fee"), fee))
     return rows
+
+
+def back_to(state: AssistBookingState) -> tuple[str, str]:
+    return f"/assist/bookings/{state.reservation_no}", gettext("Back to the booking")
 
 
 @router.get("/assist/bookings/{reservation_no}", response_class=HTMLResponse)
@@ -84,13 +94,13 @@ async def booking_page(state: ProvenBooking, request: Request) -> Response:
     """The booking as the customer ordered it, and what can still be done with it (update date/time, cancel)."""
     return ASSIST.render(
         "assist/booking.html",
-        title="Your assist booking",
+        title=gettext("Your assist booking"),
         section="find",
         state=state,
         rows=booking_rows(state),
         movable=not_movable(state) is None,
         cancellable=assist.cancellable(state),
-        moves=[(move.old.label(), move.new.label()) for move in state.moves],
+        moves=[(words.session_label(move.old), words.session_label(move.new)) for move in state.moves],
     )
 
 
@@ -113,7 +123,7 @@ async def reschedule_page(
     return ASSIST.render(
         "assist/reschedule.html",
         status,
-        title="Update date/time",
+        title=gettext("Update date/time"),
         section="find",
         state=state,
         rows=readonly_rows(state),
@@ -131,8 +141,9 @@ def movable_booking(state: AssistBookingState) -> AssistBookingState | Response:
     reason = not_movable(state)
     if reason is None:
         return state
-    link = (f"/assist/bookings/{state.reservation_no}", "Back to the booking")
-    return ASSIST.message("The date and time cannot be changed", reason, 409, link=link, section="find")
+    return ASSIST.message(
+        gettext("The date and time cannot be changed"), reason, 409, link=back_to(state), section="find"
+    )
 
 
 def wanted_time(state: AssistBookingState, day: date | None, at: time | None) -> SessionTime | None:
@@ -211,11 +222,11 @@ def site_page(
     return ASSIST.render(
         "assist/reschedule_site.html",
         status,
-        title="Update date/time: meeting lookup",
+        title=gettext("Update date/time: meeting lookup"),
         section="find",
         state=state,
-        old=state.session.label(),
-        new=new.label(),
+        old=words.session_label(state.session),
+        new=words.session_label(new),
         action=f"/assist/bookings/{state.reservation_no}/reschedule/site",
         back=f"/assist/bookings/{state.reservation_no}/reschedule?date={new.date.isoformat()}&time={new.time:%H:%M}",
         can_update_for_you=state.session_key is not None,
@@ -264,11 +275,11 @@ async def site_answer(
     here = f"/assist/bookings/{state.reservation_no}/reschedule/site"
     updated, for_me = form.get("updated"), form.get("update_for_me")
     if updated not in ("yes", "no"):
-        return site_page(state, new, values, {"updated": CHOOSE}, status=422)
+        return site_page(state, new, values, {"updated": str(CHOOSE)}, status=422)
     if updated == "no" and state.session_key is not None and for_me not in ("yes", "no"):
         if form.get("asked") != "update_for_me":
             return redirect(here, {"date": values["date"], "time": values["time"], "updated": "no"})
-        return site_page(state, new, values, {"update_for_me": CHOOSE}, status=422)
+        return site_page(state, new, values, {"update_for_me": str(CHOOSE)}, status=422)
     schedule: SiteSchedule = "updated" if updated != "no" else "update_for_me" if for_me == "yes" else "will_update"
     body = Reschedule(contact_email=state.availability.customer.email, date=day, time=at, site_schedule=schedule)
     return await move(client, sessions, state, new, body, values)
@@ -314,11 +325,11 @@ async def rescheduled(
     last = state.moves[-1]
     return ASSIST.render(
         "assist/rescheduled.html",
-        title="Your assist has been moved",
+        title=gettext("Your assist has been moved"),
         section="find",
         state=state,
-        old=last.old.label(),
-        new=last.new.label(),
+        old=words.session_label(last.old),
+        new=words.session_label(last.new),
         site_moved=site == "moved",
         package=PACKAGES[state.availability.package],
     )

@@ -1,55 +1,63 @@
 """What the Assist forms offer to choose from: the packages, start times and durations on the producer calendar's
 quarter hours, the time zones, the meeting lookup's answers, this installation's Webex sites, and, when no producer
-is free, the nearest free starts as buttons."""
+is free, the nearest free starts as buttons. Whatever a person reads is made for the request's reader, so each is a
+function (the start times and the zones' IANA names read the same in every language)."""
 
 from __future__ import annotations
 
 from zoneinfo import available_timezones
 
 from models.assist import SLOT_MINUTES, AssistBookingState, SessionTime, SlotCheck
-from models.assist_packages import COLUMNS, PACKAGES
+from models.assist_packages import COLUMNS
 from models.assist_rules import no_producer_message
 from models.refusals import Word
 from starter.services import assist
+from starter.web.assist import words
 from starter.web.assist.portal import now
+from starter.web.reading import Text, gettext, lazy_gettext
 from starter.web.said import said
 from store import SessionFactory
 from store import assist as store
 
-PACKAGE_OPTIONS = {package.value: PACKAGES[package].name for package in COLUMNS}
 TIME_OPTIONS = {
     f"{minutes // 60:02d}:{minutes % 60:02d}": f"{minutes // 60:02d}:{minutes % 60:02d}"
     for minutes in range(0, 24 * 60, SLOT_MINUTES)
 }
+DURATIONS = tuple(range(SLOT_MINUTES, 8 * 60 + 1, SLOT_MINUTES))
 SITE_ZONE = ""
 """The time zone option that means "the Webex site's"."""
-
-
-def _duration_label(minutes: int) -> str:
-    hours, rest = divmod(minutes, 60)
-    parts = [f"{hours} hour{'s' if hours != 1 else ''}"] if hours else []
-    if rest:
-        parts.append(f"{rest} minutes")
-    return " ".join(parts)
-
-
-DURATION_OPTIONS = {str(minutes): _duration_label(minutes) for minutes in range(SLOT_MINUTES, 8 * 60 + 1, SLOT_MINUTES)}
-ZONE_OPTIONS = {SITE_ZONE: "The Webex site's time zone"} | {
+ZONES = {
     zone: zone.replace("_", " ")
     for zone in sorted(available_timezones())
     if zone == "UTC" or ("/" in zone and zone.split("/")[0] not in {"Etc", "SystemV", "US", "posix", "right"})
 }
-SCHEDULED_OPTIONS = {
+SCHEDULED_OPTIONS: dict[str, tuple[Text, Text]] = {
     "by_me": (
-        "Yes, I scheduled it with my Webex host ID",
-        "We fetch the session from your Webex site with your host ID and e-mail address.",
+        lazy_gettext("Yes, I scheduled it with my Webex host ID"),
+        lazy_gettext("We fetch the session from your Webex site with your host ID and e-mail address."),
     ),
     "by_someone_else": (
-        "It is scheduled, but not with my host ID",
-        "For example, you are ordering the assist for someone else. You type in the event information.",
+        lazy_gettext("It is scheduled, but not with my host ID"),
+        lazy_gettext("For example, you are ordering the assist for someone else. You type in the event information."),
     ),
-    "not_yet": ("Not yet", "Only Event Center Premium can be ordered before the event is scheduled."),
+    "not_yet": (
+        lazy_gettext("Not yet"),
+        lazy_gettext("Only Event Center Premium can be ordered before the event is scheduled."),
+    ),
 }
+
+
+def package_options() -> dict[str, str]:
+    """The packages in the seed's column order, by their names in the reader's language."""
+    return {package.value: words.package_name(package) for package in COLUMNS}
+
+
+def duration_options() -> dict[str, str]:
+    return {str(minutes): words.duration(minutes) for minutes in DURATIONS}
+
+
+def zone_options() -> dict[str, str]:
+    return {SITE_ZONE: gettext("The Webex site's time zone")} | ZONES
 
 
 async def site_zones(sessions: SessionFactory) -> dict[str, str]:
@@ -69,7 +77,7 @@ def free_starts(state: AssistBookingState, check: SlotCheck) -> list[dict[str, s
     return [
         {
             "value": f"{slot.date.isoformat()}T{slot.time:%H:%M}",
-            "label": state.session.moved_to(slot.date, slot.time).label(),
+            "label": words.session_label(state.session.moved_to(slot.date, slot.time)),
         }
         for slot in check.alternatives
     ]
@@ -78,9 +86,11 @@ def free_starts(state: AssistBookingState, check: SlotCheck) -> list[dict[str, s
 async def nearest_free(
     sessions: SessionFactory, state: AssistBookingState, wanted: SessionTime, what: Word
 ) -> tuple[str | None, list[dict[str, str]]]:
-    """When no producer is free at ``wanted``: why, in the seed's words (``what`` would be cancelled instead), and
-    the nearest free starts; (None, []) when one is free."""
+    """When no producer is free at ``wanted``: why, in the seed's words (``what`` would be cancelled instead), with
+    the session told the reader's way, and the nearest free starts; (None, []) when one is free."""
     check = await assist.producer_check(sessions, state, wanted, now())
     if check.available:
         return None, []
-    return said(no_producer_message(wanted, what)), free_starts(state, check)
+    reason = no_producer_message(wanted, what)
+    shown = reason.model_copy(update={"params": {**reason.params, "session": words.session_label(wanted)}})
+    return said(shown), free_starts(state, check)

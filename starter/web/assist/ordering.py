@@ -38,19 +38,32 @@ from starter.web.deps import AppSettings, Sessions, Temporal
 from starter.web.forms import field_errors, form_of, refusal_errors
 from starter.web.guard import PageInstead, guarded
 from starter.web.rate_limits import Limit, limited
+from starter.web.reading import Text, gettext, lazy_gettext, ngettext
 from starter.web.rendering import redirect
 from store import SessionFactory
 
 router = APIRouter(include_in_schema=False)
 
-STEP_TITLES = ("Availability", "Meeting lookup", "Event information", "Confirmation")
+STEP_TITLES: tuple[Text, ...] = (
+    lazy_gettext("Availability"),
+    lazy_gettext("Meeting lookup"),
+    lazy_gettext("Event information"),
+    lazy_gettext("Confirmation"),
+)
+PAGE_TITLES: tuple[Text, ...] = (
+    lazy_gettext("Order Webex Assist: availability"),
+    lazy_gettext("Order Webex Assist: meeting lookup"),
+    lazy_gettext("Order Webex Assist: event information"),
+    lazy_gettext("Order Webex Assist: confirmation"),
+)
+"""Each step's page title (the browser's tab)."""
 STEP_PATHS = ("", "/lookup", "/event", "/confirmation")
 PAGE_OF_STEP = {"availability": 0, "lookup": 1, "event_info": 2, "submit": 2, "done": 3}
 
 
 @dataclass(frozen=True)
 class Step:
-    title: str
+    title: Text
     state: str  # done | current | todo
     href: str | None
     number: int
@@ -71,26 +84,34 @@ def progress(state: AssistBookingState | None, page: int) -> list[Step]:
 
 def idle(minutes: int) -> str:
     """'2 hours', '90 minutes': how long an order may sit between steps, in a sentence."""
-    return f"{minutes // 60} hours" if minutes % 60 == 0 and minutes > 60 else f"{minutes} minutes"
+    if minutes % 60 == 0 and minutes > 60:
+        return ngettext("%(num)d hour", "%(num)d hours", minutes // 60)
+    return ngettext("%(num)d minute", "%(num)d minutes", minutes)
 
 
 def closed(state: AssistBookingState) -> Response:
     """The order is no longer a draft: its confirmation (for whoever proves it), or why it ended."""
     if state.confirmed_at is not None:
         return redirect(f"/assist/order/{state.reservation_no}/confirmation")
-    again = ("/assist/order", "Start a new order")
+    again = ("/assist/order", gettext("Start a new order"))
     if state.status is AssistStatus.CANCELLED:
         return ASSIST.message(
-            "The order was cancelled",
-            f"Order {state.reservation_no} was cancelled before it was submitted: nothing was reserved and "
-            "nothing is charged.",
+            gettext("The order was cancelled"),
+            gettext(
+                "Order %(number)s was cancelled before it was submitted: nothing was reserved and nothing is charged.",
+                number=state.reservation_no,
+            ),
             link=again,
             section="order",
         )
     return ASSIST.message(
-        "This order has lapsed",
-        f"Order {state.reservation_no} was not submitted within {idle(state.policy.draft_idle_minutes)} of its "
-        "last step, so it was dropped: nothing was reserved. Please start a new order.",
+        gettext("This order has lapsed"),
+        gettext(
+            "Order %(number)s was not submitted within %(idle)s of its last step, so it was dropped: nothing was "
+            "reserved. Please start a new order.",
+            number=state.reservation_no,
+            idle=idle(state.policy.draft_idle_minutes),
+        ),
         link=again,
         section="order",
     )
@@ -127,8 +148,8 @@ async def availability_page(
     sites = await options.site_options(sessions)
     if not sites:
         return ASSIST.message(
-            "Webex Assist cannot be ordered here yet",
-            "No Webex site is set up here. Ask your administrator to add your site (`onramp site add`).",
+            gettext("Webex Assist cannot be ordered here yet"),
+            gettext("No Webex site is set up here. Ask your administrator to add your site (`onramp site add`)."),
             409,
             section="order",
         )
@@ -140,7 +161,7 @@ async def availability_page(
     return ASSIST.render(
         "assist/order_availability.html",
         status,
-        title="Order Webex Assist: availability",
+        title=PAGE_TITLES[0],
         section="order",
         steps=progress(state, 0),
         reservation_no=number,
@@ -151,11 +172,11 @@ async def availability_page(
         error=error,
         busy=busy,
         alternatives=alternatives,
-        site_options={"": "Choose your Webex site", **sites},
-        package_options={"": "Choose a package", **options.PACKAGE_OPTIONS},
-        time_options={"": "Choose a start time", **options.TIME_OPTIONS},
-        zone_options=options.ZONE_OPTIONS,
-        duration_options=options.DURATION_OPTIONS,
+        site_options={"": gettext("Choose your Webex site"), **sites},
+        package_options={"": gettext("Choose a package"), **options.package_options()},
+        time_options={"": gettext("Choose a start time"), **options.TIME_OPTIONS},
+        zone_options=options.zone_options(),
+        duration_options=options.duration_options(),
     )
 
 
@@ -171,7 +192,7 @@ async def checked_availability(
         errors, top = field_errors(err, step_inputs.AVAILABILITY)
         return None, errors, top
     if availability.site not in zones:
-        return None, {"site": "Choose one of the Webex sites."}, None
+        return None, {"site": gettext("Choose one of the Webex sites.")}, None
     return availability, {}, None
 
 
@@ -190,7 +211,7 @@ def after_availability(
 @guarded(ASSIST)
 async def new_order(request: Request, sessions: Sessions, package: str = "") -> Response:
     """A new order, with the package of the landing page's link chosen; no Temporal needed to show it."""
-    chosen = package if package in options.PACKAGE_OPTIONS else ""
+    chosen = package if package in options.package_options() else ""
     return await availability_page(sessions, None, {"package": chosen})
 
 

@@ -27,14 +27,15 @@ from models.assist import (
 from models.assist_packages import PACKAGES
 from models.assist_rules import cancellation_fee
 from starter.services import assist
-from starter.web.assist import options, step_inputs
+from starter.web.assist import options, step_inputs, words
 from starter.web.assist.bookings import ProvenBooking
-from starter.web.assist.ordering import STEP_TITLES, current_page, draft, progress
-from starter.web.assist.portal import ASSIST, moment, now
+from starter.web.assist.ordering import PAGE_TITLES, current_page, draft, progress
+from starter.web.assist.portal import ASSIST, now
 from starter.web.assist.proof import BookingProofs
 from starter.web.deps import Temporal
 from starter.web.forms import form_of, submit
 from starter.web.guard import guarded
+from starter.web.reading import gettext, ngettext
 from starter.web.rendering import money, redirect
 
 router = APIRouter(include_in_schema=False)
@@ -136,7 +137,7 @@ def _step_page(
     return ASSIST.render(
         f"assist/{template}",
         status,
-        title=f"Order Webex Assist: {STEP_TITLES[page].lower()}",
+        title=PAGE_TITLES[page],
         section="order",
         steps=progress(state, page),
         state=state,
@@ -204,7 +205,24 @@ def late_fee(state: AssistBookingState) -> str:
     """The policy's fee inside the free period, e.g. '325.00 USD (50% of the standard fee)'."""
     starts_at = state.session.starts_at
     fee = cancellation_fee(state.policy, state.standard_fee, starts_at, starts_at)
-    return f"{money(fee, state.currency)} ({state.policy.cancellation_fee_percent}% of the standard fee)"
+    return gettext(
+        "%(fee)s (%(percent)s of the standard fee)",
+        fee=money(fee, state.currency),
+        percent=words.percent(state.policy.cancellation_fee_percent),
+    )
+
+
+def policy(state: AssistBookingState) -> str:
+    """The cancellation policy, with the day free cancellation ends on the booking's own clock."""
+    return ngettext(
+        "You can cancel at any time. Cancelling is free until %(until)s, %(num)d day before the session; after "
+        "that the cancellation fee is %(fee)s.",
+        "You can cancel at any time. Cancelling is free until %(until)s, %(num)d days before the session; after "
+        "that the cancellation fee is %(fee)s.",
+        state.policy.free_cancellation_days,
+        until=words.moment(assist.free_until(state), state.session.time_zone),
+        fee=late_fee(state),
+    )
 
 
 @router.get("/assist/order/{reservation_no}/confirmation", response_class=HTMLResponse)
@@ -217,11 +235,10 @@ async def confirmation(state: ProvenBooking, request: Request) -> Response:
         return redirect(f"/assist/bookings/{state.reservation_no}")
     return ASSIST.render(
         "assist/order_confirmation.html",
-        title="Your assist is booked",
+        title=gettext("Your assist is booked"),
         section="order",
         steps=progress(state, 3),
         state=state,
         package=PACKAGES[state.availability.package],
-        free_until=moment(assist.free_until(state), state.session.time_zone),
-        late_fee=late_fee(state),
+        policy=policy(state),
     )

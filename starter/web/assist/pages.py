@@ -21,28 +21,29 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import EmailStr, ValidationError
 
 from models.assist import ReservationNo
-from models.assist_packages import ADD_ON_NAMES, COLUMNS, COMPARISON, COVERAGE_TEXT, PACKAGES, PackageInfo, ServiceRow
+from models.assist_packages import COLUMNS, COMPARISON, PACKAGES, PackageInfo, ServiceRow
 from models.common import Contract
 from starter.errors import NotFound
 from starter.services import assist
 from starter.web.access import PUBLIC, on_page
-from starter.web.assist import cancelling, changes, ordering, ordering_steps
+from starter.web.assist import cancelling, changes, ordering, ordering_steps, words
 from starter.web.assist.portal import ASSIST, now
 from starter.web.assist.proof import BookingProofs
 from starter.web.deps import Temporal
 from starter.web.forms import FormSpec, field_errors, form_of
 from starter.web.guard import guarded
 from starter.web.rate_limits import Limit, limited
+from starter.web.reading import gettext, lazy_gettext, ngettext
 from starter.web.rendering import redirect
 from starter.web.said import said
 
 router = APIRouter(include_in_schema=False)
 
 FIND = FormSpec(fields=("reservation_no", "contact_email"))
-FIND_NOTICE = (
+FIND_NOTICE = lazy_gettext(
     "To see this booking, enter its contact e-mail address. This browser remembers a booking you found for 30 minutes."
 )
-MALFORMED_NUMBER = "Enter the reservation number as in your confirmation e-mail, e.g. WA-261121-3F9A0C."
+MALFORMED_NUMBER = lazy_gettext("Enter the reservation number as in your confirmation e-mail, e.g. WA-261121-3F9A0C.")
 
 
 class FindForm(Contract):
@@ -53,8 +54,12 @@ class FindForm(Contract):
 def hours(info: PackageInfo) -> str:
     """What the package's time covers, in the seed's words."""
     if info.production_hours_note:
-        return info.production_hours_note
-    return f"A session of up to {info.included_event_hours} hour; extra time is an add-on."
+        return words.marked(info.production_hours_note)
+    return ngettext(
+        "A session of up to %(num)d hour; extra time is an add-on.",
+        "A session of up to %(num)d hours; extra time is an add-on.",
+        int(info.included_event_hours),
+    )
 
 
 def phases() -> list[tuple[str, list[ServiceRow]]]:
@@ -73,7 +78,7 @@ def find_page(
     return ASSIST.render(
         "assist/find.html",
         status,
-        title="Update or cancel an assist",
+        title=gettext("Update or cancel an assist"),
         section="find",
         values=values,
         errors=errors or {},
@@ -84,7 +89,7 @@ def find_page(
 @router.get("/assist", response_class=HTMLResponse, dependencies=[PUBLIC])
 @guarded(ASSIST)
 async def landing(request: Request) -> Response:
-    return ASSIST.render("assist/landing.html", title="Webex Assist", package_list=list(PACKAGES.values()))
+    return ASSIST.render("assist/landing.html", title=gettext("Webex Assist"), package_list=list(PACKAGES.values()))
 
 
 @router.get("/assist/packages", response_class=HTMLResponse, dependencies=[PUBLIC])
@@ -92,14 +97,12 @@ async def landing(request: Request) -> Response:
 async def packages(request: Request) -> Response:
     return ASSIST.render(
         "assist/packages.html",
-        title="Compare the assist packages",
+        title=gettext("Compare the assist packages"),
         section="packages",
         wide=True,
         columns=[PACKAGES[package] for package in COLUMNS],
         phases=phases(),
-        coverage_text=COVERAGE_TEXT,
         hours={info.package: hours(info) for info in PACKAGES.values()},
-        add_on_names=ADD_ON_NAMES,
     )
 
 
@@ -127,7 +130,7 @@ async def find(request: Request, temporal: Temporal, proofs: BookingProofs) -> R
     except ValidationError as err:
         errors, _ = field_errors(err, FIND)
         if "reservation_no" in errors and kept["reservation_no"]:
-            errors["reservation_no"] = MALFORMED_NUMBER
+            errors["reservation_no"] = str(MALFORMED_NUMBER)
         return find_page(kept, errors, 422)
     try:
         state = await assist.find(await temporal(), proof.reservation_no, str(proof.contact_email))

@@ -1,26 +1,17 @@
 """The Webex Assist portal: the frame every Assist page is rendered in (its layout, the header's sections, the order
-progress, the status words), the words its pages use when Temporal is away, and its one answer of its own: a page
-about a booking this browser has not proven is the find page, with the number filled in."""
+progress, the words its templates name things by), the words its pages use when Temporal is away, and its one
+answer of its own: a page about a booking this browser has not proven is the find page, with the number filled in."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from zoneinfo import ZoneInfo
 
 from fastapi import Request
 from fastapi.responses import Response
 
-from models.assist import AssistStatus
+from starter.web.assist import words
+from starter.web.reading import lazy_gettext
 from starter.web.rendering import Portal, redirect
-
-STATUS_LABELS = {
-    AssistStatus.DRAFT: "Order not submitted",
-    AssistStatus.CONFIRMED: "Confirmed",
-    AssistStatus.LIVE: "In progress: the producer has started the session",
-    AssistStatus.COMPLETED: "Completed",
-    AssistStatus.CANCELLED: "Cancelled",
-    AssistStatus.ABANDONED: "Not finished (lapsed)",
-}
 
 
 class ProofNeeded(Exception):
@@ -42,21 +33,24 @@ def _find_it(err: Exception, _: Request | None) -> Response | None:
 ASSIST = Portal(
     layout="assist/_layout.html",
     optional=("steps", "section"),
-    unavailable_title="Webex Assist is unavailable right now",
-    unavailable=(
+    unavailable_title=lazy_gettext("Webex Assist is unavailable right now"),
+    unavailable=lazy_gettext(
         "We cannot reach the service that runs Webex Assist bookings at the moment. Nothing was changed; "
         "please try again in a few minutes."
     ),
-    back=("/assist", "Back to Webex Assist"),
+    back=("/assist", lazy_gettext("Back to Webex Assist")),
     on={ProofNeeded: _find_it},
-    globals={"status_labels": STATUS_LABELS},
+    globals={
+        "status_label": words.status_label,
+        "package_name": words.package_name,
+        "session_label": words.session_label,
+        "marked": words.marked,
+        "add_on_name": words.add_on_name,
+        "coverage": words.coverage,
+        "ltr": words.ltr,
+    },
 )
 
 
 def now() -> datetime:
     return datetime.now(UTC)
-
-
-def moment(value: datetime, zone: str) -> str:
-    """'Mon 30 Nov 2026, 15:00 (Asia/Taipei)': a deadline in the booking's own time zone, as the customer plans it."""
-    return f"{value.astimezone(ZoneInfo(zone)):%a %d %b %Y, %H:%M} ({zone})"

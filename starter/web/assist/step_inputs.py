@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from models.assist import AssistBookingState, MeetingLookup, SessionTime
 from starter.web.assist.options import TIME_OPTIONS
 from starter.web.forms import FormSpec, friendly
+from starter.web.reading import gettext, lazy_gettext
 
 CUSTOMER_FIELDS = ("first_name", "last_name", "phone", "email", "company")
 EVENT_FIELDS = ("topic", "host_name", "expected_attendees", "comments", "language")
@@ -24,7 +25,7 @@ session, which a person changes by its date."""
 AVAILABILITY = FormSpec(
     fields=(*CUSTOMER_FIELDS, "site", "package", "date", "time", "time_zone", "duration"),
     choices=frozenset({"site", "package", "time", "duration"}),
-    hints={"phone": "Enter a phone number of digits, spaces and + ( ) - . /, e.g. +886 2 1234 5678."},
+    hints={"phone": lazy_gettext("Enter a phone number of digits, spaces and + ( ) - . /, e.g. +886 2 1234 5678.")},
     # a problem with the session as a whole (a time the clocks skip) is about its start time
     aliases={"duration_minutes": "duration", "session": "time", "customer": "first_name"},
     whole="first_name",
@@ -38,7 +39,7 @@ LOOKUP = FormSpec(
 )
 EVENT = FormSpec(
     fields=EVENT_FIELDS,
-    hints={"expected_attendees": "Enter a whole number, 1 or more."},
+    hints={"expected_attendees": lazy_gettext("Enter a whole number, 1 or more.")},
     refusal_aliases=REFUSAL_FIELDS,
 )
 RESCHEDULE = FormSpec(fields=("date", "time"), choices=frozenset({"time"}), refusal_aliases=REFUSAL_FIELDS)
@@ -150,10 +151,12 @@ def parse_date_time(form: dict[str, str]) -> tuple[date | None, time | None, dic
         day = date.fromisoformat(form.get("date", "").strip())
     except ValueError:
         errors["date"] = (
-            "Enter the date as YYYY-MM-DD." if form.get("date", "").strip() else "Please fill in this field."
+            gettext("Enter the date as YYYY-MM-DD.")
+            if form.get("date", "").strip()
+            else gettext("Please fill in this field.")
         )
     if form.get("time") not in TIME_OPTIONS:
-        errors["time"] = "Choose one of the options."
+        errors["time"] = gettext("Choose one of the options.")
     else:
         at = time.fromisoformat(form["time"])
     return day, at, errors
