@@ -276,6 +276,14 @@ class ChargeResult(Contract):
     currency: str
 
 
+class StatusChange(Contract):
+    """The order reached ``status`` at ``at``: its history as the billing admin reads it, in their language (the
+    timeline's notes are the operators', in English)."""
+
+    at: AwareDatetime
+    status: SeatOrderStatus
+
+
 class SeatOrderState(Contract):
     order_no: str
     account_no: str
@@ -298,6 +306,7 @@ class SeatOrderState(Contract):
     completed_at: AwareDatetime | None = None
     mails: list[MailRecord] = Field(default_factory=list)
     timeline: list[tuple[AwareDatetime, str]] = Field(default_factory=list)
+    history: list[StatusChange] = Field(default_factory=list)
 
 
 # ----------------------------------------------------------------------------------------------- activities

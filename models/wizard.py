@@ -162,7 +162,7 @@ class MeetingStep(StepInput):
 
 
 RESERVED_SUBDOMAINS = frozenset({"www", "admin", "api", "mail", "webex", "cisco", "support", "help", "login"})
-SUBDOMAIN_RULE = "Use 3-63 lowercase letters, digits or hyphens, not starting or ending with a hyphen."
+SUBDOMAIN_RULE = because("Use 3-63 lowercase letters, digits or hyphens, not starting or ending with a hyphen.")
 
 Subdomain = Annotated[
     str,

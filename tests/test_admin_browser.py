@@ -166,7 +166,7 @@ async def test_an_admin_changes_the_first_password_and_creates_an_organizer_in_c
             saved = tmp_path / download.suggested_filename
             await download.save_as(saved)
             assert saved.name.startswith(f"orders-{account.account_no}-") and saved.suffix == ".xlsx"
-            sheet = openpyxl.load_workbook(saved)["Orders"]
+            sheet = openpyxl.load_workbook(saved)["My orders"]
             assert sheet["B2"].value == account.customer_name and sheet["D2"].value == "account increase"
 
             await click(page, "Log out")

@@ -212,7 +212,7 @@ async def test_the_xlsx_export_has_typed_cells(orders: Orders) -> None:
     assert response.headers["content-type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
     assert response.headers["content-disposition"].endswith('.xlsx"')
     book = openpyxl.load_workbook(io.BytesIO(response.content))
-    sheet = book["Orders"]
+    sheet = book["My orders"]
     assert [cell.value for cell in sheet[1]] == HEADINGS
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref == "A1:N5"
     assert [cell.value for cell in sheet[2]] == [
@@ -235,6 +235,20 @@ async def test_the_xlsx_export_has_typed_cells(orders: Orders) -> None:
     assert sheet["C3"].number_format == "yyyy-mm-dd hh:mm"
     assert sheet["M5"].value == EVIL and sheet["M5"].data_type == "s"  # text, never a formula
     assert sheet.max_row == 5
+
+    chinese = await orders.http.get(
+        "/admin/orders/export", params={"format": "xlsx"}, headers={"Accept-Language": "zh-CN"}
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(chinese.content))["我的订单"]
+    assert sheet["C1"].value == "订单日期（UTC）"
+    assert [sheet.cell(2, column).value for column in (4, 7, 8, 10, 12, 14)] == [
+        "账号增加",
+        "无",
+        "无",
+        "集团",
+        "会易通标准版",
+        "不可用",
+    ]
 
     anonymous = await httpx.AsyncClient(transport=orders.http._transport, base_url="http://test").get(
         "/admin/orders/export", params={"format": "xlsx"}

@@ -123,6 +123,11 @@ async def test_add_seats_from_subscriptions_to_the_receipt(
     )
     [receipt] = await mails_to(mail_sink, account.billing_email, subject=f"Receipt for your seat order {order_no}")
     assert "Total:    292.80 EUR" in receipt.text and "5 x GoTo Meeting Enterprise" in receipt.text
+    german = text_of((await admin.get(f"/admin/seat-orders/{order_no}", headers={"Accept-Language": "de"})).text)
+    assert "292,80 € wurden der Visa-Karte mit den Endziffern 4242 belastet." in german
+    history = german[german.index("Auftragsverlauf") :]
+    assert "Chinesische Zeit · angeboten" in history and "Chinesische Zeit · abgeschlossen" in history
+    assert "quoted:" not in history  # the account's zone and words, not the operators' English notes
 
     after = text_of((await admin.get("/admin/subscriptions")).text)
     assert f"GoTo Meeting Enterprise 8 1 240.00 EUR {renewal} Yes" in after  # the admin contact holds one

@@ -42,6 +42,7 @@ with workflow.unsafe.imports_passed_through():
         SeatOrderSnapshot,
         SeatOrderState,
         SeatOrderStatus,
+        StatusChange,
     )
     from models.seat_order_rules import refusal_for
 
@@ -265,17 +266,20 @@ class SeatOrderWorkflow(SeatOrderSteps):
         )
 
     async def _set_status(self, status: SeatOrderStatus, text: str, save: bool = True) -> None:
-        self._state.status = status
-        self._note(f"{status.value}: {text}")
+        self._change_status(status, text)
         self._publish()
         if save:
             await self._save()
 
     def _set_status_quietly(self, status: SeatOrderStatus, text: str) -> None:
         """The status changes now (queries see it); visibility gets it later (QUIET_PLACING says when)."""
-        self._state.status = status
-        self._note(f"{status.value}: {text}")
+        self._change_status(status, text)
         self._unpublished = True
+
+    def _change_status(self, status: SeatOrderStatus, text: str) -> None:
+        self._state.status = status
+        self._state.history.append(StatusChange(at=workflow.now(), status=status))
+        self._note(f"{status.value}: {text}")
 
     def _note(self, text: str) -> None:
         self._state.timeline.append((workflow.now(), text))

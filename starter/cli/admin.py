@@ -210,7 +210,7 @@ async def list_orders(
     for title, _ in columns:
         table.add_column(title, no_wrap=title == "Order number" or title.startswith("Order date"))
     for line in listed.orders:
-        cells = [orders.local(cell(line), listed.time_zone) for _, cell in columns]
+        cells = [orders.local(cell(line, orders.AS_STORED), listed.time_zone) for _, cell in columns]
         table.add_row(*("" if value is None else str(value) for value in cells))
     console.print(table)
 

@@ -32,23 +32,38 @@ NONE = "None"  # the seed's 无: no payment or invoice type
 DATE_HEADING = N_("Order date (%(zone)s)")
 """The order date's heading names the zone its times are in: the account's."""
 
+
+@dataclass(frozen=True)
+class Wording:
+    """How an export writes its words in one language: the headings, a stored word (``account increase``,
+    ``Group``, ``None``), a product edition, yes or no, the sheet's name. By default English, as stored."""
+
+    titles: Sequence[str] | None = None
+    word: Callable[[str], str] = str
+    edition: Callable[[OrderLine], str] = lambda o: o.product_edition
+    yes_no: Callable[[bool], str] = lambda yes: "Yes" if yes else "No"
+    sheet: str = "Orders"
+
+
+AS_STORED = Wording()
+
 # The seed's columns, in its order: heading (the order list page shows it translated), and how a row gives the
-# cell (a value the spreadsheet can type).
-COLUMNS: list[tuple[str, Callable[[OrderLine], Any]]] = [
-    (N_("No."), lambda o: o.number),
-    (N_("Customer name"), lambda o: o.customer_name),
-    (DATE_HEADING, lambda o: o.ordered_at),
-    (N_("Order nature"), lambda o: o.kind),
-    (N_("Accounts ordered"), lambda o: o.quantity),
-    (N_("Max accounts (running total)"), lambda o: o.running_total),
-    (N_("Payment type"), lambda o: o.payment_type or NONE),
-    (N_("Invoice type"), lambda o: o.invoice_type or NONE),
-    (N_("Order number"), lambda o: o.order_no),
-    (N_("Customer type"), lambda o: o.customer_type),
-    (N_("Expires"), lambda o: o.expires_at),
-    (N_("Product edition"), lambda o: o.product_edition),
-    (N_("Promotion"), lambda o: o.promotion or ""),
-    (N_("Available"), lambda o: "Yes" if o.available else "No"),
+# cell (a value the spreadsheet can type) in a wording.
+COLUMNS: list[tuple[str, Callable[[OrderLine, Wording], Any]]] = [
+    (N_("No."), lambda o, w: o.number),
+    (N_("Customer name"), lambda o, w: o.customer_name),
+    (DATE_HEADING, lambda o, w: o.ordered_at),
+    (N_("Order nature"), lambda o, w: w.word(o.kind)),
+    (N_("Accounts ordered"), lambda o, w: o.quantity),
+    (N_("Max accounts (running total)"), lambda o, w: o.running_total),
+    (N_("Payment type"), lambda o, w: w.word(o.payment_type or NONE)),
+    (N_("Invoice type"), lambda o, w: w.word(o.invoice_type or NONE)),
+    (N_("Order number"), lambda o, w: o.order_no),
+    (N_("Customer type"), lambda o, w: w.word(o.customer_type)),
+    (N_("Expires"), lambda o, w: o.expires_at),
+    (N_("Product edition"), lambda o, w: w.edition(o)),
+    (N_("Promotion"), lambda o, w: o.promotion or ""),
+    (N_("Available"), lambda o, w: w.yes_no(o.available)),
 ]
 HEADINGS = [heading for heading, _ in COLUMNS]
 
@@ -176,13 +191,13 @@ def _safe_text(value: Any) -> Any:
     return value
 
 
-def to_csv(orders: Sequence[OrderLine], titles: Sequence[str] | None = None, zone: str = "UTC") -> bytes:
+def to_csv(orders: Sequence[OrderLine], wording: Wording = AS_STORED, zone: str = "UTC") -> bytes:
     """UTF-8 with a byte order mark, so Excel shows Chinese customer names right; one header row."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(titles or headings(zone=zone))
+    writer.writerow(wording.titles or headings(zone=zone))
     for order in orders:
-        cells = [local(cell(order), zone) for _, cell in COLUMNS]
+        cells = [local(cell(order, wording), zone) for _, cell in COLUMNS]
         writer.writerow(
             [
                 value.strftime("%Y-%m-%d %H:%M")
@@ -194,19 +209,17 @@ def to_csv(orders: Sequence[OrderLine], titles: Sequence[str] | None = None, zon
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def to_xlsx(
-    orders: Sequence[OrderLine], account_no: str, titles: Sequence[str] | None = None, zone: str = "UTC"
-) -> bytes:
+def to_xlsx(orders: Sequence[OrderLine], account_no: str, wording: Wording = AS_STORED, zone: str = "UTC") -> bytes:
     """One sheet, typed cells (dates are dates, counts are numbers), a bold frozen header and a filter."""
     book = Workbook()
     sheet = book.active
     assert sheet is not None
-    sheet.title = "Orders"
-    sheet.append(list(titles or headings(zone=zone)))
+    sheet.title = wording.sheet
+    sheet.append(list(wording.titles or headings(zone=zone)))
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for order in orders:
-        sheet.append([local(cell(order), zone) for _, cell in COLUMNS])
+        sheet.append([local(cell(order, wording), zone) for _, cell in COLUMNS])
     for row in sheet.iter_rows(min_row=2):
         for cell in row:
             if cell.data_type == "f":  # text that looks like a formula (a promotion '=…') stays text
@@ -230,10 +243,10 @@ def filename(account_no: str, extension: str) -> str:
     return f"orders-{account_no}-{datetime.now(UTC):%Y%m%d}.{extension}"
 
 
-def export(listed: OrderList, account_no: str, format: ExportFormat, titles: Sequence[str] | None = None) -> ExportFile:
+def export(listed: OrderList, account_no: str, format: ExportFormat, wording: Wording = AS_STORED) -> ExportFile:
     """The rows as the file the admin downloads or the operator writes: XLSX, or CSV; their times in the
-    account's zone, under ``titles`` (the headings in the reader's language; English when not given)."""
+    account's zone, their words in ``wording``'s language (English when not given)."""
     rows, zone = listed.orders, listed.time_zone
     if format == "xlsx":
-        return ExportFile(to_xlsx(rows, account_no, titles, zone), XLSX_TYPE, filename(account_no, "xlsx"))
-    return ExportFile(to_csv(rows, titles, zone), CSV_TYPE, filename(account_no, "csv"))
+        return ExportFile(to_xlsx(rows, account_no, wording, zone), XLSX_TYPE, filename(account_no, "xlsx"))
+    return ExportFile(to_csv(rows, wording, zone), CSV_TYPE, filename(account_no, "csv"))

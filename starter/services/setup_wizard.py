@@ -16,7 +16,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 from temporalio.client import Client
 
 from models.partner_order import PartnerOrderState, partner_order_workflow_id
-from models.refusals import Refusal, because, because_n
+from models.refusals import Reason, Refusal, because, because_n
 from models.seed_rules import PARTNER_PASSWORD_MIN_LENGTH
 from models.wizard import (
     RESERVED_SUBDOMAINS,
@@ -171,16 +171,16 @@ async def set_password(
 # ---------------------------------------------------------------------------------------------- subdomain
 
 
-async def subdomain_available(sessions: SessionFactory, subdomain: str) -> tuple[bool, str]:
+async def subdomain_available(sessions: SessionFactory, subdomain: str) -> tuple[bool, Reason]:
     """'Check availability': a read, and only advice; 'Save' claims it under a unique constraint."""
     try:
         name = SUBDOMAIN.validate_python(subdomain.strip().lower())
     except ValidationError:
         return False, SUBDOMAIN_RULE
     if name in RESERVED_SUBDOMAINS:
-        return False, f"'{name}' is reserved; choose another subdomain."
+        return False, because("'%(name)s' is reserved; choose another subdomain.", name=name)
     async with sessions() as session:
         taken = await organizations.subdomain_taken(session, name)
     if taken:
-        return False, f"'{name}' is already taken by another organization."
-    return True, f"'{name}' is available."
+        return False, because("'%(name)s' is already taken by another organization.", name=name)
+    return True, because("'%(name)s' is available.", name=name)

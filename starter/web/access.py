@@ -162,6 +162,7 @@ async def logged_in(
         raise admin_auth.NotLoggedIn()
     identify(request.scope, admin_actor(admin))
     reading.of_record(admin.language)
+    reading.in_zone(admin.time_zone)
     return admin
 
 
@@ -182,6 +183,7 @@ async def page_logged_in(
         raise LoginPage(request.url.path if request.method == "GET" else None)
     identify(request.scope, admin_actor(admin))
     reading.of_record(admin.language)
+    reading.in_zone(admin.time_zone)
     return admin
 
 

@@ -44,6 +44,8 @@ class Reader:
     here: str = "/"
     """This page's path (and, for a GET, its query): where the language menu comes back to."""
     language: SupportedLanguage = DEFAULT_LANGUAGE
+    time_zone: str = "UTC"
+    """The zone the page's times are told in: the account's, once the route knows it."""
 
     @classmethod
     def of(cls, chosen: str | None, accept_language: str | None, here: str = "/") -> Reader:
@@ -80,6 +82,11 @@ def of_record(tag: str | None) -> SupportedLanguage:
     language = page_language(now.chosen, now.accept_language, tag)
     _reader.set(replace(now, of_record=tag, language=language))
     return language
+
+
+def in_zone(zone: str) -> None:
+    """The page's times are told on ``zone``'s clock (the account's), each naming it."""
+    _reader.set(replace(_reader.get(), time_zone=zone))
 
 
 def gettext(message: str, **params: Any) -> str:

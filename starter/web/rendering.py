@@ -10,6 +10,7 @@ from there, so pages in different languages render side by side from the one env
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -22,6 +23,7 @@ import jinja2
 from fastapi import Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from jinja2.runtime import Context
+from markupsafe import Markup, escape
 
 import translations
 from models.languages import DEFAULT_LANGUAGE, FACTS, SupportedLanguage, supported
@@ -151,9 +153,22 @@ def _when(context: Context, moment: datetime | None, zone: str | None = None) ->
 
 
 @jinja2.pass_context
-def _utc(context: Context, moment: datetime | None) -> str:
-    """A deadline in a sentence, in UTC and saying so (``2026-12-01 09:30 UTC``, ``01.12.2026, 09:30 UTC``)."""
-    return formats.zoned(moment, _page(context).language) if moment else ""
+def _zoned(context: Context, moment: datetime | None) -> str:
+    """A deadline in a sentence, on the page's clock and naming its zone (``2026-12-01 09:30 UTC``,
+    ``01.12.2026, 09:30 Mitteleuropäische Zeit``)."""
+    page = _page(context)
+    return formats.zoned(moment, page.language, page.time_zone) if moment else ""
+
+
+RIGHT_TO_LEFT_SCRIPT = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufeff]")
+
+
+def _isolated(value: object) -> Markup:
+    """A value set apart from the sentence around it, so it keeps its own direction (a phone number, an address,
+    a name stays left to right on an Arabic page) — unless it is a phrase in a right-to-left script already (a
+    name with the page's own words beside it), which then reads in the page's direction."""
+    text = escape(str(value))
+    return text if RIGHT_TO_LEFT_SCRIPT.search(str(value)) else Markup(f"<bdi>{text}</bdi>")
 
 
 @jinja2.pass_context
@@ -191,7 +206,7 @@ def page_templates(root: Path = TEMPLATES) -> jinja2.Environment:
     environment.install_gettext_callables(  # type: ignore[attr-defined]
         _gettext, _ngettext, newstyle=True, pgettext=_pgettext, npgettext=_npgettext
     )
-    environment.filters.update(when=_when, utc=_utc, day=_day, money=_money, percent=_percent)
+    environment.filters.update(when=_when, zoned=_zoned, isolated=_isolated, day=_day, money=_money, percent=_percent)
     environment.globals["csrf_field"] = csrf_field
     return environment
 
@@ -220,13 +235,14 @@ class Portal:
     globals: Mapping[str, Any] = field(default_factory=dict)
 
     def render(
-        self, name: str, status: int = 200, *, here: str | None = None, time_zone: str = "UTC", **context: Any
+        self, name: str, status: int = 200, *, here: str | None = None, time_zone: str | None = None, **context: Any
     ) -> HTMLResponse:
         """The page ``name`` (a path under starter/web/templates/), with the security headers, in the reader's
         language. ``here``: the page the language menu comes back to, when it is not this request's (a POST that
-        answers with another page); ``time_zone``: the zone the page's times are told in."""
+        answers with another page); ``time_zone``: the zone the page's times are told in (the reader's account's
+        when not given)."""
         reader = reading.reader()
-        context.setdefault("i18n", PageLanguage(reader.language, here or reader.here, time_zone))
+        context.setdefault("i18n", PageLanguage(reader.language, here or reader.here, time_zone or reader.time_zone))
         for key in (*BASE_OPTIONAL, *self.optional):
             context.setdefault(key, None)
         context.setdefault("errors", {})

@@ -243,7 +243,7 @@ async def export_orders(
     ] = None,
 ) -> Response:
     listed = await orders.query(sessions, admin.account_no, wanted, id or ())
-    return attachment(orders.export(listed, admin.account_no, format, words.order_headings(listed.time_zone)))
+    return attachment(orders.export(listed, admin.account_no, format, words.export_wording(listed.time_zone)))
 
 
 # ---------------------------------------------------------------------------------------------- the organizer

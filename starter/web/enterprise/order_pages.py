@@ -67,4 +67,4 @@ async def export(request: Request, admin: PageAdmin, sessions: Sessions) -> Resp
     ids = [int(value) for value in request.query_params.getlist("id") if value.isdigit()]
     listed = await orders.query(sessions, admin.account_no, wanted, ids)
     file_format: orders.ExportFormat = "xlsx" if request.query_params.get("format") == "xlsx" else "csv"
-    return attachment(orders.export(listed, admin.account_no, file_format, words.order_headings(listed.time_zone)))
+    return attachment(orders.export(listed, admin.account_no, file_format, words.export_wording(listed.time_zone)))

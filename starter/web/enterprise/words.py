@@ -6,7 +6,7 @@ from __future__ import annotations
 from models.admin import LicenseCount
 from models.organizer import OrganizerStatus
 from starter.services import order_list
-from starter.web.reading import Text, gettext, language, lazy_gettext, ngettext
+from starter.web.reading import Text, gettext, language, lazy_gettext, ngettext, pgettext
 from starter.web.vocabulary import edition_label
 from translations import formats
 
@@ -21,8 +21,22 @@ STATUSES: dict[OrganizerStatus, Text] = {
 ORDER_VALUES: dict[str, Text] = {
     "account increase": lazy_gettext("account increase"),
     "Group": lazy_gettext("Group"),
+    order_list.NONE: lazy_gettext("None"),
 }
 """The order list's stored words (its kind, its customer type); a value not here is shown as stored."""
+
+
+def export_wording(time_zone: str) -> order_list.Wording:
+    """The export in the reader's language, as the order list shows it."""
+    return order_list.Wording(
+        titles=order_headings(time_zone),
+        word=lambda stored: str(ORDER_VALUES.get(stored, stored)),
+        edition=lambda line: edition_label(line.product, line.edition),
+        yes_no=lambda yes: (
+            pgettext("an order that can be used", "Yes") if yes else pgettext("an order that can be used", "No")
+        ),
+        sheet=gettext("My orders"),
+    )
 
 
 def order_headings(time_zone: str) -> list[str]:

@@ -20,6 +20,7 @@ from starter.web.deps import Sessions, Temporal
 from starter.web.errors import ERROR_RESPONSES
 from starter.web.partner_orders.setup_link import LinkOf, RememberedLinkOf
 from starter.web.rate_limits import Limit, limited
+from starter.web.said import said
 
 router = APIRouter(prefix="/api/setup/{token}", tags=["setup wizard"], responses=ERROR_RESPONSES)
 
@@ -81,8 +82,8 @@ async def password(link: LinkOf, body: PasswordInput, sessions: Sessions, tempor
 async def availability(
     link: LinkOf, sessions: Sessions, subdomain: Annotated[str, Query(pattern=SINGLE_LINE_PATTERN, max_length=100)]
 ) -> SubdomainAvailability:
-    available, message = await setup_wizard.subdomain_available(sessions, subdomain)
-    return SubdomainAvailability(subdomain=subdomain.strip().lower(), available=available, message=message)
+    available, reason = await setup_wizard.subdomain_available(sessions, subdomain)
+    return SubdomainAvailability(subdomain=subdomain.strip().lower(), available=available, message=said(reason))
 
 
 def _step_endpoint(route: StepRoute) -> Callable[..., Awaitable[WizardView]]:

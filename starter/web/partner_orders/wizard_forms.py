@@ -10,15 +10,17 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from babel.support import LazyProxy
 from pydantic import BaseModel, ValidationError
 
 from models.partner_order import PartnerOrderState, Service
 from models.refusals import Refusal, because
-from models.wizard import WizardStep
+from models.wizard import SUBDOMAIN_RULE, WizardStep
 from models.wizard_routes import ROUTE_OF_STEP, StepRoute
 from starter.errors import OnrampError
 from starter.web.forms import FormSpec, field_errors
 from starter.web.reading import Text, lazy_gettext
+from starter.web.said import said
 
 SERVICE_LABELS: dict[Service, Text] = {
     Service.MEETINGS: "Webex Meetings",
@@ -49,12 +51,12 @@ AUDIO_OPTIONS: dict[str, Text] = {
     "voip_only": lazy_gettext("Computer audio only (VoIP)"),
 }
 CHOICES = frozenset({"role", "who", "decision", "choice", "calling_option", "audio", "default_language"})
-SUBDOMAIN_RULE = lazy_gettext("Use 3-63 lowercase letters, digits or hyphens, not starting or ending with a hyphen.")
+SUBDOMAIN_HINT = LazyProxy(lambda: said(SUBDOMAIN_RULE), enable_cache=False)
 """models.wizard.SUBDOMAIN_RULE, in the reader's language."""
 HINTS: dict[str, Text] = {
     "country": lazy_gettext("Enter the two-letter country code, e.g. SI."),
     "emergency_callback_number": lazy_gettext("Use the international format with a leading +, e.g. +386 1 234 5678."),
-    "subdomain": SUBDOMAIN_RULE,
+    "subdomain": SUBDOMAIN_HINT,
     "confirm": lazy_gettext("Tick the box to confirm that the details are correct."),
 }
 ORG_FIELDS = ("name", "country", "address", "city", "postal_code")

@@ -6,7 +6,6 @@ Where the wizard may go is models/wizard_navigation.py, the same functions the w
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -15,7 +14,8 @@ from fastapi.responses import HTMLResponse, Response
 
 from models import wizard_navigation as navigation
 from models.partner_order import PartnerOrderState, PartnerOrderStatus
-from models.wizard import BEFORE_SUBMIT_STEPS, STEP_WORDS, SUBDOMAIN_RULE, WizardStep, WizardView
+from models.refusals import Reason
+from models.wizard import BEFORE_SUBMIT_STEPS, STEP_WORDS, WizardStep, WizardView
 from models.wizard_activities import FoundOrg
 from starter.services.setup_wizard import LinkInvalid
 from starter.web import cookie_policy
@@ -27,7 +27,6 @@ from starter.web.partner_orders.wizard_forms import (
     SERVICE_LABELS,
     defaults,
 )
-from starter.web.partner_orders.wizard_forms import SUBDOMAIN_RULE as FORM_SUBDOMAIN_RULE
 from starter.web.reading import Text, gettext, lazy_gettext
 from starter.web.rendering import Portal
 from starter.web.said import named, said
@@ -275,83 +274,10 @@ def waiting_message(order: PartnerOrderState) -> str:
     )
 
 
-def availability_said(available: tuple[bool, str]) -> tuple[bool, str]:
-    """'Check availability''s advice (starter/services/setup_wizard.py says it in English) in the reader's
-    language."""
-    ok, text = available
-    if text == SUBDOMAIN_RULE:
-        return ok, str(FORM_SUBDOMAIN_RULE)
-    for pattern, sentence in _AVAILABILITY:
-        if found := pattern.fullmatch(text):
-            return ok, gettext(sentence, **found.groupdict())
-    return ok, text
-
-
-_AVAILABILITY = (
-    (
-        re.compile(r"'(?P<name>.+)' is reserved; choose another subdomain\."),
-        N_("'%(name)s' is reserved; choose another subdomain."),
-    ),
-    (
-        re.compile(r"'(?P<name>.+)' is already taken by another organization\."),
-        N_("'%(name)s' is already taken by another organization."),
-    ),
-    (re.compile(r"'(?P<name>.+)' is available\."), N_("'%(name)s' is available.")),
-)
-_SAID = (
-    (
-        re.compile(r"Your subscription is active and billing has started\."),
-        N_("Your subscription is active and billing has started."),
-    ),
-    (re.compile(r"Your setup is saved\."), N_("Your setup is saved.")),
-    (
-        re.compile(r"Nothing was saved; the link in your e-mail starts the wizard again\."),
-        N_("Nothing was saved; the link in your e-mail starts the wizard again."),
-    ),
-    (
-        re.compile(
-            r"We sent a Set Up Now link to the customer's administrator, (?P<email>.+)\. From now on only the "
-            r"customer can manage the customer's organization\."
-        ),
-        N_(
-            "We sent a Set Up Now link to the customer's administrator, %(email)s. From now on only the customer "
-            "can manage the customer's organization."
-        ),
-    ),
-    (
-        re.compile(r"We sent a Set Up Now link to (?P<email>.+)\. Your link no longer works\."),
-        N_("We sent a Set Up Now link to %(email)s. Your link no longer works."),
-    ),
-    (
-        re.compile(
-            r"The setup has stopped\. Please contact your Cisco account representative, (?P<email>.+), who has "
-            r"been told and will help you\."
-        ),
-        N_(
-            "The setup has stopped. Please contact your Cisco account representative, %(email)s, who has been "
-            "told and will help you."
-        ),
-    ),
-    (
-        re.compile(
-            r"'(?P<org>.+)' already exists, so its administrator decides whether (?P<email>.+) may join it\. We "
-            r"asked them by e-mail; you get an e-mail when they have decided\."
-        ),
-        N_(
-            "'%(org)s' already exists, so its administrator decides whether %(email)s may join it. We asked them "
-            "by e-mail; you get an e-mail when they have decided."
-        ),
-    ),
-)
-"""What the workflow's steps answer (workflows/: in English, kept as they are for history's sake), as the pages
-say it in the reader's language; a sentence not known here is shown as it is."""
-
-
-def workflow_said(text: str) -> str:
-    for pattern, sentence in _SAID:
-        if found := pattern.fullmatch(text):
-            return gettext(sentence, **found.groupdict())
-    return text
+def availability_said(available: tuple[bool, Reason]) -> tuple[bool, str]:
+    """'Check availability''s advice in the reader's language."""
+    ok, reason = available
+    return ok, said(reason)
 
 
 def _step_said(view: WizardView | None) -> str:
@@ -360,7 +286,7 @@ def _step_said(view: WizardView | None) -> str:
         return ""
     if view.said is not None:
         return said(view.said)
-    return workflow_said(view.message) if view.message else ""
+    return view.message or ""
 
 
 def final_page(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from decimal import Decimal
 
 from models.accounts import CORPORATE_ACCOUNT_SERVICES
 from models.seat_order import SeatOrderState, SeatOrderStatus
@@ -27,7 +28,9 @@ def card(brand: str, last4: str) -> str:
 
 
 def when(moment: datetime | None) -> str:
-    return formats.zoned(moment, reading.language()) if moment else ""
+    """A moment in a sentence, on the account's clock and naming its zone."""
+    reader = reading.reader()
+    return formats.zoned(moment, reader.language, reader.time_zone) if moment else ""
 
 
 def _why(state: SeatOrderState) -> str | None:
@@ -78,6 +81,30 @@ def _added(state: SeatOrderState) -> str:
     return gettext(" and ").join(lines)
 
 
+def _money(amount: Decimal, currency: str) -> str:
+    return formats.money(amount, currency, reading.language())
+
+
+def _waiting(lead: str, state: SeatOrderState, billing_contact: str) -> str:
+    """A placed order's sentence: what happens to it, the promise it is processed within (seed 002's 24 hours,
+    as the order's policy set its deadline), and where the receipt goes."""
+    hours = (
+        round((state.process_by - state.placed_at).total_seconds() / 3600)
+        if state.process_by and state.placed_at
+        else 0
+    )
+    promise = ngettext(
+        "It is processed within %(num)d hour (until %(moment)s).",
+        "It is processed within %(num)d hours (until %(moment)s).",
+        hours,
+        moment=when(state.process_by),
+    )
+    receipt = gettext(
+        "A confirmation e-mail with the receipt will go to the billing contact, %(contact)s.", contact=billing_contact
+    )
+    return f"{lead} {promise} {receipt}"
+
+
 def outcome(state: SeatOrderState, billing_contact: str) -> Outcome:
     """The result page's title and sentence for an order that is placed or has ended."""
     no, status = state.order_no, state.status
@@ -85,48 +112,32 @@ def outcome(state: SeatOrderState, billing_contact: str) -> Outcome:
         lead = gettext("Service order %(order)s is complete: %(added)s added.", order=no, added=_added(state))
         if state.charge and state.card:
             lead += " " + gettext(
-                "%(amount)s %(currency)s was charged to the %(brand)s card ending %(last4)s.",
-                amount=state.charge.amount,
-                currency=state.charge.currency,
+                "%(amount)s was charged to the %(brand)s card ending %(last4)s.",
+                amount=_money(state.charge.amount, state.charge.currency),
                 brand=state.card.brand,
                 last4=state.card.last4,
             )
         elif state.charge:
-            lead += " " + gettext(
-                "%(amount)s %(currency)s was charged.", amount=state.charge.amount, currency=state.charge.currency
-            )
+            lead += " " + gettext("%(amount)s was charged.", amount=_money(state.charge.amount, state.charge.currency))
         lead += " " + gettext(
             "A confirmation e-mail with the receipt is on its way to the billing contact, %(contact)s.",
             contact=billing_contact,
         )
         return Outcome(gettext("Your seats have been added"), lead, "done")
     if status is SeatOrderStatus.PLACED:
+        lead = gettext("Service order %(order)s is being processed.", order=no)
         return Outcome(
-            gettext("Your service order has been placed"),
-            gettext(
-                "Service order %(order)s is being processed. It can take up to 24 hours (until %(moment)s). A "
-                "confirmation e-mail with the receipt will go to the billing contact, %(contact)s.",
-                order=no,
-                moment=when(state.process_by),
-                contact=billing_contact,
-            ),
-            "waiting",
-            refresh=True,
+            gettext("Your service order has been placed"), _waiting(lead, state, billing_contact), "waiting", True
         )
     if status is SeatOrderStatus.AWAITING_REVIEW:
+        lead = gettext(
+            "Service order %(order)s is above the amount that is processed automatically, so %(services)s reviews "
+            "it first.",
+            order=no,
+            services=CORPORATE_ACCOUNT_SERVICES,
+        )
         return Outcome(
-            gettext("Your service order is being reviewed"),
-            gettext(
-                "Service order %(order)s is above the amount that is processed automatically, so %(services)s "
-                "reviews it first. It is processed within 24 hours (until %(moment)s); the receipt will go to the "
-                "billing contact, %(contact)s.",
-                order=no,
-                services=CORPORATE_ACCOUNT_SERVICES,
-                moment=when(state.process_by),
-                contact=billing_contact,
-            ),
-            "waiting",
-            refresh=True,
+            gettext("Your service order is being reviewed"), _waiting(lead, state, billing_contact), "waiting", True
         )
     if status is SeatOrderStatus.FAILED:
         reason = (_why(state) or gettext("The payment did not go through")).rstrip(".")
