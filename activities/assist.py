@@ -24,7 +24,7 @@ from models.assist_activities import (
     ScheduledSession,
     SessionLookup,
 )
-from models.refusals import because
+from models.refusals import When, because
 from store import SessionFactory
 from store import assist as store
 from store import assist_calendar as calendar
@@ -32,8 +32,10 @@ from store import assist_calendar as calendar
 OTHER_SESSIONS_SHOWN = 3
 
 
-def _when(session: SessionTime) -> str:
-    return f"{session.date:%Y-%m-%d} at {session.time:%H:%M} ({session.time_zone})"
+def _when(session: SessionTime) -> When:
+    """A session's start, named with its zone: '2027-01-02 at 15:00 (Asia/Taipei)' in English."""
+    text = f"{session.date:%Y-%m-%d} at {session.time:%H:%M} ({session.time_zone})"
+    return When(at=session.starts_at, zone=session.time_zone, named=True, text=text)
 
 
 class AssistActivities:
@@ -119,7 +121,7 @@ class AssistActivities:
                     **searched,
                 )
             )
-        listed = "; ".join(f"{_when(other.session)}: {other.topic}" for other in others)
+        listed = [because("%(when)s: %(topic)s", when=_when(other.session), topic=other.topic) for other in others]
         return LookupResult.missing(
             because(
                 "No session of host ID '%(host_id)s' with e-mail '%(host_email)s' starts on %(when)s on %(site)s. "

@@ -10,7 +10,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from models.assist import FINAL_STATUSES, AssistPolicy, AssistStatus, MeetingLookup, SessionTime
 from models.assist_packages import PACKAGES, Package
 from models.refusals import Reason, When, Word, because, because_n, word
-from models.words import ASSIST_BOOKING
+from models.words import ASSIST_BOOKING, ASSIST_PACKAGE
 
 
 def lead_time_refusal(session: SessionTime, now: datetime, lead_days: int) -> Reason | None:
@@ -46,7 +46,7 @@ def no_producer_message(session: SessionTime, what: Word = THE_ORDER) -> Reason:
     return because(
         "No producer is free for %(session)s. Choose one of the nearest free starts, another date and time, "
         "or cancel %(what)s.",
-        session=session.label(),
+        session=When(at=session.starts_at, until=session.ends_at, zone=session.time_zone, text=session.label()),
         what=what,
     )
 
@@ -59,13 +59,13 @@ def lookup_refusal(package: Package, lookup: MeetingLookup) -> tuple[str, Reason
         return "scheduled", because(
             "Say whether the session is already scheduled on your Webex site: %(package)s "
             "needs a scheduled session (only Event Center Premium can be ordered before it is scheduled).",
-            package=PACKAGES[package].name,
+            package=ASSIST_PACKAGE[package],
         )
     if lookup.scheduled == "not_yet":
         return "scheduled", because(
             "Schedule the session on your Webex site first: %(package)s needs a scheduled session "
             "(only Event Center Premium can be ordered before it is scheduled).",
-            package=PACKAGES[package].name,
+            package=ASSIST_PACKAGE[package],
         )
     return None
 

@@ -114,8 +114,16 @@ class When(BaseModel):
 
     at: AwareDatetime | date
     zone: str = "UTC"
+    until: AwareDatetime | None = None
+    """The end of a span (an Assist session) from ``at``."""
+    named: bool = False
+    """Whether the zone's name is said with it (a sentence that does not name the zone itself)."""
+    text: str | None = None
+    """Its English as the process writes it elsewhere (a session's label), when that is not the plain form."""
 
     def english(self) -> str:
+        if self.text is not None:
+            return self.text
         if isinstance(self.at, datetime):
             return f"{self.at.astimezone(ZoneInfo(self.zone)):%Y-%m-%d %H:%M}"
         return self.at.isoformat()

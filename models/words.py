@@ -1,8 +1,8 @@
 """The words a refusal names things by ("the order is %(status)s", "no %(edition)s licenses"), marked for the
 refusals catalog with a context: each process's statuses (one context per process, so the same English word,
 completed or refused, can be translated apart for an order, a booking and an account), the editions, and the one
-product with a name of its own in a language (GoTo Meeting is 会易通 in seed 000). Other products are brand names,
-passed as they are."""
+product with a name of its own in a language (GoTo Meeting is 会易通 in seed 000), the Webex Assist packages, and a
+card gateway's reasons. Other products are brand names, passed as they are."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from models.accounts import Edition, Product
 from models.assist import AssistStatus
+from models.assist_packages import Package
 from models.organizer import OrganizerStatus
 from models.partner_order import PartnerOrderStatus
 from models.refusals import Param, Word, word
@@ -74,6 +75,23 @@ EDITION: dict[Edition, Word] = {
 }
 
 PRODUCT: dict[Product, Word] = {Product.GOTO_MEETING: word("product", "GoTo Meeting")}
+
+ASSIST_PACKAGE: dict[Package, Word] = {
+    Package.MEETING_CENTER_PREMIUM: word("assist package", "Meeting Center Premium"),
+    Package.TRAINING_CENTER_PREMIUM: word("assist package", "Training Center Premium"),
+    Package.EVENT_CENTER_STANDARD: word("assist package", "Event Center Standard"),
+    Package.EVENT_CENTER_PREMIUM: word("assist package", "Event Center Premium"),
+}
+"""The Webex Assist packages, as a refusal names them (Event Center 標準協助服務 in traditional Chinese)."""
+GATEWAY_REASON = "card gateway's reason"
+"""The context of what a card gateway says when it declines: the sandbox gateway's words are in the catalog
+(``insufficient funds``), another gateway's are shown as it says them."""
+INSUFFICIENT_FUNDS = word("card gateway's reason", "insufficient funds")
+
+
+def gateway_reason(text: str) -> Word:
+    """A gateway's reason, translated when the catalog knows it."""
+    return Word(context=GATEWAY_REASON, text=text)
 
 
 def named(words: Mapping[K, Word], value: str) -> Param:

@@ -4,14 +4,16 @@ and the few gestures a person makes (click a button, fill a labelled field, choo
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import uvicorn
 from fastapi import FastAPI
-from playwright.async_api import ConsoleMessage, Page, Response, expect
+from playwright.async_api import Browser, ConsoleMessage, Page, Response, expect
 
 from tests.support import eventually
 
@@ -87,3 +89,120 @@ async def fill(page: Page, label: str, value: str) -> None:
 
 async def choose(page: Page, label: str, value: str) -> None:
     await page.get_by_label(label, exact=True).select_option(value)
+
+
+# ---------------------------------------------------------------- a reader of another language
+
+
+async def language_page(browser: Browser, language: str, problems: Problems) -> Page:
+    """A page in a browser context of its own whose language is ``language`` (a BCP 47 tag such as ``zh-Hant``):
+    Chromium's locale (``navigator.language``) and the ``Accept-Language`` every request sends, as a browser
+    installed in that language has them. Its problems are watched; actions and assertions wait 15 s."""
+    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale=language)
+    page = await context.new_page()
+    page.set_default_timeout(15_000)
+    expect.set_options(timeout=15_000)
+    problems.watch(page)
+    return page
+
+
+async def speaks(page: Page, lang: str, direction: str | None = None) -> None:
+    """The page says it is in ``lang`` (``<html lang>``), and right to left when ``direction`` is ``rtl`` (no
+    ``dir`` at all otherwise: the default, left to right)."""
+    html = page.locator("html")
+    await expect(html).to_have_attribute("lang", lang)
+    if direction is None:
+        assert await html.get_attribute("dir") in (None, "ltr"), f"{page.url}: dir={await html.get_attribute('dir')}"
+    else:
+        await expect(html).to_have_attribute("dir", direction)
+
+
+async def said_in(page: Page, lang: str, title: str, direction: str | None = None) -> None:
+    """The page a person sees now has this title, and says it speaks ``lang`` (see :func:`speaks`)."""
+    await heading(page, title)
+    await speaks(page, lang, direction)
+
+
+LATIN_WORD = re.compile(r"[A-Za-z]{2,}")
+"""English on a page in Chinese or Arabic: any word in Latin letters."""
+ENGLISH_WORD = re.compile(
+    r"\b(?:the|and|your|you|of|is|are|with|this|that|for|to|or|has|have|been|will|please|enter|order|seats?|card|"
+    r"back|next|save|cancel|yes|no|none|sent|charged|added|accepted|placed|payment|quote)\b",
+    re.IGNORECASE,
+)
+"""English on a page in a language written in Latin letters (German, Slovenian): its commonest words."""
+ADDRESS = re.compile(r"\S+@\S+|https?://\S+|\b[\w.-]+\.(?:com|example|test)\b")
+_TEXTS = """() => {
+  const out = [];
+  const own = (el) => { const tagged = el.closest('[lang]'); return !tagged || tagged === document.documentElement; };
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    const text = walker.currentNode.textContent.trim();
+    if (text && el && !el.closest('script, style') && own(el) && el.getClientRects().length > 0) out.push(['', text]);
+  }
+  for (const el of document.querySelectorAll('[placeholder], [aria-label], [title], img[alt]')) {
+    if (!own(el)) continue;
+    for (const name of ['placeholder', 'aria-label', 'title', 'alt']) {
+      const value = el.getAttribute(name);
+      if (value && value.trim()) out.push([`${el.tagName.toLowerCase()} ${name}`, value.trim()]);
+    }
+  }
+  for (const el of document.querySelectorAll('option')) {
+    if (own(el) && el.textContent.trim()) out.push(['option', el.textContent.trim()]);
+  }
+  out.push(['title', document.title]);
+  const h1 = document.querySelector('h1');
+  return [h1 ? h1.textContent.trim() : '', out];
+}"""
+
+
+async def english_leftovers(
+    page: Page, allowed: Iterable[str] = (), english: re.Pattern[str] = LATIN_WORD
+) -> list[str]:
+    """The texts on this page that look English to its reader: its text nodes, placeholders, ARIA labels, titles,
+    options and the window title in which ``english`` finds a word (any Latin word for a reader of Chinese or Arabic,
+    :data:`LATIN_WORD`; English's commonest words for a reader of German, :data:`ENGLISH_WORD`), once what ``allowed``
+    names (brand names, the reader's own data), e-mail addresses, links and what is marked as another language
+    (``lang``, such as the language menu's names) are left out. Each as ``'<path> «<h1>»: [<where>: ]<text>'``
+    (``where``: an attribute, an option, the title): an English leftover, unless it is a name."""
+    names = sorted(allowed, key=len, reverse=True)
+    path = _path(page)
+    found = []
+    title, texts = await page.evaluate(_TEXTS)
+    for where, text in texts:
+        rest = ADDRESS.sub(" ", text)
+        for name in names:
+            rest = rest.replace(name, " ")
+        if english.search(rest):
+            found.append(f"{path} «{title}»: {where + ': ' if where else ''}{text}")
+    return found
+
+
+_LTR_ARABIC = """() => {
+  const out = [];
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  const seen = new Set();
+  while (walker.nextNode()) {
+    const el = walker.currentNode.parentElement;
+    if (!el || seen.has(el) || !/[\\u0600-\\u06FF]/.test(walker.currentNode.textContent)) continue;
+    seen.add(el);
+    if (el.matches(':dir(ltr)') && el.getClientRects().length > 0) out.push(el.textContent.trim());
+  }
+  const h1 = document.querySelector('h1');
+  return [h1 ? h1.textContent.trim() : '', out];
+}"""
+
+
+async def arabic_laid_out_left_to_right(page: Page) -> list[str]:
+    """The Arabic texts on this page that the browser lays out left to right (``:dir(ltr)``): an Arabic sentence in
+    a ``<bdi>`` or ``dir="auto"`` that opens with a Latin name reads in the wrong order, its punctuation at the wrong
+    end. Each as ``'<path> «<h1>»: <text>'``."""
+    path = _path(page)
+    title, texts = await page.evaluate(_LTR_ARABIC)
+    return [f"{path} «{title}»: {text}" for text in texts]
+
+
+def _path(page: Page) -> str:
+    """The page's path for a report, a link's token left out (``/setup/…``)."""
+    return re.sub(r"/[\w-]{20,}", "/…", urlsplit(page.url).path)

@@ -387,7 +387,7 @@ async def test_a_lookup_that_finds_nothing_says_what_was_searched_and_names_the_
     assert missed.message == (
         f"No session of host ID 'yitong-admin' with e-mail 'admin@yitong.example' starts on "
         f"{ahead(30):%Y-%m-%d} at 15:00 (Asia/Taipei) on {site}. This host's sessions there start on "
-        f"{ahead(29):%Y-%m-%d} at 10:00 (Asia/Taipei): Rehearsal; {ahead(31):%Y-%m-%d} at 10:00 (Asia/Taipei): Launch; "
+        f"{ahead(29):%Y-%m-%d} at 10:00 (Asia/Taipei): Rehearsal, {ahead(31):%Y-%m-%d} at 10:00 (Asia/Taipei): Launch, "
         f"{ahead(33):%Y-%m-%d} at 10:00 (Asia/Taipei): Debrief."
     )
 

@@ -164,7 +164,8 @@ async def test_an_unscheduled_session_is_refused_in_traditional_chinese(
     assert refused is not None
     assert english["error"] == "InvalidStep"
     assert_translated(english, chinese, refused[1], L.TRADITIONAL_CHINESE, "scheduled")
-    assert PACKAGES[Package("mc_premium")].name in chinese["message"] and "Webex 網站" in chinese["message"]
+    assert "Meeting Center 高級協助服務" in chinese["message"] and "Webex 網站" in chinese["message"]
+    assert PACKAGES[Package("mc_premium")].name in english["message"]
 
 
 # ------------------------------------------------------------------ pydantic's own field errors

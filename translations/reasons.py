@@ -28,10 +28,18 @@ def _param(value: Param, language: SupportedLanguage) -> int | str:
     if isinstance(value, Reason):
         return said(value, language)
     if isinstance(value, When):
-        if isinstance(value.at, datetime):
-            return formats.moment(value.at, language, value.zone)
-        return formats.day(value.at, language)
+        return _when(value, language)
     if isinstance(value, list):
         items = [said(item, language) for item in value]
         return ", ".join(items) if language is DEFAULT_LANGUAGE else format_list(items, locale=locale_of(language))
     return value
+
+
+def _when(value: When, language: SupportedLanguage) -> str:
+    if not isinstance(value.at, datetime):
+        return formats.day(value.at, language)
+    if value.until is not None:
+        return formats.span(value.at, value.until, language, value.zone)
+    if value.named:
+        return formats.zoned(value.at, language, value.zone)
+    return formats.moment(value.at, language, value.zone)

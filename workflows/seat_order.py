@@ -45,6 +45,7 @@ with workflow.unsafe.imports_passed_through():
         StatusChange,
     )
     from models.seat_order_rules import refusal_for
+    from models.words import gateway_reason
 
 KIND = "seat_order"
 
@@ -173,7 +174,7 @@ class SeatOrderWorkflow(SeatOrderSteps):
         charge = await self._charge(quote)
         self._state.charge = charge
         if charge.outcome == "declined":
-            await self._fail(because("The card was declined: %(reason)s", reason=charge.reason or ""))
+            await self._fail(because("The card was declined: %(reason)s", reason=gateway_reason(charge.reason or "")))
             return
         self._state.completed_at = workflow.now()
         done = f"charged {charge.amount} {charge.currency}, seats added"

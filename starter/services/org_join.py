@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from temporalio.client import Client
 
 from models.partner_order import PartnerOrderState, PartnerOrderStatus
-from models.refusals import Refusal
+from models.refusals import Refusal, because
 from models.wizard import JoinAnswer, JoinDecision
 from starter.errors import NotFound
 from starter.services import partner_orders, workflow_calls
@@ -20,7 +20,7 @@ PURPOSE = "org_join"
 class JoinLinkInvalid(NotFound):
     def __init__(self) -> None:
         super().__init__(
-            "This link no longer works: the request was answered already, or the order has moved on.",
+            because("This link no longer works: the request was answered already, or the order has moved on."),
             type=Refusal.LINK_INVALID,
         )
 

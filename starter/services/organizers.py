@@ -47,8 +47,10 @@ class InvalidEdition(OnrampError):
 class ActivationLinkInvalid(NotFound):
     def __init__(self) -> None:
         super().__init__(
-            "This activation link does not work any more: it is unknown, has expired, was already used, or the "
-            "account was removed. Ask your enterprise admin to re-invite you.",
+            because(
+                "This activation link does not work any more: it is unknown, has expired, was already used, or the "
+                "account was removed. Ask your enterprise admin to re-invite you."
+            ),
             type=Refusal.ACTIVATION_LINK_INVALID,
         )
 

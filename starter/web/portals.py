@@ -15,7 +15,7 @@ from starter.web.guard import PageInstead
 from starter.web.reading import lazy_gettext
 from starter.web.rendering import Portal, redirect
 from starter.web.said import said
-from starter.web.vocabulary import edition_label, edition_name, not_supported, seat_status
+from starter.web.vocabulary import edition_label, edition_name, not_supported, product_name, seat_status
 
 
 def login_page(path: str | None) -> Response:
@@ -48,6 +48,7 @@ ADMIN = Portal(
         "edition_name": edition_name,
         "said": said,
         "seat_status": seat_status,
+        "product_name": product_name,
         "not_supported": not_supported,
     },
 )

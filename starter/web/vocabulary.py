@@ -26,6 +26,11 @@ def edition_label(product: Product | str, edition: Edition | str) -> str:
     )
 
 
+def product_name(product: Product | str) -> str:
+    """A product on its own: 'GoTo Meeting', '会易通'; the others are brand names, as they are."""
+    return str(PRODUCTS.get(str(product), str(product)))
+
+
 def edition_name(edition: Edition | str) -> str:
     """An edition on its own (a table's Edition column): 'Standard', '标准版'; one this version does not know, as
     stored."""
