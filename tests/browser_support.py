@@ -15,7 +15,9 @@ import uvicorn
 from fastapi import FastAPI
 from playwright.async_api import Browser, ConsoleMessage, Page, Response, expect
 
-from tests.support import eventually
+from starter.mail_sink import MailSink
+from starter.settings import Settings
+from tests.support import eventually, free_port, make_settings
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -32,6 +34,20 @@ needs_chromium = pytest.mark.skipif(
     not CHROMIUM.exists(),
     reason="Debian's Chromium (/usr/bin/chromium) is not installed: `apt-get install chromium` (.ci/run does)",
 )
+
+
+def served_settings(database_url: str, mail_sink: MailSink, task_queue: str) -> tuple[int, Settings]:
+    """A free port and the settings of an app served on it (its mails' links point there), sending to the test's
+    mail sink, with a task queue of its own."""
+    port = free_port()
+    settings = make_settings(
+        database_url=database_url,
+        smtp_host=mail_sink.host,
+        smtp_port=mail_sink.port,
+        task_queue=task_queue,
+        public_base_url=f"http://127.0.0.1:{port}",
+    )
+    return port, settings
 
 
 @asynccontextmanager

@@ -30,9 +30,9 @@ from tests.browser_support import (
     click,
     heading,
     needs_chromium,
+    served_settings,
     serving,
 )
-from tests.support import free_port, make_settings
 
 pytestmark = needs_chromium
 
@@ -40,14 +40,7 @@ pytestmark = needs_chromium
 async def test_an_admin_changes_the_first_password_and_creates_an_organizer_in_chromium(
     ts_env: WorkflowEnvironment, workflow_db: tuple[str, SessionFactory], mail_sink: MailSink, tmp_path: Path
 ) -> None:
-    port = free_port()
-    settings = make_settings(
-        database_url=workflow_db[0],
-        smtp_host=mail_sink.host,
-        smtp_port=mail_sink.port,
-        task_queue=f"onramp-admin-browser-{uid()}",
-        public_base_url=f"http://127.0.0.1:{port}",
-    )
+    port, settings = served_settings(workflow_db[0], mail_sink, f"onramp-admin-browser-{uid()}")
     sessions = workflow_db[1]
     account = await new_account(
         sessions,

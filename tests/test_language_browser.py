@@ -72,11 +72,12 @@ from tests.browser_support import (
     language_page,
     needs_chromium,
     said_in,
+    served_settings,
     serving,
     speaks,
 )
 from tests.seat_portal_support import PAYMENT, seat_account
-from tests.support import free_port, make_settings, order
+from tests.support import free_port, order
 from tests.wizard_support import mail_to
 
 pytestmark = needs_chromium
@@ -119,14 +120,7 @@ async def test_the_set_up_now_wizard_in_arabic_from_the_mail_link_to_provisioned
     tmp_path: Path,
 ) -> None:
     tag = uuid.uuid4().hex[:8]
-    port = free_port()
-    settings = make_settings(
-        database_url=workflow_db[0],
-        smtp_host=mail_sink.host,
-        smtp_port=mail_sink.port,
-        task_queue=f"onramp-ar-browser-{tag}",
-        public_base_url=f"http://127.0.0.1:{port}",
-    )
+    port, settings = served_settings(workflow_db[0], mail_sink, f"onramp-ar-browser-{tag}")
     app = create_app(settings, client=ts_env.client, sessions=workflow_db[1])
     partner_name, customer_name = f"Partner {tag}", f"Customer {tag}"
     admin = f"admin-{tag}@customer-{tag}.example"
@@ -305,14 +299,7 @@ async def test_the_set_up_now_wizard_in_arabic_from_the_mail_link_to_provisioned
 async def test_the_enterprise_admin_portal_in_simplified_chinese(
     ts_env: WorkflowEnvironment, workflow_db: tuple[str, SessionFactory], mail_sink: MailSink, tmp_path: Path
 ) -> None:
-    port = free_port()
-    settings = make_settings(
-        database_url=workflow_db[0],
-        smtp_host=mail_sink.host,
-        smtp_port=mail_sink.port,
-        task_queue=f"onramp-zh-admin-browser-{uid()}",
-        public_base_url=f"http://127.0.0.1:{port}",
-    )
+    port, settings = served_settings(workflow_db[0], mail_sink, f"onramp-zh-admin-browser-{uid()}")
     sessions = workflow_db[1]
     account = await chinese_account(sessions, settings)
     order_no = f"SO-{uid()}"
@@ -467,14 +454,7 @@ async def test_the_enterprise_admin_portal_in_simplified_chinese(
 async def test_the_seat_portal_in_german_and_the_receipt_in_german(
     ts_env: WorkflowEnvironment, workflow_db: tuple[str, SessionFactory], mail_sink: MailSink, tmp_path: Path
 ) -> None:
-    port = free_port()
-    settings = make_settings(
-        database_url=workflow_db[0],
-        smtp_host=mail_sink.host,
-        smtp_port=mail_sink.port,
-        task_queue=f"onramp-de-seat-browser-{uid()}",
-        public_base_url=f"http://127.0.0.1:{port}",
-    )
+    port, settings = served_settings(workflow_db[0], mail_sink, f"onramp-de-seat-browser-{uid()}")
     sessions = workflow_db[1]
     today = (await ts_env.get_current_time()).date()
     account = await seat_account(sessions, settings, today, language="de", time_zone="Europe/Berlin")

@@ -28,10 +28,10 @@ from tests.browser_support import (
     fill,
     heading,
     needs_chromium,
+    served_settings,
     serving,
 )
 from tests.seat_portal_support import PAYMENT, seat_account
-from tests.support import free_port, make_settings
 
 pytestmark = needs_chromium
 
@@ -39,14 +39,7 @@ pytestmark = needs_chromium
 async def test_a_billing_admin_adds_seats_and_gets_the_receipt_in_chromium(
     ts_env: WorkflowEnvironment, workflow_db: tuple[str, SessionFactory], mail_sink: MailSink, tmp_path: Path
 ) -> None:
-    port = free_port()
-    settings = make_settings(
-        database_url=workflow_db[0],
-        smtp_host=mail_sink.host,
-        smtp_port=mail_sink.port,
-        task_queue=f"onramp-seat-browser-{uid()}",
-        public_base_url=f"http://127.0.0.1:{port}",
-    )
+    port, settings = served_settings(workflow_db[0], mail_sink, f"onramp-seat-browser-{uid()}")
     sessions = workflow_db[1]
     today = (await ts_env.get_current_time()).date()
     account = await seat_account(sessions, settings, today)

@@ -22,8 +22,8 @@ from starter.services import partner_orders
 from starter.web.app import create_app
 from starter.worker_host import build_worker
 from store import SessionFactory
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, Problems, heading, needs_chromium, serving
-from tests.support import free_port, make_settings, order
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, Problems, heading, needs_chromium, served_settings, serving
+from tests.support import order
 from tests.wizard_support import mail_to
 
 pytestmark = needs_chromium
@@ -41,14 +41,7 @@ async def test_a_partner_goes_from_the_mail_link_to_provisioned_in_chromium(
 ) -> None:
     tag = uuid.uuid4().hex[:8]
     queue = f"onramp-browser-{tag}"
-    port = free_port()
-    settings = make_settings(
-        database_url=workflow_db[0],
-        smtp_host=mail_sink.host,
-        smtp_port=mail_sink.port,
-        task_queue=queue,
-        public_base_url=f"http://127.0.0.1:{port}",
-    )
+    port, settings = served_settings(workflow_db[0], mail_sink, queue)
     app = create_app(settings, client=ts_env.client, sessions=workflow_db[1])
     # names and addresses of its own, so the organization finder finds nothing from other tests
     partner_name, customer_name = f"Partner {tag}", f"Customer {tag}"
