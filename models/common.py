@@ -58,6 +58,20 @@ def _known_time_zone(name: str) -> str:
     return name
 
 
+ALIAS_AREAS = frozenset({"Etc", "SystemV", "US", "posix", "right"})
+
+
+@functools.cache
+def place_zones() -> tuple[str, ...]:
+    """The time zones a person picks from a list: UTC and the Area/Place names (Europe/Ljubljana), not the aliases
+    (Etc/GMT+1, US/Pacific) nor tzdata's Factory and localtime. Any known zone is still accepted where typed."""
+    return tuple(
+        zone
+        for zone in sorted(available_timezones())
+        if zone == "UTC" or ("/" in zone and zone.split("/")[0] not in ALIAS_AREAS)
+    )
+
+
 TimeZoneName = Annotated[
     str,
     StringConstraints(strip_whitespace=True, min_length=1, max_length=64),

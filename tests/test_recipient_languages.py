@@ -75,6 +75,8 @@ async def test_the_admins_language_is_theirs_and_their_organizers_until_these_ch
         await ready_admin(admin, account)
         form = await admin.get("/admin/preferences")
         assert (_selected(form.text, "language"), _selected(form.text, "time_zone")) == ("en", "UTC")
+        assert '<option value="Asia/Ho_Chi_Minh">Asia/Ho Chi Minh</option>' in form.text
+        assert 'value="Factory"' not in form.text and 'value="Etc/GMT+1"' not in form.text  # places, not aliases
         saved = await admin.post("/admin/preferences", data={"language": "zh-Hans", "time_zone": "Asia/Shanghai"})
         assert saved.status_code == 303 and saved.headers["location"].startswith("/admin?notice=preferences")
         assert saved.headers["set-cookie"].startswith("onramp_language=zh-Hans;")

@@ -5,11 +5,10 @@ function (the start times and the zones' IANA names read the same in every langu
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
-
 from models.assist import SLOT_MINUTES, AssistBookingState, SessionTime, SlotCheck
 from models.assist_packages import COLUMNS
 from models.assist_rules import no_producer_message
+from models.common import place_zones
 from models.refusals import Word
 from starter.services import assist
 from starter.web.assist import words
@@ -26,11 +25,7 @@ TIME_OPTIONS = {
 DURATIONS = tuple(range(SLOT_MINUTES, 8 * 60 + 1, SLOT_MINUTES))
 SITE_ZONE = ""
 """The time zone option that means "the Webex site's"."""
-ZONES = {
-    zone: zone.replace("_", " ")
-    for zone in sorted(available_timezones())
-    if zone == "UTC" or ("/" in zone and zone.split("/")[0] not in {"Etc", "SystemV", "US", "posix", "right"})
-}
+ZONES = {zone: zone.replace("_", " ") for zone in place_zones()}
 SCHEDULED_OPTIONS: dict[str, tuple[Text, Text]] = {
     "by_me": (
         lazy_gettext("Yes, I scheduled it with my Webex host ID"),

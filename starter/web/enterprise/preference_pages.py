@@ -4,12 +4,11 @@ other."""
 
 from __future__ import annotations
 
-from zoneinfo import available_timezones
-
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
 from models.admin import Preferences
+from models.common import place_zones
 from starter.services import admin_auth as auth
 from starter.services import company
 from starter.web.access import PageAdmin
@@ -26,7 +25,6 @@ router = APIRouter(include_in_schema=False)
 
 PATH = "/admin/preferences"
 FORM = FormSpec(fields=("language", "time_zone"), choices=frozenset({"language", "time_zone"}))
-ZONES = sorted(available_timezones())
 
 
 @router.get(PATH, response_class=HTMLResponse)
@@ -69,7 +67,7 @@ def _form(
         admin=admin,
         menu="preferences",
         languages=language_options(),
-        zones=[(zone, zone) for zone in ZONES],
+        zones=[(zone, zone.replace("_", " ")) for zone in place_zones()],
         values=values,
         errors=errors or {},
         error=error,
