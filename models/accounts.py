@@ -19,9 +19,10 @@ from models.refusals import Reason, RuleBroken, because
 AccountNo = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=3, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")
 ]
-Phone = Annotated[
-    str, StringConstraints(strip_whitespace=True, max_length=40, pattern=r"^[0-9 +()\-]*(?:(?:ext|x)\.? ?[0-9]+)?$")
-]
+PHONE_PATTERN = r"^[0-9 +()\-]*(?:(?:[Ee][Xx][Tt]\.?|[Xx]|#|转|轉) ?[0-9]+)?$"
+Phone = Annotated[str, StringConstraints(strip_whitespace=True, max_length=40, pattern=PHONE_PATTERN)]
+"""A phone number: digits, spaces, + ( ) -, and an extension written the usual ways (ext 12, x12, #12, and the
+Chinese 转12, as seed 000's admins write it)."""
 
 
 class Product(StrEnum):

@@ -303,6 +303,22 @@ async def test_company_info_is_edited_with_the_seeds_fields(http: httpx.AsyncCli
     assert saved.json()["company"] == edit | {"customer_name": account.customer_name}
     assert saved.json()["username_changed"] is False
 
+
+@pytest.mark.parametrize(
+    "phone", ["021-6666 8888转12", "021 6666 8888 轉 12", "+86 21 6666 8888 x12", "+1 555 0100 #12"]
+)
+async def test_a_phone_extension_is_written_the_usual_ways(
+    http: httpx.AsyncClient, account: PortalAccount, phone: str
+) -> None:
+    await ready_admin(http, account)
+    edit = (await http.get("/api/admin/company")).json()["company"] | {"company_phone": phone}
+    edit.pop("customer_name")
+    saved = await http.put("/api/admin/company", json=edit)
+    assert saved.status_code == 200, saved.text
+    assert saved.json()["company"]["company_phone"] == phone
+    wrong = await http.put("/api/admin/company", json=edit | {"company_phone": "021 6666 8888 转"})
+    assert wrong.status_code == 422 and wrong.json()["fields"][0]["field"] == "company_phone"
+
     read_only = await http.put("/api/admin/company", json=edit | {"customer_name": "Someone Else"})
     assert read_only.status_code == 422 and read_only.json()["fields"][0]["field"] == "customer_name"
     bad = await http.put("/api/admin/company", json=edit | {"admin_phone": "call me", "admin_email": "nope"})

@@ -26,7 +26,7 @@ from store import SessionFactory
 
 router = APIRouter(include_in_schema=False)
 
-PHONE = lazy_gettext("Use digits, spaces, + ( ) -, and an extension such as 'ext 12'.")
+PHONE = lazy_gettext("Use digits, spaces, + ( ) -, and an extension such as 'ext 12', 'x12', '#12' or '转12'.")
 PHONE_FIELDS = ("admin_phone", "admin_mobile", "company_phone", "company_fax")
 COMPANY_FORM = FormSpec(
     fields=("admin_email", "admin_name", *PHONE_FIELDS, "province", "city", "street"),
