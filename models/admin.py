@@ -173,3 +173,11 @@ class Preferences(Contract):
         description="One of the languages onramp speaks (en, zh-Hans, zh-Hant, de, sl, ar)."
     )
     time_zone: TimeZoneName
+
+
+class BillingContact(Contract):
+    """Who gets the account's receipts (seed 002), and the language they read them in (the account's)."""
+
+    name: Name
+    email: EmailStr
+    language: SupportedLanguage = Field(description="The language of the receipts (and the account's language).")

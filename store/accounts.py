@@ -140,6 +140,20 @@ def admin_language(admin: EnterpriseAdmin, account: Account) -> str:
     return admin.language or account.language
 
 
+async def billing_contact(session: AsyncSession, account_no: str) -> Account | None:
+    return await session.get(Account, account_no)
+
+
+async def set_billing_contact(session: AsyncSession, account_no: str, name: str, email: str, language: str) -> None:
+    """The receipts' recipient from the next seat order on (an order in progress keeps the contact it started
+    with), and the account's language with it."""
+    account = await session.get(Account, account_no)
+    if account is None:
+        raise RuleBroken(no_account(account_no))
+    account.billing_contact_name, account.billing_contact_email, account.language = name, email.lower(), language
+    await session.flush()
+
+
 async def admin_language_of(session: AsyncSession, account_no: str) -> str:
     admin = await session.get(EnterpriseAdmin, account_no)
     account = await session.get(Account, account_no)

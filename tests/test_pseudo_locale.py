@@ -228,6 +228,9 @@ async def test_every_page_of_the_admin_portal_is_translated(
         wanted = {"language": "en", "time_zone": "Asia/Shanghai"}
         pages.check(await web.post("/admin/preferences", data=wanted | {"time_zone": "Mars/Olympus"}), status=422)
         pages.check(await web.post("/admin/preferences", data=wanted), status=200)
+        pages.check(await web.get("/admin/billing-contact"), status=200)
+        contact = {"name": "Zhang Min", "email": "not an address", "language": "en"}
+        pages.check(await web.post("/admin/billing-contact", data=contact), status=422)
         pages.check(await web.get("/admin/password"), status=200)
         pages.check(await web.post("/admin/logout"), status=200)
 

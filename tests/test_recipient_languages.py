@@ -147,3 +147,30 @@ async def test_the_order_list_tells_its_dates_in_the_accounts_zone(
         problems = {field["field"]: field["message"] for field in wrong.json()["fields"]}
         assert set(problems) == {"language", "time_zone"}
         assert problems["time_zone"].startswith("„Mars/Olympus“ ist keine bekannte IANA-Zeitzone")
+
+
+async def test_the_admin_changes_the_billing_contact_and_the_next_receipt_goes_there_in_its_language(
+    http: httpx.AsyncClient, ts_env: WorkflowEnvironment, mail_sink: MailSink
+) -> None:
+    account_no = await new_account(http, (await ts_env.get_current_time()).date())
+    form = await http.get("/admin/billing-contact")
+    assert _selected(form.text, "language") == "en" and "Zhang Min" in form.text
+    blank = await http.post("/admin/billing-contact", data={"name": " ", "email": "not an address", "language": "de"})
+    assert blank.status_code == 422 and 'id="name-error"' in blank.text and 'id="email-error"' in blank.text
+    contact = f"buchhaltung-{account_no.lower()}@yitong.example"
+    saved = await http.post("/admin/billing-contact", data={"name": "Anna Berg", "email": contact, "language": "de"})
+    assert saved.status_code == 303 and saved.headers["location"].startswith("/admin?notice=billing_contact")
+    listed = await http.get("/admin/subscriptions")
+    assert f"<bdi>{contact}</bdi>" in listed.text and 'href="/admin/billing-contact"' in listed.text
+    assert (await http.get("/api/admin/billing-contact")).json() == {
+        "name": "Anna Berg",
+        "email": contact,
+        "language": "de",
+    }
+
+    order_no = (await start(http, account_no))["order_no"]
+    await up_to_service_order(http, order_no, await add_card(http, account_no))
+    await step(http, order_no, "place")
+    [receipt] = await mails_to(mail_sink, contact, subject="Quittung")
+    assert receipt.message["Content-Language"] == "de" and order_no in receipt.subject
+    assert not [m for m in mail_sink.to(f"billing-{account_no.lower()}@yitong.example") if order_no in m.subject]

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from models.accounts import CompanyInfo, no_account
-from models.admin import CompanyEdit, CompanyView, Preferences
+from models.admin import BillingContact, CompanyEdit, CompanyView, Preferences
 from models.languages import DEFAULT_LANGUAGE, supported
 from models.refusals import Refusal, because
 from starter.errors import NotFound, OnrampError
@@ -41,6 +41,25 @@ async def preferences(sessions: SessionFactory, account_no: str) -> Preferences:
     return Preferences(
         language=supported(store.admin_language(admin, account)) or DEFAULT_LANGUAGE, time_zone=account.time_zone
     )
+
+
+async def billing_contact(sessions: SessionFactory, account_no: str) -> BillingContact:
+    async with sessions() as session:
+        account = await store.billing_contact(session, account_no)
+    if account is None:
+        raise NotFound(no_account(account_no), type=Refusal.NOT_FOUND)
+    return BillingContact(
+        name=account.billing_contact_name,
+        email=account.billing_contact_email,
+        language=supported(account.language) or DEFAULT_LANGUAGE,
+    )
+
+
+async def save_billing_contact(sessions: SessionFactory, account_no: str, wanted: BillingContact) -> BillingContact:
+    """The receipts of the seat orders started from now on go to ``wanted``, in its language."""
+    async with sessions.begin() as session:
+        await store.set_billing_contact(session, account_no, wanted.name, str(wanted.email), wanted.language.value)
+    return await billing_contact(sessions, account_no)
 
 
 async def save_preferences(sessions: SessionFactory, account_no: str, wanted: Preferences) -> Preferences:

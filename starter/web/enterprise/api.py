@@ -15,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator
 
 from models.admin import (
     AdminSessionView,
+    BillingContact,
     CompanyEdit,
     CompanyView,
     Login,
@@ -155,6 +156,20 @@ async def get_company(admin: PortalAdmin, sessions: Sessions) -> CompanyView:
 )
 async def put_company(body: CompanyEdit, admin: PortalAdmin, sessions: Sessions) -> CompanyView:
     return await company.update(sessions, admin.account_no, body)
+
+
+@portal_api.get("/billing-contact", response_model=BillingContact, summary="Who gets the account's receipts")
+async def get_billing_contact(admin: PortalAdmin, sessions: Sessions) -> BillingContact:
+    return await company.billing_contact(sessions, admin.account_no)
+
+
+@portal_api.put(
+    "/billing-contact",
+    response_model=BillingContact,
+    summary="Change who gets the receipts of new seat orders, and the language they read them in",
+)
+async def put_billing_contact(body: BillingContact, admin: PortalAdmin, sessions: Sessions) -> BillingContact:
+    return await company.save_billing_contact(sessions, admin.account_no, body)
 
 
 @portal_api.get("/preferences", response_model=Preferences, summary="The admin's language and the account's time zone")

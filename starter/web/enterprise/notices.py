@@ -16,6 +16,7 @@ NOTICES = {
     "password": N_("Your password has been changed."),
     "company": N_("Your information has been saved."),
     "preferences": N_("Your language and the account's time zone have been saved."),
+    "billing_contact": N_("The billing contact is now %(who)s: the receipts of new orders go there."),
     "username": N_("Your information has been saved. Your username is now %(who)s."),
     "created": N_("The account for %(who)s is open, and the invitation is on its way."),
     "reinvited": N_("The invitation was sent again to %(who)s."),
