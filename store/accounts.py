@@ -11,7 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.accounts import CompanyInfo, NewAccount, PaymentMethod, SubscriptionLine, no_account
 from models.refusals import RuleBroken, because
 from models.seat_order import AccountSnapshot, PricedLine
-from store.tables import Account, AccountSubscription, EnterpriseAdmin, PaymentCard
+from store.tables import Account, AccountOrder, AccountSubscription, EnterpriseAdmin, PaymentCard
 
 
 class AccountExists(RuleBroken):
@@ -37,6 +37,7 @@ async def create(session: AsyncSession, account: NewAccount, password_hash: str,
             )
         )
     company = account.company.model_dump(mode="json", exclude={"admin_email"})
+    opened_at = datetime.now(UTC)
     session.add(
         Account(
             account_no=account.account_no,
@@ -54,7 +55,7 @@ async def create(session: AsyncSession, account: NewAccount, password_hash: str,
             open_quote_order_no=None,
             language=account.language,
             time_zone=account.time_zone,
-            created_at=datetime.now(UTC),
+            created_at=opened_at,
             request_digest=request_digest,
         )
     )
@@ -71,6 +72,9 @@ async def create(session: AsyncSession, account: NewAccount, password_hash: str,
                 renewal_date=line.renewal_date,
             )
         )
+    for line in account.subscriptions:
+        if line.seats:
+            session.add(first_purchase(account, line, opened_at))
     session.add(
         EnterpriseAdmin(
             account_no=account.account_no,
@@ -82,6 +86,30 @@ async def create(session: AsyncSession, account: NewAccount, password_hash: str,
         )
     )
     await session.flush()
+
+
+FIRST_PURCHASE = "account increase"
+"""Seed 000's row 1: the account's first purchase is an account increase like every later one, its running
+total its own quantity, with no payment or invoice type (无) and the account's number as its order number."""
+
+
+def first_purchase(account: NewAccount, line: SubscriptionLine, at: datetime) -> AccountOrder:
+    return AccountOrder(
+        account_no=account.account_no,
+        order_no=account.account_no,
+        ordered_at=at,
+        kind=FIRST_PURCHASE,
+        product=line.product.value,
+        edition=line.edition.value,
+        quantity=line.seats,
+        running_total=line.seats,
+        payment_type="",  # shown as the seed's 无
+        invoice_type="",
+        customer_type=account.customer_type,
+        promotion=None,
+        expires_at=line.renewal_date,
+        available=True,
+    )
 
 
 async def subscription_rows(session: AsyncSession, account_no: str) -> list[AccountSubscription]:

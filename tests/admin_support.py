@@ -10,6 +10,7 @@ from typing import Any
 
 import httpx
 from fastapi import FastAPI
+from sqlalchemy import delete
 
 from models.accounts import CompanyInfo, Edition, NewAccount, Product, SubscriptionLine
 from starter.mail_sink import MailSink, ReceivedMail
@@ -112,6 +113,15 @@ def activation_link(mail: ReceivedMail) -> str:
 
 def activation_path(mail: ReceivedMail) -> str:
     return "/activate/" + activation_link(mail).rsplit("/activate/", 1)[1]
+
+
+async def forget_opening(sessions: SessionFactory, account_no: str) -> None:
+    """The account's order history is the test's own (the seed's screenshot): its opening rows go, so the rows the
+    test adds are the whole list."""
+    async with sessions.begin() as session:
+        await session.execute(
+            delete(AccountOrder).where(AccountOrder.account_no == account_no, AccountOrder.order_no == account_no)
+        )
 
 
 async def add_order(sessions: SessionFactory, account_no: str, **values: Any) -> int:

@@ -22,7 +22,7 @@ from starter.mail_sink import MailSink
 from starter.web.app import create_app
 from starter.worker_host import build_worker
 from store import SessionFactory
-from tests.admin_support import activation_link, add_order, mails_to, new_account, uid
+from tests.admin_support import activation_link, add_order, forget_opening, mails_to, new_account, uid
 from tests.browser_support import (
     CHROMIUM,
     CHROMIUM_ARGS,
@@ -47,6 +47,7 @@ async def test_an_admin_changes_the_first_password_and_creates_an_organizer_in_c
         settings,
         seats={(Product.GOTO_MEETING, Edition.ENTERPRISE): 1, (Product.GOTO_MEETING, Edition.STANDARD): 2},
     )
+    await forget_opening(sessions, account.account_no)
     await add_order(
         sessions, account.account_no, order_no=f"SO-{uid()}", ordered_at=datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
     )

@@ -46,6 +46,7 @@ from tests.admin_support import (
     PortalAccount,
     activation_link,
     add_order,
+    forget_opening,
     mails_to,
     ready_admin,
     uid,
@@ -303,6 +304,7 @@ async def test_the_enterprise_admin_portal_in_simplified_chinese(
     sessions = workflow_db[1]
     account = await chinese_account(sessions, settings)
     order_no = f"SO-{uid()}"
+    await forget_opening(sessions, account.account_no)
     await add_order(
         sessions, account.account_no, order_no=order_no, ordered_at=datetime(2026, 11, 2, 9, 30, tzinfo=UTC)
     )

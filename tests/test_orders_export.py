@@ -9,7 +9,7 @@ import csv
 import io
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import httpx
@@ -24,7 +24,7 @@ from starter.services.order_list import headings
 from starter.settings import get_settings
 from starter.web.app import create_app
 from store import SessionFactory
-from tests.admin_support import PortalAccount, add_order, browser, new_account, ready_admin, uid
+from tests.admin_support import PortalAccount, add_order, browser, forget_opening, new_account, ready_admin, uid
 from tests.support import make_settings, operator_key_in
 
 HEADINGS = headings()
@@ -48,6 +48,8 @@ async def orders(sessions: SessionFactory, database_url: str, mail_sink: MailSin
     settings = make_settings(database_url=database_url, smtp_host=mail_sink.host, smtp_port=mail_sink.port)
     account = await new_account(sessions, settings, customer_name=CUSTOMER)
     other = await new_account(sessions, settings)
+    for each in (account, other):
+        await forget_opening(sessions, each.account_no)
     tag = uid()
     numbers = [f"12110114{tag}", f"13012209{tag}", f"13012209{tag}X", f"PROMO-{tag}"]
     ids = [
@@ -306,3 +308,27 @@ async def test_orders_list_and_export_from_the_cli(orders: Orders, cli_env: Path
     assert bad_format.exit_code == 2 and "Unknown format 'pdf': use csv or xlsx." in bad_format.output
     unknown = await onramp("orders", "list", "--account", "NO-SUCH-1")
     assert unknown.exit_code == 2 and "No account NO-SUCH-1." in unknown.output
+
+
+async def test_an_accounts_first_purchase_is_row_1_of_its_order_list(
+    sessions: SessionFactory, database_url: str, mail_sink: MailSink
+) -> None:
+    settings = make_settings(database_url=database_url, smtp_host=mail_sink.host, smtp_port=mail_sink.port)
+    account = await new_account(sessions, settings, customer_name=CUSTOMER)
+    added = await add_order(
+        sessions,
+        account.account_no,
+        ordered_at=datetime.now(UTC) + timedelta(minutes=1),
+        edition="Standard",
+        quantity=5,
+        running_total=7,
+    )
+    app = create_app(settings, sessions=sessions)
+    async with browser(app) as http:
+        await ready_admin(http, account)
+        rows = (await http.get("/api/admin/orders")).json()["orders"]
+        page = await http.get("/admin/orders", headers={"Accept-Language": "zh-CN"})
+    opening = [(r["number"], r["order_no"], r["edition"], r["quantity"], r["running_total"]) for r in rows[:2]]
+    assert opening == [(1, account.account_no, "Enterprise", 1, 1), (2, account.account_no, "Standard", 2, 2)]
+    assert rows[2]["id"] == added and rows[2]["running_total"] == 7  # a later increase adds to the opening seats
+    assert rows[0]["payment_type"] == "" and "<td>账号增加</td>" in page.text and "<td>无</td>" in page.text

@@ -27,7 +27,16 @@ from starter.settings import Settings
 from starter.web import reading
 from starter.web.app import create_app
 from store import SessionFactory
-from tests.admin_support import PortalAccount, add_order, browser, mails_to, new_account, ready_admin, uid
+from tests.admin_support import (
+    PortalAccount,
+    add_order,
+    browser,
+    forget_opening,
+    mails_to,
+    new_account,
+    ready_admin,
+    uid,
+)
 from tests.seat_portal_support import seat_account
 from tests.wizard_support import order_awaiting_setup
 
@@ -166,6 +175,7 @@ async def test_the_order_list_writes_dates_the_locales_way(
     http: httpx.AsyncClient, settings: Settings, workflow_db: tuple[str, SessionFactory]
 ) -> None:
     account = await new_account(workflow_db[1], settings)
+    await forget_opening(workflow_db[1], account.account_no)
     await add_order(workflow_db[1], account.account_no, ordered_at=datetime(2013, 1, 22, 9, 32, tzinfo=UTC))
     await ready_admin(http, account)
     english = await http.get("/admin/orders")
