@@ -4,8 +4,13 @@ account's dates are told in the other), and the billing contact, who gets the re
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import BaseModel
 
 from models.admin import BillingContact, Preferences
 from models.common import place_zones
@@ -18,104 +23,123 @@ from starter.web.forms import FormSpec, form_of, submit
 from starter.web.guard import guarded
 from starter.web.languages import remember_choice
 from starter.web.portals import ADMIN
-from starter.web.reading import gettext
+from starter.web.reading import Text, lazy_gettext
 from starter.web.rendering import language_options
 
 router = APIRouter(include_in_schema=False)
 
+M = TypeVar("M", bound=BaseModel)
+
+
+@dataclass(frozen=True)
+class SettingsPage:
+    """One of the account's settings forms: its template, title and menu entry, and the choices it offers."""
+
+    template: str
+    title: Text
+    menu: str
+    choices: Callable[[], dict[str, Any]]
+
+    def render(
+        self,
+        admin: auth.Admin,
+        values: dict[str, str],
+        errors: dict[str, str] | None = None,
+        error: str | None = None,
+        status: int = 200,
+    ) -> HTMLResponse:
+        return ADMIN.render(
+            self.template,
+            status,
+            title=str(self.title),
+            admin=admin,
+            menu=self.menu,
+            values=values,
+            errors=errors or {},
+            error=error,
+            **self.choices(),
+        )
+
+    async def submitted(
+        self,
+        request: Request,
+        admin: auth.Admin,
+        spec: FormSpec,
+        model: type[M],
+        save: Callable[[M], Awaitable[M]],
+    ) -> M | Response:
+        """The form as ``model``, saved; or the form again with the reasons next to their fields."""
+        form = await form_of(request)
+        values = {name: form.get(name, "") for name in spec.fields}
+        return await submit(
+            spec,
+            lambda: model.model_validate(values),
+            save,
+            lambda errors, top, status: self.render(admin, values, errors, top, status),
+        )
+
+
 PATH = "/admin/preferences"
 FORM = FormSpec(fields=("language", "time_zone"), choices=frozenset({"language", "time_zone"}))
+PREFERENCES = SettingsPage(
+    "enterprise/preferences.html",
+    lazy_gettext("Language and time zone"),
+    "preferences",
+    lambda: {
+        "languages": language_options(),
+        "zones": [(zone, zone.replace("_", " ")) for zone in place_zones()],
+    },
+)
 
 
 @router.get(PATH, response_class=HTMLResponse)
 @guarded(ADMIN)
 async def preferences_page(request: Request, admin: PageAdmin, sessions: Sessions) -> Response:
     saved = await company.preferences(sessions, admin.account_no)
-    return _form(admin, {"language": saved.language.value, "time_zone": saved.time_zone})
+    return PREFERENCES.render(admin, {"language": saved.language.value, "time_zone": saved.time_zone})
 
 
 @router.post(PATH, response_class=HTMLResponse)
 @guarded(ADMIN)
 async def save_preferences(request: Request, admin: PageAdmin, sessions: Sessions) -> Response:
     """The chosen language is also the language menu's choice: the portal speaks it from the next page on."""
-    form = await form_of(request)
-    values = {name: form.get(name, "") for name in FORM.fields}
-    saved = await submit(
-        FORM,
-        lambda: Preferences.model_validate(values),
-        lambda wanted: company.save_preferences(sessions, admin.account_no, wanted),
-        lambda errors, top, status: _form(admin, values, errors, top, status),
+    saved = await PREFERENCES.submitted(
+        request, admin, FORM, Preferences, lambda wanted: company.save_preferences(sessions, admin.account_no, wanted)
     )
     if isinstance(saved, Response):
         return saved
-    answer = redirect_with_notice("/admin", "preferences")
+    answer = redirect_with_notice(HOME, "preferences")
     remember_choice(answer, request, saved.language)
     return answer
 
 
-def _form(
-    admin: auth.Admin,
-    values: dict[str, str],
-    errors: dict[str, str] | None = None,
-    error: str | None = None,
-    status: int = 200,
-) -> HTMLResponse:
-    return ADMIN.render(
-        "enterprise/preferences.html",
-        status,
-        title=gettext("Language and time zone"),
-        admin=admin,
-        menu="preferences",
-        languages=language_options(),
-        zones=[(zone, zone.replace("_", " ")) for zone in place_zones()],
-        values=values,
-        errors=errors or {},
-        error=error,
-    )
-
-
 BILLING_PATH = "/admin/billing-contact"
 BILLING_FORM = FormSpec(fields=("name", "email", "language"), choices=frozenset({"language"}))
+BILLING = SettingsPage(
+    "enterprise/billing_contact.html",
+    lazy_gettext("Billing contact"),
+    "subscriptions",
+    lambda: {"languages": language_options()},
+)
 
 
 @router.get(BILLING_PATH, response_class=HTMLResponse)
 @guarded(ADMIN)
 async def billing_contact_page(request: Request, admin: PageAdmin, sessions: Sessions) -> Response:
     saved = await company.billing_contact(sessions, admin.account_no)
-    return _billing_form(admin, {"name": saved.name, "email": str(saved.email), "language": saved.language.value})
+    return BILLING.render(admin, {"name": saved.name, "email": str(saved.email), "language": saved.language.value})
 
 
 @router.post(BILLING_PATH, response_class=HTMLResponse)
 @guarded(ADMIN)
 async def save_billing_contact(request: Request, admin: PageAdmin, sessions: Sessions) -> Response:
-    form = await form_of(request)
-    values = {name: form.get(name, "") for name in BILLING_FORM.fields}
-    saved = await submit(
+    saved = await BILLING.submitted(
+        request,
+        admin,
         BILLING_FORM,
-        lambda: BillingContact.model_validate(values),
+        BillingContact,
         lambda wanted: company.save_billing_contact(sessions, admin.account_no, wanted),
-        lambda errors, top, status: _billing_form(admin, values, errors, top, status),
     )
     if isinstance(saved, Response):
         return saved
     return redirect_with_notice(HOME, "billing_contact", str(saved.email))
-
-
-def _billing_form(
-    admin: auth.Admin,
-    values: dict[str, str],
-    errors: dict[str, str] | None = None,
-    error: str | None = None,
-    status: int = 200,
-) -> HTMLResponse:
-    return ADMIN.render(
-        "enterprise/billing_contact.html",
-        status,
-        title=gettext("Billing contact"),
-        admin=admin,
-        menu="subscriptions",
-        languages=language_options(),
-        values=values,
-        errors=errors or {},
-        error=error,
-    )
