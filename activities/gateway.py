@@ -23,7 +23,8 @@ from sqlalchemy.orm import Session
 from temporalio import activity
 
 from models.refusals import Refusal, because, refuse
-from models.seat_order import CHARGE_ACTIVITY, CHECK_CARD_ACTIVITY, CardOnOrder, ChargeRequest, ChargeResult, CheckCard
+from models.seat_order import CardOnOrder, ChargeResult
+from models.seat_order_activities import CHARGE_ACTIVITY, CHECK_CARD_ACTIVITY, ChargeRequest, CheckCard
 from store import SessionFactory
 from store.statements import ByDialect
 from store.tables import Account, GatewayAttempt, GatewayCharge, PaymentCard

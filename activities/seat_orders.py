@@ -13,18 +13,16 @@ from temporalio import activity
 
 from models.accounts import no_account
 from models.refusals import Refusal, refuse
-from models.seat_order import (
+from models.seat_order import AccountSnapshot, SeatOrderState, SeatOrderStatus
+from models.seat_order_activities import (
     APPLY_SEAT_ORDER_ACTIVITY,
     CLAIM_OPEN_QUOTE_ACTIVITY,
     LOAD_ACCOUNT_ACTIVITY,
     RELEASE_OPEN_QUOTE_ACTIVITY,
     SAVE_SEAT_ORDER_ACTIVITY,
-    AccountSnapshot,
     ApplySeatOrder,
     ClaimOpenQuote,
     SeatOrderSnapshot,
-    SeatOrderState,
-    SeatOrderStatus,
 )
 from store import SessionFactory
 from store import accounts as store

@@ -23,32 +23,34 @@ from temporalio.testing import WorkflowEnvironment
 from models.accounts import Edition, Product
 from models.mail import MailStatus
 from models.seat_order import (
-    APPLY_SEAT_ORDER_ACTIVITY,
-    CHARGE_ACTIVITY,
-    CHECK_CARD_ACTIVITY,
-    CLAIM_OPEN_QUOTE_ACTIVITY,
-    RELEASE_OPEN_QUOTE_ACTIVITY,
-    SAVE_SEAT_ORDER_ACTIVITY,
     AcceptQuote,
     AccountSnapshot,
     AdminContact,
-    ApplySeatOrder,
     BillingAddress,
     CardOnOrder,
-    ChargeRequest,
     ChargeResult,
-    CheckCard,
-    ClaimOpenQuote,
     NewSeats,
     PaymentDetails,
     PlaceOrder,
     PricedLine,
     ReviewCart,
     SeatOrderInput,
-    SeatOrderSnapshot,
     SeatOrderState,
     SeatOrderStatus,
     SetQuantities,
+)
+from models.seat_order_activities import (
+    APPLY_SEAT_ORDER_ACTIVITY,
+    CHARGE_ACTIVITY,
+    CHECK_CARD_ACTIVITY,
+    CLAIM_OPEN_QUOTE_ACTIVITY,
+    RELEASE_OPEN_QUOTE_ACTIVITY,
+    SAVE_SEAT_ORDER_ACTIVITY,
+    ApplySeatOrder,
+    ChargeRequest,
+    CheckCard,
+    ClaimOpenQuote,
+    SeatOrderSnapshot,
 )
 from tests.fast_support import CALLS, FastRun, assert_refused, fake_worker, mails, send_mail, skip_to
 from workflows.seat_order import SeatOrderWorkflow

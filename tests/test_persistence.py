@@ -32,7 +32,7 @@ from activities.gateway import GatewayActivities
 from activities.partner_orders import PartnerOrderActivities
 from models.common import add_local_days, local_midnight
 from models.partner_order import Offer, PartnerOrderSnapshot, PartnerOrderState, PartnerOrderStatus, Service
-from models.seat_order import ChargeRequest
+from models.seat_order_activities import ChargeRequest
 from store import SessionFactory, make_engine, make_session_factory, organizer_ids, setup_tokens, upgrade
 from store.migrate import alembic_config, current_tables
 from store.tables import Base, GatewayCharge, Organization, PartnerOrder, PaymentCard, SetupToken

@@ -29,7 +29,7 @@ from temporalio.worker import (
 from temporalio.workflow import ActivityHandle
 
 from models.partner_order import ChangeProvisioningContact, ResendSetUpMail, SendSetUpMailNow
-from models.seat_order import CHARGE_ACTIVITY, CHECK_CARD_ACTIVITY, ChargeRequest, CheckCard
+from models.seat_order_activities import CHARGE_ACTIVITY, CHECK_CARD_ACTIVITY, ChargeRequest, CheckCard
 from starter.mail_sink import MailSink
 from starter.services import partner_orders
 from starter.settings import Settings

@@ -26,14 +26,8 @@ from workflows.seat_order import SeatOrderWorkflow
 with workflow.unsafe.imports_passed_through():
     import pytest
 
-    from models.seat_order import (
-        SAVE_SEAT_ORDER_ACTIVITY,
-        AccountSnapshot,
-        Quote,
-        SeatOrderInput,
-        SeatOrderSnapshot,
-        SeatOrderState,
-    )
+    from models.seat_order import AccountSnapshot, Quote, SeatOrderInput, SeatOrderState
+    from models.seat_order_activities import SAVE_SEAT_ORDER_ACTIVITY, SeatOrderSnapshot
     from tests.support import HISTORIES, make_converter
 
 

@@ -19,7 +19,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities.gateway import GatewayActivities
 from activities.registry import all_activities
-from models.seat_order import ChargeRequest
+from models.seat_order_activities import ChargeRequest
 from starter.mail_sink import MailSink
 from starter.web.app import create_app
 from starter.worker_host import build_worker

@@ -27,22 +27,24 @@ with workflow.unsafe.imports_passed_through():
     from models.common import Recipient
     from models.refusals import Reason, because
     from models.seat_order import (
-        APPLY_SEAT_ORDER_ACTIVITY,
-        CHARGE_ACTIVITY,
         FINISHED,
-        LOAD_ACCOUNT_ACTIVITY,
         OPEN_QUOTE,
-        SAVE_SEAT_ORDER_ACTIVITY,
         AccountSnapshot,
-        ApplySeatOrder,
-        ChargeRequest,
         ChargeResult,
         Quote,
         SeatOrderInput,
-        SeatOrderSnapshot,
         SeatOrderState,
         SeatOrderStatus,
         StatusChange,
+    )
+    from models.seat_order_activities import (
+        APPLY_SEAT_ORDER_ACTIVITY,
+        CHARGE_ACTIVITY,
+        LOAD_ACCOUNT_ACTIVITY,
+        SAVE_SEAT_ORDER_ACTIVITY,
+        ApplySeatOrder,
+        ChargeRequest,
+        SeatOrderSnapshot,
     )
     from models.seat_order_rules import refusal_for
     from models.words import gateway_reason

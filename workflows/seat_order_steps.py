@@ -16,17 +16,12 @@ with workflow.unsafe.imports_passed_through():
     from models.refusals import Reason, Refusal, Word, because, passed_on, reason_of, refuse, word
     from models.seat_order import (
         BEFORE_PLACED,
-        CHECK_CARD_ACTIVITY,
-        CLAIM_OPEN_QUOTE_ACTIVITY,
         FINISHED,
         OPEN_QUOTE,
-        RELEASE_OPEN_QUOTE_ACTIVITY,
         AcceptQuote,
         AccountSnapshot,
         ApproveOrder,
         CardOnOrder,
-        CheckCard,
-        ClaimOpenQuote,
         DeclineQuote,
         PaymentUpdate,
         PlaceOrder,
@@ -36,6 +31,13 @@ with workflow.unsafe.imports_passed_through():
         SeatOrderState,
         SeatOrderStatus,
         SetQuantities,
+    )
+    from models.seat_order_activities import (
+        CHECK_CARD_ACTIVITY,
+        CLAIM_OPEN_QUOTE_ACTIVITY,
+        RELEASE_OPEN_QUOTE_ACTIVITY,
+        CheckCard,
+        ClaimOpenQuote,
     )
     from models.seat_order_rules import describe, line_refusal, quote_for
     from models.words import SEAT_ORDER
