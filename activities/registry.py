@@ -48,6 +48,8 @@ def seat_order_activities(sessions: SessionFactory) -> list[Callable[..., Any]]:
         seat_orders.release_open_quote,
         seat_orders.apply_seat_order,
         seat_orders.save_seat_order,
+        seat_orders.find_promotion,
+        seat_orders.tax_rate_for,
         gateway.check_card,
         gateway.charge_card,
     ]

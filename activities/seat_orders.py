@@ -4,7 +4,9 @@ order history and the admin's seats) in one idempotent transaction, and the orde
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from decimal import Decimal
 from functools import partial
+from zoneinfo import ZoneInfo
 
 from sqlalchemy import bindparam, case, insert, null, select, update
 from sqlalchemy.exc import IntegrityError
@@ -12,19 +14,23 @@ from sqlalchemy.orm import Session
 from temporalio import activity
 
 from models.accounts import no_account
-from models.refusals import Refusal, refuse
+from models.promotions import AppliedPromotion, FindPromotion, promotion_refusal
+from models.refusals import Refusal, because, refuse
 from models.seat_order import AccountSnapshot, SeatOrderState, SeatOrderStatus
 from models.seat_order_activities import (
     APPLY_SEAT_ORDER_ACTIVITY,
     CLAIM_OPEN_QUOTE_ACTIVITY,
+    FIND_PROMOTION_ACTIVITY,
     LOAD_ACCOUNT_ACTIVITY,
     RELEASE_OPEN_QUOTE_ACTIVITY,
     SAVE_SEAT_ORDER_ACTIVITY,
+    TAX_RATE_ACTIVITY,
     ApplySeatOrder,
     ClaimOpenQuote,
     SeatOrderSnapshot,
 )
-from store import SessionFactory
+from models.tax import TaxLookup, TaxRate
+from store import SessionFactory, promotions, tax_rates
 from store import accounts as store
 from store.statements import ByDialect
 from store.tables import (
@@ -137,6 +143,29 @@ class SeatOrderActivities:
         except IntegrityError:
             return  # a concurrent attempt applied the order first
 
+    @activity.defn(name=FIND_PROMOTION_ACTIVITY)
+    async def find_promotion(self, wanted: FindPromotion) -> AppliedPromotion:
+        """The cart's promotion, valid on the account's today for a product in the cart; else refused, with why."""
+        async with self._sessions() as session:
+            account = await session.get(Account, wanted.account_no)
+            if account is None:
+                raise refuse(Refusal.ACCOUNT_UNKNOWN, no_account(wanted.account_no))
+            promotion = await promotions.find(session, wanted.code)
+        today = wanted.at.astimezone(ZoneInfo(account.time_zone)).date()
+        why = promotion_refusal(promotion, wanted, today)
+        if why is not None or promotion is None:
+            raise refuse(Refusal.PROMOTION_INVALID, why or because("No such promotion."), "promotion_code")
+        return promotion.applied()
+
+    @activity.defn(name=TAX_RATE_ACTIVITY)
+    async def tax_rate_for(self, lookup: TaxLookup) -> TaxRate:
+        """The billing country's rate from the table, or the account's own when the country is not in it."""
+        async with self._sessions() as session:
+            account = await session.get(Account, lookup.account_no)
+        if account is None:
+            raise refuse(Refusal.ACCOUNT_UNKNOWN, no_account(lookup.account_no))
+        return tax_rates.rate_for(lookup.country, Decimal(account.tax_rate))
+
     @activity.defn(name=SAVE_SEAT_ORDER_ACTIVITY)
     async def save_seat_order(self, snapshot: SeatOrderSnapshot) -> None:
         await run_transaction(self._sessions, partial(_save_row, snapshot.state, datetime.now(UTC)))
@@ -203,7 +232,7 @@ def _add_line(session: Session, request: ApplySeatOrder, product: str, edition: 
             "payment_type": request.payment_type,
             "invoice_type": "Electronic invoice",
             "customer_type": request.customer_type,
-            "promotion": None,
+            "promotion": request.promotion,
             "expires_at": renewal_date,
             "available": True,
         },

@@ -11,10 +11,12 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated
 
-from pydantic import EmailStr, Field, StringConstraints, field_validator
+from pydantic import EmailStr, Field, StringConstraints, ValidationInfo, field_validator
 
+from models import china_divisions
 from models.common import Contract, Language, Name, TimeZoneName
 from models.refusals import Reason, RuleBroken, because
+from models.tax import CountryCode
 
 AccountNo = Annotated[
     str, StringConstraints(strip_whitespace=True, min_length=3, max_length=32, pattern=r"^[A-Za-z0-9][A-Za-z0-9-]*$")
@@ -68,6 +70,71 @@ class SubscriptionLine(Contract):
     renewal_date: date
 
 
+Region = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
+CHINA = "CN"
+COUNTRY_DESCRIPTION = (
+    "The company's country (ISO 3166-1 alpha-2), CN when absent. In China the province and the city are choices "
+    "from the national list of divisions (GB/T 2260); elsewhere they are free text."
+)
+PROVINCE_DESCRIPTION = (
+    "In China: one of the 34 province-level divisions of GB/T 2260, sent as its code (310000), its name (上海市, "
+    "上海, 臺灣省) or its pinyin (Shanghai), and returned as the list's name in simplified Chinese (上海市). "
+    "Elsewhere: free text (a state, a region)."
+)
+CITY_DESCRIPTION = (
+    "In China: one of the province's prefecture-level cities (for 北京市, 天津市, 上海市, 重庆市, Hong Kong, Macao "
+    "and Taiwan the division itself, filled in when left out), sent and returned like the province (330100, "
+    "杭州市, Hangzhou → 杭州市); required with a province, empty without. Elsewhere: free text."
+)
+
+
+def checked_province(country: str | None, value: str) -> str:
+    """A Chinese company's province as the national list names it (refused when it is not on the list); any other
+    country's as written."""
+    if country != CHINA or not value:
+        return value
+    found = china_divisions.province(value)
+    if found is None:
+        raise RuleBroken(
+            because(
+                "'%(province)s' is not a province of China: choose one of the 34 province-level divisions (a name "
+                "such as 浙江省 or Zhejiang, or its code such as 330000), or another country",
+                province=value,
+            )
+        )
+    return found.name
+
+
+def checked_city(country: str | None, province: str | None, value: str) -> str:
+    """A Chinese company's city as the national list names it, one of its province's (required with a province;
+    the division itself where it is the only one); any other country's as written. ``province`` is None when the
+    province was refused (that refusal is the one to read)."""
+    if country != CHINA or province is None:
+        return value
+    if not province:
+        if value:
+            raise RuleBroken(because("choose the province first, then one of its cities"))
+        return value
+    found = china_divisions.province(province)
+    if found is not None and not value:
+        if len(found.cities) == 1:  # a municipality, Hong Kong, Macao, Taiwan: the city is the division itself
+            return found.cities[0].name
+        raise RuleBroken(
+            because("choose the city in %(province)s (%(pinyin)s)", province=found.name, pinyin=found.english)
+        )
+    city = found.city(value) if found else None
+    if found is None or city is None:
+        raise RuleBroken(
+            because(
+                "'%(city)s' is not a city of %(province)s (%(pinyin)s): choose one of the province's cities",
+                city=known.name if (known := china_divisions.city_anywhere(value)) else value,
+                province=found.name if found else province,
+                pinyin=found.english if found else province,
+            )
+        )
+    return city.name
+
+
 class CompanyInfo(Contract):
     """Seed 000's 'basic information'. The username is the admin e-mail and follows it."""
 
@@ -78,9 +145,20 @@ class CompanyInfo(Contract):
     admin_mobile: Phone = ""
     company_phone: Phone = ""
     company_fax: Phone = ""
-    province: Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)] = ""
-    city: Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)] = ""
+    country: CountryCode = Field(default=CHINA, description=COUNTRY_DESCRIPTION)
+    province: Region = Field(default="", description=PROVINCE_DESCRIPTION)
+    city: Region = Field(default="", description=CITY_DESCRIPTION, validate_default=True)
     street: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+
+    @field_validator("province")
+    @classmethod
+    def _province_of_the_country(cls, value: str, info: ValidationInfo) -> str:
+        return checked_province(info.data.get("country"), value)
+
+    @field_validator("city")
+    @classmethod
+    def _city_of_the_province(cls, value: str, info: ValidationInfo) -> str:
+        return checked_city(info.data.get("country"), info.data.get("province"), value)
 
 
 class NewAccount(Contract):
@@ -93,7 +171,18 @@ class NewAccount(Contract):
     self_service: bool = True
     payment_method: PaymentMethod = PaymentMethod.CARD
     currency: Annotated[str, StringConstraints(max_length=3, pattern=r"^[A-Z]{3}$")] = "EUR"
-    tax_rate: Decimal = Field(default=Decimal("0.22"), ge=0, le=1, decimal_places=4)
+    tax_rate: Decimal = Field(
+        default=Decimal("0.22"),
+        ge=0,
+        le=1,
+        decimal_places=4,
+        description="The account's own tax rate: quoted when its billing country is not in the rate table.",
+    )
+    billing_country: CountryCode | None = Field(
+        default=None,
+        description="The billing address's country (ISO 3166-1 alpha-2) until an order gives an address: its tax "
+        "comes from the rate table.",
+    )
     customer_type: Annotated[str, StringConstraints(max_length=40)] = "Group"
     language: Language = Field(
         default="en",

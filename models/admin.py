@@ -5,16 +5,29 @@ info, license counts, organizer rows, and the order list with its filters. They 
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import AwareDatetime, EmailStr, Field, SecretStr, StringConstraints, ValidationInfo, field_validator
 
-from models.accounts import CompanyInfo, Edition, Phone, Product
+from models.accounts import (
+    CHINA,
+    CITY_DESCRIPTION,
+    COUNTRY_DESCRIPTION,
+    PROVINCE_DESCRIPTION,
+    CompanyInfo,
+    Edition,
+    Phone,
+    Product,
+    Region,
+    checked_city,
+    checked_province,
+)
 from models.common import Contract, Name, SchemaStates, TimeZoneName, not_blank_pattern
 from models.languages import SupportedLanguage
 from models.organizer import OrganizerStatus
 from models.refusals import RuleBroken, because
 from models.seed_rules import ADMIN_PASSWORD_LENGTH
+from models.tax import CountryCode
 
 PASSWORD_RULE_REASON = because(
     "%(shortest)d-%(longest)d letters and digits", shortest=ADMIN_PASSWORD_LENGTH[0], longest=ADMIN_PASSWORD_LENGTH[1]
@@ -23,8 +36,6 @@ PASSWORD_RULE_REASON = because(
 PASSWORD_RULE = PASSWORD_RULE_REASON.english()
 PASSWORD_PATTERN = rf"^[A-Za-z0-9]{{{ADMIN_PASSWORD_LENGTH[0]},{ADMIN_PASSWORD_LENGTH[1]}}}$"
 """The same rule as the schema states it (starter/services/admin_auth.py checks it, with its own messages)."""
-
-ShortText = Annotated[str, StringConstraints(strip_whitespace=True, max_length=60)]
 
 
 class Login(Contract):
@@ -67,9 +78,20 @@ class CompanyEdit(Contract):
     admin_mobile: Phone = ""
     company_phone: Phone = ""
     company_fax: Phone = ""
-    province: ShortText = ""
-    city: ShortText = ""
+    country: CountryCode = Field(default=CHINA, description=COUNTRY_DESCRIPTION)
+    province: Region = Field(default="", description=PROVINCE_DESCRIPTION)
+    city: Region = Field(default="", description=CITY_DESCRIPTION, validate_default=True)
     street: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] = ""
+
+    @field_validator("province")
+    @classmethod
+    def _province_of_the_country(cls, value: str, info: ValidationInfo) -> str:
+        return checked_province(info.data.get("country"), value)
+
+    @field_validator("city")
+    @classmethod
+    def _city_of_the_province(cls, value: str, info: ValidationInfo) -> str:
+        return checked_city(info.data.get("country"), info.data.get("province"), value)
 
 
 class CompanyView(Contract):
@@ -104,10 +126,30 @@ class OrganizerRow(Contract):
     language: str | None = Field(default=None, description="The organizer's language (their mails and pages).")
 
 
+class SeatHolderRow(Contract):
+    """A seat a seat order assigned to its admin contact (seed 002: a seat of each product in the quote). It holds
+    one license of its edition, as an organizer account does, and is released like one is removed
+    (`DELETE /api/admin/seats/{email}/{product}`); it has no invitation to send again."""
+
+    email: EmailStr
+    last_name: str
+    first_name: str
+    product: Product
+    edition: Edition
+    label: str
+    order_no: str = Field(description="The seat order that assigned the seat.")
+    status: Literal["seat_from_order"] = "seat_from_order"
+    assigned_at: AwareDatetime
+
+
 class OrganizerList(Contract):
     licenses: list[LicenseCount]
     remaining: str = Field(description="What remains per edition, as the portal says it.")
     organizers: list[OrganizerRow]
+    seats: list[SeatHolderRow] = Field(
+        default_factory=list,
+        description="The seats the account's seat orders assigned to their admin contacts: each holds a license.",
+    )
 
 
 class OrderFilter(Contract):
@@ -154,13 +196,21 @@ class OrderLine(Contract):
     product: Product | str
     edition: Edition | str
     product_edition: str
-    promotion: str | None
-    available: bool
+    promotion: str | None = Field(description="The code of the promotion the order applied (促销信息).")
+    promotion_name: str | None = Field(default=None, description="That promotion's name.")
+    available: bool = Field(
+        description="Whether the line is still in force: not past its expiry, its product edition still held."
+    )
+
+    @property
+    def promotion_label(self) -> str:
+        return " ".join(part for part in (self.promotion, self.promotion_name) if part)
 
 
 class OrderList(Contract):
     filter: OrderFilter
     promotions: list[str] = Field(description="Every promotion on the account's orders, for the filter.")
+    promotion_names: dict[str, str] = Field(default_factory=dict, description="Those promotions' names, by code.")
     orders: list[OrderLine]
     time_zone: str = Field(default="UTC", description="The account's time zone: the dates' wall clock.")
 

@@ -35,6 +35,17 @@ class ActivationLinkRequest(Contract):
     expires_at: AwareDatetime
 
 
+class PasswordResetLinkRequest(Contract):
+    """Ask the mail delivery to write an enterprise admin's password reset link into this mail (account recovery).
+
+    The link's row, with its expiry, is made when the admin asks for it (store/password_resets.py); the delivery
+    makes the token, keeps only its hash on that row, and the token appears only in the e-mail. Never sent by a
+    workflow: the API and the worker's relay send this mail.
+    """
+
+    account_no: str
+
+
 class MailRequest(Contract):
     """One e-mail to send exactly once, whatever the activity's retries.
 
@@ -47,10 +58,14 @@ class MailRequest(Contract):
         ge=1, description="1 for the first mail of this purpose in this workflow, 2 for the next, ..."
     )
     recipient: Recipient
+    reply_to: EmailStr | None = Field(
+        default=None, description="Where an answer goes, when not to onramp (a portal admin writing to a team)."
+    )
     template: str = Field(pattern=r"^[a-z0-9_]+$")
     context: dict[str, Any] = Field(default_factory=dict)
     setup_link: SetupLinkRequest | None = None
     activation_link: ActivationLinkRequest | None = None
+    reset_link: PasswordResetLinkRequest | None = None
 
     @property
     def outbox_key(self) -> str:

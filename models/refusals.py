@@ -31,6 +31,7 @@ class Refusal(StrEnum):
     INVALID_INPUT = "InvalidInput"
     INVALID_PASSWORD = "InvalidPassword"
     CARD_REFUSED = "CardRefused"
+    PROMOTION_INVALID = "PromotionInvalid"
     VALIDATION_ERROR = "ValidationError"
     # The process is not where the step applies, or another step won a race (HTTP 409).
     REFUSED = "Refused"
@@ -77,6 +78,7 @@ INPUT_REFUSALS = frozenset(
         Refusal.INVALID_INPUT,
         Refusal.INVALID_PASSWORD,
         Refusal.CARD_REFUSED,
+        Refusal.PROMOTION_INVALID,
         Refusal.VALIDATION_ERROR,
     }
 )

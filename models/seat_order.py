@@ -13,11 +13,21 @@ from typing import Annotated, Literal
 from pydantic import AwareDatetime, EmailStr, Field, StringConstraints, field_validator
 from pydantic.json_schema import SkipJsonSchema
 
+from models.account_services import (
+    DEFAULT_EMAIL,
+    DEFAULT_HOURS,
+    DEFAULT_PHONE,
+    AccountServices,
+    ServicesHours,
+    ServicesPhone,
+)
 from models.accounts import Edition, Product
 from models.common import MULTI_LINE, Contract, Language, Name, Recipient
 from models.mail import MailRecord
+from models.promotions import AppliedPromotion, PromotionCode
 from models.refusals import Reason, RuleBroken, because
 from models.seed_rules import PROCESSING_HOURS, QUOTE_VALID_DAYS
+from models.tax import TaxRate
 
 CARD_REFERENCE_PREFIX = "card_"
 CardReference = Annotated[
@@ -79,7 +89,34 @@ class SeatOrderPolicy(Contract):
     manual_review_over: Decimal = Field(
         default=Decimal("10000"), gt=0, description="Orders whose total is above this wait for an operator's approval."
     )
-    corporate_account_services_email: EmailStr = "corporate-account-services@goto.example"
+    corporate_account_services_email: EmailStr = Field(
+        default=DEFAULT_EMAIL, description="Corporate Account Services: who is alerted when the hours pass."
+    )
+    corporate_account_services_phone: ServicesPhone = Field(
+        default=DEFAULT_PHONE, description="Their phone, said wherever the order tells someone to contact them."
+    )
+    corporate_account_services_hours: ServicesHours = Field(
+        default=DEFAULT_HOURS, description="When they answer (free text); the defaults keep older histories whole."
+    )
+
+    @property
+    def account_services(self) -> AccountServices:
+        return AccountServices(
+            email=self.corporate_account_services_email,
+            phone=self.corporate_account_services_phone,
+            hours=self.corporate_account_services_hours,
+        )
+
+    def reaching(self, services: AccountServices) -> SeatOrderPolicy:
+        """This policy with ``services`` as the order's Corporate Account Services (onramp's settings, stamped by
+        the API when it starts the order)."""
+        return self.model_copy(
+            update={
+                "corporate_account_services_email": services.email,
+                "corporate_account_services_phone": services.phone,
+                "corporate_account_services_hours": services.hours,
+            }
+        )
 
 
 class SeatOrderInput(Contract):
@@ -121,7 +158,10 @@ class AccountSnapshot(Contract):
     pays_by_card: bool
     card_last4: str | None = None
     currency: str
-    tax_rate: Decimal
+    tax_rate: Decimal = Field(description="The rate of ``tax`` (kept for the orders that started before it).")
+    tax: TaxRate | None = Field(
+        default=None, description="The billing country's tax as the rate table has it; empty in older histories."
+    )
     billing_contact_email: EmailStr
     billing_contact_name: str
     customer_type: str
@@ -157,6 +197,14 @@ class NewSeats(Contract):
 
 class SetQuantities(Contract):
     lines: list[NewSeats] = Field(min_length=1, max_length=20)
+    promotion_code: PromotionCode | None = Field(
+        default=None, description="A promotion's code: checked now, applied by the quote."
+    )
+
+    @field_validator("promotion_code", mode="before")
+    @classmethod
+    def _blank_is_none(cls, value: object) -> object:
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("lines")
     @classmethod
@@ -244,14 +292,20 @@ class QuoteLine(Contract):
     unit_price: Decimal
     days_to_renewal: int
     amount: Decimal = Field(description="new seats x yearly unit price x days to renewal / 365, to the cent.")
+    discount: Decimal = Field(default=Decimal(0), description="What the promotion takes off the amount, to the cent.")
 
 
 class Quote(Contract):
+    number: str | None = Field(default=None, description="Q-<order no>-<n>: the order's n-th quote.")
     lines: list[QuoteLine]
     currency: str
-    subtotal: Decimal
+    subtotal: Decimal = Field(description="The lines' amounts, before the discount.")
+    promotion: AppliedPromotion | None = None
+    discount: Decimal = Field(default=Decimal(0), description="The lines' discounts together.")
     tax_rate: Decimal
-    tax: Decimal
+    tax_name: str | None = Field(default=None, description="MwSt, VAT, 增值税…; empty: just 'tax'.")
+    tax_country: str | None = Field(default=None, description="The billing country the rate is for.")
+    tax: Decimal = Field(description="(subtotal - discount) x tax rate, to the cent.")
     total: Decimal
     quoted_at: AwareDatetime
     expires_at: AwareDatetime
@@ -295,7 +349,9 @@ class SeatOrderState(Contract):
     )
     why: Reason | None = Field(default=None, description="The same reason, for the reader's language.")
     cart: list[NewSeats] = Field(default_factory=list)
+    promotion: AppliedPromotion | None = Field(default=None, description="The cart's promotion, as it was checked.")
     quote: Quote | None = None
+    quotes_made: int = Field(default=0, description="How many quotes the order made (the next one's number).")
     admin_contact: AdminContact | None = None
     card: CardOnOrder | None = None
     billing_address: BillingAddress | None = None

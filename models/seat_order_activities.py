@@ -20,6 +20,8 @@ CHECK_CARD_ACTIVITY = "check_card"
 CHARGE_ACTIVITY = "charge_card"
 APPLY_SEAT_ORDER_ACTIVITY = "apply_seat_order"
 SAVE_SEAT_ORDER_ACTIVITY = "save_seat_order"
+FIND_PROMOTION_ACTIVITY = "find_promotion"
+TAX_RATE_ACTIVITY = "tax_rate_for"
 
 
 class ClaimOpenQuote(Contract):
@@ -62,6 +64,7 @@ class ApplySeatOrder(Contract):
     billing_address: BillingAddress
     payment_type: str
     customer_type: str
+    promotion: str | None = Field(default=None, description="The code of the quote's promotion: the order list's.")
     completed: SeatOrderState | None = Field(
         default=None, description="The order's row, written as completed in the same transaction (older workflows)."
     )

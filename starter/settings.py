@@ -8,10 +8,18 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, SecretStr
+from pydantic import EmailStr, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from activities.mail_delivery import MailConfig
+from models.account_services import (
+    DEFAULT_EMAIL,
+    DEFAULT_HOURS,
+    DEFAULT_PHONE,
+    AccountServices,
+    ServicesHours,
+    ServicesPhone,
+)
 from models.assist import FeePercent, FreeCancellationDays
 from models.partner_order import WizardIdleMinutes
 from models.seed_rules import CANCELLATION_FEE_PERCENT, FREE_CANCELLATION_DAYS, WIZARD_IDLE_MINUTES
@@ -115,6 +123,15 @@ class Settings(BaseSettings):
     rate_limit_finding: str = Field(default="30/minute", description="Find-my-booking tries per client address.")
     rate_limit_links: str = Field(default="60/minute", description="Link openings per client address.")
     rate_limit_login: str = Field(default="30/minute", description="Login attempts per client address.")
+    rate_limit_contact: str = Field(
+        default="5/hour", description="Messages to Corporate Account Services from the portal, per account."
+    )
+    password_reset_minutes: int = Field(
+        default=60,
+        ge=1,
+        le=60,
+        description="How long an enterprise admin's password reset link works, in minutes (at most an hour).",
+    )
     api_key_cache_seconds: float = Field(
         default=10.0,
         ge=0,
@@ -139,6 +156,18 @@ class Settings(BaseSettings):
         description="Webex Assist: inside that, this share of the package's standard fee.",
     )
 
+    # Corporate Account Services (seed 002): named wherever a refusal, a page or a mail says to contact them
+    corporate_account_services_email: EmailStr = Field(
+        default=DEFAULT_EMAIL,
+        description="Their e-mail: shown to admins, the 24-hour escalation's and the portal's contact form's address.",
+    )
+    corporate_account_services_phone: ServicesPhone = Field(
+        default=DEFAULT_PHONE, description="Their phone, shown with the e-mail."
+    )
+    corporate_account_services_hours: ServicesHours = Field(
+        default=DEFAULT_HOURS, description="When they answer, as free text shown as it is (Mon-Fri 08:00-18:00 CET)."
+    )
+
     log_level: str = Field(default="INFO", description="Python log level.")
 
     def payload_keys(self) -> list[str]:
@@ -151,6 +180,14 @@ class Settings(BaseSettings):
         if keys:
             keys += [key.strip() for key in self.payload_old_keys.split(",") if key.strip()]
         return keys
+
+    def account_services(self) -> AccountServices:
+        """How to reach Corporate Account Services, as pages, refusals and a seat order's policy say it."""
+        return AccountServices(
+            email=self.corporate_account_services_email,
+            phone=self.corporate_account_services_phone,
+            hours=self.corporate_account_services_hours,
+        )
 
     def mail_config(self) -> MailConfig:
         """What the e-mail side needs of the settings, handed down to it (it never reads them itself)."""

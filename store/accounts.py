@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from models.accounts import CompanyInfo, NewAccount, PaymentMethod, SubscriptionLine, no_account
 from models.refusals import RuleBroken, because
 from models.seat_order import AccountSnapshot, PricedLine
+from store import tax_rates
 from store.tables import Account, AccountOrder, AccountSubscription, EnterpriseAdmin, PaymentCard
 
 
@@ -52,6 +53,7 @@ async def create(session: AsyncSession, account: NewAccount, password_hash: str,
             tax_rate=str(account.tax_rate),
             company=company,
             billing_address=None,
+            billing_country=account.billing_country,
             open_quote_order_no=None,
             language=account.language,
             time_zone=account.time_zone,
@@ -210,6 +212,7 @@ async def snapshot(session: AsyncSession, account_no: str) -> AccountSnapshot | 
         return None
     card = await session.get(PaymentCard, account.card_token) if account.card_token else None
     lines = await subscriptions(session, account_no)
+    tax = tax_rates.rate_for(billing_country(account), Decimal(account.tax_rate))
     return AccountSnapshot(
         account_no=account_no,
         customer_name=account.customer_name,
@@ -217,10 +220,17 @@ async def snapshot(session: AsyncSession, account_no: str) -> AccountSnapshot | 
         pays_by_card=pays_automatically(account),
         card_last4=card.last4 if card else None,
         currency=account.currency,
-        tax_rate=Decimal(account.tax_rate),
+        tax_rate=tax.rate,
+        tax=tax,
         billing_contact_email=account.billing_contact_email,
         billing_contact_name=account.billing_contact_name,
         customer_type=account.customer_type,
         lines=[PricedLine(**line.model_dump()) for line in lines],
         language=account.language,
     )
+
+
+def billing_country(account: Account) -> str | None:
+    """The country of the last order's billing address, else the one the account was opened with."""
+    address = account.billing_address or {}
+    return address.get("country") or account.billing_country

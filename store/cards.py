@@ -10,7 +10,9 @@ from __future__ import annotations
 import secrets
 from datetime import datetime
 
-from models.accounts import no_account
+from sqlalchemy import select
+
+from models.accounts import PaymentMethod, no_account
 from models.refusals import RuleBroken, because
 from models.seat_order import CARD_REFERENCE_PREFIX, CardOnOrder
 from store import SessionFactory
@@ -78,3 +80,56 @@ async def tokenize(sessions: SessionFactory, account_no: str, number: str, expir
         if account is not None and account.card_token is None:
             account.card_token = token  # the first card becomes the card on file
     return CardOnOrder(reference=reference, brand="Visa", last4=digits[-4:])
+
+
+async def pay_automatically(sessions: SessionFactory, account_no: str, reference: str | None) -> CardOnOrder:
+    """Seed 002's automatic payment method: the account pays by this card (one of its own, by reference; None:
+    the card on file) from now on, which lets it add seats itself."""
+    async with sessions.begin() as session:
+        account = await session.get(Account, account_no, with_for_update=True)
+        if account is None:
+            raise CardRefused(no_account(account_no))
+        if reference is None:
+            card = await session.get(PaymentCard, account.card_token) if account.card_token else None
+        else:
+            card = (
+                await session.execute(
+                    select(PaymentCard).where(PaymentCard.reference == reference, PaymentCard.account_no == account_no)
+                )
+            ).scalar_one_or_none()
+        if card is None and reference is not None:
+            raise CardRefused(because("The account keeps no card %(card)s.", card=reference))
+        if card is None:
+            raise CardRefused(because("Add a credit or debit card first."))
+        account.card_token = card.token
+        account.payment_method = PaymentMethod.CARD.value
+    return CardOnOrder(reference=card.reference, brand=card.brand, last4=card.last4)
+
+
+async def pay_by_invoice(sessions: SessionFactory, account_no: str) -> None:
+    """Back to invoices: the card stays on file for a later switch, but seats can no longer be added here."""
+    async with sessions.begin() as session:
+        account = await session.get(Account, account_no, with_for_update=True)
+        if account is None:
+            raise CardRefused(no_account(account_no))
+        account.payment_method = PaymentMethod.INVOICE.value
+
+
+async def cards_of(sessions: SessionFactory, account_no: str) -> tuple[str, CardOnOrder | None, list[CardOnOrder]]:
+    """(the payment method, the card on file, every card the account keeps, newest first)."""
+    async with sessions() as session:
+        account = await session.get(Account, account_no)
+        if account is None:
+            raise CardRefused(no_account(account_no))
+        rows = list(
+            (
+                await session.execute(
+                    select(PaymentCard)
+                    .where(PaymentCard.account_no == account_no)
+                    .order_by(PaymentCard.created_at.desc(), PaymentCard.reference)
+                )
+            ).scalars()
+        )
+    cards = {row.token: CardOnOrder(reference=row.reference, brand=row.brand, last4=row.last4) for row in rows}
+    on_file = cards.get(account.card_token) if account.card_token else None
+    return account.payment_method, on_file, list(cards.values())

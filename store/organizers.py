@@ -3,6 +3,9 @@
 A license is taken with one conditional UPDATE (`used = used + 1 … WHERE used < seats`): the database decides, so
 two admins racing for the last license get one winner on SQLite (one writer at a time) and on PostgreSQL (the row
 lock, and the WHERE clause evaluated again after the first transaction commits).
+
+The seats a seat order assigned to its admin contact (seed 002, `seat_assignments`) hold licenses of the same pools:
+they are listed with the organizers and released the same way, the DELETE deciding who releases.
 """
 
 from __future__ import annotations
@@ -10,10 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from store.tables import Account, AccountSubscription, EnterpriseAdmin, Organizer
+from store.tables import Account, AccountSubscription, EnterpriseAdmin, Organizer, SeatAssignment
 
 HOLDING = ("invited", "active")  # organizer rows that hold a license
 
@@ -95,6 +98,45 @@ async def listing(session: AsyncSession, account_no: str, *, include_removed: bo
         query = query.where(Organizer.status.in_(HOLDING))
     query = query.order_by(Organizer.product, Organizer.edition, Organizer.last_name, Organizer.first_name)
     return list((await session.execute(query)).scalars())
+
+
+async def seat_holders(session: AsyncSession, account_no: str) -> list[SeatAssignment]:
+    """The seats the account's seat orders assigned to their admin contacts, by product then name."""
+    query = (
+        select(SeatAssignment)
+        .where(SeatAssignment.account_no == account_no)
+        .order_by(SeatAssignment.product, SeatAssignment.edition, SeatAssignment.last_name, SeatAssignment.first_name)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def release_seat(session: AsyncSession, account_no: str, email: str, product: str) -> SeatAssignment | None:
+    """Delete the seat ``email`` holds of ``product`` and give its license back, in the caller's transaction. The
+    DELETE comes first and decides: of two releases at once (a double click) one deletes the row and returns the
+    license, the other finds nothing (None) and returns nothing, on SQLite (one writer) and PostgreSQL (the row lock).
+    The license's conditional UPDATE never takes ``used`` below 0."""
+    deleted = (
+        await session.execute(
+            delete(SeatAssignment)
+            .where(
+                SeatAssignment.account_no == account_no,
+                SeatAssignment.email == email.lower(),
+                SeatAssignment.product == product,
+            )
+            .returning(SeatAssignment)
+            .execution_options(synchronize_session=False)
+        )
+    ).scalar_one_or_none()
+    if deleted is None:
+        return None
+    await return_license(session, account_no, product, deleted.edition)
+    return deleted
+
+
+async def seats_of(session: AsyncSession, account_no: str, email: str) -> list[SeatAssignment]:
+    """The seats ``email`` holds from seat orders (to say why an organizer's step does not apply to them)."""
+    query = select(SeatAssignment).where(SeatAssignment.account_no == account_no, SeatAssignment.email == email.lower())
+    return list((await session.execute(query.order_by(SeatAssignment.product))).scalars())
 
 
 async def mark(

@@ -33,6 +33,8 @@ from babel.numbers import list_currencies
 from babel.support import Translations
 
 import translations
+from models import china_divisions
+from models.account_services import AccountServices
 from models.accounts import CORPORATE_ACCOUNT_SERVICES, Product
 from models.languages import FACTS, SupportedLanguage
 from starter.web.partner_orders.wizard_forms import LANGUAGES as MEETING_LANGUAGES
@@ -169,11 +171,11 @@ def pseudo_english() -> Iterator[PseudoEnglish]:
 
 @cache
 def babel_english() -> frozenset[str]:
-    """What Babel's English locale data writes on a page: month and day names (every width), and the zones'
-    names as translations/formats.py asks for them ("China Time"), plus the IANA names themselves (as they are, and
-    with spaces for underscores, as a list of zones shows them)."""
+    """What Babel's English locale data writes on a page: month and day names (every width), the countries' names
+    (the company's country), and the zones' names as translations/formats.py asks for them ("China Time"), plus
+    the IANA names themselves (as they are, and with spaces for underscores, as a list of zones shows them)."""
     locale = translations.locale_of(ENGLISH)
-    words: set[str] = set()
+    words: set[str] = {str(name) for name in locale.territories.values()}
     for names in (locale.months, locale.days):
         for context in names.values():
             for width in context.values():
@@ -190,13 +192,16 @@ WEBEX_SITES = ".webex.com"
 NAMES = frozenset(
     {product.value for product in Product if product.value not in PRODUCTS}
     | {CORPORATE_ACCOUNT_SERVICES}
+    | {str(AccountServices().email), AccountServices().phone, AccountServices().hours}
     | {str(label) for label in SERVICE_LABELS.values()}
     | {WEBEX_SITES}
+    | {division.english for province in china_divisions.provinces() for division in (province, *province.cities)}
 )
 """Names onramp shows as they are in every language, by design: the products without a name of their own in any
 language (starter/web/vocabulary.py: only GoTo Meeting has one, 会易通), the Corporate Account Services team (its
-translators keep it as it is), the Webex services (starter/web/partner_orders/wizard_forms.py: brand names, the same
-in every language) and the domain of the Webex sites."""
+translators keep it as it is) and how to reach it (settings, shown as they are), the Webex services (starter/web/partner_orders/wizard_forms.py: brand names, the same
+in every language), the domain of the Webex sites, and China's provinces and cities in pinyin (the data's names,
+models/china_divisions.json, shown to a reader of neither Chinese)."""
 LANGUAGE_NAMES = frozenset(facts.own_name for facts in FACTS.values()) | frozenset(MEETING_LANGUAGES.values())
 """The language menu and the language choices name each language in itself (the wizard's meeting languages too)."""
 CURRENCIES = frozenset(list_currencies())

@@ -37,6 +37,7 @@ PLACEHOLDERS = {
     "order_no": "SO-20261201-ABC123",
     "email": "someone@yitong.example",
     "path": "role",
+    "product": "GoTo Meeting",
 }
 
 
@@ -196,6 +197,9 @@ async def test_only_the_routes_declared_public_answer_without_a_credential(app: 
         "GET /admin/login",
         "POST /admin/login",
         "POST /admin/logout",
+        "POST /api/admin/password-reset",
+        "GET /admin/password-reset",
+        "POST /admin/password-reset",
         "GET /api/assist/packages",
         "POST /api/assist/bookings",
         "POST /api/assist/find",

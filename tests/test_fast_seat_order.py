@@ -20,6 +20,7 @@ from temporalio import activity
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
+from models.account_services import AccountServices, reach
 from models.accounts import Edition, Product
 from models.mail import MailStatus
 from models.seat_order import (
@@ -46,12 +47,14 @@ from models.seat_order_activities import (
     CLAIM_OPEN_QUOTE_ACTIVITY,
     RELEASE_OPEN_QUOTE_ACTIVITY,
     SAVE_SEAT_ORDER_ACTIVITY,
+    TAX_RATE_ACTIVITY,
     ApplySeatOrder,
     ChargeRequest,
     CheckCard,
     ClaimOpenQuote,
     SeatOrderSnapshot,
 )
+from models.tax import TaxLookup, TaxRate
 from tests.fast_support import CALLS, FastRun, assert_refused, fake_worker, mails, send_mail, skip_to
 from workflows.seat_order import SeatOrderWorkflow
 
@@ -105,7 +108,15 @@ async def save_seat_order(snapshot: SeatOrderSnapshot) -> None:
     CALLS.record(snapshot)
 
 
+@activity.defn(name=TAX_RATE_ACTIVITY)
+async def tax_rate_for(lookup: TaxLookup) -> TaxRate:
+    """Taiwan's business tax, as the rate table has it."""
+    CALLS.record(lookup)
+    return TaxRate(country=lookup.country, rate=Decimal("0.05"), name="營業稅")
+
+
 ACTIVITIES: list[Callable[..., Any]] = [
+    tax_rate_for,
     claim_open_quote,
     release_open_quote,
     check_card,
@@ -220,6 +231,14 @@ async def test_a_placed_order_is_charged_once_by_order_number_gets_its_seats_and
         assert accepted.status is SeatOrderStatus.PAYMENT
         paid = await handle.execute_update(SeatOrderWorkflow.payment, _payment(None))
         assert paid.status is SeatOrderStatus.SERVICE_ORDER
+        assert paid.quote is not None  # the billing address is in Taiwan: its 5% business tax replaces the 22%
+        assert (paid.quote.tax_name, paid.quote.tax_rate, paid.quote.tax, paid.quote.total) == (
+            "營業稅",
+            Decimal("0.05"),
+            Decimal("3.60"),
+            Decimal("75.60"),
+        )
+        assert CALLS.of(o.workflow_id, TAX_RATE_ACTIVITY) == [TaxLookup(account_no=o.account_no, country="TW")]
         assert paid.card == CardOnOrder(reference=ON_FILE, brand="Visa", last4="4242")
         assert CALLS.of(o.workflow_id, CHECK_CARD_ACTIVITY) == [CheckCard(account_no=o.account_no, card=None)]
 
@@ -233,11 +252,11 @@ async def test_a_placed_order_is_charged_once_by_order_number_gets_its_seats_and
     assert not final.escalated
     [charge] = CALLS.of(o.workflow_id, CHARGE_ACTIVITY)
     assert charge == ChargeRequest(
-        idempotency_key=o.order_no, account_no=o.account_no, card=ON_FILE, amount=Decimal("87.84"), currency="EUR"
+        idempotency_key=o.order_no, account_no=o.account_no, card=ON_FILE, amount=Decimal("75.60"), currency="EUR"
     )
-    assert final.charge is not None and (final.charge.outcome, final.charge.amount) == ("approved", Decimal("87.84"))
+    assert final.charge is not None and (final.charge.outcome, final.charge.amount) == ("approved", Decimal("75.60"))
     [seats] = CALLS.of(o.workflow_id, APPLY_SEAT_ORDER_ACTIVITY)
-    assert seats.lines == quote.lines
+    assert seats.lines == quote.lines and seats.promotion is None
     assert (seats.admin_contact, seats.payment_type, seats.customer_type) == (
         ADMIN,
         "Credit card",
@@ -250,13 +269,13 @@ async def test_a_placed_order_is_charged_once_by_order_number_gets_its_seats_and
         "seat_order_receipt",
         "billing@yitong.example",
     )
-    assert receipt.context["charge"]["amount"] == "87.84"
+    assert receipt.context["charge"]["amount"] == "75.60"
     assert [(m.purpose, m.to, m.status) for m in final.mails] == [
         ("receipt", "billing@yitong.example", MailStatus.SENT)
     ]
     texts = [text for _, text in final.timeline]
     assert texts[-2:] == [
-        "completed: charged 87.84 EUR, seats added",
+        "completed: charged 75.60 EUR, seats added",
         "E-mail 'seat_order_receipt #1' sent to billing@yitong.example",
     ]
 
@@ -300,7 +319,8 @@ async def test_a_line_of_a_product_without_seat_additions_is_refused_naming_the_
             caught,
             "InvalidStep",
             "GoTo Connect does not support seat additions here (only GoTo Meeting, GoTo Webinar, GoTo Training, "
-            "GoToAssist v4 and GoToAssist v5 do). Please contact Corporate Account Services.",
+            "GoToAssist v4 and GoToAssist v5 do). Please contact Corporate Account Services. "
+            + reach(AccountServices()).english(),  # the policy's Corporate Account Services
             field="lines.0.product",
         )
 

@@ -30,7 +30,8 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from activities.registry import all_activities
-from models.accounts import CompanyInfo, Edition, NewAccount, Product, SubscriptionLine
+from models.account_services import AccountServices
+from models.accounts import CORPORATE_ACCOUNT_SERVICES, CompanyInfo, Edition, NewAccount, Product, SubscriptionLine
 from starter.mail_sink import MailSink, ReceivedMail
 from starter.services import partner_orders
 from starter.services.accounts import create_account
@@ -92,6 +93,8 @@ ZONE_IDS = sorted({*available_timezones(), *(zone.replace("_", " ") for zone in 
 ASSIST_NAMES = ["Meeting Center", "Training Center", "Event Center", "US$", "ID"]
 """Webex's centers, named so in seed 004's Chinese (Event Center 高級協助服務, 主持人 ID), and the dollar as Taipei writes
 it (US$650.00)."""
+SERVICES = AccountServices()
+"""How to reach Corporate Account Services, as the settings say by default: shown as it is in every language."""
 GERMAN_PAYMENT = {"company": "Yitong GmbH", "street": "Friedrichstraße 43", "postal_code": "10117", "city": "Berlin"}
 GERMAN_PAYMENT |= {"country": "de", "first_name": "Jana", "last_name": "Müller", "email": "jana.mueller@yitong.example"}
 """seat_portal_support.PAYMENT's card, a billing address in Berlin."""
@@ -331,6 +334,8 @@ async def test_the_enterprise_admin_portal_in_simplified_chinese(
             page = await language_page(browser, "zh-CN", problems)  # a browser in Shanghai
             leftovers: list[str] = []
             names = [*BRANDS, *LANGUAGE_NAMES, account.customer_name, account.account_no, order_no, "XLSX", "CSV"]
+            names += [CORPORATE_ACCOUNT_SERVICES, SERVICES.phone, SERVICES.hours]  # a team's name, settings
+            names.append(settings.corporate_account_services_hours)  # the footer's, a setting shown as it is
 
             async def shown(title: str) -> None:
                 await said_in(page, "zh-Hans", title)
@@ -476,7 +481,7 @@ async def test_the_seat_portal_in_german_and_the_receipt_in_german(
             leftovers: list[str] = []
             # the seed keeps these in English in its German text ("das Feld New Seat Qty", "Corporate Account Services")
             names = [*BRANDS, "New Seat Qty", "Corporate Account Services", "Corporate Billing Portal", "Visa"]
-            names += [account.customer_name, account.account_no]
+            names += [account.customer_name, account.account_no, settings.corporate_account_services_hours]
 
             async def shown(title: str) -> None:
                 await said_in(page, "de", title)
@@ -541,7 +546,8 @@ async def test_the_seat_portal_in_german_and_the_receipt_in_german(
             # 6. the Service-Bestellung, then Service-Bestellung aufgeben
             await shown("Service-Bestellung")
             await expect(page.locator(".details")).to_contain_text(account.billing_email)
-            await expect(page.locator("#total")).to_have_text("292,80 €")
+            await expect(page.locator("#tax-name")).to_contain_text("MwSt")  # billed in Berlin: Germany's 19%
+            await expect(page.locator("#total")).to_have_text("285,60 €")
             await page.screenshot(path=tmp_path / "de-service-order.png", full_page=True)
             await click(page, "Service-Bestellung aufgeben")
 
@@ -551,7 +557,7 @@ async def test_the_seat_portal_in_german_and_the_receipt_in_german(
             await expect(page.locator("#outcome")).to_contain_text(
                 f"Service-Bestellung {order_no} ist abgeschlossen: 5 "
             )
-            charged = "292,80 € wurden der Visa-Karte mit den Endziffern 4242 belastet."
+            charged = "285,60 € wurden der Visa-Karte mit den Endziffern 4242 belastet."
             if charged not in " ".join((await page.locator("#outcome").inner_text()).split()):
                 leftovers.append(f"#outcome: not {charged!r} but {await page.locator('#outcome').inner_text()!r}")
             await expect(page.locator("#outcome")).to_contain_text(
@@ -564,7 +570,7 @@ async def test_the_seat_portal_in_german_and_the_receipt_in_german(
             [receipt] = await mails_to(mail_sink, account.billing_email, subject=order_no)
             assert not in_language(receipt, "de"), in_language(receipt, "de")
             assert receipt.subject == f"Quittung für Ihre Platzbestellung {order_no}", receipt.subject
-            assert re.search(r"Gesamt:\s+292,80\s€", receipt.text), receipt.text  # a no-break space before €
+            assert re.search(r"Gesamt:\s+285,60\s€", receipt.text), receipt.text  # a no-break space before €
             assert "4242 4242 4242 4242" not in receipt.text
 
             await page.get_by_role("link", name="Zurück zu Abonnements", exact=True).click()

@@ -125,6 +125,7 @@ SEAT: dict[str, Any] = {
     "admin_contact": {"first_name": "Jonas", "last_name": "Weber", "email": "jonas@mueller.example"},
     "processing_hours": 24,
     "placed_at": "2026-12-01T08:30:00+00:00",
+    "account_services": {"email": "cas@goto.example", "phone": "+49 89 5555 0142", "hours": "Mo-Fr 09:00-17:00"},
 }
 DECLINED = {
     **SEAT,
@@ -173,6 +174,15 @@ ASSIST: dict[str, Any] = {
     "attendees": 187,
     "recording_url": "https://yitong.webex.com/recordings/WA-261201-A1B2C3",
 }
+CONTACT: dict[str, Any] = {
+    "account_no": "1400234",
+    "customer_name": "Müller GmbH",
+    "admin_name": "Jonas Weber",
+    "admin_email": "jonas@mueller.example",
+    "subject": "800 more seats",
+    "message": "We need 800 seats.\nCan you call me?",
+    "order": {"order_no": "SO-1001", "status": "awaiting_review", "total": "24000.00", "currency": "EUR"},
+}
 WELCOME = {
     "customer_name": "上海易通网络科技有限公司",
     "admin_name": "王芳",
@@ -188,6 +198,16 @@ PASSWORD_CHANGED = {
     "username": "admin@yitong.example",
     "changed_at": "2026-12-01 09:30 UTC",
 }
+PASSWORD_RESET = {
+    "account_no": "1400234",
+    "admin_name": "王芳",
+    "customer_name": "上海易通网络科技有限公司",
+    "username": "admin@yitong.example",
+    "expires_at": "2026-12-01 10:30 UTC",
+    "time_zone": "Asia/Shanghai",
+    "reset_url": f"{BASE}/admin/password-reset/t0ken",
+    "reset_page_url": f"{BASE}/admin/password-reset",
+}
 SET_UP = {**PARTNER, "setup_url": f"{BASE}/setup/t0ken"}
 CONTEXTS: dict[str, list[dict[str, Any]]] = {
     "set_up_now": [SET_UP, {**SET_UP, "close_after_days": 1}],
@@ -201,18 +221,29 @@ CONTEXTS: dict[str, list[dict[str, Any]]] = {
     "org_join_decided": [{**JOIN, "decided": "confirmed"}, {**JOIN, "decided": "refused"}],
     "provisioned_partner": [PARTNER, {**PARTNER, "subdomain": None}],
     "provisioned_customer": [PARTNER, {**PARTNER, "subdomain": None}],
-    "seat_order_receipt": [SEAT, {**SEAT, "admin_contact": None}],
+    "seat_order_receipt": [
+        SEAT,
+        {**SEAT, "admin_contact": None},
+        {k: v for k, v in SEAT.items() if k != "account_services"},
+    ],
     "seat_order_declined": [
         DECLINED,
         {**DECLINED, "charge": {**DECLINED["charge"], "reason": None}},
         {**DECLINED, "charge": {**DECLINED["charge"], "reason": "do not honor"}},
     ],
     "seat_order_escalation": [SEAT, {**SEAT, "processing_hours": 1}],
+    "seat_order_delayed": [SEAT, {**SEAT, "processing_hours": 1}],
+    "account_services_contact": [
+        CONTACT,
+        {**CONTACT, "order": {**CONTACT["order"], "total": None}},
+        {**CONTACT, "order": None},
+    ],
     "organizer_invitation": [ORGANIZER],
     "organizer_invitation_copy": [ORGANIZER],
     "organizer_reminder": [ORGANIZER, {**ORGANIZER, "reminder_after_days": 1}, {**ORGANIZER, "reminder_after_days": 2}],
     "admin_welcome": [WELCOME],
     "admin_password_changed": [PASSWORD_CHANGED],
+    "admin_password_reset": [PASSWORD_RESET],
     "assist_confirmation": [ASSIST, {**ASSIST, "producer_name": None, "producer_email": None, "language": None}],
     "assist_cancelled": [{**ASSIST, "cancellation_fee": "0.00"}, {**ASSIST, "cancellation_fee": "650.00"}],
     "assist_producer_start": [ASSIST, {**ASSIST, "topic": "", "language": None}],

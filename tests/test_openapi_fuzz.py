@@ -423,6 +423,8 @@ async def _accounts(
             main, path={"account_no": main_no}, body={"number": APPROVE, "expiry": "12/2030"}
         ),
         "GET /api/seat-orders/{order_no}": quantities,
+        "GET /api/seat-orders/{order_no}/quote.pdf": accept,  # an order with its quote: the PDF
+        "GET /api/seat-orders/{order_no}/receipt.pdf": quantities,  # not completed: no receipt yet (409)
         "POST /api/seat-orders/{order_no}/quantities": quantities,
         "POST /api/seat-orders/{order_no}/review": review,
         "POST /api/seat-orders/{order_no}/accept": accept,
@@ -522,7 +524,15 @@ async def world(
 
 DOMAIN_RULES: dict[str, dict[str, str]] = {
     "POST /codec/decode": {"payloads": "an encrypted payload's data is what onramp's key sealed"},
-    "POST /api/accounts": {"subscriptions": "each product and edition once (uniqueItems cannot say 'by product')"},
+    "POST /api/accounts": {
+        "subscriptions": "each product and edition once (uniqueItems cannot say 'by product')",
+        "company.province": "in China: one of the national list's province-level divisions",
+        "company.city": "in China: a city of the chosen province",
+    },
+    "PUT /api/admin/company": {
+        "province": "in China: one of the national list's province-level divisions",
+        "city": "in China: a city of the chosen province",
+    },
     "POST /api/partner-orders/{order_id}/contact": {"": "a contact other than the order's current one"},
     "POST /api/setup/{token}/role": {"role": "the link's audience: it went to the partner or to the customer"},
     "POST /api/setup/{token}/partner-org": {
@@ -545,7 +555,9 @@ DOMAIN_RULES: dict[str, dict[str, str]] = {
     "POST /api/seat-orders/{order_no}/quantities": {
         "lines": "each product and edition once (uniqueItems cannot say 'by product and edition')",
         "lines.product": "a product and edition the account subscribes to",
+        "promotion_code": "a promotion that exists, runs today and covers a product in the cart",
     },
+    "PUT /api/accounts/{account_no}/payment-method": {"card": "one of the account's own cards"},
     "POST /api/assist/bookings": {"site": "a Webex site onramp knows", "session": "at least 14 days ahead"},
     "POST /api/assist/bookings/{reservation_no}/availability": {
         "site": "a Webex site onramp knows",

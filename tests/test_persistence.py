@@ -64,6 +64,8 @@ APP_TABLES = {
     "seat_assignments",
     "organizers",
     "activation_tokens",
+    "password_resets",
+    "promotions",
     "assist_sites",
     "assist_scheduled_sessions",
     "assist_producers",

@@ -231,8 +231,28 @@ async def test_every_page_of_the_admin_portal_is_translated(
         pages.check(await web.get("/admin/billing-contact"), status=200)
         contact = {"name": "Zhang Min", "email": "not an address", "language": "en"}
         pages.check(await web.post("/admin/billing-contact", data=contact), status=422)
+        services = settings.account_services()
+        pages.know(str(services.email), services.phone, services.hours, "Seats", "Please call me.")
+        message = {"subject": "Seats", "message": "Please call me.", "order_no": ""}
+        pages.check(await web.get("/admin/contact"), status=200)
+        pages.check(await web.post("/admin/contact", data=message | {"subject": " "}), status=422)
+        pages.check(await web.post("/admin/contact", data=message), status=200)  # the confirmation
         pages.check(await web.get("/admin/password"), status=200)
         pages.check(await web.post("/admin/logout"), status=200)
+
+        reset = "/admin/password-reset"
+        pages.check(await web.get(reset), status=200)
+        pages.check(await web.post(reset, data={"email": "not-an-address"}), status=422)
+        pages.check(await web.post(reset, data={"email": account.admin_email}), status=200)
+        [mail] = await mails_to(mail_sink, account.admin_email, subject="Set a new password")
+        [link] = [link for link in mail.links if f"{reset}/" in link]
+        path = reset + "/" + link.rsplit(f"{reset}/", 1)[1]
+        pages.check(await web.get(path), status=200)
+        pages.check(await web.post(path, data={"new_password": "ab", "new_password_confirmation": "ab"}), status=422)
+        chosen = {"new_password": "Reset2026", "new_password_confirmation": "Reset2026"}
+        pages.check(await web.post(path, data=chosen), status=200)  # the login page, with its notice
+        pages.check(await web.get(path), status=410)
+        pages.check(await web.get(f"{reset}/no-such-token"), status=404)
 
     pages.assert_clean(walk.unwalked("enterprise"))
 
@@ -289,6 +309,11 @@ async def test_every_page_of_the_seat_portal_is_translated(
         pages.know(first)
         await web.post(f"/admin/seat-orders/{first}/seats", data={CART: "1"})
         pages.check(await web.get("/admin/subscriptions"), status=200)  # a quote is open
+        pages.check(await web.get("/admin/quotes"), status=200)  # open, declined and accepted quotes
+        pages.know("NOPE")
+        pages.check(
+            await web.post(f"/admin/seat-orders/{first}/seats", data={CART: "1", "promotion_code": "NOPE"}), status=422
+        )
         expiring = pages.check(await web.get("/admin/seat-orders/new"), status=200)  # ... and would expire
         pages.know(form_action(expiring.text).split("/")[3])
 
@@ -308,6 +333,13 @@ async def test_every_page_of_the_seat_portal_is_translated(
             await ready_admin(other, invoiced)
             pages.check(await other.get("/admin/subscriptions"), status=200)
             pages.check(await other.get("/admin/seat-orders/new"), status=409)
+            pages.check(await other.get("/admin/quotes"), status=200)  # none yet
+            pages.check(await other.get("/admin/payment-method"), status=200)  # by invoice
+            card = {"method": "card", "card": "new", "card_number": "4242 4242 4242 4241"}
+            pages.check(await other.post("/admin/payment-method", data=card), status=422)
+            card |= {"card_number": "4242 4242 4242 4242", "card_expiry": "12/2030"}
+            pages.check(await other.post("/admin/payment-method", data=card), status=200)  # automatic now
+            pages.check(await other.post("/admin/payment-method", data={"method": "invoice"}), status=200)
 
     pages.assert_clean(walk.unwalked("seat_orders"))
 

@@ -14,6 +14,7 @@ from fastapi import FastAPI
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
+from models.account_services import AccountServices, with_reach
 from models.accounts import Edition, Product
 from models.assist import MeetingLookup
 from models.assist_packages import PACKAGES, Package
@@ -103,10 +104,11 @@ async def test_a_seat_line_over_the_limit_is_refused_in_german(
         MAX_NEW_SEATS,
     )
     assert english["error"] == "InvalidStep"
-    assert_translated(english, german, reason, L.GERMAN, "lines.0.new_seats")
-    assert german["message"] == (
+    # followed by how to reach them (the order's policy), a sentence of its own
+    assert_translated(english, german, with_reach(reason, AccountServices()), L.GERMAN, "lines.0.new_seats")
+    assert german["message"].startswith(
         f"Es können höchstens {MAX_NEW_SEATS} Plätze auf einmal hinzugefügt werden; für mehr wenden Sie sich an "
-        "Corporate Account Services."
+        "Corporate Account Services. "
     )
 
 

@@ -75,7 +75,7 @@ async def test_seats_are_added_charged_recorded_and_receipted(
         return found[0].text if found else None
 
     text = await eventually(receipt, what="the receipt")
-    assert "Total:    292.80 EUR" in text and "5 x GoTo Meeting Enterprise" in text
+    assert "Total:    254.40 EUR" in text and "5 x GoTo Meeting Enterprise" in text  # billed in China: 6% VAT
     state = (await http.get(f"/api/seat-orders/{order_no}")).json()
     assert state["status"] == "completed" and state["charge"]["outcome"] == "approved"
     async with workflow_db[1]() as session:
@@ -85,7 +85,7 @@ async def test_seats_are_added_charged_recorded_and_receipted(
         assert (history.kind, history.quantity, history.running_total) == ("account increase", 5, 8)
         assert (await session.get(SeatAssignment, (account_no, "mei.chen@yitong.example", "GoTo Meeting"))) is not None
         charge = await session.get(GatewayCharge, order_no)
-        assert charge is not None and charge.amount == "292.80" and charge.outcome == "approved"
+        assert charge is not None and charge.amount == "254.40" and charge.outcome == "approved"
 
 
 async def _visible(client: Client, order_no: str) -> dict[str, object]:

@@ -106,7 +106,8 @@ async def test_add_seats_from_subscriptions_to_the_receipt(
     service_order = text_of((await admin.get(paid.headers["location"])).text)
     assert "Admin contact Mei Chen (mei.chen@yitong.example) Payment method Visa ending 4242" in service_order
     assert "Billing address Yitong, 88 Century Avenue, 200120 Shanghai, CN" in service_order
-    assert f"Receipt to {account.billing_email}" in service_order and "Total 292.80 EUR" in service_order
+    assert f"Receipt to {account.billing_email}" in service_order
+    assert "增值税 (6%) 14.40 EUR Total 254.40 EUR" in service_order  # billed in China: its VAT, not the 22%
     assert "4242 4242 4242 4242" not in service_order
 
     placed = await admin.post(f"/admin/seat-orders/{order_no}/place")
@@ -117,21 +118,21 @@ async def test_add_seats_from_subscriptions_to_the_receipt(
 
     done = await result(admin, order_no, "Your seats have been added")
     assert (
-        f"Service order {order_no} is complete: 5 GoTo Meeting Enterprise seats added. 292.80 EUR was charged to "
+        f"Service order {order_no} is complete: 5 GoTo Meeting Enterprise seats added. 254.40 EUR was charged to "
         f"the Visa card ending 4242. A confirmation e-mail with the receipt is on its way to the billing contact, "
         f"{account.billing_email}." in done
     )
     [receipt] = await mails_to(mail_sink, account.billing_email, subject=f"Receipt for your seat order {order_no}")
-    assert "Total:    292.80 EUR" in receipt.text and "5 x GoTo Meeting Enterprise" in receipt.text
+    assert "Total:    254.40 EUR" in receipt.text and "5 x GoTo Meeting Enterprise" in receipt.text
     german = text_of((await admin.get(f"/admin/seat-orders/{order_no}", headers={"Accept-Language": "de"})).text)
-    assert "292,80 € wurden der Visa-Karte mit den Endziffern 4242 belastet." in german
+    assert "254,40 € wurden der Visa-Karte mit den Endziffern 4242 belastet." in german
     history = german[german.index("Auftragsverlauf") :]
     assert "Chinesische Zeit · angeboten" in history and "Chinesische Zeit · abgeschlossen" in history
     assert "quoted:" not in history  # the account's zone and words, not the operators' English notes
 
     after = text_of((await admin.get("/admin/subscriptions")).text)
     assert f"GoTo Meeting Enterprise 8 1 240.00 EUR {renewal} Yes" in after  # the admin contact holds one
-    assert f"{order_no} completed 292.80 EUR" in after
+    assert f"{order_no} completed 254.40 EUR" in after
     on_file = await admin.get(f"/admin/seat-orders/{order_no}/payment")  # a finished order has no payment page
     assert on_file.headers["location"] == f"/admin/seat-orders/{order_no}"
 
@@ -244,9 +245,9 @@ async def test_a_newer_quote_replaces_the_open_one(
 ) -> None:
     first, _ = await save_cart(admin, "1")
     listed = text_of((await admin.get("/admin/subscriptions")).text)
-    assert f"Quote {first} is open. Accept or decline it before you add seats again" in listed
+    assert f"Quote {first} is open. Accept or decline it in Quotes before you add seats again" in listed
     warned = text_of((await admin.get("/admin/seat-orders/new")).text)
-    assert f"Quote {first} is still open: when you save this cart, it expires at once" in warned
+    assert f"Quote Q-{first}-1 (total 58.56 EUR) is still open: when you save this cart, it is superseded" in warned
 
     second, _ = await save_cart(admin, "2")
     replaced = await result(admin, first, "This quote was replaced")

@@ -26,6 +26,7 @@ from workflows.visibility import Visibility
 with workflow.unsafe.imports_passed_through():
     from models.common import Recipient
     from models.refusals import Reason, because
+    from models.seat_documents import receipt_number
     from models.seat_order import (
         FINISHED,
         OPEN_QUOTE,
@@ -60,6 +61,7 @@ LEAN_PROCESSING = (
 # the placed status (with its deadline) reaches visibility only when processing is still going after
 # PLACED_SHOWN_AFTER, and the completed status together with the close (after the receipt).
 QUIET_PLACING = "quiet-placing"
+DELAY_NOTICE = "delay-notice"  # past the hours, the billing contact is told too, with how to reach Account Services
 NO_CARD = because("No card on the order.")
 PLACED_SHOWN_AFTER = timedelta(minutes=1)
 
@@ -101,7 +103,7 @@ class SeatOrderWorkflow(SeatOrderSteps):
 
     async def _refuse_if_not_eligible(self) -> bool:
         """Step 1: self-service and an automatic payment method, or a clear refusal."""
-        reason = refusal_for(self._snapshot())
+        reason = refusal_for(self._snapshot(), self._order.policy.account_services)
         if reason is None:
             self._publish()
             await self._save()
@@ -219,6 +221,7 @@ class SeatOrderWorkflow(SeatOrderSteps):
             billing_address=address,
             payment_type="Credit card",
             customer_type=account.customer_type,
+            promotion=quote.promotion.code if quote.promotion else None,
             completed=completed,
             mark_completed=self._quiet_placing,
         )
@@ -232,6 +235,8 @@ class SeatOrderWorkflow(SeatOrderSteps):
         self._mail(
             "escalation", Recipient(email=self._order.policy.corporate_account_services_email), "seat_order_escalation"
         )
+        if workflow.patched(DELAY_NOTICE):
+            self._mail("delayed", self._snapshot().billing_contact, "seat_order_delayed")
         self._publish()
         await self._save()
 
@@ -317,4 +322,10 @@ class SeatOrderWorkflow(SeatOrderSteps):
             "admin_contact": state.admin_contact.model_dump(mode="json") if state.admin_contact else None,
             "processing_hours": self._order.policy.processing_hours,
             "placed_at": state.placed_at.isoformat() if state.placed_at else None,
+            "account_services": self._order.policy.account_services.model_dump(mode="json"),
+            # what the receipt PDF attached to the receipt mail shows beyond the quote and the charge
+            "receipt_number": receipt_number(state.order_no),
+            "completed_at": state.completed_at.isoformat() if state.completed_at else None,
+            "billing_address": state.billing_address.model_dump(mode="json") if state.billing_address else None,
+            "card": {"brand": state.card.brand, "last4": state.card.last4} if state.card else None,
         }

@@ -7,13 +7,18 @@ and an operator's approval of an order above the automatic limit.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from temporalio import workflow
+from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from workflows import activity_calls
 
 with workflow.unsafe.imports_passed_through():
+    from models.promotions import AppliedPromotion, FindPromotion
     from models.refusals import Reason, Refusal, Word, because, passed_on, reason_of, refuse, word
+    from models.seat_documents import nth_quote_number
     from models.seat_order import (
         BEFORE_PLACED,
         FINISHED,
@@ -35,15 +40,20 @@ with workflow.unsafe.imports_passed_through():
     from models.seat_order_activities import (
         CHECK_CARD_ACTIVITY,
         CLAIM_OPEN_QUOTE_ACTIVITY,
+        FIND_PROMOTION_ACTIVITY,
         RELEASE_OPEN_QUOTE_ACTIVITY,
+        TAX_RATE_ACTIVITY,
         CheckCard,
         ClaimOpenQuote,
     )
-    from models.seat_order_rules import describe, line_refusal, quote_for
+    from models.seat_order_rules import describe, line_refusal, quote_for, taxed
+    from models.tax import TaxLookup, TaxRate
     from models.words import SEAT_ORDER
 
 DEADLINE_AT_PLACE = "deadline-at-place"
 """Patch: the placed status goes out with its deadline (NextDeadline in visibility)."""
+TAX_BY_BILLING_COUNTRY = "tax-by-billing-country"
+"""Patch: the payment's billing address decides the tax; a country other than the quote's re-taxes it."""
 CARD_BY_REFERENCE = "card-by-reference"
 """Patch: the card is named by its reference, never its gateway token, in the payment and in the charge. One id for
 both places: the SDK keeps the answer of an order's first call, so an order paid by token is charged by token, and
@@ -54,6 +64,13 @@ def conflict(reason: Reason) -> ApplicationError:
     """The order is not where the step applies (HTTP 409)."""
     return refuse(Refusal.ORDER_STATE_CONFLICT, reason)
 
+
+PROMOTION_RETRY = RetryPolicy(
+    initial_interval=timedelta(seconds=1),
+    maximum_interval=activity_calls.RETRY_PAUSE,
+    non_retryable_error_types=[Refusal.PROMOTION_INVALID.value],
+)
+"""Looking up a promotion: a code that does not apply is final."""
 
 ALREADY_PLACED = because("This service order has already been placed.")
 
@@ -92,12 +109,31 @@ class SeatOrderSteps:
 
     @workflow.update
     async def set_quantities(self, request: SetQuantities) -> SeatOrderState:
+        promotion = await self._check_promotion(request) if request.promotion_code else None
         self._state.cart = list(request.lines)
+        self._state.promotion = promotion
         if self._state.status in OPEN_QUOTE:  # a changed cart needs a new review
             self._state.quote = None
             await self._release_open_quote()
-        await self._set_status(SeatOrderStatus.CART, "New Seat Qty: " + describe(request.lines))
+        said = f"; promotion {promotion.code}" if promotion else ""
+        await self._set_status(SeatOrderStatus.CART, "New Seat Qty: " + describe(request.lines) + said)
         return self._state
+
+    async def _check_promotion(self, request: SetQuantities) -> AppliedPromotion:
+        """The code names a promotion valid today for a product in the cart, or the step is refused with why."""
+        assert request.promotion_code is not None
+        wanted = FindPromotion(
+            code=request.promotion_code,
+            account_no=self._order.account_no,
+            products=[line.product for line in request.lines],
+            at=workflow.now(),
+        )
+        try:
+            return await activity_calls.run(FIND_PROMOTION_ACTIVITY, wanted, AppliedPromotion, retry=PROMOTION_RETRY)
+        except ActivityError as err:
+            if isinstance(err.cause, ApplicationError):
+                raise passed_on(err.cause, Refusal.PROMOTION_INVALID) from None
+            raise
 
     @set_quantities.validator
     def _validate_quantities(self, request: SetQuantities) -> None:
@@ -112,7 +148,14 @@ class SeatOrderSteps:
     @workflow.update
     async def review(self, request: ReviewCart) -> Quote:
         try:
-            quote = quote_for(self._snapshot(), self._state.cart, workflow.now(), self._order.policy)
+            quote = quote_for(
+                self._snapshot(),
+                self._state.cart,
+                workflow.now(),
+                self._order.policy,
+                promotion=self._state.promotion,
+                number=nth_quote_number(self._order.order_no, self._state.quotes_made + 1),
+            )
         except ValueError as err:
             raise refuse(Refusal.INVALID_STEP, reason_of(err)) from None
         previous = await activity_calls.run(
@@ -125,6 +168,7 @@ class SeatOrderSteps:
                 "supersede", self._order.order_no
             )
         self._state.quote = quote
+        self._state.quotes_made += 1
         await self._set_status(
             SeatOrderStatus.QUOTED, f"quote {quote.total} {quote.currency}, valid until {quote.expires_at:%Y-%m-%d}"
         )
@@ -173,6 +217,14 @@ class SeatOrderSteps:
             if isinstance(err.cause, ApplicationError):  # the gateway does not know the card: the step's answer
                 raise passed_on(err.cause, Refusal.CARD_UNKNOWN) from None
             raise
+        country = request.billing_address.country
+        quote = self._state.quote
+        if quote is not None and quote.tax_country != country and workflow.patched(TAX_BY_BILLING_COUNTRY):
+            tax = await activity_calls.run(
+                TAX_RATE_ACTIVITY, TaxLookup(account_no=self._order.account_no, country=country), TaxRate
+            )
+            if (tax.rate, tax.name, tax.country) != (quote.tax_rate, quote.tax_name, quote.tax_country):
+                self._state.quote = taxed(quote, tax)
         self._state.card = card
         self._state.admin_contact = request.admin_contact
         self._state.billing_address = request.billing_address

@@ -13,6 +13,7 @@ from starter.cli import (
     inspect,
     mail,
     orders,
+    promotions,
     routes,
     seat_orders,
     services,
@@ -34,6 +35,7 @@ inspect.register(app)
 mail.register(app)
 accounts.register(app)
 seat_orders.register(app)
+promotions.register(app)
 admin_portal.register(app)
 sites.register(app)
 assist.register(app)

@@ -1,4 +1,5 @@
-"""`onramp account create --file account.json`, `onramp account demo` and `onramp account resend-welcome`."""
+"""`onramp account create --file account.json`, `onramp account demo`, and for an admin who cannot log in,
+`onramp account resend-welcome` (a new first password) and `onramp account send-reset` (a password reset link)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from models.accounts import NewAccount
 from starter.cli.credentials import audited
 from starter.cli.output import EXIT_INVALID, console, fail, invalid, run_async
 from starter.services import accounts as accounts_service
+from starter.services import password_recovery
 from starter.services.accounts import DEMO_ACCOUNT_NO, DEMO_PASSWORD, create_account, demo_account, ensure_demo_account
 from starter.services.callers import Scope
 from starter.settings import get_settings
@@ -71,6 +73,29 @@ async def resend_welcome(account_no: Annotated[str, typer.Argument(help="The acc
     finally:
         await engine.dispose()
     console.print(f"[green]A new welcome mail with a new first password goes to {sent_to}.[/]")
+
+
+@account.command("send-reset")
+@run_async
+@audited(Scope.ACCOUNTS, "account send-reset", target="account_no")
+async def send_reset(account_no: Annotated[str, typer.Argument(help="The account's number.")]) -> None:
+    """Send the account's admin a password reset link (single-use; newer links replace older ones). The link is
+    only in the mail: never printed."""
+    settings = get_settings()
+    engine = make_engine(settings.database_url)
+    try:
+        await upgrade(engine)
+        sent_to, sent = await password_recovery.send_to_account(make_session_factory(engine), settings, account_no)
+    finally:
+        await engine.dispose()
+    minutes = settings.password_reset_minutes
+    if sent:
+        console.print(f"[green]A password reset link was sent to {sent_to}[/] (it works once, for {minutes} minutes).")
+    else:
+        console.print(
+            f"[yellow]The password reset link for {sent_to} waits for SMTP;[/] the worker sends it as soon as SMTP "
+            f"answers (it works once, for {minutes} minutes from now)."
+        )
 
 
 async def _create(new: object) -> bool:

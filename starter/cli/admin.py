@@ -1,5 +1,6 @@
 """`onramp organizer create|reinvite|remove|status|list` and `onramp orders list|export`: the enterprise admin's
-self-service (seed 000) from a terminal, for operators. The commands talk to the database and to Temporal
+self-service (seed 000) from a terminal, for operators. The seats seat orders assign to their admin contacts (seed
+002) are listed with the organizers and released with `organizer remove EMAIL --product PRODUCT`. The commands talk to the database and to Temporal
 directly (ONRAMP_ settings), like the other commands; `--account` names the enterprise account."""
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import typer
 from pydantic import ValidationError
 from rich.table import Table
 
+from models.accounts import Product
 from models.admin import OrderFilter
 from models.organizer import NewOrganizer
 from starter.cli.credentials import acting, reading
@@ -108,9 +110,26 @@ async def remove(
     account: Account,
     email: Email,
     reason: Annotated[str | None, typer.Option(help="Why (shown in the history).")] = None,
+    product: Annotated[
+        Product | None,
+        typer.Option(
+            help="Release the seat of this product that a seat order assigned to EMAIL (its admin contact), "
+            "instead of removing an organizer account."
+        ),
+    ] = None,
 ) -> None:
-    """Remove an organizer account: its license goes back to the edition's pool."""
+    """Remove an organizer account, or with --product release a seat from a seat order: its license goes back to
+    the edition's pool."""
     async with acting(Scope.ACCOUNTS, "organizer remove", account) as caller, _database(account) as sessions:
+        if product is not None:
+            seat = await organizers.release_seat(sessions, account, email, product)
+            counts = await organizers.licenses(sessions, account)
+            left = next(c.remaining for c in counts if c.product is seat.product and c.edition is seat.edition)
+            console.print(
+                f"[green]Released[/] the {seat.label} seat that seat order {seat.order_no} assigned to "
+                f"{seat.email}: {left} {seat.label} licenses left."
+            )
+            return
         client = await connect(get_settings(), quick=True)
         state = await organizers.remove(client, sessions, account, email, operator=caller.actor, reason=reason)
     console.print(f"[green]Removed[/] {state.email}: {state.remaining} {state.edition_label} licenses left.")
@@ -141,14 +160,15 @@ async def status(account: Account, email: Email, as_json: AsJson = False) -> Non
 @run_async
 @reading
 async def list_organizers(account: Account, as_json: AsJson = False) -> None:
-    """What remains per edition, and the organizer accounts."""
+    """What remains per edition, the organizer accounts, and the seats seat orders assigned to their admin
+    contacts (release one with `organizer remove EMAIL --product PRODUCT`)."""
     async with _database(account) as sessions:
         listing = await organizers.listing(sessions, account)
     if as_json:
         print_json(listing)
         return
     console.print(f"Left: {listing.remaining}")
-    if not listing.organizers:
+    if not listing.organizers and not listing.seats:
         console.print("No organizer accounts yet.")
         return
     table = Table()
@@ -162,6 +182,15 @@ async def list_organizers(account: Account, as_json: AsJson = False) -> None:
             row.status.value,
             when(row.invited_at),
             when(row.activated_at),
+        )
+    for seat in listing.seats:
+        table.add_row(
+            f"{seat.last_name} {seat.first_name}",
+            str(seat.email),
+            seat.label,
+            "seat from order",
+            f"from seat order {seat.order_no}",
+            when(seat.assigned_at),
         )
     console.print(table)
 

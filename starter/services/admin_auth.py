@@ -6,7 +6,8 @@
 - Until the first password is changed (`must_change_password`), the portal shows only the change page.
 - Wrong passwords slow down whoever keeps guessing (login_throttle.py: growing delays per client address and per
   account), never lock the admin out; an unknown username, a wrong password and a throttled try read the same.
-- A login and a password change each start a new session id; the change ends every other session too.
+- A login and a password change each start a new session id; the change ends every other session too, and any
+  password reset link still open (starter/services/password_recovery.py: "forgot password?").
 - No password ever enters a workflow: this module checks, hashes and stores it, and mails a confirmation (without
   the password) to the admin e-mail of that moment.
 """
@@ -33,7 +34,7 @@ from starter.errors import OnrampError
 from starter.services.login_throttle import LoginThrottle
 from starter.services.passwords import hash_password, hashed, verified
 from starter.settings import Settings
-from store import SessionFactory, outbox
+from store import SessionFactory, outbox, password_resets
 from store.accounts import admin_language
 from store.tables import Account, AdminSession, EnterpriseAdmin
 
@@ -226,10 +227,13 @@ async def change_password(
         stored.must_change_password = False
         stored.password_changed_at = now
         await session.execute(delete(AdminSession).where(AdminSession.account_no == admin.account_no))
+        await password_resets.revoke_unused(session, admin.account_no, now)  # a link asked for before: no more
         cookie = secrets.token_urlsafe(32)
         session.add(_new_session(cookie, admin.account_no, now))
-        email, name = stored.email, stored.name
-    await _mail_password_changed(sessions, settings, admin, email, name, now)
+        changed = PasswordChanged(
+            admin.account_no, stored.email, stored.name, admin.customer_name, admin.language, admin.time_zone, now
+        )
+    await mail_password_changed(sessions, settings, changed)
     found = await current(sessions, cookie)
     assert found is not None
     return cookie, found
@@ -261,30 +265,42 @@ async def _by_key(sessions: SessionFactory, key: str) -> Admin | None:
     )
 
 
-async def _mail_password_changed(
-    sessions: SessionFactory, settings: Settings, admin: Admin, email: str, name: str, at: datetime
-) -> None:
-    """A short confirmation, without the password. A mail problem does not undo the change: the request is kept in
-    its outbox row, and the worker's relay sends it once SMTP answers."""
-    key = f"account-{admin.account_no}"
+@dataclass(frozen=True)
+class PasswordChanged:
+    """What the confirmation of a new password says, and to whom (the admin e-mail of that moment)."""
+
+    account_no: str
+    email: str
+    name: str
+    customer_name: str
+    language: str
+    time_zone: str
+    at: datetime
+
+
+async def mail_password_changed(sessions: SessionFactory, settings: Settings, changed: PasswordChanged) -> None:
+    """A short confirmation, without the password: after a change in the portal, and after a reset by link. A mail
+    problem does not undo the change: the request is kept in its outbox row, and the worker's relay sends it once
+    SMTP answers."""
+    key = f"account-{changed.account_no}"
     async with sessions() as session:
         sent = await outbox.sent_count(session, key, "password_changed")
     request = MailRequest(
         workflow_id=key,
         purpose="password_changed",
         sequence=sent + 1,
-        recipient=Recipient(email=email, language=admin.language),
+        recipient=Recipient(email=changed.email, language=changed.language),
         template="admin_password_changed",
         context={
-            "account_no": admin.account_no,
-            "admin_name": name,
-            "customer_name": admin.customer_name,
-            "username": email,
-            "changed_at": f"{at:%Y-%m-%d %H:%M} UTC",
-            "time_zone": admin.time_zone,
+            "account_no": changed.account_no,
+            "admin_name": changed.name,
+            "customer_name": changed.customer_name,
+            "username": changed.email,
+            "changed_at": f"{changed.at:%Y-%m-%d %H:%M} UTC",
+            "time_zone": changed.time_zone,
         },
     )
     try:
         await MailDelivery(sessions, settings.mail_config()).send(request, keep_request=True)
     except Exception:  # SMTP down: the password is changed all the same, and the relay sends the mail later
-        log.warning("password change confirmation for account %s not sent yet", admin.account_no, exc_info=True)
+        log.warning("password change confirmation for account %s not sent yet", changed.account_no, exc_info=True)

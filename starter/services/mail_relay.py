@@ -2,8 +2,9 @@
 API gone after its commit) is sent from here, once SMTP answers. Workflow mail needs none of this: its activity is
 retried by Temporal.
 
-Two kinds wait: a welcome mail, whose first password waits sealed in `welcome_mails` (services/accounts.py sends it),
-and any other mail the API sends, whose request waits in its outbox row (`MailDelivery.send(keep_request=True)`).
+Three kinds wait: a welcome mail, whose first password waits sealed in `welcome_mails` (services/accounts.py sends
+it), a password reset link whose row says its mail has not gone out (services/password_recovery.py), and any other
+mail the API sends, whose request waits in its outbox row (`MailDelivery.send(keep_request=True)`).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import aiosmtplib
 
 from activities.mail_delivery import MailDelivery
 from models.mail import MailRequest
-from starter.services import accounts
+from starter.services import accounts, password_recovery
 from starter.settings import Settings
 from store import SessionFactory, outbox
 
@@ -30,6 +31,7 @@ async def deliver_waiting(
     """One round: every waiting mail, each sent once (its outbox key guards against a second copy). Returns how
     many went out."""
     sent = await accounts.deliver_waiting_welcomes(sessions, settings, older_than_seconds=older_than_seconds)
+    sent += await password_recovery.deliver_waiting_resets(sessions, settings, older_than_seconds=older_than_seconds)
     async with sessions() as session:
         waiting = await outbox.waiting_requests(session, datetime.now(UTC) - timedelta(seconds=older_than_seconds))
     delivery = MailDelivery(sessions, settings.mail_config())

@@ -10,21 +10,22 @@ import csv
 import io
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 
 from models.accounts import Edition, Product
 from models.admin import OrderFilter, OrderLine, OrderList
 from models.common import local_midnight
 from models.organizer import edition_label
 from store import SessionFactory
-from store.tables import Account, AccountOrder
+from store import promotions as promotion_store
+from store.tables import Account, AccountOrder, AccountSubscription
 from translations import N_
 
 NONE = "None"  # the seed's 无: no payment or invoice type
@@ -62,7 +63,7 @@ COLUMNS: list[tuple[str, Callable[[OrderLine, Wording], Any]]] = [
     (N_("Customer type"), lambda o, w: w.word(o.customer_type)),
     (N_("Expires"), lambda o, w: o.expires_at),
     (N_("Product edition"), lambda o, w: w.edition(o)),
-    (N_("Promotion"), lambda o, w: o.promotion or ""),
+    (N_("Promotion"), lambda o, w: o.promotion_label),
     (N_("Available"), lambda o, w: w.yes_no(o.available)),
 ]
 HEADINGS = [heading for heading, _ in COLUMNS]
@@ -119,9 +120,12 @@ async def query(sessions: SessionFactory, account_no: str, wanted: OrderFilter, 
             )
         ).scalars()
         promotion_list = [p for p in promotions if p]
+        named = await promotion_store.names(session, promotion_list)
+        held = {(p, e) for p, e in await session.execute(_HELD, {"account_no": account_no})}
     customer = account.customer_name if account else ""
-    orders = [_line(number, row, customer) for number, row in enumerate(rows, start=1)]
-    return OrderList(filter=wanted, promotions=promotion_list, orders=orders, time_zone=zone)
+    in_force = _in_force(held, datetime.now(ZoneInfo(zone)).date())
+    orders = [_line(number, row, customer, named, in_force) for number, row in enumerate(rows, start=1)]
+    return OrderList(filter=wanted, promotions=promotion_list, promotion_names=named, orders=orders, time_zone=zone)
 
 
 def _selection(account_no: str, wanted: OrderFilter, ids: Sequence[int], zone: str) -> Select[AccountOrder]:
@@ -155,7 +159,26 @@ def local(value: Any, zone: str) -> Any:
     return value
 
 
-def _line(number: int, row: AccountOrder, customer: str) -> OrderLine:
+_HELD = select(AccountSubscription.product, AccountSubscription.edition).where(
+    AccountSubscription.account_no == bindparam("account_no")
+)
+
+
+def _in_force(held: set[tuple[str, str]], today: date) -> Callable[[AccountOrder], bool]:
+    """Seed 000's 是否可用: a line is available while its term runs (until its expiry, that day included) and the
+    account still holds its product edition (an edition given up supersedes its lines)."""
+    return lambda row: (
+        row.available and (row.expires_at is None or row.expires_at >= today) and (row.product, row.edition) in held
+    )
+
+
+def _line(
+    number: int,
+    row: AccountOrder,
+    customer: str,
+    named: dict[str, str],
+    in_force: Callable[[AccountOrder], bool],
+) -> OrderLine:
     return OrderLine(
         id=row.id,
         number=number,
@@ -173,7 +196,8 @@ def _line(number: int, row: AccountOrder, customer: str) -> OrderLine:
         edition=_known(Edition, row.edition),
         product_edition=_label(row.product, row.edition),
         promotion=row.promotion,
-        available=row.available,
+        promotion_name=named.get(row.promotion or ""),
+        available=in_force(row),
     )
 
 

@@ -1,5 +1,9 @@
 """Organizer accounts from the client side (seed 000, steps 4 and 5), shared by the JSON API, the pages and the CLI.
 
+The product list also holds the seats seat orders assigned to their admin contacts (seed 002): each takes a
+license of its edition like an organizer account, and is released (its row deleted, its license back) without a
+workflow, in one transaction. Re-invite does not apply to them: no invitation was sent.
+
 Creating one starts `OrganizerAccountWorkflow` (id `organizer-<account no>-<random key>`, kept with the e-mail; a second start finds the
 running one) and sends it the create step, an Update whose activity takes the license: a refusal (no license left,
 an edition the account does not have, an existing organizer) comes back as the Update's error, with its field.
@@ -13,7 +17,7 @@ from typing import TypeVar
 from temporalio.client import Client, WorkflowHandle
 
 from models.accounts import Edition, Product
-from models.admin import LicenseCount, OrganizerList, OrganizerRow
+from models.admin import LicenseCount, OrganizerList, OrganizerRow, SeatHolderRow
 from models.organizer import (
     ActivateOrganizer,
     CreateOrganizer,
@@ -34,7 +38,7 @@ from starter.services import workflow_calls
 from starter.settings import Settings
 from store import SessionFactory, activation_tokens, organizer_ids
 from store import organizers as store
-from store.tables import Organizer
+from store.tables import Organizer, SeatAssignment
 from workflows.organizer_account import OrganizerAccountWorkflow
 
 T = TypeVar("T")
@@ -82,11 +86,13 @@ def remaining_text(counts: list[LicenseCount]) -> str:
 async def listing(sessions: SessionFactory, account_no: str) -> OrganizerList:
     async with sessions() as session:
         rows = await store.listing(session, account_no)
+        seats = await store.seat_holders(session, account_no)
     counts = await licenses(sessions, account_no)
     return OrganizerList(
         licenses=counts,
         remaining=remaining_text(counts),
         organizers=[_row(row) for row in rows],
+        seats=[_seat_row(seat) for seat in seats],
     )
 
 
@@ -164,8 +170,63 @@ async def create(
 async def reinvite(
     client: Client, sessions: SessionFactory, account_no: str, email: str, operator: str = "enterprise admin"
 ) -> InvitationSent:
+    """Refused with a sentence for a seat from a seat order: its holder was never sent an invitation."""
     step = ReinviteOrganizer(operator=operator)
-    return await _step(client, sessions, account_no, email, "reinvite", step, InvitationSent)
+    try:
+        return await _step(client, sessions, account_no, email, "reinvite", step, InvitationSent)
+    except NotFound:
+        async with sessions() as session:
+            seats = await store.seats_of(session, account_no, email)
+        if seats:
+            raise _not_invited(_seat_row(seats[0])) from None
+        raise
+
+
+async def reinvite_seat(sessions: SessionFactory, account_no: str, email: str, product: Product) -> None:
+    """A seat from a seat order ticked for re-invite: always refused, with why (or that it is gone)."""
+    async with sessions() as session:
+        seats = [seat for seat in await store.seats_of(session, account_no, email) if seat.product == product.value]
+    if not seats:
+        raise _no_seat(email, product)
+    raise _not_invited(_seat_row(seats[0]))
+
+
+def _not_invited(seat: SeatHolderRow) -> StepRefused:
+    return StepRefused(
+        because(
+            "Re-invite is for organizer accounts: %(email)s holds a seat of %(product)s from seat order "
+            "%(order_no)s, which came with no invitation to send again.",
+            email=str(seat.email),
+            product=seat.product.value,
+            order_no=seat.order_no,
+        ),
+        type=Refusal.WRONG_STATE,
+        field="email",
+    )
+
+
+def _no_seat(email: str, product: Product) -> NotFound:
+    return NotFound(
+        because(
+            "%(email)s holds no seat of %(product)s from a seat order on this account: it was released "
+            "already, or never assigned.",
+            email=email,
+            product=product.value,
+        ),
+        type=Refusal.NOT_FOUND,
+        field="email",
+    )
+
+
+async def release_seat(sessions: SessionFactory, account_no: str, email: str, product: Product) -> SeatHolderRow:
+    """Release the seat of ``product`` a seat order assigned to ``email``: the row goes and its license is back in
+    the pool, in one transaction. A second release (a double click, an old tab) is told there is nothing to
+    release, and gives nothing back."""
+    async with sessions.begin() as session:
+        released = await store.release_seat(session, account_no, email, product.value)
+    if released is None:
+        raise _no_seat(email, product)
+    return _seat_row(released)
 
 
 async def remove(
@@ -177,7 +238,24 @@ async def remove(
     reason: str | None = None,
 ) -> OrganizerState:
     step = RemoveOrganizer(operator=operator, reason=reason)
-    return await _step(client, sessions, account_no, email, "remove", step, OrganizerState)
+    try:
+        return await _step(client, sessions, account_no, email, "remove", step, OrganizerState)
+    except NotFound:
+        async with sessions() as session:
+            seats = await store.seats_of(session, account_no, email)
+        if seats:
+            raise NotFound(
+                because(
+                    "%(email)s has no organizer account here, but holds a seat of %(product)s from seat order "
+                    "%(order_no)s: release that seat instead.",
+                    email=email,
+                    product=seats[0].product,
+                    order_no=seats[0].order_no,
+                ),
+                type=Refusal.NOT_FOUND,
+                field="email",
+            ) from None
+        raise
 
 
 async def _step(
@@ -237,6 +315,20 @@ async def activate(client: Client, sessions: SessionFactory, token: str, languag
         return await workflow_calls.update(client, h, "activate", step, OrganizerState)
     except (workflow_calls.WorkflowCompleted, NotFound):
         raise ActivationLinkInvalid() from None
+
+
+def _seat_row(seat: SeatAssignment) -> SeatHolderRow:
+    """A seat from a seat order as the product list shows it."""
+    return SeatHolderRow(
+        email=seat.email,
+        last_name=seat.last_name,
+        first_name=seat.first_name,
+        product=Product(seat.product),
+        edition=Edition(seat.edition),
+        label=edition_label(seat.product, seat.edition),
+        order_no=seat.order_no,
+        assigned_at=seat.assigned_at,
+    )
 
 
 def _row(row: Organizer) -> OrganizerRow:

@@ -38,12 +38,14 @@ async def start(client: Client, settings: Settings, sessions: SessionFactory, or
 async def start_or_find(
     client: Client, settings: Settings, sessions: SessionFactory, order: SeatOrderInput
 ) -> tuple[SeatOrderState, bool]:
-    """``start``, and whether this call started the order (False: it was running, or had finished)."""
+    """``start``, and whether this call started the order (False: it was running, or had finished). The order's
+    policy gets onramp's Corporate Account Services, whom its refusals and mails name."""
+    policy = order.policy.reaching(settings.account_services())
     async with sessions() as session:
         snapshot = await accounts.snapshot(session, order.account_no)
     if snapshot is None:
         raise NotFound(no_account(order.account_no), type=Refusal.NOT_FOUND)
-    reason = refusal_for(snapshot)
+    reason = refusal_for(snapshot, policy.account_services)
     if reason:
         raise StepRefused(reason, type=Refusal.NOT_ELIGIBLE)
     created = False
@@ -51,7 +53,7 @@ async def start_or_find(
         _, created = await workflow_calls.start_once(
             client,
             SeatOrderWorkflow.run,
-            order.model_copy(update={"account": snapshot}),
+            order.model_copy(update={"account": snapshot, "policy": policy}),
             id=order.workflow_id,
             task_queue=settings.task_queue,
         )

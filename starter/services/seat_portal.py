@@ -15,6 +15,7 @@ from typing import Any
 from pydantic import ValidationError
 from sqlalchemy import select
 
+from models.account_services import AccountServices
 from models.accounts import SEAT_ADDITION_PRODUCTS, Edition, Product, no_account
 from models.refusals import Reason, Refusal
 from models.seat_order import BEFORE_PLACED, NewSeats, SeatOrderState
@@ -64,7 +65,8 @@ class BillingAccount:
     company: dict[str, Any]
 
 
-async def billing_account(sessions: SessionFactory, account_no: str) -> BillingAccount:
+async def billing_account(sessions: SessionFactory, account_no: str, services: AccountServices) -> BillingAccount:
+    """The account as the pages show it; ``services``: how its refusal says to reach Corporate Account Services."""
     async with sessions() as session:
         account = await session.get(Account, account_no)
         if account is None:
@@ -77,7 +79,7 @@ async def billing_account(sessions: SessionFactory, account_no: str) -> BillingA
         customer_name=account.customer_name,
         billing_contact_email=account.billing_contact_email,
         currency=account.currency,
-        refusal=refusal_for(snapshot),
+        refusal=refusal_for(snapshot, services),
         card=(card.brand, card.last4) if card else None,
         open_quote=account.open_quote_order_no,
         billing_address=account.billing_address,

@@ -17,6 +17,7 @@ from starter.services.callers import KeyCache
 from starter.services.login_throttle import LoginThrottle
 from starter.settings import Settings
 from starter.web import access, codec, docs, errors, language_menu, operations, portals, reading, redaction
+from starter.web.account_services import AccountServicesContext
 from starter.web.assist import api as assist_api
 from starter.web.assist import pages as assist_pages
 from starter.web.audit import AuditTrail
@@ -75,6 +76,7 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
     app.add_middleware(AuditTrail)
     app.add_middleware(CrossSiteGuard, settings=settings)
     app.add_middleware(reading.ReaderContext, settings=settings)  # outside the guard: its refusals are read too
+    app.add_middleware(AccountServicesContext, settings=settings)  # whom the footer and the refusals name
     app.add_middleware(errors.Unexpected)
     access.require_declared(app)
     return app

@@ -11,6 +11,7 @@ from fastapi.responses import Response
 
 from starter.services import admin_auth
 from starter.web.access import LoginPage, PasswordPage
+from starter.web.account_services import account_services
 from starter.web.guard import PageInstead
 from starter.web.reading import lazy_gettext
 from starter.web.rendering import Portal, redirect
@@ -50,6 +51,7 @@ ADMIN = Portal(
         "seat_status": seat_status,
         "product_name": product_name,
         "not_supported": not_supported,
+        "account_services": account_services,
     },
 )
 

@@ -24,6 +24,7 @@ class Limit(StrEnum):
     FINDING = "finding"
     LINKS = "links"
     LOGIN = "login"
+    CONTACT = "contact"  # per account, not per address: messages to Corporate Account Services
 
 
 class TooManyRequests(OnrampError):
@@ -49,6 +50,7 @@ class RateLimits:
             Limit.FINDING: parse(settings.rate_limit_finding),
             Limit.LINKS: parse(settings.rate_limit_links),
             Limit.LOGIN: parse(settings.rate_limit_login),
+            Limit.CONTACT: parse(settings.rate_limit_contact),
         }
 
     def hit(self, limit: Limit, address: str) -> None:

@@ -1,12 +1,14 @@
-"""Link tokens out of the logs: a path that carries one (a Set Up Now or activation link) is written with the token
-replaced, in the server's access log and in onramp's own log lines."""
+"""Link tokens out of the logs: a path that carries one (a Set Up Now, activation or password reset link) is written
+with the token replaced, in the server's access log and in onramp's own log lines."""
 
 from __future__ import annotations
 
 import logging
 import re
 
-_TOKEN_PATHS = re.compile(r"(/(?:api/)?(?:setup|activate|organizer-activation|join|org-join)/)[^/?\s\"]+")
+_TOKEN_PATHS = re.compile(
+    r"(/(?:api/)?(?:setup|activate|organizer-activation|join|org-join|admin/password-reset)/)[^/?\s\"]+"
+)
 HIDDEN = "<token>"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from models import words
 from models.accounts import CORPORATE_ACCOUNT_SERVICES, Edition, Product
+from starter.web.account_services import account_services
 from starter.web.reading import Text, gettext, lazy_gettext
 from starter.web.said import named
 
@@ -45,9 +46,21 @@ def seat_status(status: str) -> str:
     return status.replace("_", " ")
 
 
-def not_supported(product: Product) -> str:
+def reach_services() -> str:
+    """The sentence after "contact Corporate Account Services": their e-mail, phone and hours (the settings')."""
+    services = account_services()
     return gettext(
+        "You can reach them at %(email)s or by phone at %(phone)s (%(hours)s).",
+        email=str(services.email),
+        phone=services.phone,
+        hours=services.hours,
+    )
+
+
+def not_supported(product: Product) -> str:
+    told = gettext(
         "%(product)s does not support seat additions here. Please contact %(services)s.",
         product=product.value,
         services=CORPORATE_ACCOUNT_SERVICES,
     )
+    return f"{told} {reach_services()}"

@@ -38,6 +38,8 @@ from store.tables.partner_orders import (
     SetupToken,
     Subscription,
 )
+from store.tables.password_resets import PasswordReset
+from store.tables.promotions import PromotionRow
 
 __all__ = [
     "Account",
@@ -67,7 +69,9 @@ __all__ = [
     "OrganizerId",
     "OutboxMail",
     "PartnerOrder",
+    "PasswordReset",
     "PaymentCard",
+    "PromotionRow",
     "SeatAssignment",
     "SeatOrderRow",
     "SetupToken",

@@ -29,6 +29,7 @@ class Account(Base):
     tax_rate: Mapped[str] = mapped_column(String(16))  # a Decimal, as text: exact on every database
     company: Mapped[dict[str, Any]]  # seed 000's company fields (CompanyInfo, minus the admin e-mail)
     billing_address: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    billing_country: Mapped[str | None] = mapped_column(String(2))  # ISO 3166: the tax's, until an order's address
     open_quote_order_no: Mapped[str | None] = mapped_column(String(40))
     language: Mapped[str] = mapped_column(String(35), default="en")  # the billing contact's, the admin's default
     time_zone: Mapped[str] = mapped_column(String(64), default="UTC")  # the order list's dates

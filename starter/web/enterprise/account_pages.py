@@ -7,6 +7,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
+from models.accounts import CHINA, Product
 from models.admin import CompanyEdit
 from models.organizer import NewOrganizer
 from starter.errors import OnrampError
@@ -14,7 +15,7 @@ from starter.services import admin_auth as auth
 from starter.services import company, organizers
 from starter.web.access import PageAdmin
 from starter.web.deps import AppSettings, Sessions, Temporal
-from starter.web.enterprise import words
+from starter.web.enterprise import address_choices, words
 from starter.web.enterprise.notices import HOME, notice_text, redirect_with_notice
 from starter.web.forms import FormSpec, first, form_of, read_form, submit
 from starter.web.guard import guarded
@@ -29,7 +30,8 @@ router = APIRouter(include_in_schema=False)
 PHONE = lazy_gettext("Use digits, spaces, + ( ) -, and an extension such as 'ext 12', 'x12', '#12' or '转12'.")
 PHONE_FIELDS = ("admin_phone", "admin_mobile", "company_phone", "company_fax")
 COMPANY_FORM = FormSpec(
-    fields=("admin_email", "admin_name", *PHONE_FIELDS, "province", "city", "street"),
+    fields=("admin_email", "admin_name", *PHONE_FIELDS, "country", "province", "city", "street"),
+    choices=frozenset({"country"}),
     hints=dict.fromkeys(PHONE_FIELDS, PHONE),
 )
 ORGANIZER_FORM = FormSpec(
@@ -64,6 +66,7 @@ async def _home_page(
         menu="home",
         wide=True,
         company=info.company,
+        address=address_choices.shown(info.company),
         listing=listing,
         remaining=words.remaining(listing.licenses),
         statuses=words.STATUSES,
@@ -85,8 +88,17 @@ async def company_page(request: Request, admin: PageAdmin, sessions: Sessions) -
 @router.post("/admin/company", response_class=HTMLResponse)
 @guarded(ADMIN)
 async def save_company(request: Request, admin: PageAdmin, sessions: Sessions) -> Response:
+    """Saves the form; when another country was chosen whose address fields are of the other kind (choices or
+    text), the form again with them, saving nothing."""
     form = await form_of(request)
     values = {name: form.get(name, "") for name in COMPANY_FORM.fields}
+    values["country"] = values["country"].strip().upper() or CHINA  # a form from before the field: the default
+    shown_country = form.get("shown_country", "").strip().upper() or values["country"]
+    if (shown_country == CHINA) != (values["country"] == CHINA):  # the other kind of address fields
+        if shown_country == CHINA:  # the choices' codes mean nothing as text (typed text may match a choice)
+            values = {**values, "province": "", "city": ""}
+        again = gettext("Choose the province and city of the country you chose, then click OK.")
+        return _company_form(admin, admin.email, admin.customer_name, values, error=again)
     saved = await submit(
         COMPANY_FORM,
         lambda: CompanyEdit.model_validate(values),
@@ -109,7 +121,9 @@ def _company_form(
     error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    """The customer name is shown, never a field: it is read-only here."""
+    """The customer name is shown, never a field: it is read-only here. A company in China chooses its province
+    and city from the national list (the cities of the province chosen); elsewhere they are typed."""
+    china = values.get("country", CHINA) == CHINA
     return ADMIN.render(
         "enterprise/company.html",
         status,
@@ -118,7 +132,11 @@ def _company_form(
         menu="home",
         username=username,
         customer_name=customer_name,
-        values=values,
+        values=address_choices.as_choices(values) if china else values,
+        china=china,
+        countries=address_choices.countries(),
+        provinces=address_choices.province_options() if china else [],
+        cities=address_choices.city_options(values.get("province", "")) if china else [],
         errors=errors or {},
         error=error,
     )
@@ -197,9 +215,10 @@ async def organizer_action(request: Request, admin: PageAdmin, sessions: Session
     form = await read_form(request)
     action = first(form).get("action", "")
     emails = [value for name, value in form if name == "email" and value]
+    seats = [value for name, value in form if name == "seat" and value]
     if action not in ACTIONS:
         return await _home_page(request, sessions, admin, status=400, error=gettext("Choose Re-invite or Remove."))
-    if not emails:
+    if not emails and not seats:
         return await _home_page(
             request,
             sessions,
@@ -219,7 +238,30 @@ async def organizer_action(request: Request, admin: PageAdmin, sessions: Session
             problems.append(said(err))
         else:
             done.append(email)
+    for seat in seats:
+        try:
+            await _seat_action(sessions, admin.account_no, action, seat)
+        except OnrampError as err:
+            problems.append(said(err))
+        except ValueError:  # not a "<product>|<e-mail>" the page wrote
+            problems.append(gettext("A seat you ticked is not in the product list any more."))
+        else:
+            done.append(
+                gettext("%(email)s (%(product)s)", email=seat.partition("|")[2], product=seat.partition("|")[0])
+            )
     if problems:
         prefix = gettext("Done for %(who)s.", who=", ".join(done)) + " " if done else ""
         return await _home_page(request, sessions, admin, status=409, error=prefix + " ".join(problems))
     return redirect_with_notice(HOME, ACTIONS[action], ", ".join(done))
+
+
+async def _seat_action(sessions: SessionFactory, account_no: str, action: str, seat: str) -> None:
+    """A seat from a seat order ticked in the product list ("<product>|<e-mail>"): Remove releases it, and its
+    license is back; Re-invite is refused with why (no invitation came with it)."""
+    product, _, email = seat.partition("|")
+    if not email:
+        raise ValueError(seat)
+    if action == "remove":
+        await organizers.release_seat(sessions, account_no, email, Product(product))
+    else:
+        await organizers.reinvite_seat(sessions, account_no, email, Product(product))

@@ -13,6 +13,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Query, Request, Response
 from pydantic import BaseModel, BeforeValidator
 
+from models.accounts import Product
 from models.admin import (
     AdminSessionView,
     BillingContact,
@@ -24,6 +25,7 @@ from models.admin import (
     OrganizerList,
     PasswordChange,
     Preferences,
+    SeatHolderRow,
 )
 from models.common import SINGLE_LINE_PATTERN
 from models.organizer import InvitationSent, NewOrganizer, OrganizerState
@@ -33,7 +35,7 @@ from starter.services import order_list as orders
 from starter.web import params
 from starter.web.access import PUBLIC, LoggedIn, PortalAdmin
 from starter.web.deps import AppSettings, Sessions, Temporal
-from starter.web.enterprise import words
+from starter.web.enterprise import contact_api, recovery_api, words
 from starter.web.enterprise.activation_link import ActivationLink
 from starter.web.enterprise.cookies import client_address, forget_session_cookie, session_cookie, set_session_cookie
 from starter.web.enterprise.downloads import attachment
@@ -153,6 +155,11 @@ async def get_company(admin: PortalAdmin, sessions: Sessions) -> CompanyView:
     "/company",
     response_model=CompanyView,
     summary="Edit the basic information (the username follows the admin e-mail)",
+    description="For a company in China (`country` CN, the default) `province` and `city` are divisions of the "
+    "national list (GB/T 2260): send a code (330000, 330100), a name (浙江省, 杭州市, 浙江) or the pinyin "
+    "(Zhejiang, Hangzhou); they are stored and returned as the list's names in simplified Chinese (浙江省, "
+    "杭州市). A province off the list, or a city of another province, is a 422 naming the field. Other countries: "
+    "free text.",
 )
 async def put_company(body: CompanyEdit, admin: PortalAdmin, sessions: Sessions) -> CompanyView:
     return await company.update(sessions, admin.account_no, body)
@@ -190,7 +197,11 @@ async def put_preferences(body: Preferences, admin: PortalAdmin, sessions: Sessi
 
 
 @portal_api.get(
-    "/organizers", response_model=OrganizerList, summary="Licenses left per edition, and the organizer accounts"
+    "/organizers",
+    response_model=OrganizerList,
+    summary="Licenses left per edition, the organizer accounts, and the seats from seat orders",
+    description="`seats` are the seats seat orders assigned to their admin contacts (seed 002): each holds one "
+    "license of its edition, counted in `licenses`, and is released with `DELETE /api/admin/seats/{email}/{product}`.",
 )
 async def list_organizers(admin: PortalAdmin, sessions: Sessions) -> OrganizerList:
     return await organizers.listing(sessions, admin.account_no)
@@ -231,6 +242,17 @@ async def reinvite(email: params.Email, admin: PortalAdmin, sessions: Sessions, 
 )
 async def remove(email: params.Email, admin: PortalAdmin, sessions: Sessions, temporal: Temporal) -> OrganizerState:
     return await organizers.remove(await temporal(), sessions, admin.account_no, email, operator=admin.email)
+
+
+@portal_api.delete(
+    "/seats/{email}/{product}",
+    response_model=SeatHolderRow,
+    summary="Release a seat from a seat order: its license goes back to the edition's pool",
+    description="The seat a seat order assigned to its admin contact. Released once: a second release (a double "
+    "click) is a 404 and gives nothing back.",
+)
+async def release_seat(email: params.Email, product: Product, admin: PortalAdmin, sessions: Sessions) -> SeatHolderRow:
+    return await organizers.release_seat(sessions, admin.account_no, email, product)
 
 
 # ---------------------------------------------------------------------------------------------- orders
@@ -276,6 +298,9 @@ async def activate(token: params.Token, organizer: ActivationLink, sessions: Ses
 
 
 router = APIRouter()
-"""Both, as the app includes them: the admin's API and the organizer's activation."""
+"""All of them, as the app includes them: the admin's API, its account recovery, its messages to Corporate Account
+Services and the organizer's activation."""
 router.include_router(portal_api)
+router.include_router(recovery_api.router)
+router.include_router(contact_api.router)
 router.include_router(activation_api)

@@ -1,8 +1,9 @@
 """The admin portal's way in (seed 000, steps 1 and 2): the login page, logout, and the password change, which the
 first login leads to before any other page.
 
-The login page is the one portal page a caller without a session may see; the change page needs a session but not
-a changed password, so the guard's way out of a first login cannot lead back to itself.
+The login page is the one portal page a caller without a session may see (with "Forgot password?", whose pages are
+recovery_pages.py); the change page needs a session but not a changed password, so the guard's way out of a first
+login cannot lead back to itself.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from starter.errors import OnrampError
 from starter.services import admin_auth as auth
 from starter.web.access import PUBLIC, AdminSession, PageLoggedIn, on_page
 from starter.web.deps import AppSettings, Sessions
+from starter.web.enterprise import recovery_pages
 from starter.web.enterprise.cookies import client_address, forget_session_cookie, session_cookie, set_session_cookie
 from starter.web.enterprise.notices import HOME, notice_text, redirect_with_notice
 from starter.web.forms import FormSpec, form_of, refusal_errors
@@ -24,6 +26,7 @@ from starter.web.reading import gettext
 from starter.web.rendering import redirect
 
 router = APIRouter(include_in_schema=False)
+router.include_router(recovery_pages.router)  # "Forgot password?": the login page's way back in
 
 LOGIN_FORM = FormSpec(fields=("username", "password"))
 PASSWORD_FORM = FormSpec(fields=("old_password", "new_password", "new_password_confirmation"))

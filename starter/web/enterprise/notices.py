@@ -22,6 +22,7 @@ NOTICES = {
     "reinvited": N_("The invitation was sent again to %(who)s."),
     "removed": N_("%(who)s: removed. The license is back in the product list."),
     "bye": N_("You have logged out."),
+    "reset": N_("Your new password is set, and every session of your account has ended. Log in with it."),
 }
 WHO_SHOWN = 500
 """At most this much of ``who`` is shown: the query string is the browser's, not ours."""

@@ -46,7 +46,10 @@ async def orders_page(request: Request, admin: PageAdmin, sessions: Sessions) ->
         orders=listed.orders,
         headings=words.order_headings(listed.time_zone),
         words=words.ORDER_VALUES,
-        promotions=[("", gettext("Any promotion")), *((p, p) for p in listed.promotions)],
+        promotions=[
+            ("", gettext("Any promotion")),
+            *((p, f"{p} {listed.promotion_names[p]}" if p in listed.promotion_names else p) for p in listed.promotions),
+        ],
         values=raw,
         errors=errors,
         filtered=wanted.active,

@@ -16,7 +16,14 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from starter.web.enterprise import account_pages, activation_pages, login_pages, order_pages, preference_pages
+from starter.web.enterprise import (
+    account_pages,
+    activation_pages,
+    contact_pages,
+    login_pages,
+    order_pages,
+    preference_pages,
+)
 
 router = APIRouter()
 router.include_router(login_pages.router)
@@ -24,3 +31,4 @@ router.include_router(account_pages.router)
 router.include_router(order_pages.router)
 router.include_router(preference_pages.router)
 router.include_router(activation_pages.router)
+router.include_router(contact_pages.router)

@@ -13,11 +13,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Response
 from pydantic import EmailStr, Field, SecretStr, StringConstraints
 
+from models.accounts import PaymentMethod
 from models.common import Contract
 from models.refusals import Refusal
 from models.seat_order import (
     SEAT_ORDER_STEPS,
     CardOnOrder,
+    CardReference,
     OrderNo,
     SeatOrderInput,
     SeatOrderPolicy,
@@ -25,14 +27,15 @@ from models.seat_order import (
     SeatOrderStep,
 )
 from starter.errors import OnrampError
-from starter.services import seat_orders
+from starter.services import seat_documents, seat_orders, seat_quotes
 from starter.services.callers import as_operator
 from starter.web import params
 from starter.web.access import Operator
 from starter.web.deps import AppSettings, Sessions, Temporal
 from starter.web.errors import ERROR_RESPONSES
 from starter.web.seat_orders.account_access import OwnAccount, OwnSeatOrder, ReadableSeatOrder
-from store.cards import CardRefused, tokenize
+from starter.web.seat_orders.document_pages import pdf_download
+from store.cards import CardRefused, cards_of, pay_automatically, pay_by_invoice, tokenize
 
 router = APIRouter(tags=["seat orders"], responses=ERROR_RESPONSES)
 STEP = "/api/seat-orders/{order_no}"
@@ -91,6 +94,17 @@ async def read(order: ReadableSeatOrder) -> SeatOrderState:
     return order
 
 
+@router.get(
+    "/api/accounts/{account_no}/quotes",
+    response_model=list[seat_quotes.QuoteRow],
+    summary="The Quotes area: the account's quotes",
+)
+async def quotes(account_no: params.AccountNo, admin: OwnAccount, sessions: Sessions) -> list[seat_quotes.QuoteRow]:
+    """Newest first, with their state (open, accepted, declined, expired, superseded), number, total and expiry;
+    accept or decline an open one with its order's ``accept`` and ``decline`` steps."""
+    return await seat_quotes.quotes(sessions, account_no)
+
+
 @router.post(
     "/api/accounts/{account_no}/cards",
     status_code=201,
@@ -106,6 +120,56 @@ async def add_card(account_no: params.AccountNo, body: NewCard, admin: OwnAccoun
         error = OnrampError(err.reason, type=Refusal.CARD_REFUSED, field="number")
         error.http_status = 422
         raise error from None
+
+
+class PaymentMethodState(Contract):
+    """How the account pays: ``card`` (automatic: the card on file is charged, and seats can be added here) or
+    ``invoice``; and the cards it keeps, by reference."""
+
+    method: PaymentMethod
+    card: CardOnOrder | None = Field(default=None, description="The card on file: the one automatic payment uses.")
+    cards: list[CardOnOrder]
+
+
+class ChangePaymentMethod(Contract):
+    method: PaymentMethod
+    card: CardReference | None = Field(
+        default=None,
+        description="For ``card``: one of the account's cards (POST /api/accounts/{no}/cards adds one); empty: the "
+        "card on file.",
+    )
+
+
+@router.get(
+    "/api/accounts/{account_no}/payment-method",
+    response_model=PaymentMethodState,
+    summary="How the account pays (automatic by card, or invoice)",
+)
+async def payment_method(account_no: params.AccountNo, admin: OwnAccount, sessions: Sessions) -> PaymentMethodState:
+    method, on_file, cards = await cards_of(sessions, account_no)
+    return PaymentMethodState(method=PaymentMethod(method), card=on_file, cards=cards)
+
+
+@router.put(
+    "/api/accounts/{account_no}/payment-method",
+    response_model=PaymentMethodState,
+    summary="Switch to automatic payment by card, or back to invoices",
+)
+async def change_payment_method(
+    account_no: params.AccountNo, body: ChangePaymentMethod, admin: OwnAccount, sessions: Sessions
+) -> PaymentMethodState:
+    """Seed 002: adding seats needs an automatic payment method. ``card`` makes the account self-service-eligible
+    (422 naming ``card`` when it has no such card); ``invoice`` switches back, the card staying on file."""
+    try:
+        if body.method is PaymentMethod.CARD:
+            await pay_automatically(sessions, account_no, body.card)
+        else:
+            await pay_by_invoice(sessions, account_no)
+    except CardRefused as err:
+        error = OnrampError(err.reason, type=Refusal.CARD_REFUSED, field="card")
+        error.http_status = 422
+        raise error from None
+    return await payment_method(account_no, admin, sessions)
 
 
 # ---------------------------------------------------------------------------------------------- the steps
@@ -136,3 +200,36 @@ for _step in SEAT_ORDER_STEPS:
         response_model=_step.result,
         summary=_step.summary,
     )
+
+
+# ---------------------------------------------------------------------------------------------- the documents
+
+PDF_ANSWER: dict[int | str, dict[str, Any]] = {
+    200: {
+        "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+        "description": "The PDF, as an attachment named after the document's number.",
+    }
+}
+
+
+@router.get(
+    f"{STEP}/quote.pdf",
+    response_class=Response,
+    responses=PDF_ANSWER,
+    summary="The order's quote as a PDF (Q-<order no>-<n>)",
+)
+async def quote_pdf(order: ReadableSeatOrder, sessions: Sessions) -> Response:
+    """In the billing contact's language; 409 while the order has no quote."""
+    return pdf_download(await seat_documents.quote(sessions, order))
+
+
+@router.get(
+    f"{STEP}/receipt.pdf",
+    response_class=Response,
+    responses=PDF_ANSWER,
+    summary="The completed order's receipt as a PDF (R-<order no>)",
+)
+async def receipt_pdf(order: ReadableSeatOrder, sessions: Sessions) -> Response:
+    """The receipt the billing contact was mailed: the quote's lines and totals, the amount charged, the card and
+    the gateway's reference. 409 until the order is completed."""
+    return pdf_download(await seat_documents.receipt(sessions, order))

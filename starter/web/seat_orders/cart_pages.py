@@ -6,14 +6,18 @@ from __future__ import annotations
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
+from pydantic import ValidationError
 
+from models.accounts import PaymentMethod
+from models.refusals import Refusal, because
 from models.seat_order import NewSeats, ReviewCart, SeatOrderInput, SetQuantities
-from starter.errors import NotFound, OnrampError
+from starter.errors import NotFound, OnrampError, StepRefused
 from starter.services import admin_auth as auth
-from starter.services import seat_orders
+from starter.services import seat_orders, seat_quotes
 from starter.services import seat_portal as seats
 from starter.web import params
 from starter.web.access import PageAdmin
+from starter.web.account_services import account_services
 from starter.web.deps import AppSettings, Sessions, Temporal
 from starter.web.forms import FormSpec, form_of, refusal_errors
 from starter.web.guard import guarded
@@ -34,6 +38,7 @@ from starter.web.seat_orders.flow import (
     step_path,
 )
 from store import SessionFactory
+from store.cards import cards_of
 
 router = APIRouter(include_in_schema=False)
 
@@ -42,13 +47,16 @@ def cart_form(keys: list[str]) -> FormSpec:
     """The New Seat Qty form: one field per product of the account. The workflow names a refused line by its place
     in the cart (``lines.<i>.<field>``); ``keys`` are the cart's lines' fields, in that order."""
     lines = {f"lines.{index}.{name}": key for index, key in enumerate(keys) for name in NewSeats.model_fields}
-    return FormSpec(fields=tuple(keys), aliases=lines)
+    return FormSpec(fields=(*keys, PROMOTION_CODE), aliases=lines)
+
+
+PROMOTION_CODE = "promotion_code"
 
 
 @router.get("/admin/subscriptions", response_class=HTMLResponse)
 @guarded(ADMIN)
 async def subscriptions_page(request: Request, admin: PageAdmin, sessions: Sessions) -> Response:
-    account = await seats.billing_account(sessions, admin.account_no)
+    account = await seats.billing_account(sessions, admin.account_no, account_services())
     return ADMIN.render(
         "seat_orders/subscriptions.html",
         title=gettext("Subscriptions"),
@@ -58,7 +66,14 @@ async def subscriptions_page(request: Request, admin: PageAdmin, sessions: Sessi
         account=account,
         rows=await seats.subscriptions(sessions, admin.account_no),
         orders=await seats.seat_orders(sessions, admin.account_no),
+        automatic=await _pays_automatically(sessions, admin.account_no),
     )
+
+
+async def _pays_automatically(sessions: SessionFactory, account_no: str) -> str | None:
+    """The card the account pays by automatically ('Visa ending 4242'), or None when it pays by invoice."""
+    method, on_file, _ = await cards_of(sessions, account_no)
+    return words.card(on_file.brand, on_file.last4) if method == PaymentMethod.CARD.value and on_file else None
 
 
 @router.get("/admin/seat-orders/new", response_class=HTMLResponse)
@@ -79,6 +94,8 @@ async def cart_page(
     rows = await seats.subscriptions(sessions, admin.account_no)
     chosen = {(line.product, line.edition): str(line.new_seats) for line in state.cart}
     values = {row.key: chosen[(row.product, row.edition)] for row in rows if (row.product, row.edition) in chosen}
+    if state.promotion is not None:
+        values[PROMOTION_CODE] = state.promotion.code
     return await _cart_page(sessions, admin, order_no, values)
 
 
@@ -96,7 +113,9 @@ async def save_cart(
     rows = await seats.subscriptions(sessions, admin.account_no)
     form = await form_of(request)
     values = {row.key: form.get(row.key, "") for row in rows if row.supported}
+    code = form.get(PROMOTION_CODE, "").strip()
     lines, keys, errors = seats.quantities(rows, values)
+    values[PROMOTION_CODE] = code
     errors = {key: str(words.WHOLE_NUMBER) for key in errors}  # the one thing quantities() says
     if errors or not lines:
         nothing = None if errors else str(words.NOTHING_ADDED)
@@ -112,7 +131,8 @@ async def save_cart(
     elif not seats.still_open(existing):
         return await result_page(sessions, admin, existing, 409, words.refused_step(existing))
     try:
-        await run_step(temporal, order_no, "set_quantities", SetQuantities(lines=lines))
+        quantities = cart_step(lines, code)
+        await run_step(temporal, order_no, "set_quantities", quantities)
         await run_step(temporal, order_no, "review", ReviewCart())
     except NotFound:
         raise
@@ -126,6 +146,18 @@ async def save_cart(
     return redirect(order_path(order_no, "quote"))
 
 
+def cart_step(lines: list[NewSeats], code: str) -> SetQuantities:
+    """The cart as the Update takes it; a code that cannot be one is refused here, next to its field."""
+    try:
+        return SetQuantities(lines=lines, promotion_code=code or None)
+    except ValidationError as err:
+        raise StepRefused(
+            because("Enter the promotion code as it was given to you: 3 to 32 letters, digits, - or _."),
+            field=PROMOTION_CODE,
+            type=Refusal.PROMOTION_INVALID,
+        ) from err
+
+
 async def _cart_page(
     sessions: SessionFactory,
     admin: auth.Admin,
@@ -135,7 +167,7 @@ async def _cart_page(
     error: str | None = None,
     status: int = 200,
 ) -> HTMLResponse:
-    account = await seats.billing_account(sessions, admin.account_no)
+    account = await seats.billing_account(sessions, admin.account_no, account_services())
     rows = await seats.subscriptions(sessions, admin.account_no)
     if account.refusal:
         return ADMIN.message(
@@ -154,4 +186,5 @@ async def _cart_page(
         values=values or {},
         errors=errors or {},
         error=error,
+        superseded=await seat_quotes.open_quote(sessions, admin.account_no, account.open_quote),
     )

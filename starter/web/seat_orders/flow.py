@@ -16,6 +16,7 @@ from starter.errors import NotFound, OnrampError
 from starter.services import admin_auth as auth
 from starter.services import seat_orders
 from starter.services import seat_portal as seats
+from starter.web.account_services import account_services
 from starter.web.deps import TemporalConnection
 from starter.web.portals import ADMIN
 from starter.web.reading import lazy_gettext
@@ -73,7 +74,7 @@ async def run_step(temporal: TemporalConnection, order_no: str, update: str, bod
 async def result_page(
     sessions: SessionFactory, admin: auth.Admin, state: SeatOrderState, status: int = 200, error: str | None = None
 ) -> HTMLResponse:
-    account = await seats.billing_account(sessions, admin.account_no)
+    account = await seats.billing_account(sessions, admin.account_no, account_services())
     found = words.outcome(state, account.billing_contact_email)
     return ADMIN.render(
         "seat_orders/order.html",

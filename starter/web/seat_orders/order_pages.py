@@ -10,6 +10,7 @@ from models.seat_order import PlaceOrder, SeatOrderStatus
 from starter.services import seat_portal as seats
 from starter.web import params
 from starter.web.access import PageAdmin
+from starter.web.account_services import account_services
 from starter.web.deps import Sessions, Temporal
 from starter.web.guard import guarded
 from starter.web.portals import ADMIN
@@ -35,7 +36,7 @@ async def service_order_page(
     state = await own_order(temporal, admin, order_no)
     if state.status is not SeatOrderStatus.SERVICE_ORDER or state.billing_address is None:
         return redirect(step_path(state))
-    account = await seats.billing_account(sessions, admin.account_no)
+    account = await seats.billing_account(sessions, admin.account_no, account_services())
     a = state.billing_address
     return ADMIN.render(
         "seat_orders/service_order.html",

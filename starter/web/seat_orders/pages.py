@@ -16,10 +16,21 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from starter.web.seat_orders import cart_pages, order_pages, payment_pages, quote_pages
+from starter.web.seat_orders import (
+    cart_pages,
+    document_pages,
+    order_pages,
+    payment_method_pages,
+    payment_pages,
+    quote_pages,
+    quotes_pages,
+)
 
 router = APIRouter()
 router.include_router(cart_pages.router)  # first: /admin/seat-orders/new is not an order's page
 router.include_router(quote_pages.router)
+router.include_router(quotes_pages.router)
+router.include_router(payment_method_pages.router)
 router.include_router(payment_pages.router)
 router.include_router(order_pages.router)
+router.include_router(document_pages.router)  # the quote and the receipt as PDFs

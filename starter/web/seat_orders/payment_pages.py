@@ -16,6 +16,7 @@ from starter.services import admin_auth as auth
 from starter.services import seat_portal as seats
 from starter.web import params
 from starter.web.access import PageAdmin
+from starter.web.account_services import account_services
 from starter.web.deps import Sessions, Temporal, TemporalConnection
 from starter.web.forms import FormSpec, field_errors, form_of, refusal_errors
 from starter.web.guard import guarded
@@ -48,7 +49,7 @@ async def payment_page(
     order_no: params.OrderNo, request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal
 ) -> Response:
     state = await own_order(temporal, admin, order_no)
-    account = await seats.billing_account(sessions, admin.account_no)
+    account = await seats.billing_account(sessions, admin.account_no, account_services())
     return await _payment_page(sessions, admin, state, _first_values(state, account, admin))
 
 
@@ -61,7 +62,7 @@ async def save_payment(
     form = await form_of(request)
     values = {name: form.get(name, "").strip() for name in KEPT_FIELDS}
     number = form.get("card_number", "")
-    account = await seats.billing_account(sessions, admin.account_no)
+    account = await seats.billing_account(sessions, admin.account_no, account_services())
     contact, address, errors = _contact_and_address(values)
     errors.update(_method_errors(values, number, account))
     if errors or contact is None or address is None:
@@ -114,7 +115,7 @@ async def _payment_page(
     """Only while the order takes payment details; the card on file is the first choice when there is one."""
     if state.status not in (SeatOrderStatus.PAYMENT, SeatOrderStatus.SERVICE_ORDER):
         return redirect(step_path(state))
-    account = await seats.billing_account(sessions, admin.account_no)
+    account = await seats.billing_account(sessions, admin.account_no, account_services())
     values.setdefault("payment_method", "file" if account.card else "new")
     values.pop("card_number", None)  # a card number is never sent back to the browser
     return ADMIN.render(

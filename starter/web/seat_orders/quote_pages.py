@@ -21,6 +21,7 @@ from starter.web.rendering import redirect
 from starter.web.seat_orders.flow import MENU, order_path, own_order, step_or_moved_on, step_path
 
 router = APIRouter(include_in_schema=False)
+QUOTES_AREA = "/admin/quotes"
 
 DECLINE_FORM = FormSpec(
     fields=("reason",), hints={"reason": lazy_gettext("Keep the reason to 300 characters or fewer.")}
@@ -49,14 +50,16 @@ async def decline(
     order_no: params.OrderNo, request: Request, admin: PageAdmin, sessions: Sessions, temporal: Temporal
 ) -> Response:
     state = await own_order(temporal, admin, order_no)
-    reason = (await form_of(request)).get("reason", "").strip()
+    form = await form_of(request)
+    reason = form.get("reason", "").strip()
     try:
         body = DeclineQuote(reason=reason or None)
     except ValidationError as err:
         errors, _ = field_errors(err, DECLINE_FORM)
         return _quote_page(admin, state, {"reason": reason}, errors, 422)
     moved = await step_or_moved_on(temporal, sessions, admin, order_no, "decline", body)
-    return moved or redirect(order_path(order_no))
+    back = QUOTES_AREA if form.get("back") == "quotes" else order_path(order_no)  # declined in the Quotes area
+    return moved or redirect(back)
 
 
 def _quote_page(

@@ -15,7 +15,7 @@ from models.seat_order import SeatOrderState, SeatOrderStatus
 from starter.web import reading
 from starter.web.reading import gettext, lazy_gettext, ngettext
 from starter.web.said import said
-from starter.web.vocabulary import edition_label
+from starter.web.vocabulary import edition_label, reach_services
 from translations import formats
 
 WHOLE_NUMBER = lazy_gettext("Enter a whole number of seats, 1 or more.")
@@ -102,7 +102,13 @@ def _waiting(lead: str, state: SeatOrderState, billing_contact: str) -> str:
     receipt = gettext(
         "A confirmation e-mail with the receipt will go to the billing contact, %(contact)s.", contact=billing_contact
     )
-    return f"{lead} {promise} {receipt}"
+    if not state.escalated:
+        return f"{lead} {promise} {receipt}"
+    late = gettext(
+        "It is taking longer than that: %(services)s has been told and is looking at it. You need not place it again.",
+        services=CORPORATE_ACCOUNT_SERVICES,
+    )
+    return f"{lead} {promise} {late} {reach_services()} {receipt}"
 
 
 def outcome(state: SeatOrderState, billing_contact: str) -> Outcome:
@@ -149,7 +155,9 @@ def outcome(state: SeatOrderState, billing_contact: str) -> Outcome:
                 reason=reason,
                 contact=billing_contact,
                 services=CORPORATE_ACCOUNT_SERVICES,
-            ),
+            )
+            + " "
+            + reach_services(),
             "ended",
         )
     if status is SeatOrderStatus.DECLINED:
