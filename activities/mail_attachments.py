@@ -15,6 +15,7 @@ from datetime import datetime
 from typing import Any
 
 import documents
+from activities import calendar_entries
 from documents import Customer, ReceiptFacts
 from models.seat_order import BillingAddress, ChargeResult, Quote
 
@@ -40,7 +41,23 @@ def seat_order_receipt(context: dict[str, Any], language: str) -> list[Attachmen
     return [Attachment(documents.file_name(number), documents.MEDIA_TYPE, documents.receipt_pdf(facts))]
 
 
-ATTACHMENTS: dict[str, Builder] = {"seat_order_receipt": seat_order_receipt}
+def assist_calendar_request(context: dict[str, Any], language: str) -> list[Attachment]:
+    """The Webex Assist confirmation's and every move's calendar entry (issue 15, item 12): the booking's event as
+    it now stands; none for a mail queued before the workflow wrote the entry's keys."""
+    return _calendar_entry(context, language, "REQUEST")
+
+
+def assist_calendar_cancel(context: dict[str, Any], language: str) -> list[Attachment]:
+    """The cancelled mail's entry, which takes the booking's event off the customer's calendar."""
+    return _calendar_entry(context, language, "CANCEL")
+
+
+ATTACHMENTS: dict[str, Builder] = {
+    "seat_order_receipt": seat_order_receipt,
+    "assist_confirmation": assist_calendar_request,
+    "assist_rescheduled": assist_calendar_request,
+    "assist_cancelled": assist_calendar_cancel,
+}
 
 
 def declares(template: str) -> bool:
@@ -75,3 +92,11 @@ def _receipt(context: dict[str, Any], language: str) -> ReceiptFacts | None:
         card_brand=card.get("brand"),
         card_last4=card.get("last4"),
     )
+
+
+def _calendar_entry(context: dict[str, Any], language: str, method: calendar_entries.Method) -> list[Attachment]:
+    data = calendar_entries.entry(context, language, method)
+    if data is None:
+        return []
+    name = calendar_entries.file_name(str(context["reservation_no"]))
+    return [Attachment(name, calendar_entries.media_type(method), data)]

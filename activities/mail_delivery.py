@@ -133,7 +133,8 @@ class MailDelivery:
         return await run_transaction(self._sessions, lambda session: outbox.claim(session, row))
 
     async def _context(self, request: MailRequest) -> dict[str, Any]:
-        context = {"public_base_url": self._config.link_base, **request.context}
+        # the sender: a calendar entry's organizer (activities/calendar_entries.py), the mail's From
+        context = {"public_base_url": self._config.link_base, "sender": self._config.sender, **request.context}
         if request.setup_link is not None:
             context["setup_url"] = await self._setup_url(request)
         if request.activation_link is not None:
@@ -251,9 +252,13 @@ class MailDelivery:
 
 
 def _attached(file: Attachment) -> Message:
-    """A file as a base64 part, named for the recipient's mail program to save."""
-    _, subtype = file.media_type.split("/", 1)
-    part = MIMEApplication(file.data, subtype)
+    """A file as a base64 part, named for the recipient's mail program to save, of the type it declares with its
+    parameters (a calendar entry is ``text/calendar; method=REQUEST``)."""
+    kind, *parameters = (item.strip() for item in file.media_type.split(";"))
+    part = MIMEApplication(file.data)
+    part.set_type(kind)
+    for name, _, value in (parameter.partition("=") for parameter in parameters):
+        part.set_param(name, value)
     part.add_header("Content-Disposition", "attachment", filename=file.file_name)
     del part["MIME-Version"]
     return part

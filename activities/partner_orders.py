@@ -42,6 +42,7 @@ class PartnerOrderActivities:
                     "account_representative_email": str(state.account_representative_email),
                     "purchased_services": [service.value for service in state.purchased_services],
                     "contact_generation": state.contact_generation,
+                    "setup_by": state.wizard.setup_by,
                     "escalated": state.escalated,
                     "starts_at": state.starts_at,
                     "escalates_at": state.escalates_at,

@@ -181,6 +181,11 @@ class SetupActivities:
                     member = await session.get(OrgUser, str(request.customer_admin_email).lower())
                     if member is None or member.org_id != request.customer_org_id:
                         await _add_user(session, request.customer_admin_email, request.customer_org_id, now)
+                await session.execute(  # "the customer will set up": the partner has no access to manage it
+                    update(Organization)
+                    .where(Organization.id == request.customer_org_id)
+                    .values(partner_access=request.partner_access)
+                )
                 session.add(
                     OrderSetup(
                         order_id=request.order_id,

@@ -28,7 +28,7 @@ from pydantic import (
     model_validator,
 )
 
-from models.assist_packages import Package
+from models.assist_packages import AddOn, Package
 from models.common import MULTI_LINE, Contract, Language, Name, QuarterHour, SchemaStates, TimeZoneName
 from models.mail import MailRecord
 from models.refusals import RuleBroken, because
@@ -95,6 +95,7 @@ FINAL_STATUSES = frozenset({AssistStatus.COMPLETED, AssistStatus.CANCELLED, Assi
 
 
 FreeCancellationDays = Annotated[int, Field(ge=0, le=60)]
+MoveNoticeHours = Annotated[int, Field(ge=0, le=14 * 24)]
 FeePercent = Annotated[int, Field(ge=0, le=100)]
 """The cancellation policy's bounds (the booking's policy, and the operator's settings)."""
 
@@ -123,6 +124,11 @@ class AssistPolicy(Contract):
     )
     draft_idle_minutes: int = Field(
         default=120, ge=1, le=24 * 60, description="An order not submitted after this long idle is abandoned."
+    )
+    move_notice_hours: MoveNoticeHours | None = Field(
+        default=None,
+        description="A confirmed booking may move to any time at least this many hours ahead (the lead days are "
+        "for ordering). None, in the policy of a booking started before there was a notice: the lead days.",
     )
 
 
@@ -203,6 +209,13 @@ class Availability(Contract):
     site: SiteName
     package: Package
     session: SessionTime
+    add_ons: list[AddOn] = Field(
+        default_factory=list,
+        max_length=len(AddOn),
+        description="The add-ons ordered (extra_rehearsal, extra_recording_editing, invitation_registration, which "
+        "Event Center Premium includes). Extra time is not chosen: every started hour over the first is priced "
+        "from the duration.",
+    )
 
 
 ScheduledAnswer = Literal["by_me", "by_someone_else", "not_yet"]
@@ -275,6 +288,12 @@ class CancelBooking(ContactProof):
     confirm: Literal[True] = True
 
 
+class ChangeAddOns(ContactProof):
+    """Update: the add-ons ordered, until the ordering lead time (14 days) before the session."""
+
+    add_ons: list[AddOn] = Field(default_factory=list, max_length=len(AddOn))
+
+
 class Producer(Contract):
     producer_id: str
     name: str
@@ -302,6 +321,26 @@ class EventReport(Contract):
     registrations: int | None = None
     attendees: int | None = None
     recording_url: str | None = None
+
+
+class PriceLine(Contract):
+    """One line of a booking's price: the package's standard fee (``add_on`` None), extra time by the started
+    hour, or an add-on, at the package's list prices (the seed: the actual charge follows the contract's rates)."""
+
+    add_on: AddOn | None = None
+    quantity: int = Field(ge=1, le=24)
+    unit_price: Decimal
+    amount: Decimal
+
+
+class Charge(Contract):
+    """A charge recorded for a booking: a cancellation inside the fee window."""
+
+    kind: Literal["cancellation_fee"] = "cancellation_fee"
+    amount: Decimal
+    currency: str = Field(max_length=3)
+    reason: str = Field(max_length=300, description="Why it is charged, in English.")
+    recorded_at: AwareDatetime | None = None
 
 
 # --- state --------------------------------------------------------------------------------------------------------
@@ -334,6 +373,10 @@ class AssistBookingState(Contract):
     event_info: EventInfo | None = None
     producer: Producer | None = None
     standard_fee: Decimal
+    price_lines: list[PriceLine] = Field(
+        default_factory=list, description="The standard fee, extra time and the add-ons, at list prices."
+    )
+    total_fee: Decimal | None = Field(default=None, description="The sum of the price lines.")
     currency: str = "USD"
     language: Language = Field(default="en", description="The language the customer ordered in: their mails, pages.")
     created_at: AwareDatetime
@@ -341,6 +384,7 @@ class AssistBookingState(Contract):
     moves: list[Move] = Field(default_factory=list)
     cancelled_at: AwareDatetime | None = None
     cancellation_fee: Decimal | None = None
+    charges: list[Charge] = Field(default_factory=list, description="The charges recorded: a late cancellation's fee.")
     reminder_sent_for: AwareDatetime | None = Field(default=None, description="The start the reminder was about.")
     producer_called_for: AwareDatetime | None = None
     report: EventReport | None = None

@@ -8,8 +8,8 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
-from models.assist import AssistStatus, Producer, SessionTime, Slot
-from models.assist_packages import Package
+from models.assist import AssistStatus, Charge, Producer, SessionTime, Slot
+from models.assist_packages import AddOn, Package
 from models.common import Contract
 from models.refusals import Reason
 
@@ -27,14 +27,20 @@ class BookingRecord(Contract):
     producer_id: str | None = None
     standard_fee: Decimal
     cancellation_fee: Decimal | None = None
+    add_ons: list[AddOn] = Field(default_factory=list)
+    total_fee: Decimal | None = Field(default=None, description="The standard fee, extra time and add-ons.")
+    charges: list[Charge] = Field(default_factory=list)
 
 
 class HoldRequest(Contract):
-    """A producer's time for a session: from `producer_lead_minutes` before the start to its end."""
+    """A producer's time for a session: from `lead_minutes` before the start to its end."""
 
     reservation_no: str
     session: SessionTime
-    lead_minutes: int
+    lead_minutes: int = Field(
+        description="The producer's time before the start: the 30-minute lead-in, or for Event Center Premium the "
+        "rest of its 6.5 production hours."
+    )
     not_before: AwareDatetime = Field(description="No alternative may start before this (the lead-time rule).")
     record: BookingRecord | None = Field(
         default=None,

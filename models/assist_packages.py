@@ -47,6 +47,15 @@ ADD_ON_NAMES: dict[AddOn, str] = {
 }
 
 
+ORDERED_ADD_ONS: tuple[AddOn, ...] = (
+    AddOn.EXTRA_REHEARSAL,
+    AddOn.EXTRA_RECORDING_EDITING,
+    AddOn.INVITATION_REGISTRATION,
+)
+"""The add-ons a customer chooses, in the order a price lists them. Extra time is not chosen: every started hour
+of the session over the first is priced from its duration."""
+
+
 class Coverage(StrEnum):
     INCLUDED = "included"
     HOURLY = "hourly"  # optional, billed by the hour, at least 1.5 hours
@@ -71,6 +80,9 @@ class PackageInfo(Contract):
     production_hours: Decimal | None = None
     production_hours_note: str | None = None
     add_ons: tuple[AddOn, ...]
+    add_on_prices: dict[AddOn, Decimal]
+    """List prices: extra time per started hour over ``included_event_hours``; a rehearsal and invitation and
+    registration management at their 1.5-hour minimum; recording editing per recording."""
     needs_scheduled_session: bool = True
     post_event_report: bool = False
     recording_posted: bool = False
@@ -86,6 +98,12 @@ PACKAGES: dict[Package, PackageInfo] = {
         summary=N_("30 minutes of support before the meeting and live assistance while it runs."),
         standard_fee=Decimal("300.00"),
         add_ons=_ALL_ADD_ONS,
+        add_on_prices={
+            AddOn.EXTRA_TIME: Decimal("150.00"),
+            AddOn.EXTRA_REHEARSAL: Decimal("225.00"),
+            AddOn.EXTRA_RECORDING_EDITING: Decimal("100.00"),
+            AddOn.INVITATION_REGISTRATION: Decimal("225.00"),
+        },
     ),
     Package.TRAINING_CENTER_PREMIUM: PackageInfo(
         package=Package.TRAINING_CENTER_PREMIUM,
@@ -94,6 +112,12 @@ PACKAGES: dict[Package, PackageInfo] = {
         summary=N_("A certified producer helps you deliver a high-quality online training session."),
         standard_fee=Decimal("450.00"),
         add_ons=_ALL_ADD_ONS,
+        add_on_prices={
+            AddOn.EXTRA_TIME: Decimal("200.00"),
+            AddOn.EXTRA_REHEARSAL: Decimal("300.00"),
+            AddOn.EXTRA_RECORDING_EDITING: Decimal("125.00"),
+            AddOn.INVITATION_REGISTRATION: Decimal("300.00"),
+        },
     ),
     Package.EVENT_CENTER_STANDARD: PackageInfo(
         package=Package.EVENT_CENTER_STANDARD,
@@ -102,6 +126,12 @@ PACKAGES: dict[Package, PackageInfo] = {
         summary=N_("Support at every stage of the event: planning before it, service during it, follow-up after it."),
         standard_fee=Decimal("650.00"),
         add_ons=_ALL_ADD_ONS,
+        add_on_prices={
+            AddOn.EXTRA_TIME: Decimal("250.00"),
+            AddOn.EXTRA_REHEARSAL: Decimal("375.00"),
+            AddOn.EXTRA_RECORDING_EDITING: Decimal("150.00"),
+            AddOn.INVITATION_REGISTRATION: Decimal("375.00"),
+        },
         post_event_report=True,
         recording_posted=True,
     ),
@@ -119,6 +149,11 @@ PACKAGES: dict[Package, PackageInfo] = {
             "6.5 production hours for a 1-hour event. They cannot be split or customised to serve several events."
         ),
         add_ons=(AddOn.EXTRA_TIME, AddOn.EXTRA_REHEARSAL, AddOn.EXTRA_RECORDING_EDITING),
+        add_on_prices={
+            AddOn.EXTRA_TIME: Decimal("300.00"),
+            AddOn.EXTRA_REHEARSAL: Decimal("450.00"),
+            AddOn.EXTRA_RECORDING_EDITING: Decimal("150.00"),
+        },
         needs_scheduled_session=False,
         post_event_report=True,
         recording_posted=True,

@@ -169,6 +169,11 @@ class PartnerOrderState(Contract):
     partner_name: str
     customer_name: str
     provisioning_contact_email: EmailStr
+    provisioning_alias: EmailStr | None = Field(
+        default=None,
+        description="The alias the Set Up Now e-mail went to, when its reader continued as themselves (the timeline "
+        "keeps every change).",
+    )
     language: Language = Field(
         default="en", description="The provisioning contact's language: their e-mails' and the wizard pages'."
     )

@@ -210,6 +210,21 @@ class LeaveStep(StepInput):
     """Exit: before the order is set up nothing entered is kept."""
 
 
+class OwnAddress(Contract):
+    """'This address is an alias' on the link's first page (the seed: the provisioning contact may be an alias, and
+    whoever gets the mail adds their own address): the reader's address becomes the provisioning contact."""
+
+    email: EmailStr = Field(description="Your own e-mail address: it gets a Set Up Now link of its own.")
+
+
+class ContinueAsMyself(OwnAddress):
+    """The same as the workflow's Update takes it, with whom the link was sent to (from the link, never from the
+    caller), so a link replaced meanwhile, or the customer's, is refused."""
+
+    alias_email: EmailStr
+    audience: Audience = "partner"
+
+
 # ----------------------------------------------------------------------------------------------- state
 
 

@@ -8,9 +8,9 @@ from datetime import datetime
 
 from pydantic import EmailStr
 
-from models.partner_order import PartnerOrderStatus
+from models.partner_order import PartnerOrderState, PartnerOrderStatus
 from models.refusals import Reason, because, because_n
-from models.wizard import Audience, CustomerOrgStep, PartnerOrgStep, SetupByStep, WizardState
+from models.wizard import Audience, ContinueAsMyself, CustomerOrgStep, PartnerOrgStep, SetupByStep, WizardState
 from models.wizard_activities import FoundOrg
 
 Refused = tuple[Reason, str | None]
@@ -34,6 +34,41 @@ SESSION_ENDED = because("Your wizard session has ended. Open the link in your e-
 TAKEN_OVER = because(
     "This wizard was opened again in another window or tab. Continue there, or open the link again here."
 )
+
+
+CUSTOMER_SETTING_UP = because(
+    "This link cannot be used: the customer is setting up this order, and partners have no access to manage the "
+    "customer's organization."
+)
+
+
+def partner_shut_out(wizard: WizardState, audience: Audience) -> Reason | None:
+    """After "the customer will set up" no partner link opens the order again (the seed: partners will not have
+    access to manage the customer's organization)."""
+    if audience == "partner" and wizard.setup_by == "customer":
+        return CUSTOMER_SETTING_UP
+    return None
+
+
+def own_address_refusal(order: PartnerOrderState, request: ContinueAsMyself) -> Refused | None:
+    """'Continue as myself' from an alias's link: while the order waits to be set up, from the current
+    provisioning contact's link, with an address that is not the alias."""
+    if order.status is not PartnerOrderStatus.AWAITING_SETUP:
+        closed = open_refusal(order.status)
+        return closed or because("The order is already set up: its provisioning contact can no longer change."), None
+    if request.audience == "customer":
+        return because("This link was sent to the customer's administrator: continue as the customer."), None
+    shut_out = partner_shut_out(order.wizard, request.audience)
+    if shut_out is not None:
+        return shut_out, None
+    if str(request.alias_email).lower() != str(order.provisioning_contact_email).lower():
+        return because("This link was replaced by a newer one: use the newest Set Up Now e-mail."), None
+    if str(request.email).lower() == str(request.alias_email).lower():
+        return (
+            because("That is the address this link was sent to: click 'Start the setup' to continue under it."),
+            "email",
+        )
+    return None
 
 
 def open_refusal(status: PartnerOrderStatus) -> Reason | None:

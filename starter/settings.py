@@ -20,7 +20,7 @@ from models.account_services import (
     ServicesHours,
     ServicesPhone,
 )
-from models.assist import FeePercent, FreeCancellationDays
+from models.assist import FeePercent, FreeCancellationDays, MoveNoticeHours
 from models.partner_order import WizardIdleMinutes
 from models.seed_rules import CANCELLATION_FEE_PERCENT, FREE_CANCELLATION_DAYS, WIZARD_IDLE_MINUTES
 from store.engine import DEFAULT_DATABASE_URL
@@ -154,6 +154,11 @@ class Settings(BaseSettings):
     assist_cancellation_fee_percent: FeePercent = Field(
         default=CANCELLATION_FEE_PERCENT,
         description="Webex Assist: inside that, this share of the package's standard fee.",
+    )
+    assist_move_notice_hours: MoveNoticeHours = Field(
+        default=24,
+        description="Webex Assist: a booking may move to any time at least this many hours ahead when a producer is "
+        "free (the 14 days are for ordering).",
     )
 
     # Corporate Account Services (seed 002): named wherever a refusal, a page or a mail says to contact them

@@ -17,9 +17,9 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.assist import AssistStatus, Producer, SessionTime, Slot, SlotCheck
+from models.assist import AssistStatus, Charge, Producer, SessionTime, Slot, SlotCheck
 from models.assist_activities import BookingRecord, HoldRequest, ScheduledSession
-from models.assist_packages import Package
+from models.assist_packages import AddOn, Package
 from store import assist_calendar as calendar
 from store.tables import (
     AssistBooking,
@@ -301,6 +301,9 @@ def _record(row: AssistBooking) -> BookingRecord:
         producer_id=row.producer_id,
         standard_fee=row.standard_fee,
         cancellation_fee=row.cancellation_fee,
+        add_ons=[AddOn(add_on) for add_on in row.add_ons or []],
+        total_fee=row.total_fee,
+        charges=[Charge.model_validate(charge) for charge in row.charges or []],
     )
 
 
@@ -322,6 +325,9 @@ async def save_booking(session: AsyncSession, record: BookingRecord, now: dateti
         "producer_id": record.producer_id,
         "standard_fee": record.standard_fee,
         "cancellation_fee": record.cancellation_fee,
+        "add_ons": [add_on.value for add_on in record.add_ons],
+        "total_fee": record.total_fee,
+        "charges": [charge.model_dump(mode="json") for charge in record.charges],
         "updated_at": now,
     }
     await upsert(session, AssistBooking, values, key=["reservation_no"])

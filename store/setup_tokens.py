@@ -12,6 +12,7 @@ from store.tables import PartnerOrder, SetupToken
 from store.upsert import upsert
 
 LINK_DEAD_STATUSES = frozenset({"provisioned", "closed", "halted"})
+CUSTOMER = "customer"  # partner_orders.setup_by once "the customer will set up": the partner's links end
 TOKEN_BYTES = 32  # 256 bits from the OS's CSPRNG: unguessable
 
 
@@ -76,16 +77,34 @@ async def find_valid(session: AsyncSession, token: str, now: datetime) -> SetupT
     """The token's row when the link still works: not revoked, not expired, for the order's current contact."""
     row = (
         await session.execute(
-            select(SetupToken, PartnerOrder.contact_generation, PartnerOrder.status)
+            select(SetupToken, PartnerOrder.contact_generation, PartnerOrder.status, PartnerOrder.setup_by)
             .join(PartnerOrder, PartnerOrder.order_id == SetupToken.order_id)
             .where(SetupToken.token_hash == hash_token(token))
         )
     ).one_or_none()
     if row is None:
         return None
-    found, current_generation, status = row
+    found, current_generation, status, setup_by = row
     if found.revoked_at is not None or found.expires_at <= now or found.contact_generation != current_generation:
         return None
     if status in LINK_DEAD_STATUSES:  # also covers a link minted by a late mail retry after the order ended
         return None
+    if found.audience == "partner" and setup_by == CUSTOMER:  # whatever minted it, no partner link opens the order
+        return None
     return found
+
+
+async def left_to_customer(session: AsyncSession, token: str) -> bool:
+    """Whether ``token`` is a partner's link to an open order the partner left to the customer ("the customer will
+    set up"): its page says that the customer is setting up, not only that the link stopped working."""
+    row = (
+        await session.execute(
+            select(SetupToken.audience, PartnerOrder.setup_by, PartnerOrder.status)
+            .join(PartnerOrder, PartnerOrder.order_id == SetupToken.order_id)
+            .where(SetupToken.token_hash == hash_token(token))
+        )
+    ).one_or_none()
+    if row is None:
+        return False
+    audience, setup_by, status = row
+    return audience == "partner" and setup_by == CUSTOMER and status not in LINK_DEAD_STATUSES

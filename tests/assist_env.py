@@ -7,6 +7,7 @@ producers (with the real aiosmtpd sink of the session).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import AsyncIterator
 
 import httpx
@@ -26,14 +27,23 @@ from tests.conftest import register_search_attributes
 from tests.support import binary, make_converter, make_settings, with_csrf
 
 
-@pytest.fixture(scope="module", name="ts_env")
-async def ts_env_fixture() -> AsyncIterator[WorkflowEnvironment]:
+@contextlib.asynccontextmanager
+async def time_skipping() -> AsyncIterator[WorkflowEnvironment]:
+    """A time-skipping server of its own, with onramp's search attributes."""
     env = await WorkflowEnvironment.start_time_skipping(
         data_converter=make_converter(), test_server_existing_path=binary("temporal-test-server")
     )
     await register_search_attributes(env.client)
-    yield env
-    await env.shutdown()
+    try:
+        yield env
+    finally:
+        await env.shutdown()
+
+
+@pytest.fixture(scope="module", name="ts_env")
+async def ts_env_fixture() -> AsyncIterator[WorkflowEnvironment]:
+    async with time_skipping() as env:
+        yield env
 
 
 @pytest.fixture(scope="module", name="assist_db")

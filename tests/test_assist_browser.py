@@ -1,6 +1,7 @@
 """Webex Assist (seed 004) in a real browser: Debian's Chromium, driven by Playwright. A customer books Event Center
-Standard for an event scheduled on the demo site (meeting lookup "by me" with the demo host), sees the confirmation,
-finds the booking again with the reservation number and e-mail, moves it (and its session on the site), cancels it;
+Standard with two add-ons for an event scheduled on the demo site (meeting lookup "by me" with the demo host), sees
+the confirmation with its price and total, finds the booking again with the reservation number and e-mail, moves it
+10 days ahead, inside the 14 days' ordering lead (and its session on the site), cancels it;
 the three mails (confirmed, moved, cancelled) arrive in the real SMTP sink.
 
 The app is served over real HTTP on a port of its own; the workflows run on this module's own time-skipping server,
@@ -9,8 +10,9 @@ database (with `onramp dev`'s demo data) and worker (tests/assist_env.py). Nothi
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from playwright.async_api import async_playwright, expect
 from temporalio.client import Client
@@ -61,7 +63,7 @@ async def test_a_customer_books_moves_and_cancels_an_event_center_assist_in_chro
     [launch] = [s for s, _, _ in demo_sessions(today.date()) if s.topic == "Yitong product launch 2027"]
     launch = (await _on_site(assist_db, launch.session_key)) or launch
     when = launch.session
-    new = when.moved_to(when.date + timedelta(days=1), when.time.replace(hour=16))
+    new = when.moved_to(today.astimezone(ZoneInfo(when.time_zone)).date() + timedelta(days=10), time(16, 0))
     email = f"mei-{uid()}@yitong-customer.example"
     port = free_port()
     app = create_app(settings, client=client, sessions=assist_db)
@@ -95,6 +97,8 @@ async def test_a_customer_books_moves_and_cancels_an_event_center_assist_in_chro
             await choose(page, "Start time", f"{when.time:%H:%M}")
             await expect(page.get_by_label("Time zone", exact=True)).to_have_value("")  # the site's: Asia/Taipei
             await choose(page, "Duration", str(when.duration_minutes))
+            await page.get_by_label("An extra rehearsal", exact=True).check()
+            await page.get_by_label("Extra editing of the event recording", exact=True).check()
             await page.screenshot(path=tmp_path / "availability.png", full_page=True)
             await click(page, "Next")
 
@@ -121,11 +125,15 @@ async def test_a_customer_books_moves_and_cancels_an_event_center_assist_in_chro
             await expect(page.locator("#reservation-no")).to_have_text(number)
             await expect(page.locator("#session")).to_have_text(when.label())
             await expect(page.locator("#fee")).to_have_text("650.00 USD")
+            await expect(page.locator("#prices")).to_contain_text("An extra rehearsal")
+            await expect(page.locator("#prices")).to_contain_text("Extra editing of the event recording")
+            await expect(page.locator("#total")).to_have_text("1,175.00 USD")  # 650.00 + 375.00 + 150.00
             await expect(page.locator("#fee-note")).to_contain_text("The actual charge follows your contract rates.")
             await expect(page.locator("#producer")).to_contain_text("@assist.example")
             await page.screenshot(path=tmp_path / "confirmation.png", full_page=True)
             [confirmed] = await mails_to(mail_sink, email)
             assert confirmed.subject == f"Webex Assist confirmed: {number}, {when.label()}"
+            assert "An extra rehearsal: 375.00 USD" in confirmed.text and "Total: 1,175.00 USD" in confirmed.text
 
             # find my booking, in a browser that has never seen it
             await context.close()

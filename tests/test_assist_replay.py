@@ -24,7 +24,7 @@ from tests.admin_support import mails_to
 from tests.assist_support import availability, book, new_site, proof, schedule, session_at
 from tests.support import save_history, with_csrf
 
-RECORDING = "v2"
+RECORDING = "v3"  # v3: the production hold, add-ons and their change, the charge line (issue 15)
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("ONRAMP_RECORD_HISTORIES"), reason="set ONRAMP_RECORD_HISTORIES=1 to record"
@@ -48,7 +48,7 @@ async def test_record_assist_histories(
     )
     async with with_csrf(httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")) as http:
         # The whole life: looked up on the site, confirmed, moved, reminded, producer called in, reported, complete.
-        body = availability(site, when)
+        body = availability(site, when) | {"add_ons": ["extra_rehearsal"]}
         answer = await book(
             http, body, lookup={"scheduled": "by_me", "host_id": "mei", "host_email": "mei@customer.example"}
         )
@@ -64,6 +64,12 @@ async def test_record_assist_histories(
             headers=proof(body),
         )
         assert moved.status_code == 200 and moved.json()["confirmed"], moved.text
+        changed = await http.post(
+            f"/api/assist/bookings/{number}/add-ons",
+            json={"contact_email": body["customer"]["email"], "add_ons": ["extra_recording_editing"]},
+            headers=proof(body),
+        )
+        assert changed.status_code == 200 and changed.json()["total_fee"] == "800.00", changed.text
         ends = when.moved_to(when.date, time(11, 0)).ends_at
         await ts_env.sleep(ends - await ts_env.get_current_time() + timedelta(minutes=5))
         await mails_to(mail_sink, body["customer"]["email"], subject="Post-event report")
@@ -84,6 +90,7 @@ async def test_record_assist_histories(
             headers=proof(other),
         )
         assert cancelled.status_code == 200 and cancelled.json()["cancellation_fee"] == "150.00", cancelled.text
+        assert [charge["amount"] for charge in cancelled.json()["charges"]] == ["150.00"]
         await client.get_workflow_handle(assist_workflow_id(number)).result()
         await save_history(client, assist_workflow_id(number), f"AssistBookingWorkflow.{RECORDING}-cancelled-with-fee")
 

@@ -171,7 +171,8 @@ async def test_a_booking_is_confirmed_then_reminded_produced_and_completed_by_it
         check = await handle.execute_update(AssistBookingWorkflow.availability, booking.availability)
         assert check == SlotCheck(available=True)
         [asked] = CALLS.of(workflow_id, "check_producers")
-        assert (asked.session, asked.lead_minutes) == (session, 30)
+        # Event Center Premium: its 6.5 production hours end with the 1-hour event (from 5.5 hours before its start)
+        assert (asked.session, asked.lead_minutes) == (session, 330)
         looked = await handle.execute_update(AssistBookingWorkflow.lookup, MeetingLookup(scheduled="not_yet"))
         assert (looked.step, looked.session_key) == ("event_info", None)  # Event Center Premium: need not be scheduled
         info = await handle.execute_update(

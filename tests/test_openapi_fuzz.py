@@ -558,10 +558,15 @@ DOMAIN_RULES: dict[str, dict[str, str]] = {
         "promotion_code": "a promotion that exists, runs today and covers a product in the cart",
     },
     "PUT /api/accounts/{account_no}/payment-method": {"card": "one of the account's own cards"},
-    "POST /api/assist/bookings": {"site": "a Webex site onramp knows", "session": "at least 14 days ahead"},
+    "POST /api/assist/bookings": {
+        "site": "a Webex site onramp knows",
+        "session": "at least 14 days ahead",
+        "add_ons": "extra time comes from the duration; Event Center Premium includes invitations; each add-on once",
+    },
     "POST /api/assist/bookings/{reservation_no}/availability": {
         "site": "a Webex site onramp knows",
         "session": "at least 14 days ahead",
+        "add_ons": "extra time comes from the duration; Event Center Premium includes invitations; each add-on once",
     },
     "POST /api/assist/bookings/{reservation_no}/lookup": {
         "scheduled": "only Event Center Premium may be ordered before the session is scheduled",

@@ -41,6 +41,7 @@ from workflows.registry import ALL_WORKFLOWS, workflow_runner
 
 # Bump when recording after a patched change; keep the older files: they are what running workflows look like.
 RECORDING = "v8"
+PARTNER_ORDER_RECORDING = "v9"  # the partner order's own count (v9: the alias contact and the customer hand-off)
 
 
 def _saved() -> list[Path]:
@@ -117,7 +118,7 @@ async def test_record_partner_order_histories(
     # 1. Left alone: Set Up Now on the start date, escalation, closure.
     alone = await partner_orders.start(client, settings, order(today + timedelta(days=2), offer="A-FLEX"))
     await alone.handle.result()
-    await save_history(client, alone.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-closed-unattended")
+    await save_history(client, alone.workflow_id, f"PartnerOrderWorkflow.{PARTNER_ORDER_RECORDING}-closed-unattended")
 
     # 2. Operators at work: send now, resend, contact change, then closure.
     o = order(today + timedelta(days=5), offer="A-WX")
@@ -127,7 +128,7 @@ async def test_record_partner_order_histories(
     await partner_orders.resend(client, o.order_id, ResendSetUpMail(operator="ana", reason="lost it"))
     await partner_orders.change_contact(client, o.order_id, ChangeProvisioningContact(new_email="maja@p.example"))
     await busy.handle.result()
-    await save_history(client, busy.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-operator-steps")
+    await save_history(client, busy.workflow_id, f"PartnerOrderWorkflow.{PARTNER_ORDER_RECORDING}-operator-steps")
 
 
 @pytest.mark.skipif(not os.environ.get("ONRAMP_RECORD_HISTORIES"), reason="set ONRAMP_RECORD_HISTORIES=1 to record")
@@ -166,7 +167,7 @@ async def test_record_wizard_histories(
     await w.ok("meetings", time_zone="Europe/Ljubljana")
     await w.ok("company", subdomain=f"replay-{o.order_id.lower()}")
     await w.ok("provision")
-    await save_history(client, o.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-wizard-provisioned")
+    await save_history(client, o.workflow_id, f"PartnerOrderWorkflow.{PARTNER_ORDER_RECORDING}-wizard-provisioned")
 
     # Handed to the customer, who leaves once, then the session expires idle.
     o2, token2 = await order_awaiting_setup(client, ts_env, settings, mail_sink)
@@ -186,7 +187,7 @@ async def test_record_wizard_histories(
     await c.ok("role", role="customer")
     await c.ok("customer-org", decision="create", details=NEW_CUSTOMER | {"name": f"Replay Customer {o2.order_id}"})
     await c.ok("submit", confirm=True)
-    await save_history(client, o2.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-wizard-customer-set-up")
+    await save_history(client, o2.workflow_id, f"PartnerOrderWorkflow.{PARTNER_ORDER_RECORDING}-wizard-customer-set-up")
 
     # Not recognised: halted.
     o3, token3 = await order_awaiting_setup(client, ts_env, settings, mail_sink)
@@ -200,7 +201,49 @@ async def test_record_wizard_histories(
     await h.ok("role", role="partner")
     await h.ok("setup-by", who="colleague", email=f"colleague@{o3.order_id.lower()}.example")
     await mail_to(mail_sink, f"colleague@{o3.order_id.lower()}.example")
-    await save_history(client, o3.workflow_id, f"PartnerOrderWorkflow.{RECORDING}-wizard-handed-to-colleague")
+    await save_history(
+        client, o3.workflow_id, f"PartnerOrderWorkflow.{PARTNER_ORDER_RECORDING}-wizard-handed-to-colleague"
+    )
+
+
+@pytest.mark.skipif(not os.environ.get("ONRAMP_RECORD_HISTORIES"), reason="set ONRAMP_RECORD_HISTORIES=1 to record")
+async def test_record_hand_off_histories(
+    client: Client,
+    ts_env: WorkflowEnvironment,
+    settings: Settings,
+    mail_sink: MailSink,
+    http: httpx.AsyncClient,
+) -> None:
+    """An alias's reader who continues as themselves; an order left to the customer, resent to them, provisioned."""
+    o, token = await order_awaiting_setup(client, ts_env, settings, mail_sink)
+    await Wizard(http, token).open()
+    me = f"me@{o.order_id.lower()}.example"
+    assert (await http.post(f"/api/setup/{token}/own-address", json={"email": me})).status_code == 200
+    [mail] = await mail_to(mail_sink, me)
+    w = Wizard(http, token_of(mail))
+    await w.open()
+    await w.ok("role", role="partner")
+    await save_history(client, o.workflow_id, f"PartnerOrderWorkflow.{PARTNER_ORDER_RECORDING}-alias-continued")
+
+    o2, token2 = await order_awaiting_setup(client, ts_env, settings, mail_sink, purchased_services=["meetings"])
+    p = Wizard(http, token2)
+    await p.open()
+    await p.ok("role", role="partner")
+    boss = f"boss@{o2.order_id.lower()}.example"
+    await p.ok("setup-by", who="customer", email=boss)
+    await partner_orders.resend(client, o2.order_id, ResendSetUpMail(operator="ana", reason="lost it"))
+    resent = await mail_to(mail_sink, boss, 2)
+    c = Wizard(http, token_of(resent[-1]))
+    await c.open()
+    await c.ok("role", role="customer")
+    await c.ok("customer-org", decision="create", details=NEW_CUSTOMER | {"name": f"Hand-off Customer {o2.order_id}"})
+    await c.ok("submit", confirm=True)
+    await c.ok("subscription")
+    await c.ok("meetings", time_zone="Europe/Ljubljana")
+    await c.ok("company", subdomain=f"handoff-{o2.order_id.lower()}")
+    await c.ok("provision")
+    await mail_to(mail_sink, o2.provisioning_contact_email, 2)  # the partner's provisioned mail
+    await save_history(client, o2.workflow_id, f"PartnerOrderWorkflow.{PARTNER_ORDER_RECORDING}-customer-provisioned")
 
 
 @pytest.mark.skipif(not os.environ.get("ONRAMP_RECORD_HISTORIES"), reason="set ONRAMP_RECORD_HISTORIES=1 to record")
@@ -260,4 +303,6 @@ async def test_record_org_join_histories(
         [request, *_] = mail_sink.to(boss)
         token = join_path(request).rsplit("/", 1)[1]
         assert (await http.post(f"/api/org-join/{token}", json={"decision": decision})).status_code == 200
-        await save_history(client, f"partner-order-{order_id}", f"PartnerOrderWorkflow.{RECORDING}-{name}")
+        await save_history(
+            client, f"partner-order-{order_id}", f"PartnerOrderWorkflow.{PARTNER_ORDER_RECORDING}-{name}"
+        )

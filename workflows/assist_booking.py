@@ -64,6 +64,7 @@ class AssistBookingWorkflow(AssistSteps):
             language=request.language,
             created_at=workflow.now(),
         )
+        self._price()
         self._lock = asyncio.Lock()  # one step at a time: a double click waits for the first to finish
         self._changes = 0
         self._touched = workflow.now()
@@ -185,6 +186,9 @@ class AssistBookingWorkflow(AssistSteps):
             producer_id=state.producer.producer_id if state.producer else None,
             standard_fee=state.standard_fee,
             cancellation_fee=state.cancellation_fee,
+            add_ons=list(state.availability.add_ons),
+            total_fee=state.total_fee,
+            charges=list(state.charges),
         )
 
     async def _save(self) -> None:
@@ -217,6 +221,15 @@ class AssistBookingWorkflow(AssistSteps):
             "session": state.session.label(),
             "old_session": state.moves[-1].old.label() if state.moves else None,
             "standard_fee": f"{state.standard_fee:,.2f}",
+            "price_lines": [
+                {
+                    "add_on": line.add_on and line.add_on.value,
+                    "quantity": line.quantity,
+                    "amount": f"{line.amount:,.2f}",
+                }
+                for line in state.price_lines
+            ],
+            "total_fee": f"{state.total_fee:,.2f}" if state.total_fee is not None else None,
             "currency": state.currency,
             "free_cancellation_until": f"{free_until:%Y-%m-%d %H:%M} ({state.session.time_zone})",
             "cancellation_fee_percent": state.policy.cancellation_fee_percent,
@@ -227,6 +240,10 @@ class AssistBookingWorkflow(AssistSteps):
             "registrations": report.registrations if report else None,
             "attendees": report.attendees if report else None,
             "recording_url": report.recording_url if report else None,
+            # the calendar entry (activities/calendar_entries.py): the session, its SEQUENCE (the moves so far), DTSTAMP
+            "calendar_session": state.session.model_dump(mode="json"),
+            "calendar_sequence": len(state.moves),
+            "calendar_stamp": workflow.now().isoformat(),
         }
 
     # ------------------------------------------------------------------ state, search attributes

@@ -5,7 +5,7 @@ cancelling at any time. Each step takes the booking's lock: a double click waits
 from __future__ import annotations
 
 import asyncio
-from datetime import date, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
@@ -22,6 +22,7 @@ with workflow.unsafe.imports_passed_through():
         Availability,
         BookingAnswer,
         CancelBooking,
+        ChangeAddOns,
         ContactProof,
         EventInfo,
         MeetingLookup,
@@ -39,16 +40,23 @@ with workflow.unsafe.imports_passed_through():
         MoveSiteSession,
         SessionLookup,
     )
-    from models.assist_packages import PACKAGES
+    from models.assist_packages import PACKAGES, Package
     from models.assist_rules import (
+        add_on_refusal,
+        add_ons_change_refusal,
+        cancellation_charge,
         cancellation_fee,
         change_refusal,
         ended_refusal,
+        hold_lead_minutes,
         lead_time_refusal,
         lookup_refusal,
+        move_notice,
         move_refusal,
         no_producer_message,
         not_found_message,
+        price_lines,
+        total,
     )
     from models.common import Recipient
     from models.refusals import Reason, Refusal, because, reason_of, refuse, verbatim, word
@@ -59,6 +67,13 @@ CONFIRMATION, RESCHEDULED, CANCELLED = "confirmation", "rescheduled", "cancelled
 HOLD_SAVES_BOOKING = "hold-saves-booking"
 """Patch: the producer hold saves the booking's row in its own transaction (submit and reschedule: one activity
 instead of two). Histories from before it replay the separate save_booking activity."""
+
+PRODUCTION_HOLD = "production-hold"
+"""Patch: the producer is held for the package's production time (Event Center Premium: 6.5 hours for a 1-hour
+event, ending with it), not only the 30-minute lead-in and the session."""
+
+CHARGE_LINES = "charge-lines"
+"""Patch: a cancellation inside the fee window records a charge line (amount, currency, reason)."""
 
 
 def wrong_state(reason: Reason, field: str | None = None) -> ApplicationError:
@@ -114,11 +129,12 @@ class AssistSteps:
         async with self._lock:
             self._require_draft()
             check: SlotCheck = await activity_calls.run(
-                "check_producers", self._hold_request(request.session), SlotCheck
+                "check_producers", self._hold_request(request.session, package=request.package), SlotCheck
             )
             state = self._state
             state.availability = request
             state.standard_fee = PACKAGES[request.package].standard_fee
+            self._price()
             state.lookup, state.session_key, state.event_info = None, None, None
             state.step = "lookup" if check.available else "availability"
             self._touch()
@@ -128,6 +144,7 @@ class AssistSteps:
     def _validate_availability(self, request: Availability) -> None:
         self._require_draft()
         self._require_lead_time(request.session)
+        self._require_add_ons(request)
 
     # ------------------------------------------------------------------ step 2: meeting lookup
 
@@ -223,7 +240,8 @@ class AssistSteps:
             old = state.session
             new = self._moved(old, request.date, request.time)
             saves = workflow.patched(HOLD_SAVES_BOOKING)
-            held = await self._hold(new, self._record(state.status, new) if saves else None)
+            not_before = workflow.now() + move_notice(state.policy)
+            held = await self._hold(new, self._record(state.status, new) if saves else None, not_before)
             if held.producer is None:
                 return BookingAnswer(
                     confirmed=False,
@@ -249,10 +267,31 @@ class AssistSteps:
         self._require_contact(request)
         self._require_confirmed()
         new = self._moved(self._state.session, request.date, request.time)
-        refusal = move_refusal(self._state.session, new, workflow.now(), self._state.policy.lead_days)
+        refusal = move_refusal(self._state.session, new, workflow.now(), self._state.policy)
         if refusal is not None:
             field, message = refusal
             raise refuse(Refusal.INVALID_STEP, message, field)
+
+    # ------------------------------------------------------------------ update: the add-ons, until 14 days before
+
+    @workflow.update
+    async def add_ons(self, request: ChangeAddOns) -> AssistBookingState:
+        async with self._lock:
+            self._require_contact(request)
+            self._require_confirmed()
+            self._require_add_ons_change(request)
+            state = self._state
+            state.availability = state.availability.model_copy(update={"add_ons": list(request.add_ons)})
+            self._price()
+            await self._save()
+            self._changed()
+            return state
+
+    @add_ons.validator
+    def _validate_add_ons(self, request: ChangeAddOns) -> None:
+        self._require_contact(request)
+        self._require_confirmed()
+        self._require_add_ons_change(request)
 
     # ------------------------------------------------------------------ cancel, at any time
 
@@ -269,6 +308,12 @@ class AssistSteps:
             )
             if not was_draft:
                 await activity_calls.run("release_producer", state.reservation_no, bool)
+            if state.cancellation_fee and workflow.patched(CHARGE_LINES):
+                charge = cancellation_charge(
+                    state.policy, state.standard_fee, state.currency, state.cancellation_fee, now
+                )
+                if charge is not None:
+                    state.charges.append(charge)
             state.status = AssistStatus.CANCELLED
             state.cancelled_at = now
             if not was_draft:
@@ -306,6 +351,25 @@ class AssistSteps:
         if refusal is not None:
             raise refuse(Refusal.INVALID_STEP, refusal, field)
 
+    def _require_add_ons(self, availability: Availability) -> None:
+        refusal = add_on_refusal(availability.package, availability.add_ons)
+        if refusal is not None:
+            raise refuse(Refusal.INVALID_STEP, refusal, "add_ons")
+
+    def _require_add_ons_change(self, request: ChangeAddOns) -> None:
+        state = self._state
+        refusal = add_ons_change_refusal(state.session, workflow.now(), state.policy.lead_days) or add_on_refusal(
+            state.availability.package, request.add_ons
+        )
+        if refusal is not None:
+            raise refuse(Refusal.INVALID_STEP, refusal, "add_ons")
+
+    def _price(self) -> None:
+        """The price lines and their total, from the package, the session's duration and the add-ons."""
+        state = self._state
+        lines = price_lines(state.availability.package, state.session, state.availability.add_ons)
+        state.price_lines, state.total_fee = lines, total(lines)
+
     def _require_contact(self, proof: ContactProof) -> None:
         """A wrong e-mail reads exactly like an unknown reservation number: nothing leaks about the booking."""
         if str(proof.contact_email).lower() != str(self._state.availability.customer.email).lower():
@@ -330,16 +394,31 @@ class AssistSteps:
 
     # ------------------------------------------------------------------ the producer calendar
 
-    def _hold_request(self, session: SessionTime, record: BookingRecord | None = None) -> HoldRequest:
+    def _hold_request(
+        self,
+        session: SessionTime,
+        record: BookingRecord | None = None,
+        not_before: datetime | None = None,
+        package: Package | None = None,
+    ) -> HoldRequest:
+        """The producer's time for ``session`` of ``package`` (default: the booking's); alternatives start no
+        earlier than ``not_before`` (default: the ordering lead time from now; a move: its notice)."""
+        policy = self._state.policy
+        lead = policy.producer_lead_minutes
+        if workflow.patched(PRODUCTION_HOLD):
+            lead = hold_lead_minutes(policy, package or self._state.availability.package)
         return HoldRequest(
             reservation_no=self._state.reservation_no,
             session=session,
-            lead_minutes=self._state.policy.producer_lead_minutes,
-            not_before=workflow.now() + timedelta(days=self._state.policy.lead_days),
+            lead_minutes=lead,
+            not_before=not_before or workflow.now() + timedelta(days=policy.lead_days),
             record=record,
         )
 
-    async def _hold(self, session: SessionTime, record: BookingRecord | None = None) -> HoldResult:
+    async def _hold(
+        self, session: SessionTime, record: BookingRecord | None = None, not_before: datetime | None = None
+    ) -> HoldResult:
         """Hold a producer; with ``record``, the booking's row is saved in the same transaction (one activity)."""
-        result: HoldResult = await activity_calls.run("hold_producer", self._hold_request(session, record), HoldResult)
+        request = self._hold_request(session, record, not_before)
+        result: HoldResult = await activity_calls.run("hold_producer", request, HoldResult)
         return result

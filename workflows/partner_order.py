@@ -22,8 +22,9 @@ from typing import Any
 from temporalio import workflow
 
 from workflows import activity_calls
+from workflows.alias_contact import AliasContact
 from workflows.outbox import Outbox
-from workflows.partner_order_operator import SET_UP_NOW, OperatorSteps
+from workflows.partner_order_operator import SET_UP_NOW, SET_UP_NOW_CUSTOMER
 from workflows.service_setup import ServiceSetup
 from workflows.setup_wizard import OrderSetup
 from workflows.visibility import Visibility
@@ -54,7 +55,7 @@ QUIET_WATCH = "quiet-watch-loop"  # the deadline loop wakes for status changes o
 
 
 @workflow.defn
-class PartnerOrderWorkflow(OrderSetup, ServiceSetup, OperatorSteps):
+class PartnerOrderWorkflow(OrderSetup, ServiceSetup, AliasContact):
     @workflow.init
     def __init__(self, order: PartnerOrderInput) -> None:
         self._order = order
@@ -182,6 +183,17 @@ class PartnerOrderWorkflow(OrderSetup, ServiceSetup, OperatorSteps):
             expires_at=self._state.closes_at,
         )
         return self._queue_mail(SET_UP_NOW, self._provisioning_contact(), "set_up_now", setup_link=link)
+
+    def _queue_customer_set_up_now_mail(self) -> MailQueued:
+        """After "the customer will set up": the customer's administrator's link, which follows the customer's path."""
+        link = SetupLinkRequest(
+            order_id=self._order.order_id,
+            contact_generation=self._state.contact_generation,
+            expires_at=self._state.closes_at,
+            audience="customer",
+        )
+        admin = self._recipient(str(self._state.wizard.setup_by_email))
+        return self._queue_mail(SET_UP_NOW_CUSTOMER, admin, "set_up_now_customer", setup_link=link)
 
     def _queue_mail(
         self,

@@ -26,9 +26,11 @@ with workflow.unsafe.imports_passed_through():
     from models.words import CHANGE_CONTACT, RESEND, SEND_NOW
 
 SET_UP_NOW = "set_up_now"
+SET_UP_NOW_CUSTOMER = "set_up_now_customer"
 
 # Patches (workflow.patched): changes to logic that running workflows may already have passed through.
 RESEND_WITHOUT_SAVE = "resend-without-save"  # a resend changes nothing the order row holds: answer sooner
+RESEND_TO_CUSTOMER = "resend-to-the-customer"  # after "the customer will set up", the customer's link goes again
 
 
 class OperatorSteps(WizardSteps):
@@ -39,6 +41,9 @@ class OperatorSteps(WizardSteps):
 
     # Provided by PartnerOrderWorkflow.
     def _queue_set_up_now_mail(self) -> MailQueued:
+        raise NotImplementedError
+
+    def _queue_customer_set_up_now_mail(self) -> MailQueued:
         raise NotImplementedError
 
     def _last_mail(self, purpose: str) -> MailQueued:
@@ -63,6 +68,10 @@ class OperatorSteps(WizardSteps):
     @workflow.update
     async def resend(self, request: ResendSetUpMail) -> MailQueued:
         self._note("operator", f"{request.operator} asked to resend the Set Up Now e-mail" + _why(request.reason))
+        if self._wizard.setup_by == "customer" and workflow.patched(RESEND_TO_CUSTOMER):
+            # the customer sets up: a partner link would open the order to the partner again
+            self._queue_customer_set_up_now_mail()
+            return self._last_mail(SET_UP_NOW_CUSTOMER)
         self._queue_set_up_now_mail()
         if not workflow.patched(RESEND_WITHOUT_SAVE):
             await self._save()  # older runs saved the unchanged order here; replay must do the same
@@ -115,6 +124,8 @@ class OperatorSteps(WizardSteps):
     @change_contact.validator
     def _validate_change_contact(self, request: ChangeProvisioningContact) -> None:
         self._require_before_set_up(CHANGE_CONTACT)
+        if self._wizard.setup_by == "customer":  # a validator: a refused Update leaves no event, so no patch
+            raise _conflict(because("Cannot %(action)s: %(why)s.", action=CHANGE_CONTACT, why=CUSTOMER_SETS_UP))
         if request.new_email == self._state.provisioning_contact_email:
             raise refuse(
                 Refusal.INVALID_STEP,
@@ -125,7 +136,8 @@ class OperatorSteps(WizardSteps):
 
     def _require_mail_left(self) -> None:
         """Validators only: a refused Update leaves no event, so the cap needs no patch for running orders."""
-        if sum(1 for mail in self._state.mails if mail.purpose == SET_UP_NOW) >= MAX_SET_UP_NOW_MAILS:
+        sent = sum(1 for mail in self._state.mails if mail.purpose in (SET_UP_NOW, SET_UP_NOW_CUSTOMER))
+        if sent >= MAX_SET_UP_NOW_MAILS:
             raise _conflict(
                 because_n(
                     "This order has had %(num)d Set Up Now e-mail: no more are sent. Check the "
@@ -158,6 +170,9 @@ def _conflict(reason: Reason) -> ApplicationError:
     return refuse(Refusal.ORDER_STATE_CONFLICT, reason)
 
 
+CUSTOMER_SETS_UP = word(
+    "why a partner order step is too late", "the customer is setting up the order (the partner has no access to it)"
+)
 TOO_LATE = {
     PartnerOrderStatus.SET_UP: word("why a partner order step is too late", "the order is already set up"),
     PartnerOrderStatus.PROVISIONED: word("why a partner order step is too late", "the order is already provisioned"),

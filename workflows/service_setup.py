@@ -33,6 +33,9 @@ with workflow.unsafe.imports_passed_through():
         SaveOrgSettings,
     )
 
+# Patches (workflow.patched): changes to logic that running workflows may already have passed through.
+CUSTOMER_SET_UP_MAILS = "customer-set-up-mails"  # the customer set up: partner and customer each get their own mail
+
 
 class ServiceSetup(WizardSteps):
     # ------------------------------------------------------------------ 8. partner password
@@ -120,9 +123,15 @@ class ServiceSetup(WizardSteps):
         )
         result: Provisioned = await self._activity(PROVISION_ORDER_ACTIVITY, provisioning, Provisioned)
         self._wizard.step = WizardStep.DONE
-        self._queue_mail("provisioned", self._recipient(self._session().email), "provisioned_partner")
-        if setup.customer_admin_email != self._session().email:
-            self._queue_mail("provisioned", self._recipient(setup.customer_admin_email), "provisioned_customer")
+        if not setup.partner_access and workflow.patched(CUSTOMER_SET_UP_MAILS):
+            # the customer set up: the partner is told it has no access to manage the customer's organization
+            partner = self._recipient(str(self._state.provisioning_contact_email))
+            self._queue_mail("provisioned", partner, "provisioned_partner")
+            self._queue_mail("provisioned", self._recipient(str(setup.customer_admin_email)), "provisioned_customer")
+        else:
+            self._queue_mail("provisioned", self._recipient(self._session().email), "provisioned_partner")
+            if setup.customer_admin_email != self._session().email:
+                self._queue_mail("provisioned", self._recipient(setup.customer_admin_email), "provisioned_customer")
         services = ", ".join(sorted(result.billing))
         await self._change_status(
             PartnerOrderStatus.PROVISIONED, f"subscription active, billing started for {services}"

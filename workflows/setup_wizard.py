@@ -18,7 +18,6 @@ from workflows.wizard_steps import invalid, wrong_step
 
 with workflow.unsafe.imports_passed_through():
     from models import wizard_rules as rules
-    from models.mail import SetupLinkRequest
     from models.partner_order import BEFORE_SET_UP, PartnerOrderStatus
     from models.refusals import Refusal, because, refuse, refused_reason
     from models.wizard import (
@@ -71,7 +70,7 @@ class OrderSetup(OrgJoinSteps):
 
     @open_session.validator
     def _validate_open_session(self, request: OpenSession) -> None:
-        refusal = rules.open_refusal(self._state.status)
+        refusal = rules.open_refusal(self._state.status) or rules.partner_shut_out(self._wizard, request.audience)
         if refusal is not None:
             raise wrong_step(refusal)
 
@@ -147,13 +146,7 @@ class OrderSetup(OrgJoinSteps):
             f"{self._session().email} left the setup to the customer's administrator, {email}: "
             "the partner has no access to manage the customer's organization",
         )
-        link = SetupLinkRequest(
-            order_id=self._order.order_id,
-            contact_generation=self._state.contact_generation,
-            expires_at=self._state.closes_at,
-            audience="customer",
-        )
-        self._queue_mail("set_up_now_customer", self._recipient(email), "set_up_now_customer", setup_link=link)
+        self._queue_customer_set_up_now_mail()
         self._end_session()
         await self._save()
         return self._view(

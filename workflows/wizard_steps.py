@@ -84,6 +84,9 @@ class WizardSteps:
     async def _hand_over(self, email: str) -> None:
         raise NotImplementedError
 
+    def _queue_customer_set_up_now_mail(self) -> MailQueued:
+        raise NotImplementedError
+
     def _wake_watch(self) -> None:
         raise NotImplementedError
 

@@ -24,7 +24,7 @@ from models.assist import (
     Reschedule,
     SubmitBooking,
 )
-from models.assist_packages import PACKAGES
+from models.assist_packages import ADD_ON_NAMES, PACKAGES
 from starter.cli.credentials import audited, reading
 from starter.cli.output import EXIT_INVALID, EXIT_REFUSED, console, fail, invalid, print_json, run_async
 from starter.client import connect
@@ -64,6 +64,14 @@ async def book(
     at: Annotated[str, typer.Option("--time", help="Start time, HH:MM on a quarter hour.")] = "",
     time_zone: Annotated[str, typer.Option(help="IANA time zone of the start time.")] = "UTC",
     duration: Annotated[int, typer.Option(help="Minutes (a multiple of 15).")] = 60,
+    add_on: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--add-on",
+            help="An add-on, repeatable: extra_rehearsal, extra_recording_editing, invitation_registration (not for "
+            "ec_premium, which includes it). Extra time follows the duration.",
+        ),
+    ] = None,
     scheduled: Annotated[
         str, typer.Option(help="by_me (fetch it by host id and e-mail), by_someone_else, not_yet (EC Premium only).")
     ] = "by_someone_else",
@@ -90,6 +98,7 @@ async def book(
                 "site": site,
                 "package": package,
                 "session": {"date": on, "time": at, "time_zone": time_zone, "duration_minutes": duration},
+                "add_ons": add_on or [],
             },
             "lookup": {"scheduled": scheduled, "host_id": host_id, "host_email": host_email},
             "event_info": {"topic": topic, "comments": comments, "language": language},
@@ -230,7 +239,7 @@ async def list_bookings(
     if not rows:
         console.print("No assist bookings" + (f" with status {status}" if status else "") + ".")
         return
-    table = Table("reservation", "status", "package", "site", "session", "company", "fee")
+    table = Table("reservation", "status", "package", "site", "session", "company", "price", "charged")
     for row in rows:
         table.add_row(
             row.reservation_no,
@@ -239,7 +248,8 @@ async def list_bookings(
             row.site,
             row.session.label(),
             row.company,
-            f"{row.standard_fee}" + (f" (cancel {row.cancellation_fee})" if row.cancellation_fee else ""),
+            f"{row.total_fee if row.total_fee is not None else row.standard_fee}",
+            "; ".join(f"{charge.kind.replace('_', ' ')} {charge.amount} {charge.currency}" for charge in row.charges),
         )
     console.print(table)
 
@@ -262,10 +272,17 @@ def _print_state(state: Any) -> None:
     if state.producer:
         table.add_row("Producer", f"{state.producer.name} ({state.producer.email})")
     table.add_row("Standard fee", f"{state.standard_fee} {state.currency}")
+    for line in state.price_lines[1:]:
+        name = ADD_ON_NAMES[line.add_on] if line.add_on else ""
+        table.add_row("Add-on", f"{name} ({line.quantity}): {line.amount} {state.currency}")
+    if len(state.price_lines) > 1:
+        table.add_row("Total", f"{state.total_fee} {state.currency}")
     for move in state.moves:
         table.add_row("Moved", f"{move.old.label()} → {move.new.label()}")
     if state.cancellation_fee is not None:
         table.add_row("Cancellation fee", f"{state.cancellation_fee} {state.currency}")
+    for charge in state.charges:
+        table.add_row("Charged", f"{charge.amount} {charge.currency}: {charge.reason}")
     if state.next_deadline:
         table.add_row("Next timer", f"{state.next_deadline:%Y-%m-%d %H:%M %Z}")
     console.print(table)

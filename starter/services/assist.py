@@ -22,7 +22,15 @@ from models.assist import (
     assist_workflow_id,
 )
 from models.assist_activities import HoldRequest
-from models.assist_rules import cancellation_fee, ended_refusal, lead_time_refusal, not_found_message
+from models.assist_rules import (
+    add_on_refusal,
+    cancellation_fee,
+    ended_refusal,
+    hold_lead_minutes,
+    lead_time_refusal,
+    move_notice,
+    not_found_message,
+)
 from models.refusals import Refusal, because
 from models.words import ASSIST_BOOKING
 from starter.errors import NotFound, OnrampError, StepRefused
@@ -45,6 +53,7 @@ def policy(settings: Settings) -> AssistPolicy:
     return AssistPolicy(
         free_cancellation_days=settings.assist_free_cancellation_days,
         cancellation_fee_percent=settings.assist_cancellation_fee_percent,
+        move_notice_hours=settings.assist_move_notice_hours,
     )
 
 
@@ -66,10 +75,16 @@ async def require_site(sessions: SessionFactory, site: str) -> None:
 
 
 async def check_order(settings: Settings, availability: Availability, sessions: SessionFactory | None = None) -> None:
-    """What refuses a new order before anything starts (no draft is left behind): a session too soon, and, with
-    ``sessions``, a site onramp does not know. Needs no Temporal, so bad input is refused even while it is away."""
+    """What refuses a new order before anything starts (no draft is left behind): a session too soon, add-ons the
+    package does not offer, and, with ``sessions``, a site onramp does not know. Needs no Temporal, so bad input is
+    refused even while it is away."""
     if sessions is not None:
         await require_site(sessions, availability.site)
+    add_ons = add_on_refusal(availability.package, availability.add_ons)
+    if add_ons is not None:
+        error = OnrampError(add_ons, type=Refusal.INVALID_STEP, field="add_ons")
+        error.http_status = 422
+        raise error
     refusal = lead_time_refusal(availability.session, datetime.now(UTC), policy(settings).lead_days)
     if refusal is not None:
         error = OnrampError(refusal, type=Refusal.INVALID_STEP, field="session")
@@ -180,13 +195,15 @@ async def producer_check(
 ) -> SlotCheck:
     """Would a producer be free for the booking at ``session`` (its own hold aside)? When not, the three nearest
     free starts. A read of the producer calendar with the request the workflow's `check_producers` activity gets,
-    so a page can say so before it asks anything more; the workflow's hold decides, race-safe."""
+    so a page can say so before it asks anything more; the workflow's hold decides, race-safe. An order's
+    alternatives keep the ordering lead time; a move's, the move notice."""
     policy = state.policy
+    ahead = timedelta(days=policy.lead_days) if state.status is AssistStatus.DRAFT else move_notice(policy)
     hold = HoldRequest(
         reservation_no=state.reservation_no,
         session=session,
-        lead_minutes=policy.producer_lead_minutes,
-        not_before=now + timedelta(days=policy.lead_days),
+        lead_minutes=hold_lead_minutes(policy, state.availability.package),
+        not_before=now + ahead,
     )
     async with sessions() as db:
         return await store.producer_check(db, hold)

@@ -22,7 +22,9 @@ from models.wizard import (
     RESERVED_SUBDOMAINS,
     SUBDOMAIN_RULE,
     Audience,
+    ContinueAsMyself,
     OpenSession,
+    OwnAddress,
     PasswordSetStep,
     Subdomain,
     WizardView,
@@ -42,14 +44,27 @@ SUBDOMAIN: TypeAdapter[str] = TypeAdapter(Subdomain)
 class LinkInvalid(NotFound):
     """An unknown, expired or revoked Set Up Now link."""
 
-    def __init__(self) -> None:
+    def __init__(self, reason: Reason | None = None) -> None:
         super().__init__(
-            because(
+            reason
+            or because(
                 "This Set Up Now link does not work any more: it is unknown, has expired, or was replaced by a newer "
                 "one (for example after the setup was handed to someone else). Use the newest Set Up Now e-mail, or "
                 "ask your Cisco account representative to send a new one."
             ),
             type=Refusal.LINK_INVALID,
+        )
+
+
+class CustomerSettingUp(LinkInvalid):
+    """A partner's link to an order the partner left to the customer: it says so, rather than only that it ended."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            because(
+                "The customer is setting up this order. It was left to the customer ('The customer will set up'), "
+                "so partners have no access to manage the customer's organization and this link no longer opens it."
+            )
         )
 
 
@@ -91,6 +106,8 @@ async def resolve(sessions: SessionFactory, token: str, *, fresh: bool = True) -
 async def _look_up(sessions: SessionFactory, token: str) -> SetupLink:
     async with sessions() as session:
         found = await setup_tokens.find_valid(session, token, datetime.now(UTC))
+        if found is None and await setup_tokens.left_to_customer(session, token):
+            raise CustomerSettingUp()
     if found is None:
         raise LinkInvalid()
     return SetupLink(order_id=found.order_id, audience=found.audience, email=found.contact_email)  # type: ignore[arg-type]
@@ -102,6 +119,13 @@ def _handle(client: Client, link: SetupLink) -> Any:
 
 async def open_session(client: Client, link: SetupLink) -> WizardView:
     return await step(client, link, "open_session", OpenSession(audience=link.audience, email=link.email))
+
+
+async def continue_as_myself(client: Client, link: SetupLink, request: OwnAddress) -> WizardView:
+    """'This address is an alias': the reader's own address becomes the provisioning contact and gets its own link.
+    Whom the link went to comes from the link, so a link replaced meanwhile is refused by the workflow."""
+    claim = ContinueAsMyself(email=request.email, alias_email=link.email, audience=link.audience)
+    return await step(client, link, "continue_as_myself", claim)
 
 
 async def step(client: Client, link: SetupLink, update: str, request: BaseModel) -> WizardView:

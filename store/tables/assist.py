@@ -5,8 +5,9 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 from decimal import Decimal
+from typing import Any
 
-from sqlalchemy import Date, ForeignKey, Index, Integer, Numeric, String, Time
+from sqlalchemy import JSON, Date, ForeignKey, Index, Integer, Numeric, String, Time
 from sqlalchemy.orm import Mapped, mapped_column
 
 from store.tables.base import Base
@@ -83,6 +84,9 @@ class AssistBooking(Base):
     producer_id: Mapped[str | None] = mapped_column(String(64))
     standard_fee: Mapped[Decimal] = mapped_column(Numeric(10, 2))
     cancellation_fee: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    add_ons: Mapped[list[str] | None] = mapped_column(JSON)
+    total_fee: Mapped[Decimal | None] = mapped_column(Numeric(10, 2))
+    charges: Mapped[list[dict[str, Any]] | None] = mapped_column(JSON)
     updated_at: Mapped[datetime]
 
 

@@ -27,6 +27,7 @@ class PartnerOrder(Base):
     account_representative_email: Mapped[str] = mapped_column(String(320))
     purchased_services: Mapped[list[str]]
     contact_generation: Mapped[int] = mapped_column(Integer, default=1)
+    setup_by: Mapped[str | None] = mapped_column(String(16))  # me | colleague | customer: partner links end at customer
     escalated: Mapped[bool] = mapped_column(Boolean, default=False)
     starts_at: Mapped[datetime]
     escalates_at: Mapped[datetime]
@@ -51,6 +52,7 @@ class Organization(Base):
     city: Mapped[str | None] = mapped_column(String(100))
     postal_code: Mapped[str | None] = mapped_column(String(20))
     admin_language: Mapped[str | None] = mapped_column(String(35))  # the language its administrator reads
+    partner_access: Mapped[bool | None] = mapped_column(Boolean)  # a customer's: may its partner manage it
     created_at: Mapped[datetime]
 
 

@@ -15,6 +15,7 @@ from models.assist import (
     BookingAnswer,
     CancelBooking,
     CancellationQuote,
+    ChangeAddOns,
     EventInfo,
     MeetingLookup,
     Reschedule,
@@ -161,6 +162,15 @@ async def find(body: FindBooking, temporal: Temporal) -> AssistBookingState:
 )
 async def reschedule(booking: CustomerBooking, body: Reschedule, temporal: Temporal) -> BookingAnswer:
     return await assist.step(await temporal(), booking.reservation_no, "reschedule", body, BookingAnswer)
+
+
+@router.post(
+    "/bookings/{reservation_no}/add-ons",
+    response_model=AssistBookingState,
+    summary="Update: the add-ons, until 14 days before",
+)
+async def add_ons(booking: CustomerBooking, body: ChangeAddOns, temporal: Temporal) -> AssistBookingState:
+    return await assist.step(await temporal(), booking.reservation_no, "add_ons", body, AssistBookingState)
 
 
 @router.post(

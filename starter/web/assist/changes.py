@@ -74,6 +74,10 @@ def booking_rows(state: AssistBookingState) -> list[tuple[str, str]]:
         (gettext("Producer"), state.producer.name if state.producer else ""),
         (gettext("Standard fee"), money(state.standard_fee, state.currency)),
     ]
+    if state.availability.add_ons:
+        rows.append((gettext("Add-ons"), ", ".join(words.add_on_name(add_on) for add_on in state.availability.add_ons)))
+    if len(state.price_lines) > 1 and state.total_fee is not None:
+        rows.append((gettext("Total with extra time and add-ons"), money(state.total_fee, state.currency)))
     if state.cancellation_fee is not None:
         fee = (
             pgettext("a cancellation fee", "none")
@@ -81,6 +85,8 @@ def booking_rows(state: AssistBookingState) -> list[tuple[str, str]]:
             else money(state.cancellation_fee, state.currency)
         )
         rows.append((gettext("Cancellation fee"), fee))
+    for charge in state.charges:
+        rows.append((gettext("Charged"), money(charge.amount, charge.currency)))
     return rows
 
 
@@ -197,7 +203,7 @@ async def reschedule_next(
     new, problem = step_inputs.moved(state.session, day, at)
     if new is None:
         return await reschedule_page(sessions, state, values, {"time": problem or ""}, status=422)
-    refusal = move_refusal(state.session, new, now(), state.policy.lead_days)
+    refusal = move_refusal(state.session, new, now(), state.policy)
     if refusal is not None:
         field, problem = refusal
         return await reschedule_page(sessions, state, values, {field: said(problem)}, status=422)

@@ -25,6 +25,7 @@ from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
 from models.assist import AssistBookingState, AssistStatus, Availability, SlotCheck
+from models.assist_packages import ORDERED_ADD_ONS
 from models.assist_rules import THE_ORDER
 from starter.errors import OnrampError
 from starter.services import assist
@@ -177,6 +178,7 @@ async def availability_page(
         time_options={"": gettext("Choose a start time"), **options.TIME_OPTIONS},
         zone_options=options.zone_options(),
         duration_options=options.duration_options(),
+        add_on_choices=ORDERED_ADD_ONS,
     )
 
 

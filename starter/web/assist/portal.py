@@ -46,6 +46,7 @@ ASSIST = Portal(
         "session_label": words.session_label,
         "marked": words.marked,
         "add_on_name": words.add_on_name,
+        "price_item": words.price_item,
         "coverage": words.coverage,
         "ltr": words.ltr,
     },

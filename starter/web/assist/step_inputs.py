@@ -11,23 +11,37 @@ from typing import Any
 from pydantic import ValidationError
 
 from models.assist import AssistBookingState, MeetingLookup, SessionTime
+from models.assist_packages import ORDERED_ADD_ONS
 from starter.web.assist.options import TIME_OPTIONS
 from starter.web.forms import FormSpec, friendly
 from starter.web.reading import gettext, lazy_gettext
 
 CUSTOMER_FIELDS = ("first_name", "last_name", "phone", "email", "company")
 EVENT_FIELDS = ("topic", "host_name", "expected_attendees", "comments", "language")
+ADD_ON_FIELDS = tuple(f"add_on_{add_on.value}" for add_on in ORDERED_ADD_ONS)
+"""One checkbox per add-on a customer chooses (extra time follows the duration)."""
 
-REFUSAL_FIELDS = {"session": "date", "date": "date", "time": "time", "reservation_no": "reservation_no"}
+REFUSAL_FIELDS = {
+    "session": "date",
+    "date": "date",
+    "time": "time",
+    "reservation_no": "reservation_no",
+    "add_ons": "add_on_invitation_registration",  # the one add-on a package can refuse (Event Center Premium's)
+}
 """The fields the workflow's refusals name -> the page field they are about: its lead-time refusal names the
 session, which a person changes by its date."""
 
 AVAILABILITY = FormSpec(
-    fields=(*CUSTOMER_FIELDS, "site", "package", "date", "time", "time_zone", "duration"),
+    fields=(*CUSTOMER_FIELDS, "site", "package", "date", "time", "time_zone", "duration", *ADD_ON_FIELDS),
     choices=frozenset({"site", "package", "time", "duration"}),
     hints={"phone": lazy_gettext("Enter a phone number of digits, spaces and + ( ) - . /, e.g. +886 2 1234 5678.")},
     # a problem with the session as a whole (a time the clocks skip) is about its start time
-    aliases={"duration_minutes": "duration", "session": "time", "customer": "first_name"},
+    aliases={
+        "duration_minutes": "duration",
+        "session": "time",
+        "customer": "first_name",
+        "add_ons": "add_on_invitation_registration",
+    },
     whole="first_name",
     refusal_aliases=REFUSAL_FIELDS,
 )
@@ -69,6 +83,7 @@ def availability_body(form: dict[str, str], site_zones: dict[str, str]) -> dict[
     body: dict[str, Any] = {"customer": customer, "session": session}
     _set(body, "site", form.get("site"))
     _set(body, "package", form.get("package"))
+    body["add_ons"] = [add_on.value for add_on in ORDERED_ADD_ONS if form.get(f"add_on_{add_on.value}") == "on"]
     return body
 
 
@@ -88,6 +103,7 @@ def availability_values(state: AssistBookingState) -> dict[str, str]:
         "time": f"{session.time:%H:%M}",
         "time_zone": session.time_zone,
         "duration": str(session.duration_minutes),
+        **{f"add_on_{add_on.value}": "on" for add_on in availability.add_ons},
     }
 
 

@@ -15,7 +15,7 @@ from decimal import Decimal
 from markupsafe import Markup
 
 import translations
-from models.assist import AssistStatus, SessionTime
+from models.assist import AssistStatus, PriceLine, SessionTime
 from models.assist_packages import ADD_ON_NAMES, COVERAGE_TEXT, PACKAGES, AddOn, Coverage, Package
 from models.languages import DEFAULT_LANGUAGE
 from starter.web import reading
@@ -45,6 +45,18 @@ def package_name(package: Package | str) -> str:
 
 def add_on_name(add_on: AddOn) -> str:
     return marked(ADD_ON_NAMES[add_on])
+
+
+def price_item(line: PriceLine) -> str:
+    """What a price line is for: the standard fee, extra time with its hours, or an add-on."""
+    if line.add_on is None:
+        return gettext("Standard fee")
+    name = add_on_name(line.add_on)
+    if line.add_on is AddOn.EXTRA_TIME:
+        hours = ngettext("%(num)d hour", "%(num)d hours", line.quantity)
+        # Translators: an add-on and how much of it, e.g. "Extra time for an event longer than 1 hour (7 hours)".
+        return gettext("%(add_on)s (%(amount)s)", add_on=name, amount=hours)
+    return name
 
 
 def coverage(cell: Coverage) -> str:

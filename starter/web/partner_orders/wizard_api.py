@@ -13,7 +13,7 @@ from pydantic import BaseModel, Field, SecretStr
 
 from models.common import SINGLE_LINE_PATTERN, Contract
 from models.seed_rules import PARTNER_PASSWORD_MIN_LENGTH
-from models.wizard import SessionId, WizardState, WizardStep, WizardView
+from models.wizard import OwnAddress, SessionId, WizardState, WizardStep, WizardView
 from models.wizard_routes import STEP_ROUTES, StepRoute
 from starter.services import passwords, setup_wizard
 from starter.web.deps import Sessions, Temporal
@@ -55,6 +55,17 @@ class SubdomainAvailability(BaseModel):
 )
 async def open_session(link: LinkOf, temporal: Temporal) -> WizardView:
     return await setup_wizard.open_session(await temporal(), link)
+
+
+@router.post(
+    "/own-address",
+    response_model=WizardView,
+    summary="Step 1 - 'this address is an alias': continue as yourself, with a Set Up Now link of your own",
+    dependencies=[Depends(limited(Limit.LINKS))],
+)
+async def own_address(link: LinkOf, body: OwnAddress, temporal: Temporal) -> WizardView:
+    """Your address becomes the provisioning contact and gets its own link; this (the alias's) link stops working."""
+    return await setup_wizard.continue_as_myself(await temporal(), link, body)
 
 
 @router.get("", response_model=WizardState, summary="Where the wizard is, and what it has")

@@ -23,14 +23,14 @@ from temporalio.service import RPCError
 from models import wizard_navigation as navigation
 from models.partner_order import PartnerOrderState, PartnerOrderStatus
 from models.refusals import Refusal
-from models.wizard import LeaveStep, WizardStep, WizardView
+from models.wizard import LeaveStep, OwnAddress, WizardStep, WizardView
 from starter.errors import OnrampError
 from starter.services import setup_wizard
 from starter.services.setup_wizard import SetupLink
 from starter.web import params, reading
 from starter.web.access import on_page
 from starter.web.deps import Sessions, Temporal
-from starter.web.forms import form_of
+from starter.web.forms import FormSpec, form_of, submit
 from starter.web.guard import guarded
 from starter.web.partner_orders.setup_link import PageLinkOf
 from starter.web.partner_orders.wizard_forms import FORMS, STEP_OF_PATH, form_errors, kept_values
@@ -40,6 +40,7 @@ from starter.web.partner_orders.wizard_views import (
     Page,
     availability_said,
     final_page,
+    forget_cookie,
     message_page,
     render_step,
     session_cookie,
@@ -60,6 +61,8 @@ CONFLICTS = frozenset(
 )
 FIELD_OF_REFUSAL = {Refusal.SUBDOMAIN_TAKEN: "subdomain"}  # refusals whose field the activity does not name
 OPEN = "open"
+OWN_ADDRESS = "own-address"
+OWN_ADDRESS_FORM = FormSpec(fields=("email",))
 NO_COOKIE = lazy_gettext(
     "Your wizard session has ended, or your browser did not keep it (cookies must be allowed for this page). "
     "Open the link again to start the setup."
@@ -82,12 +85,7 @@ async def show(
     session = order.wizard.session
     cookie = session_cookie(request, token)
     if session is None or cookie != session.id or session.expires_at <= datetime.now(UTC):
-        return PAGES.render(
-            "partner_orders/start.html",
-            title=gettext("Set up order %(order)s", order=order.order_id),
-            order=order,
-            token=token,
-        )
+        return _start_page(token, link, order)
     shown = order.wizard.step
     wanted = next((s for s in WizardStep if s.value == step), None) if step else None
     if wanted is not None and navigation.reachable(order, wanted):
@@ -104,6 +102,8 @@ async def post(
     form = await form_of(request)
     if path == OPEN:
         return await _open(await temporal(), link, token, request)
+    if path == OWN_ADDRESS:
+        return await _own_address(await temporal(), link, token, form)
     if path != "leave" and path not in STEP_OF_PATH:
         return message_page(
             gettext("There is no such page"), gettext("Open the link in your e-mail to continue the setup."), 404
@@ -135,6 +135,53 @@ async def _open(client: Client, link: SetupLink, token: params.Token, request: R
     opened = (await setup_wizard.open_session(client, link)).session_id
     response = redirect(f"/setup/{token}")
     set_cookie(response, request, token, opened)
+    return response
+
+
+def _start_page(
+    token: str,
+    link: SetupLink,
+    order: PartnerOrderState,
+    status: int = 200,
+    errors: dict[str, str] | None = None,
+    values: dict[str, str] | None = None,
+    error: str | None = None,
+) -> HTMLResponse:
+    """The link's first page: start the setup (under the address the mail went to), or, on a partner's link, give
+    your own address when that one is an alias."""
+    return PAGES.render(
+        "partner_orders/start.html",
+        status,
+        title=gettext("Set up order %(order)s", order=order.order_id),
+        order=order,
+        token=token,
+        alias=link.email if link.audience == "partner" else None,
+        errors=errors or {},
+        values=values or {},
+        error=error,
+    )
+
+
+async def _own_address(client: Client, link: SetupLink, token: params.Token, form: dict[str, str]) -> Response:
+    """'Send me my own link': the reader's address becomes the provisioning contact; this (the alias's) link ends."""
+    typed = form.get("email", "")
+
+    async def again(errors: dict[str, str], top: str | None, status: int) -> Response:
+        return _start_page(token, link, await _state(client, link), status, errors, {"email": typed}, top)
+
+    answer = await submit(
+        OWN_ADDRESS_FORM,
+        lambda: OwnAddress.model_validate({"email": typed.strip()}),
+        lambda body: setup_wizard.continue_as_myself(client, link, body),
+        again,
+    )
+    if isinstance(answer, Response):
+        return answer
+    message = said(answer.said) if answer.said is not None else answer.message or ""
+    response = message_page(
+        gettext("Your own link is on its way"), message, 200, order=await _state_or_none(client, link)
+    )
+    forget_cookie(response, token)
     return response
 
 

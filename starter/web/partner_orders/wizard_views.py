@@ -17,7 +17,7 @@ from models.partner_order import PartnerOrderState, PartnerOrderStatus
 from models.refusals import Reason
 from models.wizard import BEFORE_SUBMIT_STEPS, STEP_WORDS, WizardStep, WizardView
 from models.wizard_activities import FoundOrg
-from starter.services.setup_wizard import LinkInvalid
+from starter.services.setup_wizard import CustomerSettingUp, LinkInvalid
 from starter.web import cookie_policy
 from starter.web.partner_orders.wizard_forms import (
     AUDIO_OPTIONS,
@@ -58,6 +58,19 @@ def link_invalid_page(_: Exception | None = None, __: Request | None = None) -> 
     )
 
 
+def customer_setting_up_page(_: Exception | None = None, __: Request | None = None) -> Response:
+    """A partner's next visit after "the customer will set up": who is setting up, and why the link is closed."""
+    return PAGES.message(
+        gettext("The customer is setting up"),
+        gettext(
+            "The customer's administrator is setting up this order: it was left to the customer ('The customer will "
+            "set up'), so partners have no access to manage the customer's organization, and this link no longer "
+            "opens the order. Your Cisco account representative can answer questions about it."
+        ),
+        404,
+    )
+
+
 PAGES = Portal(
     layout="partner_orders/_layout.html",
     optional=("order",),
@@ -66,7 +79,7 @@ PAGES = Portal(
         "We cannot reach the service that runs the setup at the moment. Nothing you entered was lost "
         "because of this; please try again in a few minutes."
     ),
-    on={LinkInvalid: link_invalid_page},
+    on={CustomerSettingUp: customer_setting_up_page, LinkInvalid: link_invalid_page},
 )
 
 
