@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import AsyncIterator, Iterator
+from datetime import date
 from pathlib import Path
 
 import asyncpg
 import httpx
 import pytest
+from fastapi import FastAPI
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import AsyncEngine
 from temporalio.api.enums.v1 import IndexedValueType
@@ -28,6 +30,8 @@ from starter.settings import Settings, get_settings
 from starter.web.app import create_app
 from starter.worker_host import build_worker
 from store import SessionFactory, make_engine, make_session_factory, normalize_url, upgrade
+from tests.admin_support import browser, ready_admin
+from tests.seat_portal_support import SeatAccount, seat_account
 from tests.support import (
     bearer,
     binary,
@@ -207,3 +211,32 @@ def cli_env(
     get_settings.cache_clear()
     yield
     get_settings.cache_clear()
+
+
+# ---------------------------------------------------------------- the seat portal (seed 002 in the admin portal)
+
+
+@pytest.fixture
+async def today(ts_env: WorkflowEnvironment) -> date:
+    """The time-skipping server's day: the seat orders' quotes count days from it."""
+    return (await ts_env.get_current_time()).date()
+
+
+@pytest.fixture
+def app(client: Client, settings: Settings, workflow_db: tuple[str, SessionFactory]) -> FastAPI:
+    """The portal over the session's worker and its database (a test module may define its own)."""
+    return create_app(settings, client=client, sessions=workflow_db[1])
+
+
+@pytest.fixture
+async def account(workflow_db: tuple[str, SessionFactory], settings: Settings, today: date) -> SeatAccount:
+    """A seat account of the test's own (tests/seat_portal_support.py)."""
+    return await seat_account(workflow_db[1], settings, today)
+
+
+@pytest.fixture
+async def admin(app: FastAPI, account: SeatAccount) -> AsyncIterator[httpx.AsyncClient]:
+    """That account's enterprise admin, logged in with the first password changed."""
+    async with browser(app) as http:
+        await ready_admin(http, account)
+        yield http

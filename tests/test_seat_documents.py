@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -17,8 +16,6 @@ import httpx
 import pytest
 from fastapi import FastAPI
 from pypdf import PdfReader
-from temporalio.client import Client
-from temporalio.testing import WorkflowEnvironment
 
 from activities import mail_attachments
 from models.accounts import Edition, Product
@@ -34,7 +31,6 @@ from models.seat_order import (
 from starter.mail_sink import MailSink, ReceivedMail
 from starter.services import seat_documents
 from starter.settings import Settings
-from starter.web.app import create_app
 from store import SessionFactory
 from tests.admin_support import browser, mails_to, ready_admin
 from tests.seat_portal_support import SeatAccount, seat_account, text_of
@@ -43,28 +39,6 @@ from tests.support import eventually
 from tests.test_seat_pages import save_cart, to_service_order
 
 PDF = "application/pdf"
-
-
-@pytest.fixture
-async def today(ts_env: WorkflowEnvironment) -> date:
-    return (await ts_env.get_current_time()).date()
-
-
-@pytest.fixture
-def app(client: Client, settings: Settings, workflow_db: tuple[str, SessionFactory]) -> FastAPI:
-    return create_app(settings, client=client, sessions=workflow_db[1])
-
-
-@pytest.fixture
-async def account(workflow_db: tuple[str, SessionFactory], settings: Settings, today: date) -> SeatAccount:
-    return await seat_account(workflow_db[1], settings, today)
-
-
-@pytest.fixture
-async def admin(app: FastAPI, account: SeatAccount) -> AsyncIterator[httpx.AsyncClient]:
-    async with browser(app) as http:
-        await ready_admin(http, account)
-        yield http
 
 
 def pdf_text(data: bytes) -> str:

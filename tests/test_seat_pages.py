@@ -4,47 +4,20 @@ or failed with the gateway's reason; refusals next to their fields; a declined, 
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import date
 from typing import Any
 
 import httpx
-import pytest
 from fastapi import FastAPI
-from temporalio.client import Client
-from temporalio.testing import WorkflowEnvironment
 
 from starter.mail_sink import MailSink
 from starter.settings import Settings
-from starter.web.app import create_app
 from store import SessionFactory
 from tests.admin_support import browser, mails_to, ready_admin
 from tests.seat_portal_support import CART, PAYMENT, SeatAccount, form_action, seat_account, text_of
 from tests.support import eventually
 
 DECLINE_CARD = "4000 0000 0000 0002"
-
-
-@pytest.fixture
-async def today(ts_env: WorkflowEnvironment) -> date:
-    return (await ts_env.get_current_time()).date()
-
-
-@pytest.fixture
-def app(client: Client, settings: Settings, workflow_db: tuple[str, SessionFactory]) -> FastAPI:
-    return create_app(settings, client=client, sessions=workflow_db[1])
-
-
-@pytest.fixture
-async def account(workflow_db: tuple[str, SessionFactory], settings: Settings, today: date) -> SeatAccount:
-    return await seat_account(workflow_db[1], settings, today)
-
-
-@pytest.fixture
-async def admin(app: FastAPI, account: SeatAccount) -> AsyncIterator[httpx.AsyncClient]:
-    async with browser(app) as http:
-        await ready_admin(http, account)
-        yield http
 
 
 async def save_cart(admin: httpx.AsyncClient, seats: str = "5") -> tuple[str, httpx.Response]:

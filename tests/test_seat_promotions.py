@@ -8,49 +8,21 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
 from decimal import Decimal
 
 import httpx
 import pytest
-from fastapi import FastAPI
 from pydantic import ValidationError
-from temporalio.client import Client
-from temporalio.testing import WorkflowEnvironment
 
 from models.accounts import Product
 from models.promotions import NewPromotion
-from starter.settings import Settings
-from starter.web.app import create_app
 from store import SessionFactory, tax_rates
 from store import promotions as store
-from tests.admin_support import browser, ready_admin, uid
-from tests.seat_portal_support import CART, PAYMENT, SeatAccount, form_action, seat_account, text_of
+from tests.admin_support import uid
+from tests.seat_portal_support import CART, PAYMENT, SeatAccount, form_action, text_of
 from tests.support import eventually
 from tests.test_admin_cli import onramp
-
-
-@pytest.fixture
-async def today(ts_env: WorkflowEnvironment) -> date:
-    return (await ts_env.get_current_time()).date()
-
-
-@pytest.fixture
-def app(client: Client, settings: Settings, workflow_db: tuple[str, SessionFactory]) -> FastAPI:
-    return create_app(settings, client=client, sessions=workflow_db[1])
-
-
-@pytest.fixture
-async def account(workflow_db: tuple[str, SessionFactory], settings: Settings, today: date) -> SeatAccount:
-    return await seat_account(workflow_db[1], settings, today)
-
-
-@pytest.fixture
-async def admin(app: FastAPI, account: SeatAccount) -> AsyncIterator[httpx.AsyncClient]:
-    async with browser(app) as http:
-        await ready_admin(http, account)
-        yield http
 
 
 async def promotion(

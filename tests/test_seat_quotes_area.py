@@ -10,13 +10,9 @@ from contextlib import asynccontextmanager
 from datetime import date
 
 import httpx
-import pytest
 from fastapi import FastAPI
-from temporalio.client import Client
-from temporalio.testing import WorkflowEnvironment
 
 from starter.settings import Settings
-from starter.web.app import create_app
 from store import SessionFactory
 from store.tables import Account
 from tests.admin_support import browser, ready_admin
@@ -24,31 +20,10 @@ from tests.seat_portal_support import CART, PAYMENT, SeatAccount, form_action, s
 from tests.support import eventually
 
 
-@pytest.fixture
-async def today(ts_env: WorkflowEnvironment) -> date:
-    return (await ts_env.get_current_time()).date()
-
-
-@pytest.fixture
-def app(client: Client, settings: Settings, workflow_db: tuple[str, SessionFactory]) -> FastAPI:
-    return create_app(settings, client=client, sessions=workflow_db[1])
-
-
 @asynccontextmanager
 async def signed_in(app: FastAPI, account: SeatAccount) -> AsyncIterator[httpx.AsyncClient]:
     async with browser(app) as http:
         await ready_admin(http, account)
-        yield http
-
-
-@pytest.fixture
-async def account(workflow_db: tuple[str, SessionFactory], settings: Settings, today: date) -> SeatAccount:
-    return await seat_account(workflow_db[1], settings, today)
-
-
-@pytest.fixture
-async def admin(app: FastAPI, account: SeatAccount) -> AsyncIterator[httpx.AsyncClient]:
-    async with signed_in(app, account) as http:
         yield http
 
 
