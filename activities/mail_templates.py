@@ -234,6 +234,10 @@ def _locale_filters(catalog: Callable[[Context], Catalog]) -> dict[str, Callable
         return mail_words.package(name, translate(context))
 
     @jinja2.pass_context
+    def preparation(context: Context, kind: str) -> str:
+        return mail_words.preparation(kind, translate(context))
+
+    @jinja2.pass_context
     def gateway_reason(context: Context, reason: str) -> str:
         return mail_words.gateway_reason(reason, translate(context))
 
@@ -249,6 +253,7 @@ def _locale_filters(catalog: Callable[[Context], Catalog]) -> dict[str, Callable
         "product": product,
         "edition": edition,
         "package": package,
+        "preparation": preparation,
         "gateway_reason": gateway_reason,
     }
 

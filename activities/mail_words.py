@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 
 from models.accounts import Edition, Product
+from models.assist import PreparationKind
 from models.assist_packages import PACKAGES, Package
 from models.partner_order import Service
 
@@ -43,6 +44,11 @@ PACKAGE_NAMES: dict[str, str] = {
     PACKAGES[Package.TRAINING_CENTER_PREMIUM].name: M_("Training Center Premium"),
     PACKAGES[Package.EVENT_CENTER_STANDARD].name: M_("Event Center Standard"),
     PACKAGES[Package.EVENT_CENTER_PREMIUM].name: M_("Event Center Premium"),
+}
+PREPARATIONS: dict[str, str] = {
+    PreparationKind.PLANNING_CALL.value: M_("Planning call (15 minutes)"),
+    PreparationKind.REHEARSAL.value: M_("Rehearsal (up to 1 hour)"),
+    PreparationKind.EXTRA_REHEARSAL.value: M_("Extra rehearsal (1.5 hours)"),
 }
 GATEWAY_REASONS: dict[str, str] = {"insufficient funds": M_("insufficient funds")}
 """What the built-in sandbox gateway says when it declines a card; another gateway's words are shown as it says
@@ -88,6 +94,10 @@ def person(first_name: str, last_name: str) -> str:
 
 def package(name: str, translate: Translate) -> str:
     return _word(PACKAGE_NAMES, name, translate)
+
+
+def preparation(kind: str, translate: Translate) -> str:
+    return _word(PREPARATIONS, kind, translate)
 
 
 def gateway_reason(reason: str, translate: Translate) -> str:

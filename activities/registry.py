@@ -6,6 +6,8 @@ from collections.abc import Callable
 from typing import Any
 
 from activities.assist import AssistActivities
+from activities.assist_preparation import AssistPreparationActivities
+from activities.assist_sites import AssistSiteActivities
 from activities.gateway import GatewayActivities
 from activities.mail import MailActivities
 from activities.mail_delivery import MailConfig
@@ -56,8 +58,12 @@ def seat_order_activities(sessions: SessionFactory) -> list[Callable[..., Any]]:
 
 
 def assist_activities(sessions: SessionFactory) -> list[Callable[..., Any]]:
-    assist = AssistActivities(sessions)
+    assist, preparation = AssistActivities(sessions), AssistPreparationActivities(sessions)
+    sites = AssistSiteActivities(sessions)
     return [
+        sites.site_terms,
+        preparation.hold_preparation,
+        preparation.release_preparation,
         assist.check_producers,
         assist.hold_producer,
         assist.release_producer,

@@ -11,8 +11,10 @@ from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
+from models import service_settings
 from models.refusals import Reason, Refusal, because, refuse
 from models.wizard_activities import (
     CHECK_CUSTOMER_ADMIN_ACTIVITY,
@@ -247,6 +249,7 @@ class SetupActivities:
                 await session.execute(
                     update(Organization).where(Organization.id == request.org_id).values(subdomain=request.subdomain)
                 )
+                await _name_the_site(session, request.org_id, request.subdomain)
         except IntegrityError:
             taken = because(
                 "The subdomain '%(subdomain)s' is already taken by another organization. Choose another one.",
@@ -287,6 +290,13 @@ class SetupActivities:
             return Provisioned(
                 activated_at=subscription.activated_at, billing={r.service: r.starts_at for r in records}
             )
+
+
+async def _name_the_site(session: AsyncSession, org_id: str, subdomain: str) -> None:
+    """The meeting settings saved before the subdomain get the site name it gives (a rename renames the site)."""
+    meetings = await session.get(OrgSettings, (org_id, "meetings"), with_for_update=True)
+    if meetings is not None:
+        meetings.values = {**meetings.values, "site_name": service_settings.site_name(subdomain)}
 
 
 def _found(org: Organization, match: Any) -> FoundOrg:

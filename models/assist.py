@@ -300,6 +300,15 @@ class Producer(Contract):
     email: EmailStr
 
 
+class Coordinator(Contract):
+    """A site's Webex scheduling coordinator (`onramp site coordinator`): told of every order with comments or a
+    language other than English, and named with the producer in the confirmation (seed 004's "other changes")."""
+
+    name: Name
+    email: EmailStr
+    phone: Phone | None = None
+
+
 class Slot(Contract):
     """A start the producer calendar can serve (a wall-clock time in the booking's zone)."""
 
@@ -353,6 +362,27 @@ class Move(Contract):
     site_schedule: str = Field(default="updated", description="What the customer said about the Webex site's schedule.")
 
 
+class PreparationKind(StrEnum):
+    """What is scheduled with the producer before the event (seed 004's table, "before the event")."""
+
+    PLANNING_CALL = "planning_call"  # the 15-minute call, in every package but Meeting Center Premium
+    REHEARSAL = "rehearsal"  # up to 1 hour, included in Event Center Premium
+    EXTRA_REHEARSAL = "extra_rehearsal"  # the add-on, billed by the hour, at least 1.5 hours
+
+
+class Preparation(Contract):
+    """A planning call or rehearsal of the booking: its time with the booking's producer once the customer picked
+    one, None until then (and again when a move of the event left it after the new start)."""
+
+    kind: PreparationKind
+    minutes: int = Field(ge=SLOT_MINUTES, le=4 * 60)
+    session: SessionTime | None = None
+    scheduled_at: AwareDatetime | None = None
+    released: SessionTime | None = Field(
+        default=None, description="The time a move of the event released (no longer before it): pick another."
+    )
+
+
 class AssistBookingInput(Contract):
     reservation_no: ReservationNo
     availability: Availability
@@ -372,6 +402,9 @@ class AssistBookingState(Contract):
     session_key: str | None = Field(default=None, description="The site's session, when the lookup found it.")
     event_info: EventInfo | None = None
     producer: Producer | None = None
+    coordinator: Coordinator | None = Field(
+        default=None, description="The site's scheduling coordinator, as the availability step read the site's terms."
+    )
     standard_fee: Decimal
     price_lines: list[PriceLine] = Field(
         default_factory=list, description="The standard fee, extra time and the add-ons, at list prices."
@@ -391,6 +424,9 @@ class AssistBookingState(Contract):
     completed_at: AwareDatetime | None = None
     next_deadline: AwareDatetime | None = None
     mails: list[MailRecord] = Field(default_factory=list)
+    preparations: list[Preparation] = Field(
+        default_factory=list, description="The planning call and rehearsals the booking includes, once confirmed."
+    )
 
     @property
     def session(self) -> SessionTime:

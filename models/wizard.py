@@ -7,9 +7,20 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal
 
-from pydantic import AwareDatetime, EmailStr, Field, StringConstraints, field_validator, model_validator
+from pydantic import (
+    AwareDatetime,
+    BeforeValidator,
+    EmailStr,
+    Field,
+    StringConstraints,
+    WithJsonSchema,
+    field_validator,
+    model_validator,
+)
 
-from models.common import Contract, Language, TimeZoneName
+from models.common import Contract, Language, TimeZoneName, not_blank_pattern
+from models.countries import ISO_COUNTRIES, IsoCountry
+from models.languages import SupportedLanguage
 from models.refusals import Reason, RuleBroken, Word, because, word
 from models.wizard_activities import FoundOrg, OrgAdministrator, OrgDetails, SetUpOrder
 
@@ -146,16 +157,88 @@ class SubscriptionStep(StepInput):
     """The subscription details were reviewed."""
 
 
+# An address field a saved step may lack (None), stated in the schema as the text a new step must bring.
+Street = Annotated[
+    Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=200)] | None,
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 200, "pattern": not_blank_pattern(1)}),
+]
+City = Annotated[
+    Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=100)] | None,
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 100, "pattern": not_blank_pattern(1)}),
+]
+PostalCode = Annotated[
+    Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=20)] | None,
+    WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 20, "pattern": not_blank_pattern(1)}),
+]
+Country = Annotated[IsoCountry | None, WithJsonSchema({"type": "string", "enum": sorted(ISO_COUNTRIES)})]
+
+CALLING_ADDRESS_FIELDS = ("street", "city", "postal_code", "country")
+"""The calling location's address. A step saved before the address came has none (so each may be None), and the
+Update validator refuses a new step without them (models/wizard_rules.py, calling_refusal); the schema states them
+as required text."""
+
+
 class CallingStep(StepInput):
+    """Calling settings (seed 001/003 step 11, 'Nastavitve klicev'): the organization's main calling location, its
+    address, time zone and language, and how calls reach the phone network. The calling plan comes from the order."""
+
+    schema_rules: ClassVar[dict[str, Any]] = {
+        "required": [
+            "session_id",
+            "calling_option",
+            "location_name",
+            "emergency_callback_number",
+            *CALLING_ADDRESS_FIELDS,
+        ]
+    }
+
     calling_option: Literal["webex_calling", "cloud_connected_pstn", "premises_pstn"]
     location_name: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=80)]
     emergency_callback_number: Annotated[
         str, StringConstraints(strip_whitespace=True, max_length=20, pattern=r"^\+[1-9][0-9 ]{6,18}$")
     ] = Field(description="International format, e.g. +386 1 234 5678.")
+    street: Street = Field(default=None, description="The location's street and number, e.g. Koroška 5.")
+    city: City = Field(default=None, description="The location's city.")
+    postal_code: PostalCode = Field(default=None, description="The location's postal code.")
+    country: Country = Field(default=None, description="The location's country, ISO 3166-1 alpha-2, e.g. SI.")
+    time_zone: TimeZoneName | None = Field(
+        default=None, description="The location's IANA time zone; empty: the order's time zone."
+    )
+    default_language: SupportedLanguage = Field(
+        default=SupportedLanguage.ENGLISH, description="The language of the location's phones and announcements."
+    )
+
+
+LEGACY_MEETING_LANGUAGES = {
+    "zh-CN": SupportedLanguage.SIMPLIFIED_CHINESE,
+    "zh-TW": SupportedLanguage.TRADITIONAL_CHINESE,
+}
+"""The meeting languages' tags before they became the supported languages (models/languages.py): a saved step
+still loads, read as today's tag."""
+RetiredMeetingLanguage = Literal["fr", "es"]
+"""Offered once, no longer (onramp does not speak them): a saved step loads, a new one is refused by the Update
+validator (models/wizard_rules.py, meeting_refusal)."""
+
+
+def _meeting_language(value: object) -> object:
+    return LEGACY_MEETING_LANGUAGES.get(value, value) if isinstance(value, str) else value
+
+
+MeetingLanguage = Annotated[
+    SupportedLanguage | RetiredMeetingLanguage,
+    BeforeValidator(_meeting_language),
+    WithJsonSchema({"type": "string", "enum": [language.value for language in SupportedLanguage]}),
+]
 
 
 class MeetingStep(StepInput):
-    default_language: Literal["en", "sl", "de", "fr", "es", "ar", "zh-CN", "zh-TW"] = "en"
+    """Meeting settings (seed 001/003 step 11, 'Nastavitve sestanka'): the site's default language and time zone,
+    recording, audio. The site name comes from the subdomain (company settings) and the meeting types from the
+    order (models/service_settings.py)."""
+
+    default_language: MeetingLanguage = Field(
+        default=SupportedLanguage.ENGLISH, description="One of the languages onramp speaks (models/languages.py)."
+    )
     audio: Literal["webex_audio", "voip_only"] = "webex_audio"
     time_zone: TimeZoneName
     recording: bool = True

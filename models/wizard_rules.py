@@ -10,7 +10,17 @@ from pydantic import EmailStr
 
 from models.partner_order import PartnerOrderState, PartnerOrderStatus
 from models.refusals import Reason, because, because_n
-from models.wizard import Audience, ContinueAsMyself, CustomerOrgStep, PartnerOrgStep, SetupByStep, WizardState
+from models.wizard import (
+    CALLING_ADDRESS_FIELDS,
+    Audience,
+    CallingStep,
+    ContinueAsMyself,
+    CustomerOrgStep,
+    MeetingStep,
+    PartnerOrgStep,
+    SetupByStep,
+    WizardState,
+)
 from models.wizard_activities import FoundOrg
 
 Refused = tuple[Reason, str | None]
@@ -162,4 +172,34 @@ def customer_org_refusal(
         )
     if request.decision == "not_recognised" and not matches:
         return because("There is no organization to recognise: create the customer's organization."), None
+    return None
+
+
+CALLING_ADDRESS_MISSING = {
+    "street": because("Enter the street address of the calling location."),
+    "city": because("Enter the city of the calling location."),
+    "postal_code": because("Enter the postal code of the calling location."),
+    "country": because("Enter the country of the calling location, e.g. SI for Slovenia."),
+}
+
+
+def calling_refusal(request: CallingStep) -> Refused | None:
+    """The calling location needs its whole address (emergency calls are routed by it). The model lets a step
+    saved before the address came load without one; a new step must bring it."""
+    for name in CALLING_ADDRESS_FIELDS:
+        if not getattr(request, name):
+            return CALLING_ADDRESS_MISSING[name], name
+    return None
+
+
+def meeting_refusal(request: MeetingStep) -> Refused | None:
+    """The site's default language is one onramp speaks; French and Spanish, offered once, are no longer."""
+    if request.default_language in ("fr", "es"):
+        return (
+            because(
+                "Meetings cannot default to '%(language)s': choose English, Slovenian, German, Arabic or Chinese.",
+                language=str(request.default_language),
+            ),
+            "default_language",
+        )
     return None

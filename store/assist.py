@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import delete, func, insert, select
+from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from models.assist import AssistStatus, Charge, Producer, SessionTime, Slot, SlotCheck
@@ -275,10 +275,12 @@ async def claim(session: AsyncSession, producer_id: str, reservation_no: str, sl
 
 
 async def release(session: AsyncSession, reservation_no: str) -> int:
-    """Free every slot the booking holds: how many there were."""
+    """Free every slot the booking holds, its planning call's and rehearsals' too (their keys extend its number;
+    a preparation's own key frees only the preparation): how many there were."""
+    key = AssistProducerClaim.reservation_no
     result = await session.execute(
         delete(AssistProducerClaim)
-        .where(AssistProducerClaim.reservation_no == reservation_no)
+        .where(or_(key == reservation_no, key.startswith(f"{reservation_no}/", autoescape=True)))
         .execution_options(synchronize_session=False)
     )
     return int(result.rowcount)  # type: ignore[attr-defined]

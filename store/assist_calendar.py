@@ -1,5 +1,5 @@
-"""The producer calendar's arithmetic, without I/O: which 15-minute slots a hold covers, and the nearest starts
-where a producer is free.
+"""The producer calendar's arithmetic, without I/O: which 15-minute slots a hold covers, the nearest starts
+where a producer is free, and the times one producer is free for a planning call or rehearsal.
 
 A hold covers every slot (UTC, on the 15-minute grid) from `lead_minutes` before the session's start to its end.
 Alternatives are searched on the wall clock of the booking's zone: 30 minutes later, 30 earlier, 60 later, …,
@@ -9,11 +9,13 @@ never before `not_before`, at most 14 days away, skipping times the zone's clock
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Set
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
 from models.assist import SLOT_MINUTES, SessionTime, Slot
+from models.assist_preparation import OFFERS, OFFERS_PER_DAY, WORKING_HOURS, PreparationWindow, fits
 
 SLOT = timedelta(minutes=SLOT_MINUTES)
 STEP = timedelta(minutes=30)
@@ -92,3 +94,41 @@ def alternatives(
             if len(found) == count:
                 break
     return found
+
+
+def preparation_starts(
+    minutes: int,
+    window: PreparationWindow,
+    taken: Set[datetime],
+    *,
+    hours: tuple[time, time] = WORKING_HOURS,
+    count: int = OFFERS,
+    per_day: int = OFFERS_PER_DAY,
+) -> list[SessionTime]:
+    """Times for a planning call or rehearsal of ``minutes`` with one producer: 30 minutes apart within working
+    hours (the booking's zone, Monday to Friday) inside ``window``, none covering a slot in ``taken``, earliest
+    first, at most ``per_day`` a day and ``count`` in all."""
+    zone = ZoneInfo(window.time_zone)
+    day, last = window.earliest.astimezone(zone).date(), window.latest_end.astimezone(zone).date()
+    found: list[SessionTime] = []
+    while day <= last and len(found) < count:
+        if day.weekday() < 5:
+            found += _free_on(day, minutes, window, taken, hours)[: min(per_day, count - len(found))]
+        day += timedelta(days=1)
+    return found
+
+
+def _free_on(
+    day: date, minutes: int, window: PreparationWindow, taken: Set[datetime], hours: tuple[time, time]
+) -> list[SessionTime]:
+    free: list[SessionTime] = []
+    at, close = datetime.combine(day, hours[0]), datetime.combine(day, hours[1])
+    while at + timedelta(minutes=minutes) <= close:
+        try:
+            candidate = SessionTime(date=day, time=at.time(), time_zone=window.time_zone, duration_minutes=minutes)
+        except ValidationError:  # the zone's clock skips this time
+            candidate = None
+        if candidate is not None and fits(candidate, window) and taken.isdisjoint(slots(candidate, 0)):
+            free.append(candidate)
+        at += STEP
+    return free

@@ -37,6 +37,7 @@ from models import china_divisions
 from models.account_services import AccountServices
 from models.accounts import CORPORATE_ACCOUNT_SERVICES, Product
 from models.languages import FACTS, SupportedLanguage
+from models.service_settings import CALLING_PLANS
 from starter.web.partner_orders.wizard_forms import LANGUAGES as MEETING_LANGUAGES
 from starter.web.partner_orders.wizard_forms import SERVICE_LABELS
 from starter.web.rendering import TEMPLATE_ENVIRONMENT, TEMPLATES
@@ -194,13 +195,14 @@ NAMES = frozenset(
     | {CORPORATE_ACCOUNT_SERVICES}
     | {str(AccountServices().email), AccountServices().phone, AccountServices().hours}
     | {str(label) for label in SERVICE_LABELS.values()}
+    | set(CALLING_PLANS.values())
     | {WEBEX_SITES}
     | {division.english for province in china_divisions.provinces() for division in (province, *province.cities)}
 )
 """Names onramp shows as they are in every language, by design: the products without a name of their own in any
 language (starter/web/vocabulary.py: only GoTo Meeting has one, 会易通), the Corporate Account Services team (its
 translators keep it as it is) and how to reach it (settings, shown as they are), the Webex services (starter/web/partner_orders/wizard_forms.py: brand names, the same
-in every language), the domain of the Webex sites, and China's provinces and cities in pinyin (the data's names,
+in every language) and the calling plans (models/service_settings.py), the domain of the Webex sites, and China's provinces and cities in pinyin (the data's names,
 models/china_divisions.json, shown to a reader of neither Chinese)."""
 LANGUAGE_NAMES = frozenset(facts.own_name for facts in FACTS.values()) | frozenset(MEETING_LANGUAGES.values())
 """The language menu and the language choices name each language in itself (the wizard's meeting languages too)."""

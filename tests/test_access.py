@@ -209,6 +209,9 @@ async def test_only_the_routes_declared_public_answer_without_a_credential(app: 
         "POST /assist/find",
         "GET /assist/order",
         "POST /assist/order",
+        "POST /api/orders/link",
+        "GET /orders/link",
+        "POST /orders/link",
     }
 
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
+from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner
 
@@ -28,7 +29,8 @@ from models.assist_packages import Package
 from models.assist_rules import hold_lead_minutes
 from starter.cli import app
 from starter.mail_sink import MailSink
-from starter.settings import get_settings
+from starter.settings import Settings, get_settings
+from starter.web.app import create_app
 from store import SessionFactory, make_engine, make_session_factory, upgrade
 from store import assist as store
 from tests.admin_support import mails_to
@@ -44,6 +46,7 @@ from tests.assist_env import (  # noqa: F401
 from tests.assist_support import availability, book, new_site, proof, session_at
 from tests.support import operator_key_in
 from tests.test_assist_store import _fresh_url
+from tests.test_wizard_pages import browser, page
 
 TAIPEI = ZoneInfo("Asia/Taipei")
 LONG_AGO = datetime(2000, 1, 1, tzinfo=UTC)
@@ -302,3 +305,30 @@ async def _onramp(database_url: str, tmp_path: Path, *args: str) -> str:
         get_settings.cache_clear()
     assert result.exit_code == 0, result.output
     return result.output
+
+
+async def test_the_add_ons_page_changes_them_and_shows_the_new_price(
+    client: Client, settings: Settings, http: httpx.AsyncClient, ts_env: WorkflowEnvironment, assist_db: SessionFactory
+) -> None:
+    site = await new_site(assist_db)
+    body = availability(site, session_at(await now(ts_env), 20, minutes=120))
+    number, email = (await book(http, body))["state"]["reservation_no"], body["customer"]["email"]
+    async with browser(create_app(settings, client=client, sessions=assist_db)) as web:
+        booking = await page(await web.post("/assist/find", data={"reservation_no": number, "contact_email": email}))
+        assert "Change the add-ons" in booking.text()
+
+        p = await page(await web.get(f"/assist/bookings/{number}/add-ons"))
+        boxes = [c["name"] for c in p.controls if c.get("type") == "checkbox"]
+        assert boxes == ["add_on_extra_rehearsal", "add_on_extra_recording_editing", "add_on_invitation_registration"]
+        assert p.text("total") == "900.00 USD"  # 650.00 and one started hour over the first at 250.00
+
+        saved = await page(await web.post(f"/assist/bookings/{number}/add-ons", data={"add_on_extra_rehearsal": "on"}))
+        assert saved.text("saved") == "Saved. The price below includes the add-ons now ordered."
+        assert saved.text("total") == "1,275.00 USD" and "An extra rehearsal" in saved.text("prices")
+        assert [c["name"] for c in saved.controls if c.get("type") == "checkbox" and "checked" in c] == [
+            "add_on_extra_rehearsal"
+        ]
+
+        await ts_env.sleep(timedelta(days=7))  # 13 days before by the workflow's clock: too late
+        late = await page(await web.post(f"/assist/bookings/{number}/add-ons", data={}), 422)
+        assert late.text("error").startswith("Add-ons can be changed until 14 days before the session")

@@ -4,6 +4,7 @@ the tests' worker and its database: what they print and their exit codes (0 done
 from __future__ import annotations
 
 import asyncio
+import json
 from datetime import time, timedelta
 
 from click.testing import Result
@@ -91,3 +92,58 @@ async def test_bad_input_exits_2_with_the_rule(
     assert odd.exit_code == 2
     assert "session.time: the start time must be on the hour or a quarter past" in said(odd)
     assert "'Mars/Base' is not a known IANA time zone" in said(odd)
+
+
+async def test_an_operator_lists_the_producer_s_free_times_and_schedules_the_planning_call(
+    cli_env: None, ts_env: WorkflowEnvironment, workflow_db: tuple[str, SessionFactory], mail_sink: MailSink
+) -> None:
+    site = await new_site(workflow_db[1])
+    when = session_at(await ts_env.get_current_time(), 30, at=time(14, 0))
+    email = f"mei-{uid()}@customer.example"
+    booked = await onramp(
+        "book",
+        *("--first-name", "Mei", "--last-name", "Lin", "--phone", "+886 2 1234 5678", "--email", email),
+        *("--company", "Yitong Trading", "--site", site, "--package", "tc_premium"),
+        *("--date", when.date.isoformat(), "--time", "14:00", "--time-zone", "Asia/Taipei", "--duration", "60"),
+        *("--scheduled", "by_someone_else", "--topic", "Onboarding course"),
+    )
+    assert booked.exit_code == 0, booked.output
+    number = said(booked).split("Reservation number ")[1].split(";")[0]
+    assert "Planning call (15 minutes) no time chosen yet" in said(booked)
+
+    listed = await onramp("preparations", number, "--email", email, "--json")
+    assert listed.exit_code == 0, listed.output
+    [planning] = json.loads(listed.output)
+    first = planning["offers"][0]
+    table = await onramp("preparations", number, "--email", email)
+    assert f"{first['date']} {first['time'][:5]}" in table.output and "not chosen" in table.output
+
+    too_late = await onramp(
+        "prepare",
+        number,
+        "--email",
+        email,
+        "--kind",
+        "planning_call",
+        "--date",
+        when.date.isoformat(),
+        "--time",
+        "13:45",
+    )
+    assert too_late.exit_code == 2 and "Choose a time that ends by " in said(too_late), too_late.output
+
+    done = await onramp(
+        "prepare",
+        number,
+        "--email",
+        email,
+        "--kind",
+        "planning_call",
+        "--date",
+        first["date"],
+        "--time",
+        first["time"][:5],
+    )
+    assert done.exit_code == 0, done.output
+    assert f"Scheduled Planning call (15 minutes) of {number}: " in said(done)
+    await mails_to(mail_sink, email, subject=f"Webex Assist {number}: Planning call (15 minutes)")

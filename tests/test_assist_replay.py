@@ -15,16 +15,16 @@ import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from models.assist import AssistBookingState, AssistStatus, assist_workflow_id
+from models.assist import AssistBookingState, AssistStatus, Coordinator, assist_workflow_id
 from starter.mail_sink import MailSink
 from starter.settings import Settings
 from starter.web.app import create_app
-from store import SessionFactory
+from store import SessionFactory, assist_sites
 from tests.admin_support import mails_to
 from tests.assist_support import availability, book, new_site, proof, schedule, session_at
 from tests.support import save_history, with_csrf
 
-RECORDING = "v3"  # v3: the production hold, add-ons and their change, the charge line (issue 15)
+RECORDING = "v4"  # v4: the site's terms and coordinator, the planning call and rehearsals (issue 15)
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("ONRAMP_RECORD_HISTORIES"), reason="set ONRAMP_RECORD_HISTORIES=1 to record"
@@ -41,6 +41,10 @@ async def test_record_assist_histories(
     sessions = workflow_db[1]
     app = create_app(settings, client=client, sessions=sessions)
     site = await new_site(sessions)
+    async with sessions.begin() as session:
+        await assist_sites.set_coordinator(
+            session, site, Coordinator(name="Ya-ting Wang", email="scheduling@assist.example", phone="+886 2 2723 0000")
+        )
     now = await ts_env.get_current_time()
     when = session_at(now, 20, at=time(10, 0))
     await schedule(
@@ -53,6 +57,15 @@ async def test_record_assist_histories(
             http, body, lookup={"scheduled": "by_me", "host_id": "mei", "host_email": "mei@customer.example"}
         )
         number = answer["state"]["reservation_no"]
+        for kind in ("planning_call", "extra_rehearsal"):  # held, then the rehearsal released by the add-ons change
+            offers = await http.get(f"/api/assist/bookings/{number}/preparations", headers=proof(body))
+            [first, *_] = next(o for o in offers.json() if o["kind"] == kind)["offers"]
+            picked = {"contact_email": body["customer"]["email"], "kind": kind} | {
+                "date": first["date"],
+                "time": first["time"],
+            }
+            held = await http.post(f"/api/assist/bookings/{number}/preparations", json=picked, headers=proof(body))
+            assert held.status_code == 200, held.text
         moved = await http.post(
             f"/api/assist/bookings/{number}/reschedule",
             json={

@@ -48,6 +48,7 @@ from models.assist_activities import (
     SessionLookup,
 )
 from models.assist_packages import Package
+from models.assist_sites import SiteTerms
 from models.common import add_local_days
 from models.mail import MailStatus
 from tests.fast_support import CALLS, FastRun, assert_refused, fake_worker, mails, send_mail, skip_to, until
@@ -112,6 +113,13 @@ async def save_booking(record: BookingRecord) -> None:
     CALLS.record(record)
 
 
+@activity.defn(name="site_terms")
+async def site_terms(site: str) -> SiteTerms:
+    """The site offers every package and has no coordinator (tests/test_assist_site_terms.py has both)."""
+    CALLS.record(site)
+    return SiteTerms(site=site)
+
+
 @activity.defn(name="post_event")
 async def post_event(request: PostEventRequest) -> EventReport:
     CALLS.record(request)
@@ -119,6 +127,7 @@ async def post_event(request: PostEventRequest) -> EventReport:
 
 
 ACTIVITIES: list[Callable[..., Any]] = [
+    site_terms,
     check_producers,
     hold_producer,
     release_producer,

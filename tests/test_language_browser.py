@@ -32,6 +32,7 @@ from temporalio.testing import WorkflowEnvironment
 from activities.registry import all_activities
 from models.account_services import AccountServices
 from models.accounts import CORPORATE_ACCOUNT_SERVICES, CompanyInfo, Edition, NewAccount, Product, SubscriptionLine
+from models.service_settings import CALLING_PLANS
 from starter.mail_sink import MailSink, ReceivedMail
 from starter.services import partner_orders
 from starter.services.accounts import create_account
@@ -157,6 +158,7 @@ async def test_the_set_up_now_wizard_in_arabic_from_the_mail_link_to_provisioned
 
                 leftovers: list[str] = []
                 names = [*BRANDS, *LANGUAGE_NAMES, partner_name, customer_name, o.order_id, o.offer.value, subdomain]
+                names += [*ZONE_IDS, *CALLING_PLANS.values()]  # the time zone choices, the plan: names
                 # the examples in the hints (a country code, a zone, a subdomain) and Cisco's PSTN offer's name
                 names += ["Asia/Dubai", "AE", "SI", "IANA", "Europe/Ljubljana", "kranj-logistics", "Cloud Connected"]
 
@@ -267,7 +269,9 @@ async def test_the_set_up_now_wizard_in_arabic_from_the_mail_link_to_provisioned
                 await step("توفير وبدء الفوترة")
                 settings_list = page.locator("section", has=page.locator("#prov-settings"))
                 await expect(settings_list).to_contain_text(subdomain)
-                await expect(settings_list).to_contain_text("التسجيل غير مسموح")
+                meetings_list = page.locator("#prov-meetings-list")
+                await expect(meetings_list).to_contain_text(f"{subdomain}.webex.com")
+                await expect(meetings_list).to_contain_text("العربية")
                 shot = tmp_path / "ar-provision.png"
                 await page.screenshot(path=shot, full_page=True)
                 await on_the_right(page.get_by_role("navigation", name="تقدم الإعداد"), page.locator("#main"), shot)

@@ -174,6 +174,22 @@ ASSIST: dict[str, Any] = {
     "attendees": 187,
     "recording_url": "https://yitong.webex.com/recordings/WA-261201-A1B2C3",
 }
+PREPARED: dict[str, Any] = {
+    "preparations": [
+        {"kind": "planning_call", "session": SESSION.label(), "released": None},
+        {"kind": "rehearsal", "session": None, "released": OVERNIGHT.label()},
+        {"kind": "extra_rehearsal", "session": None, "released": None},
+    ]
+}
+"""A booking's planning call and rehearsals: one scheduled, one released by a move, one to choose."""
+COORDINATED: dict[str, Any] = {
+    "coordinator_name": "王雅婷",
+    "coordinator_email": "scheduling@assist.example",
+    "coordinator_phone": "+886 2 2723 0000",
+    "phone": "+886 2 1234 5678",
+    "comments": "兩位講者從台南加入。\n請前一天測試他們的音訊。",
+}
+"""What the booking's context carries about the site's scheduling coordinator (workflows/assist_site_terms.py)."""
 CONTACT: dict[str, Any] = {
     "account_no": "1400234",
     "customer_name": "Müller GmbH",
@@ -209,6 +225,47 @@ PASSWORD_RESET = {
     "reset_page_url": f"{BASE}/admin/password-reset",
 }
 SET_UP = {**PARTNER, "setup_url": f"{BASE}/setup/t0ken"}
+CALLING_SETTINGS = {
+    "plan": "Webex Calling Professional (Webex Suite)",
+    "calling_option": "webex_calling",
+    "location_name": "Kranj office",
+    "street": "Koroška 5",
+    "postal_code": "4000",
+    "city": "Kranj",
+    "country": "SI",
+    "time_zone": "Europe/Ljubljana",
+    "default_language": "de",
+    "language_name": "Deutsch",
+    "emergency_callback_number": "+386 1 234 5678",
+}
+MEETING_SETTINGS = {
+    "site_name": "kranj.webex.com",
+    "meeting_types": ["Webex Meetings", "Webex Webinars"],
+    "default_language": "sl",
+    "language_name": "Slovenščina",
+    "time_zone": "Europe/Vienna",
+    "recording": True,
+    "audio": "webex_audio",
+}
+PROVISIONED = {
+    **PARTNER,
+    "settings": {
+        "calling_plan": CALLING_SETTINGS["plan"],
+        "meeting_types": MEETING_SETTINGS["meeting_types"],
+        "site_name": "kranj.webex.com",
+        "calling": CALLING_SETTINGS,
+        "meetings": MEETING_SETTINGS,
+    },
+}
+"""A provisioned mail with the service settings (models/service_settings.py, SettingsSummary)."""
+PROVISIONED_OTHERWISE = {
+    **PROVISIONED,
+    "settings": {
+        **PROVISIONED["settings"],
+        "calling": {**CALLING_SETTINGS, "calling_option": "premises_pstn"},
+        "meetings": {**MEETING_SETTINGS, "recording": False, "audio": "voip_only", "site_name": None},
+    },
+}
 CONTEXTS: dict[str, list[dict[str, Any]]] = {
     "set_up_now": [SET_UP, {**SET_UP, "close_after_days": 1}],
     "set_up_now_customer": [SET_UP],
@@ -219,8 +276,8 @@ CONTEXTS: dict[str, list[dict[str, Any]]] = {
     "org_join_request": [JOIN],
     "org_join_reminder": [JOIN],
     "org_join_decided": [{**JOIN, "decided": "confirmed"}, {**JOIN, "decided": "refused"}],
-    "provisioned_partner": [PARTNER, {**PARTNER, "subdomain": None}],
-    "provisioned_customer": [PARTNER, {**PARTNER, "subdomain": None}],
+    "provisioned_partner": [PARTNER, {**PARTNER, "subdomain": None}, PROVISIONED, PROVISIONED_OTHERWISE],
+    "provisioned_customer": [PARTNER, {**PARTNER, "subdomain": None}, PROVISIONED, PROVISIONED_OTHERWISE],
     "seat_order_receipt": [
         SEAT,
         {**SEAT, "admin_contact": None},
@@ -244,12 +301,25 @@ CONTEXTS: dict[str, list[dict[str, Any]]] = {
     "admin_welcome": [WELCOME],
     "admin_password_changed": [PASSWORD_CHANGED],
     "admin_password_reset": [PASSWORD_RESET],
-    "assist_confirmation": [ASSIST, {**ASSIST, "producer_name": None, "producer_email": None, "language": None}],
+    "assist_confirmation": [
+        ASSIST,
+        {**ASSIST, "producer_name": None, "producer_email": None, "language": None},
+        {**ASSIST, **COORDINATED},
+        {**ASSIST, **COORDINATED, "coordinator_phone": None, "producer_name": None, "producer_email": None},
+        {**ASSIST, **PREPARED},
+    ],
+    "assist_coordinator": [
+        {**ASSIST, **COORDINATED},
+        {**ASSIST, **COORDINATED, "comments": None, "topic": "", "producer_name": None, "producer_email": None},
+        {**ASSIST, **COORDINATED, "language": None},
+    ],
     "assist_cancelled": [{**ASSIST, "cancellation_fee": "0.00"}, {**ASSIST, "cancellation_fee": "650.00"}],
     "assist_producer_start": [ASSIST, {**ASSIST, "topic": "", "language": None}],
     "assist_reminder": [ASSIST, {**ASSIST, "producer_name": None}],
     "assist_report": [ASSIST, {**ASSIST, "registrations": None, "attendees": None, "recording_url": None, "topic": ""}],
-    "assist_rescheduled": [ASSIST, {**ASSIST, "producer_name": None}],
+    "assist_rescheduled": [ASSIST, {**ASSIST, "producer_name": None}, {**ASSIST, **PREPARED}],
+    "assist_preparation": [{**ASSIST, **PREPARED, "preparation_kind": "planning_call"}],
+    "assist_preparation_producer": [{**ASSIST, **PREPARED, "preparation_kind": "planning_call"}],
 }
 """What each mail's workflow (or API call) puts in its context, with the variants its branches take."""
 
@@ -304,7 +374,10 @@ RENDER = MailTemplates(catalogs=lambda language: STRICT[language])
 
 def urls_of(context: dict[str, Any]) -> set[str]:
     found = {value for value in context.values() if isinstance(value, str) and value.startswith("http")}
-    return found | {f"{BASE}/assist", f"{BASE}/assist/find"}
+    pages = {f"{BASE}/assist", f"{BASE}/assist/find"}
+    if "reservation_no" in context:  # the booking's planning call and rehearsal
+        pages.add(f"{BASE}/assist/bookings/{context['reservation_no']}/preparation")
+    return found | pages
 
 
 # ------------------------------------------------------------------ every template, every language

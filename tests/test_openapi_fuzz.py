@@ -61,7 +61,7 @@ from tests.admin_support import NEW_PASSWORD, browser
 from tests.assist_support import availability, new_site, proof, schedule, session_at, start_order
 from tests.seat_support import APPROVE, add_card, new_account, start, step, up_to_service_order
 from tests.support import bearer, eventually, make_settings, order
-from tests.wizard_support import NEW_CUSTOMER, NEW_PARTNER, Wizard, existing_customer
+from tests.wizard_support import CALLING, NEW_CUSTOMER, NEW_PARTNER, Wizard, existing_customer
 
 T = TypeVar("T")
 
@@ -209,14 +209,7 @@ WIZARD_WALK: list[tuple[str, Callable[[str], dict[str, Any]]]] = [
     ("submit", lambda tag: {"confirm": True}),
     ("password", lambda tag: {"password": "s3cret-pass", "password_confirmation": "s3cret-pass"}),
     ("subscription", lambda tag: {}),
-    (
-        "calling",
-        lambda tag: {
-            "calling_option": "webex_calling",
-            "location_name": "HQ",
-            "emergency_callback_number": "+386 1 234 5678",
-        },
-    ),
+    ("calling", lambda tag: CALLING),
     ("meetings", lambda tag: {"time_zone": "Europe/Ljubljana"}),
     ("company", lambda tag: {"subdomain": f"fuzz-{tag}"}),
     ("provision", lambda tag: {}),
@@ -362,6 +355,8 @@ async def _partner_orders(
         "GET /api/setup/{token}/subdomain-availability": "company",
         "POST /api/setup/{token}/leave": "partner-org",
         **{f"POST /api/setup/{{token}}/{path}": path for path, _ in WIZARD_WALK},
+        "GET /api/orders/{token}": "role",  # a partner's order page
+        "POST /api/orders/{token}/new-link": None,
     }
     for label, before in wizards.items():
         callers[label] = await _wizard_at(app, ops, sink, now, before, opened=before is not None)
@@ -558,13 +553,16 @@ DOMAIN_RULES: dict[str, dict[str, str]] = {
         "promotion_code": "a promotion that exists, runs today and covers a product in the cart",
     },
     "PUT /api/accounts/{account_no}/payment-method": {"card": "one of the account's own cards"},
+    "GET /api/assist/packages": {"site": "a Webex site onramp knows"},
     "POST /api/assist/bookings": {
         "site": "a Webex site onramp knows",
+        "package": "a package the site's contract includes",
         "session": "at least 14 days ahead",
         "add_ons": "extra time comes from the duration; Event Center Premium includes invitations; each add-on once",
     },
     "POST /api/assist/bookings/{reservation_no}/availability": {
         "site": "a Webex site onramp knows",
+        "package": "a package the site's contract includes",
         "session": "at least 14 days ahead",
         "add_ons": "extra time comes from the duration; Event Center Premium includes invitations; each add-on once",
     },

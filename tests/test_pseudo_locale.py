@@ -29,6 +29,7 @@ from temporalio.testing import WorkflowEnvironment
 import translations
 from models.accounts import Edition, Product
 from models.assist import SessionTime
+from models.assist_packages import Package
 from models.languages import SupportedLanguage
 from models.seat_order import SeatOrderStatus
 from models.words import SEAT_ORDER
@@ -37,7 +38,7 @@ from starter.services import partner_orders
 from starter.settings import Settings
 from starter.web.app import create_app
 from starter.web.said import named as said_named
-from store import SessionFactory
+from store import SessionFactory, assist_sites
 from store import assist as store
 from tests.admin_support import (
     FIRST_PASSWORD,
@@ -66,7 +67,7 @@ from tests.support import eventually, free_port
 from tests.test_org_join import asked_to_join, join_path
 from tests.test_seat_pages import to_service_order
 from tests.test_wizard_pages import browser
-from tests.wizard_support import NEW_CUSTOMER, NEW_PARTNER, mail_to, order_awaiting_setup, token_of
+from tests.wizard_support import CALLING, NEW_CUSTOMER, NEW_PARTNER, mail_to, order_awaiting_setup, token_of
 
 ENGLISH = {"Accept-Language": "en"}
 DECLINE_CARD = "4000 0000 0000 0002"
@@ -405,7 +406,7 @@ async def test_every_page_of_the_set_up_now_wizard_is_translated(
         same = {"password": "s3cret-pass", "password_confirmation": "s3cret-pass"}
         pages.check(await web.post(f"{url}/password", data=same), status=200)
         pages.check(await web.post(f"{url}/subscription", data={}), status=200)
-        calling = {"calling_option": "webex_calling", "location_name": "HQ", "emergency_callback_number": "01 234 5678"}
+        calling = {**CALLING, "emergency_callback_number": "01 234 5678"}
         pages.check(await web.post(f"{url}/calling", data=calling), status=422)
         calling |= {"emergency_callback_number": "+386 1 234 5678"}
         pages.check(await web.post(f"{url}/calling", data=calling), status=200)
@@ -430,6 +431,13 @@ async def test_every_page_of_the_set_up_now_wizard_is_translated(
             reads(handed_over, "The setup was handed over")
         [colleague_mail] = await mail_to(mail_sink, colleague)
         pages.check(await web.get(f"/setup/{token_of(colleague_mail)}"), status=200)
+        order_page = f"/orders/{token_of(colleague_mail)}"  # a partner's order page, and asking for a new link
+        pages.check(await web.get(order_page), status=200)
+        pages.check(await web.post(f"{order_page}/new-link", data={}), status=200)
+        pages.check(await web.get("/orders/link"), status=200)
+        pages.check(await web.post("/orders/link", data={"order_id": handed.order_id, "email": "x"}), status=422)
+        pages.check(await web.post("/orders/link", data={"order_id": handed.order_id, "email": colleague}), status=200)
+        pages.check(await web.get("/orders/not-a-real-token-0123456789"), status=404)
 
         async with english(web._transport.app) as administrator:  # type: ignore[attr-defined]
             path = join_path(join_request)
@@ -485,6 +493,9 @@ async def test_every_page_of_webex_assist_is_translated(
 ) -> None:
     now = await ts_env.get_current_time()
     site, busy_site = await new_site(assist_db), await new_site(assist_db, producers=0)
+    narrow = await new_site(assist_db, producers=0)  # its contract: Meeting Center Premium only
+    async with assist_db.begin() as session:
+        await assist_sites.set_packages(session, narrow, [Package.MEETING_CENTER_PREMIUM])
     when, moved, busy = session_at(now, 30), session_at(now, 33, at=time(11, 30)), session_at(now, 40, at=time(9, 0))
     scheduled = await schedule(
         assist_db, site, when, topic="Launch webinar", host_id=HOST["host_id"], host_email=HOST["host_email"]
@@ -496,6 +507,7 @@ async def test_every_page_of_webex_assist_is_translated(
         assert (await book(web, availability(busy_site, busy)))["confirmed"]
     pages = PageChecker()
     pages.know(site, busy_site, f"Test site {site}", f"Test site {busy_site}", scheduled.session_key, email)
+    pages.know(narrow, f"Test site {narrow}")
     pages.know(draft_email, busy_email, *HOST.values(), "Mei", "Lin", "Mei Lin", "+886 2 1234 5678", "Yitong Trading")
     pages.know("Launch webinar", "Product launch", "Mandarin", "not-an-address", "someone.else", "eve@evil.example")
     pages.know(*(p.name for p in producers), *(p.email for p in producers), "WA-990101-ABCDEF", "12")
@@ -506,6 +518,9 @@ async def test_every_page_of_webex_assist_is_translated(
         pages.check(await web.get("/assist"), status=200)
         pages.check(await web.get("/assist/packages"), status=200)
         pages.check(await web.get("/assist/order?package=ec_standard"), status=200)
+        pages.check(await web.get(f"/assist?site={narrow}"), status=200)  # the site's packages only
+        pages.check(await web.get(f"/assist/order?package=mc_premium&site={narrow}"), status=200)
+        pages.check(await web.post("/assist/order", data=step1(narrow, at(when), email)), status=422)  # not included
         blank = step1(site, at(when), "not-an-address", first_name=" ", time="")
         pages.check(await web.post("/assist/order", data=blank), status=422)
         too_soon = step1(site, at(session_at(now, 13)), email)
@@ -535,6 +550,16 @@ async def test_every_page_of_webex_assist_is_translated(
         done = hidden | {"updated": "no", "update_for_me": "yes"}
         moved_page = pages.check(await web.post(f"{booking}/reschedule/site", data=done), status=200)
         reads(moved_page, "Your assist has been moved")
+        chooser = pages.check(await web.get(f"{booking}/preparation"), status=200)
+        pages.check(await web.post(f"{booking}/preparation", data={"kind": "planning_call"}), status=422)
+        [slot, *_] = re.findall(r'name="slot" value="([^"]+)"', chooser.text)
+        picked = {"kind": "planning_call", "slot": slot}
+        reads(
+            pages.check(await web.post(f"{booking}/preparation", data=picked), status=200),
+            "Planning call and rehearsal",
+        )
+        pages.check(await web.get(f"{booking}/add-ons"), status=200)
+        pages.check(await web.post(f"{booking}/add-ons", data={"add_on_extra_rehearsal": "on"}), status=200)
         pages.check(await web.get(f"{booking}/cancel"), status=200)
         cancelled = pages.check(await web.post(f"{booking}/cancel", data={"confirm": "yes"}), status=200)
         reads(cancelled, "Your assist is cancelled")

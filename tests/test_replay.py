@@ -36,12 +36,12 @@ from starter.settings import Settings
 from store import SessionFactory
 from tests.support import HISTORIES, eventually, make_converter, order, save_history
 from tests.test_org_join import asked_to_join, join_path
-from tests.wizard_support import NEW_CUSTOMER, NEW_PARTNER, Wizard, mail_to, order_awaiting_setup, token_of
+from tests.wizard_support import CALLING, NEW_CUSTOMER, NEW_PARTNER, Wizard, mail_to, order_awaiting_setup, token_of
 from workflows.registry import ALL_WORKFLOWS, workflow_runner
 
 # Bump when recording after a patched change; keep the older files: they are what running workflows look like.
 RECORDING = "v8"
-PARTNER_ORDER_RECORDING = "v9"  # the partner order's own count (v9: the alias contact and the customer hand-off)
+PARTNER_ORDER_RECORDING = "v10"  # the partner order's own count (v10: the full calling and meeting settings)
 
 
 def _saved() -> list[Path]:
@@ -161,9 +161,7 @@ async def test_record_wizard_histories(
     await w.ok("submit", confirm=True)
     await w.ok("password", password="replay-pass-1", password_confirmation="replay-pass-1")
     await w.ok("subscription")
-    await w.ok(
-        "calling", calling_option="webex_calling", location_name="HQ", emergency_callback_number="+386 1 234 5678"
-    )
+    await w.ok("calling", **CALLING)
     await w.ok("meetings", time_zone="Europe/Ljubljana")
     await w.ok("company", subdomain=f"replay-{o.order_id.lower()}")
     await w.ok("provision")

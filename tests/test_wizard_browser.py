@@ -158,15 +158,32 @@ async def test_a_partner_goes_from_the_mail_link_to_provisioned_in_chromium(
                 await next_page(page)
 
                 await heading(page, "Calling settings")
+                await expect(page.locator("#calling-plan")).to_contain_text("Webex Calling Professional (Webex Suite)")
                 await page.get_by_label("Webex Calling (cloud PSTN from Cisco)", exact=True).check()
                 await page.get_by_label("Main location name", exact=True).fill("Headquarters")
+                await page.get_by_label("Street address", exact=True).fill("Koroška 5")
+                await page.get_by_label("Postal code", exact=True).fill("4000")
+                await page.get_by_label("City", exact=True).fill("Kranj")
+                await expect(page.get_by_label("Time zone", exact=True)).to_have_value("Europe/Ljubljana")
+                await page.get_by_label("Default language", exact=True).select_option(label="Deutsch")
                 await page.get_by_label("Emergency callback number", exact=True).fill("+386 1 234 5678")
+                await page.get_by_label("Country", exact=True).select_option("")
+                await next_page(page, "Save")
+                # no country: refused next to its field, what was typed kept
+                await heading(page, "Calling settings")
+                await expect(page.locator("#country-error")).to_have_text(
+                    "Enter the country of the calling location, e.g. SI for Slovenia."
+                )
+                await expect(page.get_by_label("Street address", exact=True)).to_have_value("Koroška 5")
+                await page.get_by_label("Country", exact=True).select_option(label="Slovenia")
                 await next_page(page, "Save")
 
                 await heading(page, "Meeting settings")
+                await expect(page.locator("#meeting-site")).to_contain_text("Webex Meetings")
                 await page.get_by_label("Default language of meetings", exact=True).select_option(label="Slovenščina")
                 await page.get_by_label("Computer audio only (VoIP)", exact=True).check()
                 await expect(page.get_by_label("Time zone", exact=True)).to_have_value("Europe/Ljubljana")
+                await page.get_by_label("Time zone", exact=True).select_option("Europe/Vienna")
                 await page.get_by_label("Allow meetings to be recorded", exact=True).uncheck()
                 await next_page(page, "Save")
 
@@ -182,8 +199,16 @@ async def test_a_partner_goes_from_the_mail_link_to_provisioned_in_chromium(
                 settings_list = page.locator("section", has=page.locator("#prov-settings"))
                 await expect(settings_list).to_contain_text(subdomain)
                 await expect(settings_list).to_contain_text(admin)
-                await expect(settings_list).to_contain_text("Slovenščina; Computer audio only (VoIP)")
-                await expect(settings_list).to_contain_text("recording not allowed")
+                calling = page.locator("#prov-calling-list")
+                await expect(calling).to_contain_text("Webex Calling Professional (Webex Suite)")
+                await expect(calling).to_contain_text("Koroška 5, 4000 Kranj, Slovenia")
+                await expect(calling).to_contain_text("Deutsch")
+                meetings = page.locator("#prov-meetings-list")
+                await expect(meetings).to_contain_text(f"{subdomain}.webex.com")
+                await expect(meetings).to_contain_text("Slovenščina")
+                await expect(meetings).to_contain_text("Europe/Vienna")
+                await expect(meetings).to_contain_text("Computer audio only (VoIP)")
+                await expect(meetings).to_contain_text("not allowed")
                 await page.screenshot(path=tmp_path / "provision.png", full_page=True)
                 await page.get_by_role("button", name="Provision and start billing").click()
 
@@ -209,5 +234,7 @@ async def test_a_partner_goes_from_the_mail_link_to_provisioned_in_chromium(
         assert final.wizard.services.subdomain == subdomain
         provisioned = [m for m in await mail_to(mail_sink, contact, 2) if "Provisioned" in m.subject]
         assert len(provisioned) == 1 and subdomain in provisioned[0].text
+        assert "Main location: Headquarters, Koroška 5, 4000 Kranj, SI" in provisioned[0].text
+        assert "Default time zone: Europe/Vienna" in provisioned[0].text
         [customer_mail] = await mail_to(mail_sink, admin)
         assert "are active" in customer_mail.text

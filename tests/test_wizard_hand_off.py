@@ -12,6 +12,7 @@ from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
 from models.partner_order import ChangeProvisioningContact, PartnerOrderStatus, ResendSetUpMail
+from starter.cli.render import contact_text
 from starter.errors import StepRefused
 from starter.mail_sink import MailSink
 from starter.services import partner_orders
@@ -79,6 +80,7 @@ async def test_an_alias_contact_continues_as_themselves_and_the_alias_link_stops
 
     state = await state_of(client, o)
     assert state.provisioning_contact_email == maja and state.provisioning_alias == alias
+    assert contact_text(state) == f"{maja} (continued from the alias {alias})"  # `onramp status`
     assert state.wizard.session is None and state.wizard.answers.role is None  # the alias reader's session ended
     [line] = [entry.text for entry in state.timeline if entry.kind == "wizard" and "alias" in entry.text]
     assert alias in line and maja in line

@@ -14,7 +14,7 @@ from starter.services import partner_orders
 from starter.settings import Settings
 from store import SessionFactory
 from store.tables import BillingRecord, OrderSetup, Organization, OrgCredential, Subscription
-from tests.wizard_support import NEW_CUSTOMER, NEW_PARTNER, Wizard, mail_to, order_awaiting_setup
+from tests.wizard_support import CALLING, NEW_CUSTOMER, NEW_PARTNER, Wizard, mail_to, order_awaiting_setup
 
 
 async def test_a_partner_sets_up_and_provisions_a_new_customer(
@@ -47,8 +47,7 @@ async def test_a_partner_sets_up_and_provisions_a_new_customer(
     response = await w.post("password", password="s3cret-pass", password_confirmation="s3cret-pass")
     assert response.status_code == 200, response.text
     assert (await w.ok("subscription"))["step"] == "calling"
-    calling = {"calling_option": "webex_calling", "location_name": "HQ", "emergency_callback_number": "+386 1 234 5678"}
-    assert (await w.ok("calling", **calling))["step"] == "meetings"
+    assert (await w.ok("calling", **CALLING))["step"] == "meetings"
     assert (await w.ok("meetings", time_zone="Europe/Ljubljana"))["step"] == "company"
     available = await http.get(f"/api/setup/{token}/subdomain-availability", params={"subdomain": subdomain})
     assert available.json()["available"] is True

@@ -44,10 +44,9 @@ from store.tables import (
     Subscription,
 )
 from tests.support import eventually, make_converter, order
-from tests.wizard_support import Wizard, mail_to, token_of
+from tests.wizard_support import CALLING, Wizard, mail_to, token_of
 
 Handle = WorkflowHandle[Any, PartnerOrderState]
-CALLING = {"calling_option": "webex_calling", "location_name": "HQ", "emergency_callback_number": "+386 1 234 5678"}
 PASSWORD = "s3cret-Pass-42"
 
 

@@ -34,6 +34,16 @@ NEW_CUSTOMER = {
     "city": "Kranj",
     "postal_code": "4000",
 }
+CALLING = {
+    "calling_option": "webex_calling",
+    "location_name": "HQ",
+    "street": "Koroška 5",
+    "postal_code": "4000",
+    "city": "Kranj",
+    "country": "SI",
+    "emergency_callback_number": "+386 1 234 5678",
+}
+"""The calling settings page filled in (the time zone and the language left to the order's)."""
 
 
 async def mail_to(sink: MailSink, to: str, count: int = 1) -> list[ReceivedMail]:

@@ -1,14 +1,17 @@
 """AssistBookingWorkflow: a Webex Assist producer for a meeting, training session or event (seed 004).
 
 The process:
-1. Availability (an Update, also the first step after the start): customer, company, site, package, start, zone
-   and duration, at least 14 days ahead; the producer calendar says whether a producer is free, and when none is,
-   offers the three nearest free starts.
+1. Availability (an Update, also the first step after the start): customer, company, site, package (one the
+   site's contract includes), start, zone and duration, at least 14 days ahead; the producer calendar says whether
+   a producer is free, and when none is, offers the three nearest free starts.
 2. Meeting lookup (an Update): unless Event Center Premium, the session must be scheduled on the Webex site;
    "scheduled by me" fetches it by host id and e-mail and fills the event info.
 3. Event info (an Update): topic and the rest, comments, a language other than English.
 4. Submit (an Update): a producer is held (no double booking), the booking is confirmed with its reservation
-   number and standard fee, and the customer gets the confirmation e-mail.
+   number and standard fee, and the customer gets the confirmation e-mail; the site's scheduling coordinator gets
+   the order's comments or language request (workflows/assist_site_terms.py).
+5. The planning call and rehearsals (Updates): the customer picks a time for each from the producer's free times
+   before the event (workflows/assist_preparation.py).
 Then, with nobody watching: a reminder to the customer 2 days before, the producer called in 30 minutes before the
 start, and after the end the post-event step (Event Center: the registration and attendance report, the recording
 posted), then `completed`. Reschedule (date and time only) moves every timer; cancel stops them and releases the
@@ -25,6 +28,7 @@ from typing import Any
 from temporalio import workflow
 
 from workflows import activity_calls
+from workflows.assist_preparation import AssistPreparationSteps
 from workflows.assist_steps import AssistSteps
 from workflows.outbox import Outbox
 from workflows.visibility import Visibility
@@ -50,7 +54,7 @@ REMINDER, PRODUCER_START, REPORT = "reminder", "producer_start", "report"
 
 
 @workflow.defn
-class AssistBookingWorkflow(AssistSteps):
+class AssistBookingWorkflow(AssistSteps, AssistPreparationSteps):
     @workflow.init
     def __init__(self, request: AssistBookingInput) -> None:
         self._input = request
@@ -199,8 +203,9 @@ class AssistBookingWorkflow(AssistSteps):
     def _customer(self) -> Recipient:
         return Recipient(email=self._state.availability.customer.email, language=self._input.language)
 
-    def _queue_mail(self, purpose: str, recipient: Recipient, template: str) -> None:
-        self._outbox.queue(purpose, recipient, template, self._mail_context())
+    def _queue_mail(self, purpose: str, recipient: Recipient, template: str, **about: Any) -> None:
+        """Queue the mail with the booking's context, and ``about`` what this one is about (a preparation)."""
+        self._outbox.queue(purpose, recipient, template, {**self._mail_context(), **about})
 
     def _mail_context(self) -> dict[str, Any]:
         state = self._state
@@ -237,6 +242,12 @@ class AssistBookingWorkflow(AssistSteps):
             "producer_name": state.producer.name if state.producer else None,
             "producer_email": str(state.producer.email) if state.producer else None,
             "producer_lead_minutes": state.policy.producer_lead_minutes,
+            # the site's scheduling coordinator (workflows/assist_site_terms.py), and what their mail is about
+            "coordinator_name": state.coordinator.name if state.coordinator else None,
+            "coordinator_email": str(state.coordinator.email) if state.coordinator else None,
+            "coordinator_phone": state.coordinator.phone if state.coordinator else None,
+            "phone": customer.phone,
+            "comments": state.event_info.comments if state.event_info else None,
             "registrations": report.registrations if report else None,
             "attendees": report.attendees if report else None,
             "recording_url": report.recording_url if report else None,
@@ -244,6 +255,14 @@ class AssistBookingWorkflow(AssistSteps):
             "calendar_session": state.session.model_dump(mode="json"),
             "calendar_sequence": len(state.moves),
             "calendar_stamp": workflow.now().isoformat(),
+            "preparations": [
+                {
+                    "kind": preparation.kind.value,
+                    "session": preparation.session.label() if preparation.session else None,
+                    "released": preparation.released.label() if preparation.released else None,
+                }
+                for preparation in state.preparations
+            ],
         }
 
     # ------------------------------------------------------------------ state, search attributes

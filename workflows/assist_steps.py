@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import asyncio
 from datetime import date, datetime, time, timedelta
+from typing import TYPE_CHECKING
 
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
 from workflows import activity_calls
+from workflows import assist_site_terms as site_terms
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
@@ -122,17 +124,27 @@ class AssistSteps:
     def _queue_mail(self, purpose: str, recipient: Recipient, template: str) -> None:
         raise NotImplementedError
 
+    if TYPE_CHECKING:  # provided by AssistPreparationSteps, a sibling base: a stub here would shadow it
+
+        def _prepare(self) -> None: ...
+
+        async def _preparations_moved(self, old_producer: str | None) -> None: ...
+
+        async def _preparations_reconciled(self) -> None: ...
+
     # ------------------------------------------------------------------ ordering, step 1: availability
 
     @workflow.update
     async def availability(self, request: Availability) -> SlotCheck:
         async with self._lock:
             self._require_draft()
+            terms = await site_terms.offered(request)  # refuses a package the site's contract does not include
             check: SlotCheck = await activity_calls.run(
                 "check_producers", self._hold_request(request.session, package=request.package), SlotCheck
             )
             state = self._state
             state.availability = request
+            state.coordinator = terms.coordinator if terms else None
             state.standard_fee = PACKAGES[request.package].standard_fee
             self._price()
             state.lookup, state.session_key, state.event_info = None, None, None
@@ -218,9 +230,13 @@ class AssistSteps:
             state.status = AssistStatus.CONFIRMED
             state.step = "done"
             state.confirmed_at = workflow.now()
+            self._prepare()
             if not saves:
                 await self._save()
             self._queue_mail(CONFIRMATION, self._customer(), "assist_confirmation")
+            coordinator = site_terms.coordinator_to_tell(state)
+            if coordinator is not None:
+                self._queue_mail(site_terms.COORDINATOR, coordinator, "assist_coordinator")
             self._changed()
             return BookingAnswer(confirmed=True, state=state)
 
@@ -237,7 +253,7 @@ class AssistSteps:
             self._require_contact(request)
             self._require_confirmed()
             state = self._state
-            old = state.session
+            old, old_producer = state.session, state.producer.producer_id if state.producer else None
             new = self._moved(old, request.date, request.time)
             saves = workflow.patched(HOLD_SAVES_BOOKING)
             not_before = workflow.now() + move_notice(state.policy)
@@ -256,6 +272,7 @@ class AssistSteps:
                 await activity_calls.run(
                     "move_site_session", MoveSiteSession(session_key=state.session_key, session=new), bool
                 )
+            await self._preparations_moved(old_producer)
             if not saves:
                 await self._save()
             self._queue_mail(RESCHEDULED, self._customer(), "assist_rescheduled")
@@ -283,6 +300,7 @@ class AssistSteps:
             state = self._state
             state.availability = state.availability.model_copy(update={"add_ons": list(request.add_ons)})
             self._price()
+            await self._preparations_reconciled()
             await self._save()
             self._changed()
             return state

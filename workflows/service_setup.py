@@ -8,9 +8,11 @@ from typing import Any, Literal
 
 from temporalio import workflow
 
-from workflows.wizard_steps import WizardSteps, wrong_step
+from workflows.wizard_steps import WizardSteps, invalid, wrong_step
 
 with workflow.unsafe.imports_passed_through():
+    from models import service_settings
+    from models import wizard_rules as rules
     from models.partner_order import PartnerOrderStatus
     from models.refusals import because
     from models.wizard import (
@@ -67,25 +69,37 @@ class ServiceSetup(WizardSteps):
 
     @workflow.update
     async def calling_settings(self, request: CallingStep) -> WizardView:
+        """Saved on the customer's organization with the calling plan the order brings; the location's time zone is
+        the order's unless another was chosen."""
         self._begin(request, WizardStep.CALLING)
-        await self._save_settings("calling", request.model_dump(exclude={"session_id"}))
+        summary = service_settings.calling_summary(self._state, request)
+        await self._save_settings("calling", summary.model_dump(mode="json", exclude={"language_name"}))
         self._wizard.services.calling = request
         return self._advance(WizardStep.CALLING, self._next_service_step(), "saved the calling settings")
 
     @calling_settings.validator
     def _validate_calling(self, request: CallingStep) -> None:
         self._check(request, WizardStep.CALLING)
+        refused = rules.calling_refusal(request)
+        if refused is not None:
+            raise invalid(*refused)
 
     @workflow.update
     async def meeting_settings(self, request: MeetingStep) -> WizardView:
+        """Saved on the customer's organization with the meeting types purchased and, once the company settings
+        have saved the subdomain, the site name (claim_subdomain fills it in when the subdomain comes later)."""
         self._begin(request, WizardStep.MEETINGS)
-        await self._save_settings("meetings", request.model_dump(exclude={"session_id"}))
+        summary = service_settings.meeting_summary(self._state, request)
+        await self._save_settings("meetings", summary.model_dump(mode="json", exclude={"language_name"}))
         self._wizard.services.meetings = request
         return self._advance(WizardStep.MEETINGS, self._next_service_step(), "saved the meeting settings")
 
     @meeting_settings.validator
     def _validate_meetings(self, request: MeetingStep) -> None:
         self._check(request, WizardStep.MEETINGS)
+        refused = rules.meeting_refusal(request)
+        if refused is not None:
+            raise invalid(*refused)
 
     @workflow.update
     async def company_settings(self, request: CompanyStep) -> WizardView:
@@ -123,15 +137,20 @@ class ServiceSetup(WizardSteps):
         )
         result: Provisioned = await self._activity(PROVISION_ORDER_ACTIVITY, provisioning, Provisioned)
         self._wizard.step = WizardStep.DONE
+        settings: dict[str, object] = {"settings": service_settings.summary(self._state).model_dump(mode="json")}
         if not setup.partner_access and workflow.patched(CUSTOMER_SET_UP_MAILS):
             # the customer set up: the partner is told it has no access to manage the customer's organization
             partner = self._recipient(str(self._state.provisioning_contact_email))
-            self._queue_mail("provisioned", partner, "provisioned_partner")
-            self._queue_mail("provisioned", self._recipient(str(setup.customer_admin_email)), "provisioned_customer")
+            self._queue_mail("provisioned", partner, "provisioned_partner", extra=settings)
+            customer = self._recipient(str(setup.customer_admin_email))
+            self._queue_mail("provisioned", customer, "provisioned_customer", extra=settings)
         else:
-            self._queue_mail("provisioned", self._recipient(self._session().email), "provisioned_partner")
+            self._queue_mail(
+                "provisioned", self._recipient(self._session().email), "provisioned_partner", extra=settings
+            )
             if setup.customer_admin_email != self._session().email:
-                self._queue_mail("provisioned", self._recipient(setup.customer_admin_email), "provisioned_customer")
+                customer = self._recipient(setup.customer_admin_email)
+                self._queue_mail("provisioned", customer, "provisioned_customer", extra=settings)
         services = ", ".join(sorted(result.billing))
         await self._change_status(
             PartnerOrderStatus.PROVISIONED, f"subscription active, billing started for {services}"

@@ -1,4 +1,4 @@
-"""`onramp assist book|status|reschedule|cancel|list`: Webex Assist bookings from the terminal (seed 004).
+"""`onramp assist book|status|reschedule|cancel|list|preparations|prepare`: Webex Assist bookings from the terminal (seed 004).
 
 `book` runs the seed's four ordering steps in one go; `reschedule` and `cancel` need the reservation number and the
 contact e-mail together, like the pages."""
@@ -25,6 +25,8 @@ from models.assist import (
     SubmitBooking,
 )
 from models.assist_packages import ADD_ON_NAMES, PACKAGES
+from models.assist_preparation import PREPARATION_NAMES
+from starter.cli import assist_preparation
 from starter.cli.credentials import audited, reading
 from starter.cli.output import EXIT_INVALID, EXIT_REFUSED, console, fail, invalid, print_json, run_async
 from starter.client import connect
@@ -283,9 +285,16 @@ def _print_state(state: Any) -> None:
         table.add_row("Cancellation fee", f"{state.cancellation_fee} {state.currency}")
     for charge in state.charges:
         table.add_row("Charged", f"{charge.amount} {charge.currency}: {charge.reason}")
+    for preparation in state.preparations:
+        when = preparation.session.label() if preparation.session else "no time chosen yet"
+        table.add_row(PREPARATION_NAMES[preparation.kind], when)
     if state.next_deadline:
         table.add_row("Next timer", f"{state.next_deadline:%Y-%m-%d %H:%M %Z}")
     console.print(table)
+
+
+assist_app.command("preparations")(assist_preparation.preparations)
+assist_app.command("prepare")(assist_preparation.prepare)
 
 
 def register(app: typer.Typer) -> None:

@@ -34,6 +34,14 @@ def status_text(status: str) -> str:
     return f"[{STATUS_STYLE.get(status, 'white')}]{status}[/]"
 
 
+def contact_text(state: PartnerOrderState) -> str:
+    """The provisioning contact, and the alias the Set Up Now e-mail went to when its reader took over."""
+    contact = str(state.provisioning_contact_email)
+    if state.provisioning_alias is None:
+        return contact
+    return f"{contact} (continued from the alias {state.provisioning_alias})"
+
+
 def order_panel(state: PartnerOrderState) -> Panel:
     table = Table.grid(padding=(0, 2))
     table.add_column(style="bold")
@@ -44,7 +52,7 @@ def order_panel(state: PartnerOrderState) -> Panel:
         ("Offer", state.offer.value),
         ("Partner → customer", f"{state.partner_name} → {state.customer_name}"),
         ("Services", ", ".join(service.value for service in state.purchased_services)),
-        ("Provisioning contact", str(state.provisioning_contact_email)),
+        ("Provisioning contact", contact_text(state)),
         ("Account representative", str(state.account_representative_email)),
         ("Requested start", f"{state.requested_start_date} ({tz})"),
         ("Set Up Now sent", when(state.set_up_now_sent_at, tz)),

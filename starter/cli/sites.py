@@ -1,6 +1,7 @@
-"""`onramp site list|add|sessions|schedule|producers|add-producer`: the Webex sites Webex Assist serves, the
-sessions scheduled on them (the table that stands for the Webex site) and the producers (seed 004). The commands
-talk to the database directly (ONRAMP_DATABASE_URL); Temporal need not run."""
+"""`onramp site list|add|show|packages|coordinator|sessions|schedule|producers|add-producer`: the Webex sites Webex
+Assist serves, their terms (the packages each contract includes, the scheduling coordinator), the sessions scheduled
+on them (the table that stands for the Webex site) and the producers (seed 004). The commands talk to the database
+directly (ONRAMP_DATABASE_URL); Temporal need not run."""
 
 from __future__ import annotations
 
@@ -11,14 +12,17 @@ import typer
 from pydantic import EmailStr, TypeAdapter, ValidationError
 from rich.table import Table
 
-from models.assist import HostId, Producer, SessionTime, SiteName, Topic
+from models.assist import Coordinator, HostId, Producer, SessionTime, SiteName, Topic
 from models.assist_activities import ScheduledSession
+from models.assist_packages import PACKAGES, Package
+from models.assist_sites import ALL_PACKAGES, SiteTerms
 from models.common import Contract, Name, TimeZoneName
 from starter.cli.credentials import audited, reading
 from starter.cli.database import database
 from starter.cli.output import EXIT_INVALID, console, fail, invalid, print_json, run_async
 from starter.services.callers import Scope
 from store import assist as store
+from store import assist_sites as site_terms
 
 site_app = typer.Typer(
     help="Webex sites, their scheduled sessions and the assist producers (seed 004).", no_args_is_help=True
@@ -96,6 +100,129 @@ async def add(
         created = await store.add_site(session, site, new.name, new.time_zone)
     verb = "added" if created else "updated"
     console.print(f"[green]Site {site} {verb}[/]: {new.name}, {new.time_zone}.")
+
+
+# ------------------------------------------------------------------------------------------ a site's terms
+
+
+def _package_list(packages: list[Package]) -> str:
+    return ", ".join(PACKAGES[package].name for package in packages)
+
+
+def _coordinator_text(coordinator: Coordinator | None) -> str:
+    if coordinator is None:
+        return "none (no coordinator mail; the confirmation tells customers to write to their producer)"
+    phone = f", {coordinator.phone}" if coordinator.phone else ""
+    return f"{coordinator.name} <{coordinator.email}>{phone}"
+
+
+def _terms_json(terms: SiteTerms, time_zone: str) -> dict[str, Any]:
+    return {
+        "name": terms.site,
+        "display_name": terms.display_name,
+        "time_zone": time_zone,
+        "packages": [package.value for package in terms.packages],
+        "coordinator": terms.coordinator.model_dump(mode="json") if terms.coordinator else None,
+    }
+
+
+def _packages_of(values: list[str]) -> list[Package]:
+    """The packages named by their IDs (ec_standard) or names (Event Center Standard), once each; exits 2 naming
+    the IDs for a word that is none of them."""
+    by_word = {package.value: package for package in Package} | {
+        info.name.casefold(): package for package, info in PACKAGES.items()
+    }
+    chosen: list[Package] = []
+    for value in values:
+        package = by_word.get(value.strip().casefold())
+        if package is None:
+            known = ", ".join(f"{p.value} ({PACKAGES[p].name})" for p in ALL_PACKAGES)
+            fail(f"'{value}' is not an assist package. The packages are {known}.", EXIT_INVALID)
+        if package not in chosen:
+            chosen.append(package)
+    return chosen
+
+
+@site_app.command("show")
+@run_async
+@reading
+async def show(name: SiteArg, as_json: AsJson = False) -> None:
+    """A site: its name and time zone, the packages its contract includes and its scheduling coordinator."""
+    site = _site_name(name)
+    async with database() as sessions:
+        known = await _known_site(sessions, site)
+        async with sessions() as session:
+            terms = await site_terms.terms(session, site)
+    assert terms is not None, site  # _known_site found it
+    if as_json:
+        print_json(_terms_json(terms, known.time_zone))
+        return
+    console.print(f"Site {site}: {known.display_name}, {known.time_zone}.", highlight=False)
+    console.print(f"Packages: {_package_list(terms.packages)}.", highlight=False)
+    console.print(f"Scheduling coordinator: {_coordinator_text(terms.coordinator)}.", highlight=False)
+
+
+@site_app.command("packages")
+@run_async
+@audited(Scope.ACT, "site packages")
+async def set_packages(
+    name: SiteArg,
+    packages: Annotated[
+        list[str] | None,
+        typer.Argument(help="The packages the contract includes: ec_premium, ec_standard, tc_premium, mc_premium."),
+    ] = None,
+    every: Annotated[bool, typer.Option("--all", help="All four packages.")] = False,
+) -> None:
+    """Set the packages a site's contract includes: the Assist pages list only these for the site, and an order for
+    another is refused with the reason. Orders already confirmed keep their package."""
+    site = _site_name(name)
+    if every == bool(packages):
+        fail(
+            "Name the packages the site's contract includes (e.g. ec_standard mc_premium), or give --all.", EXIT_INVALID
+        )
+    chosen = list(ALL_PACKAGES) if every else _packages_of(packages or [])
+    async with database() as sessions:
+        await _known_site(sessions, site)
+        async with sessions.begin() as session:
+            terms = await site_terms.set_packages(session, site, chosen)
+    console.print(f"[green]Site {site}[/] includes {_package_list(terms.packages)}.", highlight=False)
+
+
+@site_app.command("coordinator")
+@run_async
+@audited(Scope.ACT, "site coordinator")
+async def set_coordinator(
+    name: SiteArg,
+    coordinator_name: Annotated[str | None, typer.Option("--name", help="The coordinator's name.")] = None,
+    email: Annotated[str | None, typer.Option(help="The coordinator's e-mail address.")] = None,
+    phone: Annotated[str | None, typer.Option(help="The coordinator's phone number (optional).")] = None,
+    none: Annotated[bool, typer.Option("--none", help="The site has no coordinator any more.")] = False,
+) -> None:
+    """Set a site's scheduling coordinator: mailed every order with comments or a language other than English, and
+    named with the producer in the confirmation mail. Orders read it at their availability step."""
+    site = _site_name(name)
+    if none and (coordinator_name or email or phone):
+        fail("Give either the coordinator's --name and --email (and --phone), or --none.", EXIT_INVALID)
+    if not none and not (coordinator_name and email):
+        fail(
+            "Give the coordinator's --name and --email (and --phone if you like), or --none to remove them.",
+            EXIT_INVALID,
+        )
+    coordinator = (
+        None
+        if none
+        else _validated(
+            lambda: Coordinator.model_validate({"name": coordinator_name, "email": email, "phone": phone}),
+            "The coordinator",
+        )
+    )
+    async with database() as sessions:
+        await _known_site(sessions, site)
+        async with sessions.begin() as session:
+            terms = await site_terms.set_coordinator(session, site, coordinator)
+    console.print(
+        f"[green]Site {site}[/]: scheduling coordinator {_coordinator_text(terms.coordinator)}.", highlight=False
+    )
 
 
 # ------------------------------------------------------------------------------------------ scheduled sessions

@@ -34,7 +34,7 @@ from models.assist_rules import (
 from models.refusals import Refusal, because
 from models.words import ASSIST_BOOKING
 from starter.errors import NotFound, OnrampError, StepRefused
-from starter.services import workflow_calls
+from starter.services import assist_sites, workflow_calls
 from starter.settings import Settings
 from store import SessionFactory
 from store import assist as store
@@ -76,10 +76,11 @@ async def require_site(sessions: SessionFactory, site: str) -> None:
 
 async def check_order(settings: Settings, availability: Availability, sessions: SessionFactory | None = None) -> None:
     """What refuses a new order before anything starts (no draft is left behind): a session too soon, add-ons the
-    package does not offer, and, with ``sessions``, a site onramp does not know. Needs no Temporal, so bad input is
-    refused even while it is away."""
+    package does not offer, and, with ``sessions``, a site onramp does not know or a package its contract does
+    not include. Needs no Temporal, so bad input is refused even while it is away."""
     if sessions is not None:
         await require_site(sessions, availability.site)
+        await assist_sites.require_package(sessions, availability.site, availability.package)
     add_ons = add_on_refusal(availability.package, availability.add_ons)
     if add_ons is not None:
         error = OnrampError(add_ons, type=Refusal.INVALID_STEP, field="add_ons")

@@ -1,7 +1,7 @@
-"""The Webex Assist demo data `onramp dev` loads: the site yitong.webex.com (Asia/Taipei), two producers, and sessions
-of host `yitong-admin` scheduled three to six weeks from today, so an assist can be ordered for them at once (the
-seed's two weeks ahead are respected). Loading again changes nothing, except that a demo session whose time has
-passed is moved to its new date."""
+"""The Webex Assist demo data `onramp dev` loads: the site yitong.webex.com (Asia/Taipei; every package, and a
+scheduling coordinator), two producers, and sessions of host `yitong-admin` scheduled three to six weeks from today,
+so an assist can be ordered for them at once (the seed's two weeks ahead are respected). Loading again changes
+nothing, except that a demo session whose time has passed is moved to its new date."""
 
 from __future__ import annotations
 
@@ -10,16 +10,20 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from models.assist import Producer, SessionTime
+from models.assist import Coordinator, Producer, SessionTime
 from models.assist_activities import ScheduledSession
 from store import SessionFactory
 from store import assist as store
+from store import assist_sites as site_terms
 
 DEMO_SITE = "yitong.webex.com"
 DEMO_SITE_NAME = "Yitong Technology"
 DEMO_TIME_ZONE = "Asia/Taipei"
 DEMO_HOST_ID = "yitong-admin"
 DEMO_HOST_EMAIL = "admin@yitong.example"
+
+DEMO_COORDINATOR = Coordinator(name="Ya-ting Wang", email="scheduling@assist.example", phone="+886 2 2723 0000")
+"""The demo site's scheduling coordinator, set when the site is created (an operator's change stays)."""
 
 DEMO_PRODUCERS = (
     Producer(producer_id="mei.chen", name="Mei Chen", email="mei.chen@assist.example"),
@@ -80,6 +84,7 @@ async def ensure_assist_demo(sessions: SessionFactory, now: datetime | None = No
     async with sessions.begin() as session:
         if await store.site(session, DEMO_SITE) is None:
             await store.add_site(session, DEMO_SITE, DEMO_SITE_NAME, DEMO_TIME_ZONE)
+            await site_terms.set_coordinator(session, DEMO_SITE, DEMO_COORDINATOR)
             wrote = True
         for producer in DEMO_PRODUCERS:
             if await store.producer(session, producer.producer_id) is None:

@@ -27,7 +27,7 @@ from starter.web.enterprise import accounts_api
 from starter.web.enterprise import api as enterprise_api
 from starter.web.enterprise import pages as enterprise_pages
 from starter.web.partner_orders import api as partner_orders_api
-from starter.web.partner_orders import join_pages, wizard_api, wizard_pages
+from starter.web.partner_orders import join_pages, order_api, order_pages, wizard_api, wizard_pages
 from starter.web.rate_limits import RateLimits
 from starter.web.rendering import STATIC
 from starter.web.seat_orders import api as seat_orders_api
@@ -91,6 +91,8 @@ def _include_routes(app: FastAPI) -> None:
     app.include_router(wizard_api.router)  # partner orders: the wizard's JSON API
     app.include_router(wizard_pages.router)  # partner orders: the wizard's pages
     app.include_router(join_pages.router)  # partner orders: an existing organization's administrator answers
+    app.include_router(order_api.router)  # partner orders: a partner's order page as JSON
+    app.include_router(order_pages.router)  # partner orders: a partner's order page, and asking for a new link
     app.include_router(accounts_api.router)  # enterprise: billing accounts
     app.include_router(enterprise_api.router)  # enterprise: the admin portal's JSON API and the organizer activation
     app.include_router(enterprise_pages.router)  # enterprise: the admin portal's pages

@@ -9,11 +9,13 @@ import re
 _TOKEN_PATHS = re.compile(
     r"(/(?:api/)?(?:setup|activate|organizer-activation|join|org-join|admin/password-reset)/)[^/?\s\"]+"
 )
+_ORDER_PAGE_PATHS = re.compile(r"(?<!admin)(/(?:api/)?orders/)(?!link(?![^/?\s\"]))[^/?\s\"]+")
+"""A partner's order page, /orders/<token> (not the request form /orders/link, nor the admin's /api/admin/orders)."""
 HIDDEN = "<token>"
 
 
 def redact(text: str) -> str:
-    return _TOKEN_PATHS.sub(rf"\g<1>{HIDDEN}", text)
+    return _ORDER_PAGE_PATHS.sub(rf"\g<1>{HIDDEN}", _TOKEN_PATHS.sub(rf"\g<1>{HIDDEN}", text))
 
 
 class TokenFilter(logging.Filter):

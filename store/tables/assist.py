@@ -21,6 +21,12 @@ class AssistSite(Base):
     name: Mapped[str] = mapped_column(String(255), primary_key=True)
     display_name: Mapped[str] = mapped_column(String(200))
     time_zone: Mapped[str] = mapped_column(String(64))
+    # the site's terms (store/assist_sites.py): the packages its contract includes (None: all four) and its
+    # scheduling coordinator (None: none set)
+    packages: Mapped[list[str] | None] = mapped_column(JSON)
+    coordinator_name: Mapped[str | None] = mapped_column(String(200))
+    coordinator_email: Mapped[str | None] = mapped_column(String(320))
+    coordinator_phone: Mapped[str | None] = mapped_column(String(31))
 
 
 class AssistScheduledSession(Base):

@@ -6,8 +6,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Header, Path, Request
-from pydantic import BaseModel, EmailStr
+from fastapi import APIRouter, Depends, Header, Path, Query, Request
+from pydantic import BaseModel, EmailStr, Field
 
 from models.assist import (
     AssistBookingState,
@@ -20,14 +20,16 @@ from models.assist import (
     MeetingLookup,
     Reschedule,
     ReservationNo,
+    SiteName,
     SlotCheck,
     SubmitBooking,
 )
 from models.assist_packages import COMPARISON, PACKAGES, PackageInfo, ServiceRow
+from models.assist_preparation import PreparationOffer, SchedulePreparation
 from models.common import SINGLE_LINE_PATTERN, Contract
 from models.refusals import Refusal, because
 from starter.errors import OnrampError
-from starter.services import assist
+from starter.services import assist, assist_preparation, assist_sites
 from starter.web import reading
 from starter.web.access import PUBLIC, Access, Rule, declares
 from starter.web.audit import identify
@@ -40,6 +42,7 @@ router = APIRouter(prefix="/api/assist", tags=["webex assist"], responses=ERROR_
 
 
 class Packages(BaseModel):
+    site: str | None = Field(default=None, description="The site asked for: its contract's packages only.")
     packages: list[PackageInfo]
     comparison: list[ServiceRow]
 
@@ -95,8 +98,17 @@ CustomerBooking = Annotated[AssistBookingState, Depends(booking_of_customer)]
     summary="The assist packages and the comparison table",
     dependencies=[PUBLIC],
 )
-async def packages() -> Packages:
-    return Packages(packages=list(PACKAGES.values()), comparison=list(COMPARISON))
+async def packages(
+    sessions: Sessions,
+    site: Annotated[
+        SiteName | None, Query(description="A Webex site: only the packages its contract includes (422 if unknown).")
+    ] = None,
+) -> Packages:
+    if site is not None:
+        await assist.require_site(sessions, site)
+    offered = await assist_sites.offered(sessions, site)
+    listed = [info for info in PACKAGES.values() if info.package in offered]  # as the unfiltered list orders them
+    return Packages(site=site, packages=listed, comparison=list(COMPARISON))
 
 
 @router.post(
@@ -180,6 +192,26 @@ async def add_ons(booking: CustomerBooking, body: ChangeAddOns, temporal: Tempor
 )
 async def cancellation_quote(booking: CustomerBooking) -> CancellationQuote:
     return assist.cancellation_quote(booking, datetime.now(UTC))
+
+
+@router.get(
+    "/bookings/{reservation_no}/preparations",
+    response_model=list[PreparationOffer],
+    summary="The planning call and rehearsals: their times, and the producer's free times for each",
+)
+async def preparations(booking: CustomerBooking, sessions: Sessions) -> list[PreparationOffer]:
+    return await assist_preparation.offers(sessions, booking, datetime.now(UTC))
+
+
+@router.post(
+    "/bookings/{reservation_no}/preparations",
+    response_model=AssistBookingState,
+    summary="Update: hold the producer for the planning call or a rehearsal at a time before the event",
+)
+async def schedule_preparation(
+    booking: CustomerBooking, body: SchedulePreparation, temporal: Temporal
+) -> AssistBookingState:
+    return await assist.step(await temporal(), booking.reservation_no, "schedule_preparation", body, AssistBookingState)
 
 
 @router.post("/bookings/{reservation_no}/cancel", response_model=AssistBookingState, summary="Cancel the booking")

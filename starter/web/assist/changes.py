@@ -23,7 +23,8 @@ from temporalio.client import Client
 from activities.mail_words import person
 from models.assist import AssistBookingState, BookingAnswer, Reschedule, SessionTime
 from models.assist_packages import PACKAGES
-from models.assist_rules import THE_ASSIST, change_refusal, move_refusal
+from models.assist_preparation import PREPARATION_NAMES
+from models.assist_rules import THE_ASSIST, add_ons_change_refusal, change_refusal, move_refusal
 from starter.errors import NotFound, OnrampError
 from starter.services import assist
 from starter.web.assist import options, step_inputs, words
@@ -105,9 +106,20 @@ async def booking_page(state: ProvenBooking, request: Request) -> Response:
         state=state,
         rows=booking_rows(state),
         movable=not_movable(state) is None,
+        add_ons_changeable=not_movable(state) is None
+        and add_ons_change_refusal(state.session, now(), state.policy.lead_days) is None,
         cancellable=assist.cancellable(state),
         moves=[(words.session_label(move.old), words.session_label(move.new)) for move in state.moves],
+        preparations=preparation_rows(state),
     )
+
+
+def preparation_rows(state: AssistBookingState) -> list[tuple[str, str | None]]:
+    """The booking's planning call and rehearsals: each one's name, and its time when it has one."""
+    return [
+        (words.marked(PREPARATION_NAMES[p.kind]), words.session_label(p.session) if p.session else None)
+        for p in state.preparations
+    ]
 
 
 # ------------------------------------------------------------------ update: date and time
@@ -338,4 +350,6 @@ async def rescheduled(
         new=words.session_label(last.new),
         site_moved=site == "moved",
         package=PACKAGES[state.availability.package],
+        released=[words.marked(PREPARATION_NAMES[p.kind]) for p in state.preparations if p.released and not p.session],
+        preparations=bool(state.preparations),
     )

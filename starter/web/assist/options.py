@@ -6,11 +6,11 @@ function (the start times and the zones' IANA names read the same in every langu
 from __future__ import annotations
 
 from models.assist import SLOT_MINUTES, AssistBookingState, SessionTime, SlotCheck
-from models.assist_packages import COLUMNS
+from models.assist_packages import COLUMNS, Package
 from models.assist_rules import no_producer_message
 from models.common import place_zones
 from models.refusals import Word
-from starter.services import assist
+from starter.services import assist, assist_sites
 from starter.web.assist import words
 from starter.web.assist.portal import now
 from starter.web.reading import Text, gettext, lazy_gettext
@@ -45,6 +45,13 @@ SCHEDULED_OPTIONS: dict[str, tuple[Text, Text]] = {
 def package_options() -> dict[str, str]:
     """The packages in the seed's column order, by their names in the reader's language."""
     return {package.value: words.package_name(package) for package in COLUMNS}
+
+
+async def site_package_options(sessions: SessionFactory, site: str | None) -> dict[str, str]:
+    """The packages the contract of ``site`` includes (all four while no known site is chosen), in the seed's column
+    order, by their names in the reader's language."""
+    offered: tuple[Package, ...] = await assist_sites.offered(sessions, (site or "").strip().lower() or None)
+    return {package.value: words.package_name(package) for package in COLUMNS if package in offered}
 
 
 def duration_options() -> dict[str, str]:

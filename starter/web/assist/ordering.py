@@ -159,6 +159,7 @@ async def availability_page(
     if state is not None and state.step == "availability":
         busy, alternatives = await options.nearest_free(sessions, state, state.session, THE_ORDER)
     number = state.reservation_no if state else None
+    site = (values.get("site") or (state.availability.site if state else "")).strip().lower()  # its packages only
     return ASSIST.render(
         "assist/order_availability.html",
         status,
@@ -174,7 +175,8 @@ async def availability_page(
         busy=busy,
         alternatives=alternatives,
         site_options={"": gettext("Choose your Webex site"), **sites},
-        package_options={"": gettext("Choose a package"), **options.package_options()},
+        package_options={"": gettext("Choose a package"), **await options.site_package_options(sessions, site)},
+        package_site=site if site in sites else None,
         time_options={"": gettext("Choose a start time"), **options.TIME_OPTIONS},
         zone_options=options.zone_options(),
         duration_options=options.duration_options(),
@@ -211,10 +213,12 @@ def after_availability(
 
 @router.get("/assist/order", response_class=HTMLResponse, dependencies=[PUBLIC])
 @guarded(ASSIST)
-async def new_order(request: Request, sessions: Sessions, package: str = "") -> Response:
-    """A new order, with the package of the landing page's link chosen; no Temporal needed to show it."""
-    chosen = package if package in options.package_options() else ""
-    return await availability_page(sessions, None, {"package": chosen})
+async def new_order(request: Request, sessions: Sessions, package: str = "", site: str = "") -> Response:
+    """A new order, with the package and the site of the landing page's link chosen (the site's contract's packages
+    only); no Temporal needed to show it."""
+    site = site.strip().lower()[:253] if site.strip().lower() in await options.site_options(sessions) else ""
+    chosen = package if package in await options.site_package_options(sessions, site) else ""
+    return await availability_page(sessions, None, {"package": chosen, "site": site})
 
 
 @router.post(

@@ -4,7 +4,8 @@
     /assist/packages              the seed's comparison table, fees, hours and add-ons
     /assist/order …               ordering, the seed's four steps (ordering.py, ordering_steps.py)
     /assist/find                  find my booking: reservation number + contact e-mail
-    /assist/bookings/<no> …       the booking, update date/time (changes.py), cancel (cancelling.py)
+    /assist/bookings/<no> …       the booking, update date/time (changes.py), cancel (cancelling.py), the
+                                  planning call and rehearsal (preparation.py), the add-ons (add_ons.py)
 
 Every form POSTs and is answered with a redirect (Post/Redirect/Get); a refusal shows the page again with the
 workflow's sentence next to its field. A confirmed booking is shown only to a browser that has given its number and
@@ -26,10 +27,10 @@ from models.common import Contract
 from starter.errors import NotFound
 from starter.services import assist
 from starter.web.access import PUBLIC, on_page
-from starter.web.assist import cancelling, changes, ordering, ordering_steps, words
+from starter.web.assist import add_ons, cancelling, changes, options, ordering, ordering_steps, preparation, words
 from starter.web.assist.portal import ASSIST, now
 from starter.web.assist.proof import BookingProofs
-from starter.web.deps import Temporal
+from starter.web.deps import Sessions, Temporal
 from starter.web.forms import FormSpec, field_errors, form_of
 from starter.web.guard import guarded
 from starter.web.rate_limits import Limit, limited
@@ -88,8 +89,22 @@ def find_page(
 
 @router.get("/assist", response_class=HTMLResponse, dependencies=[PUBLIC])
 @guarded(ASSIST)
-async def landing(request: Request) -> Response:
-    return ASSIST.render("assist/landing.html", title=gettext("Webex Assist"), package_list=list(PACKAGES.values()))
+async def landing(request: Request, sessions: Sessions, site: str = "") -> Response:
+    """What an assist is and **Order now** per package: with ``?site=`` (the page's site choice), only the packages
+    the site's contract includes, each link carrying the site to the order form; without one, all four and a note
+    that the site's contract decides."""
+    sites = await options.site_options(sessions)
+    chosen = site.strip().lower() if site.strip().lower() in sites else ""
+    offered = await options.site_package_options(sessions, chosen)
+    return ASSIST.render(
+        "assist/landing.html",
+        title=gettext("Webex Assist"),
+        package_list=[info for info in PACKAGES.values() if info.package.value in offered],
+        chosen_site=chosen or None,
+        site_options={"": gettext("Choose your Webex site"), **sites},
+        values={"site": chosen},
+        errors={},
+    )
 
 
 @router.get("/assist/packages", response_class=HTMLResponse, dependencies=[PUBLIC])
@@ -145,3 +160,5 @@ router.include_router(ordering.router)
 router.include_router(ordering_steps.router)
 router.include_router(changes.router)
 router.include_router(cancelling.router)
+router.include_router(preparation.router)
+router.include_router(add_ons.router)

@@ -13,9 +13,10 @@ from typing import Any
 from babel.support import LazyProxy
 from pydantic import BaseModel, ValidationError
 
+from models.languages import DEFAULT_LANGUAGE, FACTS, SupportedLanguage, supported
 from models.partner_order import PartnerOrderState, Service
 from models.refusals import Refusal, because
-from models.wizard import SUBDOMAIN_RULE, WizardStep
+from models.wizard import CALLING_ADDRESS_FIELDS, SUBDOMAIN_RULE, WizardStep
 from models.wizard_routes import ROUTE_OF_STEP, StepRoute
 from starter.errors import OnrampError
 from starter.web.forms import FormSpec, field_errors
@@ -35,17 +36,9 @@ CALLING_OPTIONS: dict[str, Text] = {
     "cloud_connected_pstn": lazy_gettext("Cloud Connected PSTN (a Cisco PSTN partner)"),
     "premises_pstn": lazy_gettext("Premises-based PSTN (your own local gateway)"),
 }
-LANGUAGES = {
-    "en": "English",
-    "sl": "Slovenščina",
-    "de": "Deutsch",
-    "fr": "Français",
-    "es": "Español",
-    "ar": "العربية",
-    "zh-CN": "简体中文",
-    "zh-TW": "繁體中文",
-}
-"""Each language in its own name, as the language menu names them."""
+LANGUAGES = {language.value: FACTS[language].own_name for language in SupportedLanguage}
+"""The languages a calling location and a meeting site may default to: those onramp speaks, each in its own name,
+as the language menu names them."""
 AUDIO_OPTIONS: dict[str, Text] = {
     "webex_audio": lazy_gettext("Webex Audio (call-in and call-back by phone, and computer audio)"),
     "voip_only": lazy_gettext("Computer audio only (VoIP)"),
@@ -61,7 +54,17 @@ HINTS: dict[str, Text] = {
 }
 ORG_FIELDS = ("name", "country", "address", "city", "postal_code")
 SECRET_FIELDS = frozenset({"password", "password_confirmation"})
-CALLING_FIELDS = ("calling_option", "location_name", "emergency_callback_number")
+CALLING_FIELDS = (
+    "calling_option",
+    "location_name",
+    "street",
+    "postal_code",
+    "city",
+    "country",
+    "time_zone",
+    "default_language",
+    "emergency_callback_number",
+)
 
 
 def _spec(*fields: str, aliases: dict[str, str] | None = None, whole: str | None = None) -> FormSpec:
@@ -87,6 +90,16 @@ def _org_decision(form: dict[str, str]) -> dict[str, Any]:
         body["org_id"] = form.get("org_id") or (choice if choice != "create" else None)
     if decision == "create":
         body["details"] = {name: form.get(name, "") for name in ORG_FIELDS}
+    return body
+
+
+def _calling(form: dict[str, str]) -> dict[str, Any]:
+    """Every field as entered. A blank address field is left out, so the workflow says which part is missing (as it
+    does for an API call without it); so are a blank time zone and language, which then are the order's and English."""
+    body: dict[str, Any] = {name: form.get(name) or None for name in CALLING_FIELDS}
+    for name in (*CALLING_ADDRESS_FIELDS, "time_zone", "default_language"):
+        if not (form.get(name) or "").strip():
+            del body[name]
     return body
 
 
@@ -135,7 +148,7 @@ FORMS: dict[WizardStep, StepForm] = {
         StepForm(WizardStep.REVIEW, _spec("confirm"), lambda f: {"confirm": f.get("confirm") in ("on", "true")}),
         StepForm(WizardStep.PASSWORD, _spec("password", "password_confirmation"), _nothing),
         StepForm(WizardStep.SUBSCRIPTION, _spec(), _nothing),
-        StepForm(WizardStep.CALLING, _spec(*CALLING_FIELDS), lambda f: {n: f.get(n) or None for n in CALLING_FIELDS}),
+        StepForm(WizardStep.CALLING, _spec(*CALLING_FIELDS), _calling),
         StepForm(WizardStep.MEETINGS, _spec("default_language", "audio", "time_zone", "recording"), _meetings),
         # lowercased here: the model's pattern is checked before its to_lower, as the availability check does
         StepForm(
@@ -197,12 +210,40 @@ def defaults(order: PartnerOrderState, step: WizardStep) -> dict[str, Any]:
         return {"choice": _customer_org_choice(order), **_org_values(answers.new_customer_org, order.customer_name)}
     if step is WizardStep.CALLING:
         if services.calling is not None:
-            return services.calling.model_dump(exclude={"session_id"})
-        return {"calling_option": "webex_calling", "location_name": "", "emergency_callback_number": ""}
+            saved = services.calling.model_dump(mode="json", exclude={"session_id"})
+            shown = {name: "" if value is None else value for name, value in saved.items()}  # saved before the address
+            return {**shown, "time_zone": saved["time_zone"] or order.time_zone}
+        return _calling_defaults(order)
     if step is WizardStep.MEETINGS:
         if services.meetings is not None:
-            return services.meetings.model_dump(exclude={"session_id"})
-        return {"default_language": "en", "audio": "webex_audio", "time_zone": order.time_zone, "recording": True}
+            return services.meetings.model_dump(mode="json", exclude={"session_id"})
+        return {
+            "default_language": _order_language(order),
+            "audio": "webex_audio",
+            "time_zone": order.time_zone,
+            "recording": True,
+        }
     if step is WizardStep.COMPANY:
         return {"subdomain": services.subdomain or ""}
     return {}
+
+
+def _order_language(order: PartnerOrderState) -> str:
+    return (supported(order.language) or DEFAULT_LANGUAGE).value
+
+
+def _calling_defaults(order: PartnerOrderState) -> dict[str, Any]:
+    """A first visit: the address of the customer organization the wizard created (a found one's address is not
+    known here), the order's time zone and language."""
+    created = order.wizard.answers.new_customer_org
+    return {
+        "calling_option": "webex_calling",
+        "location_name": "",
+        "street": created.address if created else "",
+        "postal_code": created.postal_code if created else "",
+        "city": created.city if created else "",
+        "country": created.country if created else "",
+        "time_zone": order.time_zone,
+        "default_language": _order_language(order),
+        "emergency_callback_number": "",
+    }

@@ -12,6 +12,7 @@ from typing import Any
 from fastapi import Request
 from fastapi.responses import HTMLResponse, Response
 
+from models import service_settings
 from models import wizard_navigation as navigation
 from models.partner_order import PartnerOrderState, PartnerOrderStatus
 from models.refusals import Reason
@@ -19,6 +20,7 @@ from models.wizard import BEFORE_SUBMIT_STEPS, STEP_WORDS, WizardStep, WizardVie
 from models.wizard_activities import FoundOrg
 from starter.services.setup_wizard import CustomerSettingUp, LinkInvalid
 from starter.web import cookie_policy
+from starter.web.partner_orders import wizard_choices
 from starter.web.partner_orders.wizard_forms import (
     AUDIO_OPTIONS,
     CALLING_OPTIONS,
@@ -215,9 +217,30 @@ def render_step(page: Page, status: int = 200) -> HTMLResponse:
         calling_options=CALLING_OPTIONS,
         languages=LANGUAGES,
         audio_options=AUDIO_OPTIONS,
+        **_service_settings(order, step),
         customer_path=navigation.customer_path(order),
         **_organizations(order),
     )
+
+
+def _service_settings(order: PartnerOrderState, step: WizardStep) -> dict[str, Any]:
+    """What the service setup pages show of the settings (models/service_settings.py), and the calling and meeting
+    pages' choices."""
+    if step not in SETTINGS_PAGES:
+        return {}
+    shown: dict[str, Any] = {"summary": service_settings.summary(order), "country_name": wizard_choices.country_name}
+    if step in (WizardStep.CALLING, WizardStep.MEETINGS):
+        services = order.wizard.services
+        saved = (
+            services.calling.time_zone if services.calling else None,
+            services.meetings.time_zone if services.meetings else None,
+        )
+        zones = wizard_choices.time_zones(order.time_zone, *saved)
+        shown |= {"countries": wizard_choices.countries(), "zones": zones}
+    return shown
+
+
+SETTINGS_PAGES = frozenset({WizardStep.SUBSCRIPTION, WizardStep.CALLING, WizardStep.MEETINGS, WizardStep.PROVISION})
 
 
 # ---------------------------------------------------------------------------------------------- other pages
