@@ -36,7 +36,14 @@ from models.service_settings import CALLING_PLANS
 from starter.mail_sink import MailSink, ReceivedMail
 from starter.services import partner_orders
 from starter.services.accounts import create_account
-from starter.services.assist_demo import DEMO_HOST_EMAIL, DEMO_HOST_ID, DEMO_SITE, demo_sessions, ensure_assist_demo
+from starter.services.assist_demo import (
+    DEMO_COORDINATOR,
+    DEMO_HOST_EMAIL,
+    DEMO_HOST_ID,
+    DEMO_SITE,
+    demo_sessions,
+    ensure_assist_demo,
+)
 from starter.settings import Settings
 from starter.web.app import create_app
 from starter.worker_host import build_worker
@@ -616,6 +623,7 @@ async def test_webex_assist_in_traditional_chinese_from_order_now_to_the_confirm
             leftovers: list[str] = []
             names = [*BRANDS, *ASSIST_NAMES, *ZONE_IDS, DEMO_SITE, DEMO_HOST_ID, "Yitong product launch 2027"]
             names += ["Yitong Technology", "WA-261121-3F9A0C"]  # the demo site's title; the example number
+            names.append(DEMO_COORDINATOR.name)  # the demo site's scheduling coordinator, on the confirmation
 
             async def shown(title: str, scan: bool = True) -> None:
                 await said_in(page, "zh-Hant", title)
