@@ -10,10 +10,13 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
-from models.assist import EventReport, SessionTime, SlotCheck
+from activities import metrics
+from models.assist import AssistStatus, EventReport, SessionTime, SlotCheck
 from models.assist_activities import (
     BookingRecord,
     HoldRequest,
@@ -28,6 +31,7 @@ from models.refusals import When, because
 from store import SessionFactory
 from store import assist as store
 from store import assist_calendar as calendar
+from store.tables.assist import AssistBooking
 
 OTHER_SESSIONS_SHOWN = 3
 
@@ -73,13 +77,16 @@ class AssistActivities:
                 async with self._sessions.begin() as session:
                     if found is None:  # not a retry
                         await store.claim(session, producer_id, request.reservation_no, window)
+                    record, reached = None, False
                     if request.record is not None:
                         record = request.record.model_copy(update={"producer_id": producer_id})
-                        await store.save_booking(session, record, datetime.now(UTC))
+                        reached = await _save_booking(session, record)
                     producer = found or await store.producer(session, producer_id)
             except IntegrityError:
                 continue  # another booking took one of the producer's slots since we looked
             assert producer is not None, producer_id  # claims reference producers by foreign key
+            if record is not None and reached:
+                _count(record)
             return HoldResult(producer=producer)
         async with self._sessions() as session:
             busy = await store.busy_around(session, request)
@@ -144,7 +151,9 @@ class AssistActivities:
     @activity.defn
     async def save_booking(self, record: BookingRecord) -> None:
         async with self._sessions.begin() as session:
-            await store.save_booking(session, record, datetime.now(UTC))
+            reached = await _save_booking(session, record)
+        if reached:
+            _count(record)
 
     @activity.defn
     async def post_event(self, request: PostEventRequest) -> EventReport:
@@ -164,6 +173,21 @@ class AssistActivities:
             attendees=found.attendees if found else None,
             recording_url=url,
         )
+
+
+async def _save_booking(session: AsyncSession, record: BookingRecord) -> bool:
+    """Save the booking's row; True when it reaches a status it did not have (counted once committed)."""
+    previous = await session.scalar(
+        select(AssistBooking.status).where(AssistBooking.reservation_no == record.reservation_no)
+    )
+    await store.save_booking(session, record, datetime.now(UTC))
+    return metrics.status_reached(previous, record.status.value)
+
+
+def _count(record: BookingRecord) -> None:
+    """A booking's outcome by package: drafts are the ordering steps, not an outcome."""
+    if record.status is not AssistStatus.DRAFT:
+        metrics.ASSIST_BOOKINGS.labels(package=record.package.value, status=record.status.value).inc()
 
 
 def _nearest(hosted: list[ScheduledSession], starts_at: datetime, now: datetime) -> list[ScheduledSession]:

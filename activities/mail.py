@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from temporalio import activity
 
+from activities import metrics
 from activities.mail_delivery import MailConfig, MailDelivery, MailTemplateBroken
 from activities.mail_templates import MailTemplateMissing, MailTemplates
 from models.mail import SEND_MAIL_ACTIVITY, MailReceipt, MailRequest
@@ -21,10 +22,19 @@ class MailActivities:
 
     @activity.defn(name=SEND_MAIL_ACTIVITY)
     async def send_mail(self, request: MailRequest) -> MailReceipt:
-        """Send ``request`` unless its outbox row says it was sent; an SMTP error is raised and retried."""
+        """Send ``request`` unless its outbox row says it was sent; an SMTP error is raised and retried. Each attempt
+        is counted by its outcome (activities/metrics.py)."""
+        metrics.mail_attempted(request, activity.info().attempt if activity.in_activity() else 1)
         try:
-            return await self._delivery.send(request)
+            receipt = await self._delivery.send(request)
         except MailTemplateMissing as err:
+            metrics.mail_failed(request, err)
             raise refuse(Refusal.MAIL_TEMPLATE_MISSING, str(err)) from err
         except MailTemplateBroken as err:
+            metrics.mail_failed(request, err)
             raise refuse(Refusal.MAIL_TEMPLATE_BROKEN, str(err)) from err
+        except Exception as err:
+            metrics.mail_failed(request, err)
+            raise
+        metrics.mail_sent(request, receipt)
+        return receipt

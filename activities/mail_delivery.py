@@ -27,6 +27,8 @@ from typing import Any, Literal
 
 import aiosmtplib
 from jinja2 import TemplateError
+from opentelemetry import trace
+from opentelemetry.trace import SpanKind, Status, StatusCode
 from sqlalchemy import RowMapping
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -39,6 +41,8 @@ from store import SessionFactory, activation_tokens, outbox, password_resets, se
 from store.transactions import run_transaction
 
 log = logging.getLogger(__name__)
+tracer = trace.get_tracer(__name__)
+"""The SMTP send's span (starter/telemetry.py): the process's tracer when tracing is on, a no-op otherwise."""
 UTF8 = Charset("utf-8")
 UTF8.body_encoding = QP  # readable in the raw mail, unlike base64
 
@@ -105,15 +109,36 @@ class MailDelivery:
         rendered = self._render(request, context)
         message = self._message(request, rendered, row["message_id"], await self._attachments(request, context))
         try:
-            await self._smtp.send(message)
+            await self._smtp_send(request, message)
         except (aiosmtplib.SMTPException, OSError) as err:
             error = str(err)
             await run_transaction(self._sessions, lambda s: outbox.mark_failed(s, row["id"], rendered.subject, error))
-            log.warning("mail %s to %s not sent (will retry): %s", request.outbox_key, request.recipient.email, err)
+            log.warning(
+                "mail %s not sent (will retry): %s",
+                request.purpose,
+                type(err).__name__,
+                extra=_mail_fields(request, "not_sent"),
+            )
             raise
         sent_at = datetime.now(UTC)
         await run_transaction(self._sessions, lambda s: outbox.mark_sent(s, row["id"], rendered.subject, sent_at))
+        log.info("mail %s sent", request.purpose, extra=_mail_fields(request, "sent"))
         return MailReceipt(message_id=row["message_id"], subject=rendered.subject, sent_at=sent_at)
+
+    async def _smtp_send(self, request: MailRequest, message: Message) -> None:
+        """The SMTP conversation, in a span of its own: the purpose and template, never the address."""
+        with tracer.start_as_current_span(
+            "smtp send",
+            kind=SpanKind.CLIENT,
+            attributes={"onramp.mail.purpose": request.purpose, "onramp.mail.template": request.template},
+            record_exception=False,  # an SMTP error's text may name the recipient
+            set_status_on_exception=False,
+        ) as span:
+            try:
+                await self._smtp.send(message)
+            except Exception as err:
+                span.set_status(Status(StatusCode.ERROR, type(err).__name__))
+                raise
 
     async def _outbox_row(self, request: MailRequest, keep_request: bool) -> RowMapping:
         """The mail's outbox row, made on the first attempt; every attempt before it was sent is counted."""
@@ -249,6 +274,17 @@ class MailDelivery:
         message["X-Onramp-Purpose"] = request.purpose
         message["Content-Language"] = rendered.language
         return message
+
+
+def _mail_fields(request: MailRequest, outcome: str) -> dict[str, Any]:
+    """A mail's log line's fields: whose mail and what for, not to whom (the address is personal data)."""
+    return {
+        "purpose": request.purpose,
+        "template": request.template,
+        "sequence": request.sequence,
+        "workflow_id": request.workflow_id,
+        "outcome": outcome,
+    }
 
 
 def _attached(file: Attachment) -> Message:

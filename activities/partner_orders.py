@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
+from sqlalchemy import select
 from temporalio import activity
 
+from activities import metrics
 from models.partner_order import (
     FINAL_STATUSES,
     SAVE_PARTNER_ORDER_ACTIVITY,
@@ -22,10 +24,12 @@ class PartnerOrderActivities:
 
     @activity.defn(name=SAVE_PARTNER_ORDER_ACTIVITY)
     async def save_partner_order(self, snapshot: PartnerOrderSnapshot) -> None:
-        """Write the order row and, in the same transaction, revoke links that no longer apply."""
+        """Write the order row and, in the same transaction, revoke links that no longer apply. A status the row
+        reaches here is counted once the transaction has committed (activities/metrics.py)."""
         state = snapshot.state
         now = datetime.now(UTC)
         async with self._sessions.begin() as session:
+            previous = await session.scalar(select(PartnerOrder.status).where(PartnerOrder.order_id == state.order_id))
             await upsert(
                 session,
                 PartnerOrder,
@@ -56,3 +60,7 @@ class PartnerOrderActivities:
                 await setup_tokens.revoke_all(session, state.order_id, now)
             else:
                 await setup_tokens.revoke_older_generations(session, state.order_id, state.contact_generation, now)
+        if previous is None:
+            metrics.PARTNER_ORDERS.labels(offer=state.offer.value, status="started").inc()
+        if metrics.status_reached(previous, state.status.value):
+            metrics.PARTNER_ORDERS.labels(offer=state.offer.value, status=state.status.value).inc()

@@ -13,10 +13,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 from temporalio import activity
 
+from activities import metrics
 from models.accounts import no_account
 from models.promotions import AppliedPromotion, FindPromotion, promotion_refusal
 from models.refusals import Refusal, because, refuse
-from models.seat_order import AccountSnapshot, SeatOrderState, SeatOrderStatus
+from models.seat_order import FINISHED, AccountSnapshot, SeatOrderState, SeatOrderStatus
 from models.seat_order_activities import (
     APPLY_SEAT_ORDER_ACTIVITY,
     CLAIM_OPEN_QUOTE_ACTIVITY,
@@ -49,6 +50,7 @@ ACCOUNTS, ASSIGNMENTS, ORDERS = Account.__table__, SeatAssignment.__table__, Acc
 SUBSCRIPTIONS, ROWS = AccountSubscription.__table__, SeatOrderRow.__table__
 
 ALREADY_APPLIED = select(ORDERS.c.id).where(ORDERS.c.order_no == bindparam("p_order_no")).limit(1)
+ROW_STATUS = select(ROWS.c.status).where(ROWS.c.order_no == bindparam("p_order_no"))
 RENAME_ASSIGNED = (
     update(ASSIGNMENTS)
     .where(
@@ -138,10 +140,13 @@ class SeatOrderActivities:
     async def apply_seat_order(self, request: ApplySeatOrder) -> None:
         """Seats, order history (with running totals), the admin's seats and the billing address: all or nothing,
         and once only (a retry finds the order's history lines and stops)."""
+        now = datetime.now(UTC)
         try:
-            await run_transaction(self._sessions, partial(_apply, request, datetime.now(UTC)))
+            reached = await run_transaction(self._sessions, partial(_apply, request, now))
         except IntegrityError:
             return  # a concurrent attempt applied the order first
+        if reached is not None:
+            _count(reached, request.placed_at or (request.completed.placed_at if request.completed else None), now)
 
     @activity.defn(name=FIND_PROMOTION_ACTIVITY)
     async def find_promotion(self, wanted: FindPromotion) -> AppliedPromotion:
@@ -168,14 +173,30 @@ class SeatOrderActivities:
 
     @activity.defn(name=SAVE_SEAT_ORDER_ACTIVITY)
     async def save_seat_order(self, snapshot: SeatOrderSnapshot) -> None:
-        await run_transaction(self._sessions, partial(_save_row, snapshot.state, datetime.now(UTC)))
+        state = snapshot.state
+        reached = await run_transaction(self._sessions, partial(_save_row, state, datetime.now(UTC)))
+        if reached is not None:
+            _count(reached, state.placed_at, state.completed_at)
 
 
-def _apply(request: ApplySeatOrder, now: datetime, session: Session) -> None:
+COUNTED = FINISHED | {SeatOrderStatus.AWAITING_REVIEW}
+"""The seat orders' outcomes the metrics count (activities/metrics.py): the earlier steps are the cart's."""
+
+
+def _count(status: SeatOrderStatus, placed_at: datetime | None, completed_at: datetime | None) -> None:
+    """A status the order's row reached in a committed transaction: its outcome, and for a completed order the time
+    it took from placing."""
+    if status in COUNTED:
+        metrics.SEAT_ORDERS.labels(status=status.value).inc()
+    if status is SeatOrderStatus.COMPLETED:
+        metrics.seat_order_completed(placed_at, completed_at)
+
+
+def _apply(request: ApplySeatOrder, now: datetime, session: Session) -> SeatOrderStatus | None:
     """Plain statements, no ORM objects: this runs for every seat order placed, and a unit of work per line cost
-    more than the SQL itself."""
+    more than the SQL itself. Answers the status the order's row reached (completed), if it changed."""
     if session.execute(ALREADY_APPLIED, {"p_order_no": request.order_no}).first():
-        return
+        return None
     for line in request.lines:
         _add_line(session, request, line.product.value, line.edition.value, line.new_seats, now)
     session.execute(
@@ -187,9 +208,13 @@ def _apply(request: ApplySeatOrder, now: datetime, session: Session) -> None:
         },
     )
     if request.completed is not None:
-        _save_row(request.completed, now, session)
-    elif request.mark_completed:
+        return _save_row(request.completed, now, session)
+    if request.mark_completed:
+        previous = session.execute(ROW_STATUS, {"p_order_no": request.order_no}).scalar()
         session.execute(MARK_COMPLETED, {"p_order_no": request.order_no, "p_updated_at": now})
+        if metrics.status_reached(previous, SeatOrderStatus.COMPLETED.value):
+            return SeatOrderStatus.COMPLETED
+    return None
 
 
 def _add_line(session: Session, request: ApplySeatOrder, product: str, edition: str, seats: int, now: datetime) -> None:
@@ -239,7 +264,9 @@ def _add_line(session: Session, request: ApplySeatOrder, product: str, edition: 
     )
 
 
-def _save_row(state: SeatOrderState, now: datetime, session: Session) -> None:
+def _save_row(state: SeatOrderState, now: datetime, session: Session) -> SeatOrderStatus | None:
+    """Upsert the order's row; answers its new status when the row did not have it before."""
+    previous = session.execute(ROW_STATUS, {"p_order_no": state.order_no}).scalar()
     session.execute(
         SAVE_ROW.on(session),
         {
@@ -253,3 +280,4 @@ def _save_row(state: SeatOrderState, now: datetime, session: Session) -> None:
             "updated_at": now,
         },
     )
+    return state.status if metrics.status_reached(previous, state.status.value) else None

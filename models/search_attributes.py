@@ -15,5 +15,25 @@ BUSINESS_ID = SearchAttributeKey.for_keyword("OnrampBusinessId")
 ESCALATED = SearchAttributeKey.for_bool("OnrampEscalated")
 NEXT_DEADLINE = SearchAttributeKey.for_datetime("OnrampNextDeadline")
 
-ALL: tuple[SearchAttributeKey[Any], ...] = (KIND, STATUS, BUSINESS_ID, ESCALATED, NEXT_DEADLINE)
+# The operators' console (issue 16): what its queues filter by beside the five above.
+CLOSES_AT = SearchAttributeKey.for_datetime("OnrampClosesAt")
+"""A partner order's close date (its order line closes when not provisioned by then)."""
+SESSION_START = SearchAttributeKey.for_datetime("OnrampSessionStart")
+"""An Assist booking's session start."""
+NO_PRODUCER = SearchAttributeKey.for_bool("OnrampNoProducer")
+"""An Assist booking with its session time chosen but no producer reserved for it."""
+REMINDED = SearchAttributeKey.for_bool("OnrampReminded")
+"""An organizer whose activation reminder has gone out."""
+
+ALL: tuple[SearchAttributeKey[Any], ...] = (
+    KIND,
+    STATUS,
+    BUSINESS_ID,
+    ESCALATED,
+    NEXT_DEADLINE,
+    CLOSES_AT,
+    SESSION_START,
+    NO_PRODUCER,
+    REMINDED,
+)
 """Registered by the dev stack (`temporal server start-dev --search-attribute`) and by the tests."""

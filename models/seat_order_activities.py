@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from pydantic import Field, model_validator
+from pydantic import AwareDatetime, Field, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from models.common import Contract
@@ -71,6 +71,9 @@ class ApplySeatOrder(Contract):
     mark_completed: bool = Field(
         default=False,
         description="The order's row (saved at its earlier steps) is marked completed in the same transaction.",
+    )
+    placed_at: AwareDatetime | None = Field(
+        default=None, description="When the order was placed: its time to completion is measured from it (metrics)."
     )
 
 

@@ -9,6 +9,7 @@ from temporalio.contrib.pydantic import pydantic_data_converter
 from temporalio.converter import DataConverter
 from temporalio.service import RetryConfig
 
+from starter import metrics, telemetry
 from starter.codec import EncryptionCodec, parse_key
 from starter.settings import Settings
 
@@ -42,6 +43,8 @@ async def connect(settings: Settings, *, quick: bool = False) -> Client:
             namespace=settings.temporal_namespace,
             data_converter=data_converter(settings),
             retry_config=retry,
+            interceptors=telemetry.client_interceptors(),  # traces: the caller's span travels to the workflow
+            runtime=metrics.sdk_runtime(),  # the SDK's metrics, when this process serves them (starter/metrics.py)
         )
     except RuntimeError as err:
         raise TemporalUnreachable(settings.temporal_address, settings.temporal_namespace, err) from err

@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from temporalio.client import Client
 
 from models import search_attributes
+from starter import metrics
 from starter.client import TemporalUnreachable, connect
 from starter.codec import ensure_key_file
 from starter.mail_sink import MailSink
@@ -70,6 +71,7 @@ class DevStack:
         self._tasks: list[asyncio.Task[Any]] = []
         self._api: uvicorn.Server | None = None
         self._engine: Any = None
+        self._metrics: list[metrics.MetricsEndpoint] = []
 
     # ------------------------------------------------------------------ start
 
@@ -79,6 +81,7 @@ class DevStack:
             self._take_lock()
             self._check_ports()
             self._ensure_payload_key()
+            self._serve_metrics()
             client = await self._start_temporal()
             await self._migrate()
             await self._ensure_operator_key()
@@ -115,8 +118,12 @@ class DevStack:
             (s.dev_ui_port, "the Temporal Web UI", "ONRAMP_DEV_UI_PORT"),
             (s.api_port, "the HTTP API", "ONRAMP_API_PORT"),
             (s.smtp_port, "the SMTP sink", "ONRAMP_SMTP_PORT"),
+            (s.worker_metrics_port, "the worker's metrics", "ONRAMP_WORKER_METRICS_PORT"),
+            (s.api_metrics_port, "the API's metrics", "ONRAMP_API_METRICS_PORT"),
         ]
         for port, what, variable in wanted:
+            if port == 0:  # a metrics endpoint turned off
+                continue
             with socket.socket() as sock:
                 sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
                 try:
@@ -131,6 +138,18 @@ class DevStack:
         """Encrypt payloads in dev too, with a key kept beside the dev data (unless ONRAMP_PAYLOAD_KEY is set)."""
         if not self.settings.payload_keys():
             ensure_key_file(self.settings.key_file)
+
+    def _serve_metrics(self) -> None:
+        """The worker's and the API's metrics endpoints, before the one client both share connects (it reports the
+        SDK's metrics through them). One process: both show the same numbers."""
+        s = self.settings
+        for port, variable in (
+            (s.worker_metrics_port, "ONRAMP_WORKER_METRICS_PORT"),
+            (s.api_metrics_port, "ONRAMP_API_METRICS_PORT"),
+        ):
+            endpoint = metrics.serve(s.metrics_host, port, variable)
+            if endpoint is not None:
+                self._metrics.append(endpoint)
 
     async def _start_temporal(self) -> Client:
         s = self.settings
@@ -203,7 +222,11 @@ class DevStack:
         s = self.settings
         self._tasks.append(asyncio.create_task(run_worker(s, self._stop, client), name="worker"))
         app = create_app(s, client=client, sessions=make_session_factory(self._engine))
-        self._api = uvicorn.Server(uvicorn.Config(app, host=s.api_host, port=s.api_port, log_level="warning"))
+        # onramp's own request lines (starter/web/request_log.py), through onramp's handler (starter/logs.py)
+        config = uvicorn.Config(
+            app, host=s.api_host, port=s.api_port, log_level="warning", log_config=None, access_log=False
+        )
+        self._api = uvicorn.Server(config)
         self._tasks.append(asyncio.create_task(self._api.serve(), name="api"))
         while not self._api.started:
             for task in self._tasks:
@@ -223,6 +246,9 @@ class DevStack:
                 await asyncio.wait_for(task, timeout=15)
         if self._sink is not None:
             self._sink.stop()
+        for endpoint in self._metrics:
+            endpoint.close()
+        self._metrics = []
         if self._engine is not None:
             await self._engine.dispose()
         await self._stop_temporal()
@@ -253,6 +279,7 @@ class DevStack:
             f"[bold]SMTP sink[/]       {s.smtp_host}:{s.smtp_port} → {s.mail_dir}/   (read with `onramp mail`)",
             f"[bold]Database[/]        {database}",
             f"[bold]Worker[/]          task queue {s.task_queue}",
+            *self._metrics_lines(),
             f"[bold]API key[/]         {s.api_key_file}  (an operator's, every scope; the CLI reads it, and curl "
             f'sends it: -H "Authorization: Bearer $(cat {s.api_key_file})")',
             "",
@@ -261,10 +288,24 @@ class DevStack:
             f"[bold]Seat portal[/]     http://{s.api_host}:{s.api_port}/admin/subscriptions   (add seats, seed 002)",
             f"[bold]Webex Assist[/]    http://{s.api_host}:{s.api_port}/assist   (demo site yitong.webex.com, host ID "
             "yitong-admin, seed 004)",
+            f"[bold]Console[/]         http://{s.api_host}:{s.api_port}/console   (operators: sign in with the API key)",
             "",
             "Try: uv run onramp partner-order start --help      Stop: Ctrl-C",
         ]
         return Panel("\n".join(lines), title="onramp dev is running", expand=False)
+
+    def _metrics_lines(self) -> list[str]:
+        s = self.settings
+        lines = []
+        for port, whose in ((s.worker_metrics_port, "Worker"), (s.api_metrics_port, "API")):
+            if port:
+                label = f"{whose} metrics"
+                lines.append(f"[bold]{label}[/]{' ' * (16 - len(label))}http://{s.metrics_host}:{port}/metrics")
+        if lines:
+            lines.append(
+                "                (Prometheus: onramp's and the Temporal SDK's; dashboard ops/grafana/onramp.json)"
+            )
+        return lines
 
 
 def _tail(path: Path, lines: int = 15) -> str:

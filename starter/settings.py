@@ -139,6 +139,14 @@ class Settings(BaseSettings):
         description="How long the API remembers a live API key without reading the database again (a revoked key "
         "stops working within this time; 0: read on every request).",
     )
+    # The operators' console (issue 16): /console
+    console_session_minutes: int = Field(
+        default=30,
+        ge=1,
+        le=480,
+        description="How long an operator stays signed in to the console after signing in with their API key or "
+        "access token (the cookie holds a signed session, never the credential).",
+    )
     codec_cors_origins: str = Field(
         default="http://127.0.0.1:8233,http://localhost:8233",
         description="Origins (the Temporal Web UI) allowed to call the codec endpoint /codec.",
@@ -174,6 +182,33 @@ class Settings(BaseSettings):
     )
 
     log_level: str = Field(default="INFO", description="Python log level.")
+
+    # Metrics (issue 16): starter/metrics.py; each process's Prometheus endpoint, with the Temporal SDK's metrics
+    metrics_host: str = Field(
+        default="127.0.0.1",
+        max_length=255,
+        description="Interface the metrics endpoints listen on (0.0.0.0 in a container, so Prometheus reaches it).",
+    )
+    worker_metrics_port: int = Field(default=9464, ge=0, le=65535, description="Port of a worker's /metrics (0: none).")
+    api_metrics_port: int = Field(
+        default=9465,
+        ge=0,
+        le=65535,
+        description="Port of the API's /metrics (0: none); a port of its own, not the API's public one.",
+    )
+
+    # Traces and logs (issue 16): starter/telemetry.py, starter/logs.py
+    otlp_endpoint: str | None = Field(
+        default=None,
+        max_length=500,
+        description="Where traces go: an OpenTelemetry collector's OTLP/HTTP endpoint (e.g. http://127.0.0.1:4318; "
+        "/v1/traces is added when the path is missing). Unset: no tracing at all, and no cost.",
+    )
+    log_format: Literal["text", "json"] = Field(
+        default="text",
+        description="`text`: readable lines (dev); `json`: one JSON object a line, for a log collector. Each line "
+        "carries the workflow id, run id and trace id where they exist.",
+    )
 
     def payload_keys(self) -> list[str]:
         """The current key first, then the old ones; empty when encryption is off (no key configured)."""
@@ -217,6 +252,10 @@ class Settings(BaseSettings):
     def seal_key(self) -> bytes | None:
         """The key that seals a secret kept until its mail is sent (an account's first password, store/sealed.py)."""
         return self._derived_key(b"onramp sealed secrets v1")
+
+    def console_key(self) -> bytes | None:
+        """The key the operators' console signs its sessions with (starter/services/console_sessions.py)."""
+        return self._derived_key(b"onramp console sessions v1")
 
     def _derived_key(self, label: bytes) -> bytes | None:
         keys = self.payload_keys()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import re
 import signal
 import sys
 from collections.abc import Callable, Sequence
@@ -18,6 +19,8 @@ from typing import Any, Literal
 
 from temporalio import activity
 from temporalio.client import Client
+from temporalio.contrib.opentelemetry import TracingInterceptor
+from temporalio.exceptions import ApplicationError
 from temporalio.worker import (
     ActivityInboundInterceptor,
     ExecuteActivityInput,
@@ -27,9 +30,11 @@ from temporalio.worker import (
 
 from activities.registry import all_activities
 from models.mail import SEND_MAIL_ACTIVITY, mail_task_queue
+from starter import logs, metrics, telemetry
 from starter.client import connect
 from starter.services import mail_relay
 from starter.settings import Settings, get_settings
+from starter.worker_logs import LogWorkflows
 from store import SessionFactory, make_engine, make_session_factory
 from workflows.registry import ALL_WORKFLOWS, workflow_runner
 
@@ -42,7 +47,9 @@ milliseconds send none."""
 
 
 class LogFailures(Interceptor):
-    """One log line per failed activity attempt: which activity, which workflow, which attempt, why."""
+    """One log line per failed activity attempt (which activity, which workflow, which attempt, why, and whether
+    Temporal tries again), and one per retry when it starts. The workflow id, run id and trace id are the line's
+    fields (starter/logs.py)."""
 
     def intercept_activity(self, next: ActivityInboundInterceptor) -> ActivityInboundInterceptor:
         return _LogActivityFailure(next)
@@ -76,18 +83,55 @@ async def _beat() -> None:
 
 class _LogActivityFailure(ActivityInboundInterceptor):
     async def execute_activity(self, input: ExecuteActivityInput) -> Any:
+        info = activity.info()
+        if info.attempt > 1:
+            log.info(
+                "activity %s retried (attempt %d)",
+                info.activity_type,
+                info.attempt,
+                extra={"outcome": "retry", "workflow_id": info.workflow_id, "run_id": info.workflow_run_id},
+            )
         try:
             return await super().execute_activity(input)
         except Exception as err:
-            info = activity.info()
+            retried = _retried(err, info)
             log.warning(
-                "activity %s failed (attempt %d) for %s: %s",
+                "activity %s failed (attempt %d) for %s: %s%s",
                 info.activity_type,
                 info.attempt,
                 info.workflow_id,
-                err,
+                without_addresses(str(err)),
+                "" if retried else " (not retried)",
+                extra={
+                    "outcome": "will_retry" if retried else "failed",
+                    "error": type(err).__name__,
+                    "workflow_id": info.workflow_id,
+                    "run_id": info.workflow_run_id,
+                },
             )
             raise
+
+
+ADDRESS = re.compile(r"[^\s@<>\"'(),;:]+@[^\s@<>\"'(),;:]+")
+
+
+def without_addresses(text: str) -> str:
+    """An error's text with every e-mail address replaced: an SMTP server's refusal names its recipient, and no
+    address goes into a log line."""
+    return ADDRESS.sub("<address>", text)
+
+
+def _retried(err: Exception, info: activity.Info) -> bool:
+    """Whether Temporal tries this activity again after ``err``: not after a non-retryable error (a refusal), nor
+    after the retry policy's last attempt."""
+    if isinstance(err, ApplicationError) and err.non_retryable:
+        return False
+    policy = info.retry_policy
+    if policy is None:
+        return True
+    if isinstance(err, ApplicationError) and err.type in (policy.non_retryable_error_types or ()):
+        return False
+    return not (policy.maximum_attempts and info.attempt >= policy.maximum_attempts)
 
 
 WorkerServes = Literal["all", "workflows", "mail"]
@@ -122,7 +166,9 @@ def build_worker(
     """The workers for ``serves``. ``activities`` are all of them: the mail worker takes the mail's from them."""
     mail = [fn for fn in activities if _activity_name(fn) == SEND_MAIL_ACTIVITY]
     others = [fn for fn in activities if _activity_name(fn) != SEND_MAIL_ACTIVITY]
-    interceptors = [LogFailures(), KeepAlive()]
+    interceptors: list[Interceptor] = [LogFailures(), KeepAlive(), LogWorkflows()]
+    if telemetry.tracing_on() and not telemetry.has_tracing(client.config().get("interceptors")):
+        interceptors.insert(0, TracingInterceptor())  # outermost: the lines inside carry its trace id
     workers = []
     if serves != "mail":
         workers.append(
@@ -149,7 +195,16 @@ def _activity_name(fn: Callable[..., Any]) -> str | None:
 
 
 async def run_worker(settings: Settings, stop: asyncio.Event, client: Client | None = None) -> None:
-    """Run until ``stop`` is set, then finish the tasks in hand and return."""
+    """Run until ``stop`` is set, then finish the tasks in hand and return. A worker that connects itself serves
+    its metrics (starter/metrics.py) before connecting, so its client reports the SDK's; one given a client (the dev
+    stack) leaves the endpoint to its host."""
+    endpoint = (
+        metrics.serve(settings.metrics_host, settings.worker_metrics_port, "ONRAMP_WORKER_METRICS_PORT")
+        if client is None
+        else None
+    )
+    if endpoint is not None:
+        log.info("worker metrics on %s", endpoint.url)
     client = client or await connect(settings)
     if client.data_converter.payload_codec is None:
         log.warning("payload encryption is OFF: set ONRAMP_PAYLOAD_KEY so personal data is not stored in clear text")
@@ -189,6 +244,8 @@ async def run_worker(settings: Settings, stop: asyncio.Event, client: Client | N
         if relay is not None:
             relay.cancel()
         await engine.dispose()
+        if endpoint is not None:
+            endpoint.close()
         log.info("worker stopped")
 
 
@@ -213,7 +270,8 @@ def main() -> None:
     problems = settings.production_problems(serves_callers=False)
     if problems:
         sys.exit("The worker does not start in production like this:\n" + "\n".join(f"  - {p}" for p in problems))
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logs.configure(settings)
+    telemetry.start_tracing(settings, "onramp-worker")
 
     async def _main() -> None:
         stop = asyncio.Event()

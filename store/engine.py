@@ -7,7 +7,8 @@ from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import make_url
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker, create_async_engine
+from sqlalchemy.ext import asyncio as sqlalchemy_asyncio
+from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 SessionFactory = async_sessionmaker[AsyncSession]
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///.onramp/onramp.db"
@@ -30,6 +31,9 @@ def is_sqlite(url: str) -> bool:
 
 
 def make_engine(url: str) -> AsyncEngine:
+    """The engine for ``url``. Made through ``sqlalchemy.ext.asyncio.create_async_engine`` looked up at the call, not
+    imported by name: when tracing is on (starter/telemetry.py), OpenTelemetry's SQLAlchemy instrumentation wraps
+    that function, and every engine made after the start gets a span per statement."""
     url = normalize_url(url)
     kwargs: dict[str, Any] = {"pool_pre_ping": True}
     if is_sqlite(url):
@@ -37,7 +41,7 @@ def make_engine(url: str) -> AsyncEngine:
         if database and database != ":memory:":
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         kwargs = {"connect_args": {"timeout": 30}}
-    engine = create_async_engine(url, **kwargs)
+    engine = sqlalchemy_asyncio.create_async_engine(url, **kwargs)
     if is_sqlite(url):
         event.listen(engine.sync_engine, "connect", sqlite_pragmas)
     return engine

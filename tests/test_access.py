@@ -38,6 +38,8 @@ PLACEHOLDERS = {
     "email": "someone@yitong.example",
     "path": "role",
     "product": "GoTo Meeting",
+    "workflow_id": "partner-order-CCW-1001",
+    "queue": "escalated",
 }
 
 
@@ -52,7 +54,9 @@ def is_page(route: Declared) -> bool:
 
 async def call(http: httpx.AsyncClient, method: str, url: str, **kwargs: object) -> httpx.Response:
     body = (
-        {} if method in ("POST", "PUT") and not url.startswith(("/admin", "/setup", "/assist", "/activate")) else None
+        {}
+        if method in ("POST", "PUT") and not url.startswith(("/admin", "/setup", "/assist", "/activate", "/console"))
+        else None
     )
     return await http.request(method, url, json=body, **kwargs)  # type: ignore[arg-type]
 
@@ -159,6 +163,28 @@ async def test_an_account_bound_route_is_another_accounts_admins_404(
             assert theirs not in answer.text or "No account" in answer.text
 
 
+async def test_a_console_route_wants_an_operators_console_session_holding_its_scope(
+    app: FastAPI, anonymous: httpx.AsyncClient, workflow_db: tuple[str, SessionFactory]
+) -> None:
+    console_routes = routes(app, Access.CONSOLE)
+    assert len(console_routes) >= 5
+    for method, route in console_routes:
+        answer = await call(anonymous, method, url_of(route))
+        assert answer.status_code == 303 and answer.headers["location"].startswith("/console/login"), (method, route)
+    for needed in {route.rules[0].detail for _, route in console_routes}:
+        others = [s for s in Scope if s.value != needed and s is not Scope.INTAKE]
+        async with browser(app) as http:
+            await http.get("/console/login")
+            signed = await http.post(
+                "/console/login", data={"credential": await operator_key(workflow_db[1], "o", others)}
+            )
+            assert signed.status_code in (303, 403), signed.text  # 403: a key without orders:read cannot sign in
+            for method, route in console_routes:
+                if route.rules[0].detail == needed and signed.status_code == 303:
+                    wrong = await call(http, method, url_of(route))
+                    assert wrong.status_code == 403 and needed in wrong.text, (method, route.path)
+
+
 async def test_a_link_route_with_an_unknown_link_is_404(app: FastAPI, anonymous: httpx.AsyncClient) -> None:
     link_routes = routes(app, Access.LINK)
     assert len(link_routes) >= 15
@@ -187,11 +213,14 @@ async def test_only_the_routes_declared_public_answer_without_a_credential(app: 
     public = {f"{method} {route.path}" for method, route in routes(app, Access.PUBLIC)}
     assert public == {
         "GET /healthz",
+        "GET /livez",
+        "GET /readyz",
         "GET /favicon.ico",
         "GET /language/{tag}",
         "GET /openapi.json",
         "GET /docs",
         "GET /redoc",
+        "GET /docs-assets/{name}",
         "POST /api/admin/login",
         "POST /api/admin/logout",
         "GET /admin/login",
@@ -212,6 +241,9 @@ async def test_only_the_routes_declared_public_answer_without_a_credential(app: 
         "POST /api/orders/link",
         "GET /orders/link",
         "POST /orders/link",
+        "GET /console/login",
+        "POST /console/login",
+        "POST /console/logout",
     }
 
 
@@ -225,7 +257,7 @@ def cookie_posts(app: FastAPI) -> list[tuple[str, Declared]]:
         for method in route.methods
         if method in unsafe
         and (
-            route.rules[0].access is Access.ADMIN
+            route.rules[0].access in (Access.ADMIN, Access.CONSOLE)
             or (route.rules[0].access in (Access.LINK, Access.CUSTOMER) and is_page(route))
         )
     ]
@@ -248,6 +280,7 @@ async def test_every_cookie_authenticated_post_without_the_csrf_token_is_refused
                     "onramp_csrf": token,
                     "onramp_wizard": "w",
                     "onramp_assist": "a",
+                    "onramp_console": "c",
                 }
             )
             for method, route in posts:

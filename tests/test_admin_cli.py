@@ -67,10 +67,13 @@ async def test_an_operator_manages_organizers_from_the_cli(
     assert status.exit_code == 0 and f"{ada}: invited (GoTo Meeting Standard)" in said(status)
     assert "Next: reminder at" in said(status) and "re-invited the organizer" in said(status)
 
-    removed = await onramp("organizer", "remove", ada, "--account", acc, "--reason", "left the company")
+    kept = await onramp("organizer", "remove", ada, "--account", acc)  # asked, and no answer is no
+    assert kept.exit_code == 1 and f"Remove the organizer account {ada} from account {acc}?" in said(kept)
+    assert "Nothing was changed" in said(kept)
+    removed = await onramp("organizer", "remove", ada, "--account", acc, "--reason", "left the company", "--yes")
     assert removed.exit_code == 0, removed.output
     assert f"Removed {ada}: 1 GoTo Meeting Standard licenses left." in said(removed)
-    twice = await onramp("organizer", "remove", ada, "--account", acc)
+    twice = await onramp("organizer", "remove", ada, "--account", acc, "-y")
     assert twice.exit_code == 1 and "no organizer account here any more (removed)" in said(twice)
 
 

@@ -38,11 +38,16 @@ async def test_a_key_made_on_the_cli_works_with_its_scopes_until_revoked(
         assert "ops-dashboard" in row and "orders:read" in row and "live" in row and "never" in row.split("│")[5]
         assert key.split(".")[1] not in listed.output  # the secret is never shown again
 
-        revoked = await onramp("api-key", "revoke", key_id)
+        kept = await onramp("api-key", "revoke", key_id)  # asked, and no answer is no
+        assert kept.exit_code == 1 and f"Revoke API key {key_id}?" in said(kept), kept.output
+        assert "Nothing was changed" in said(kept)
+        assert (await http.get("/api/partner-orders/CCW-NOPE-1", headers=bearer(key))).status_code == 404
+
+        revoked = await onramp("api-key", "revoke", key_id, "--yes")
         assert revoked.exit_code == 0 and f"API key {key_id} revoked" in said(revoked)
         after = await http.get("/api/partner-orders/CCW-NOPE-1", headers=bearer(key))
         assert after.status_code == 401
-    again = await onramp("api-key", "revoke", key_id)
+    again = await onramp("api-key", "revoke", key_id, "--yes")
     assert again.exit_code == 1 and "No live API key" in said(again)
 
 

@@ -50,6 +50,8 @@ async def test_an_operator_books_moves_and_cancels_an_assist(
     assert booked.exit_code == 0, booked.output
     number = said(booked).split("Reservation number ")[1].split(";")[0]
     assert "Topic Town hall" in said(booked) and "Standard fee 650.00 USD" in said(booked)
+    [timer] = [line for line in booked.output.splitlines() if "Next timer" in line]  # set once the booking settled
+    assert timer.split()[-1] == "Asia/Taipei" and "CST" not in timer, timer
     await mails_to(mail_sink, email, subject="Webex Assist confirmed")
 
     shown = await onramp("status", number)

@@ -25,6 +25,8 @@ def _settings(tmp_path: Path) -> Settings:
         dev_ui_port=free_port(),
         api_port=free_port(),
         smtp_port=free_port(),
+        worker_metrics_port=free_port(),
+        api_metrics_port=free_port(),
     )
 
 
@@ -47,6 +49,12 @@ async def test_the_dev_stack_runs_an_order_and_keeps_it_across_a_restart(tmp_pat
             return any(m.to == o.provisioning_contact_email for m in read_folder(settings.mail_dir))
 
         await eventually(mail_in_folder, timeout=30, what="the Set Up Now mail under .onramp/mail/")
+        for port in (settings.worker_metrics_port, settings.api_metrics_port):  # printed, and Prometheus reads them
+            url = f"http://127.0.0.1:{port}/metrics"
+            assert url in str(stack.banner().renderable)
+            scraped = (await http.get(url)).text
+            assert 'onramp_partner_orders_total{offer="A-WX",status="started"}' in scraped
+            assert "temporal_request_total" in scraped  # the SDK's own
 
         with pytest.raises(DevStackError, match="already running from this folder"):
             async with DevStack(settings):

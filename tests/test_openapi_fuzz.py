@@ -444,6 +444,9 @@ async def _bookings(app: FastAPI, sessions: SessionFactory, now: datetime) -> di
         "POST /api/assist/bookings/{reservation_no}/reschedule": ("confirmed", 26),
         "POST /api/assist/bookings/{reservation_no}/cancellation-quote": ("confirmed", 27),
         "POST /api/assist/bookings/{reservation_no}/cancel": ("confirmed", 28),
+        "POST /api/assist/bookings/{reservation_no}/add-ons": ("confirmed", 29),
+        "GET /api/assist/bookings/{reservation_no}/preparations": ("confirmed", 30),
+        "POST /api/assist/bookings/{reservation_no}/preparations": ("confirmed", 31),
     }
     callers = {label: await _booking(anonymous, site, now, days, upto) for label, (upto, days) in steps.items()}
     host = {"host_id": f"host-{uid()}", "host_email": f"host-{uid()}@customer.example"}
@@ -571,6 +574,15 @@ DOMAIN_RULES: dict[str, dict[str, str]] = {
         "host_id": "a session of that host on the site, at the booking's time",
     },
     "POST /api/assist/bookings/{reservation_no}/reschedule": {"date": "at least 14 days ahead"},
+    "POST /api/assist/bookings/{reservation_no}/add-ons": {
+        "add_ons": "until 14 days before; extra time comes from the duration; Event Center Premium includes "
+        "invitations; each add-on once",
+    },
+    "POST /api/assist/bookings/{reservation_no}/preparations": {
+        "kind": "one the booking's package and add-ons include",
+        "date": "after the notice, and over before the producer's time for the event begins",
+        "time": "a time the booking's zone has, when its producer is free",
+    },
 }
 """Per operation, the fields whose 422 no schema can state, and why: what exists, what the clock says, what must
 match another field or the process's state. "" is a refusal that names no field. Any other 422 for schema-valid

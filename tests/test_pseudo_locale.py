@@ -34,7 +34,8 @@ from models.languages import SupportedLanguage
 from models.seat_order import SeatOrderStatus
 from models.words import SEAT_ORDER
 from starter.mail_sink import MailSink
-from starter.services import partner_orders
+from starter.services import console_queues, partner_orders
+from starter.services.callers import Scope
 from starter.settings import Settings
 from starter.web.app import create_app
 from starter.web.said import named as said_named
@@ -63,7 +64,7 @@ from tests.assist_env import (  # noqa: F401
 from tests.assist_support import availability, book, new_site, schedule, session_at
 from tests.pseudo_locale import PageChecker, install, pseudo, pseudo_english, pseudo_translations
 from tests.seat_portal_support import CART, PAYMENT, form_action, seat_account
-from tests.support import eventually, free_port
+from tests.support import eventually, free_port, operator_key
 from tests.test_org_join import asked_to_join, join_path
 from tests.test_seat_pages import to_service_order
 from tests.test_wizard_pages import browser
@@ -592,3 +593,59 @@ async def test_every_page_of_webex_assist_is_translated(
             pages.check(await down.post("/assist/order", data=step1(site, at(when), email)), status=503)
 
     pages.assert_clean(walk.unwalked("assist"))
+
+
+# ---------------------------------------------------------------------------------------------- the operators' console
+
+
+async def test_every_page_of_the_operators_console_is_translated(
+    web: httpx.AsyncClient,
+    http: httpx.AsyncClient,
+    client: Client,
+    ts_env: WorkflowEnvironment,
+    settings: Settings,
+    mail_sink: MailSink,
+    assist_db: SessionFactory,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    if "Sign in to the console" not in translations.template_file().read_text():
+        pytest.skip("the console's messages are not in translations/messages.pot yet: extract the catalogs")
+    o, _ = await order_awaiting_setup(client, ts_env, settings, mail_sink)
+    key = await operator_key(assist_db, "pseudo-shift", [Scope.READ, Scope.ACT])
+    pages = PageChecker()
+    pages.know(o.order_id, o.offer.value, o.provisioning_contact_email, o.account_representative_email)
+    pages.know(o.partner_name, o.customer_name, "api-key:pseudo-shift", "not-an-address", "set_up_now")
+    pages.know("onramp", "NO-SUCH-1")  # the product's name; an order number typed into the address
+
+    async def listed(*_: object, **__: object) -> console_queues.Page:  # the time-skipping server lists nothing
+        row = console_queues.Row(
+            o.workflow_id, "partner_order", o.order_id, "awaiting_setup", True, None, None, None, False, None
+        )
+        return console_queues.Page([row], "next-page-token")
+
+    site = await new_site(assist_db)
+    booking = availability(site, session_at(await ts_env.get_current_time(), 20))
+    booked = (await book(http, booking))["state"]  # in English, over the API
+    pages.know(site, booked["reservation_no"], booked["producer"]["producer_id"], booked["availability"]["package"])
+    pages.know(*booking["customer"].values(), "confirmation")  # a mail's purpose, as the workflow names it
+    monkeypatch.setattr(console_queues, "page", listed)
+    with pseudo_english() as walk:
+        pages.check(await web.get("/console"), status=200)  # to the sign-in
+        pages.check(await web.post("/console/login", data={"credential": "onr_nosuch.key"}), status=401)
+        pages.check(await web.post("/console/login", data={"credential": key}), status=200)  # the queues
+        pages.check(await web.get("/console/queues/escalated"), status=200)
+        order_page = f"/console/orders/{o.workflow_id}"
+        state = await partner_orders.status(client, o.order_id)
+        pages.know(*(entry.text for entry in state.timeline))
+        pages.check(await web.get(order_page), status=200)
+        pages.check(await web.post(f"{order_page}/contact", data={"new_email": "not-an-address"}), status=422)
+        resent = pages.check(await web.post(f"{order_page}/resend", data={}), status=200)
+        pages.know(*(entry.text for entry in (await partner_orders.status(client, o.order_id)).timeline))
+        reads(resent, "The Set Up Now e-mail is being sent again.")
+        pages.check(await web.get("/console/orders/partner-order-NO-SUCH-1"), status=404)
+        booking_page = f"/console/orders/assist-{booked['reservation_no']}"
+        pages.check(await web.get(booking_page), status=200)
+        pages.check(await web.post(f"{booking_page}/cancel", data={}), status=422)
+        pages.check(await web.post("/console/logout", data={}), status=200)  # the sign-in again
+
+    pages.assert_clean(walk.unwalked("console"))

@@ -41,7 +41,7 @@ from workflows.registry import ALL_WORKFLOWS, workflow_runner
 
 # Bump when recording after a patched change; keep the older files: they are what running workflows look like.
 RECORDING = "v8"
-PARTNER_ORDER_RECORDING = "v10"  # the partner order's own count (v10: the full calling and meeting settings)
+PARTNER_ORDER_RECORDING = "v11"  # the partner order's own count (v11: the console's search attributes)
 
 
 def _saved() -> list[Path]:

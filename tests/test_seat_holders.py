@@ -250,7 +250,7 @@ async def _list_and_release(account_no: str, order_no: str) -> None:
     table = await onramp("organizer", "list", "--account", account_no)
     assert "Left: GoTo Meeting Enterprise: 0 left" in " ".join(table.output.split()) and "Chen Mei" in table.output
 
-    flags = ["--account", account_no, "--product", Product.GOTO_MEETING.value]
+    flags = ["--account", account_no, "--product", Product.GOTO_MEETING.value, "--yes"]
     released = await onramp("organizer", "remove", ADMIN["email"], *flags)
     assert released.exit_code == 0, released.output
     assert (

@@ -26,14 +26,16 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
+from temporalio.common import SearchAttributeUpdate
 
 from workflows import activity_calls
 from workflows.assist_preparation import AssistPreparationSteps
 from workflows.assist_steps import AssistSteps
 from workflows.outbox import Outbox
-from workflows.visibility import Visibility
+from workflows.visibility import Visibility, console_queues
 
 with workflow.unsafe.imports_passed_through():
+    from models import search_attributes as sa
     from models.assist import (
         FINAL_STATUSES,
         KIND,
@@ -282,8 +284,12 @@ class AssistBookingWorkflow(AssistSteps, AssistPreparationSteps):
     def _publish(self) -> None:
         """Kind, status, the reservation number, the next deadline: no personal data (not encrypted)."""
         state = self._state
+        more: list[SearchAttributeUpdate[Any]] = []
+        if console_queues():  # the console's queues: sessions soon, and bookings still without a producer
+            waiting = state.producer is None and state.status in (AssistStatus.DRAFT, AssistStatus.CONFIRMED)
+            more = [sa.SESSION_START.value_set(state.session.starts_at), sa.NO_PRODUCER.value_set(waiting)]
         self._visibility.publish(
-            status=state.status.value, business_id=state.reservation_no, next_deadline=state.next_deadline
+            status=state.status.value, business_id=state.reservation_no, next_deadline=state.next_deadline, more=more
         )
 
 

@@ -21,13 +21,15 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from temporalio import workflow
+from temporalio.common import SearchAttributeUpdate
 from temporalio.exceptions import ActivityError, ApplicationError
 
 from workflows import activity_calls
 from workflows.outbox import Outbox
-from workflows.visibility import Visibility
+from workflows.visibility import Visibility, console_queues
 
 with workflow.unsafe.imports_passed_through():
+    from models import search_attributes as sa
     from models.common import Recipient
     from models.mail import ActivationLinkRequest, MailQueued
     from models.organizer import (
@@ -384,8 +386,12 @@ class OrganizerAccountWorkflow:
     def _publish(self) -> None:
         """Kind, status, the account no as business id, the next deadline: no personal data (not encrypted)."""
         state = self._state
+        more: list[SearchAttributeUpdate[Any]] = []
+        if console_queues():  # the console's queue of organizers still invited after their reminder
+            reminded = state.status is OrganizerStatus.INVITED and state.reminders > 0 and state.reminder_due_at is None
+            more = [sa.REMINDED.value_set(reminded)]
         self._visibility.publish(
-            status=state.status.value, business_id=state.account_no, next_deadline=state.next_deadline
+            status=state.status.value, business_id=state.account_no, next_deadline=state.next_deadline, more=more
         )
 
 

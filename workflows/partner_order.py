@@ -27,9 +27,10 @@ from workflows.outbox import Outbox
 from workflows.partner_order_operator import SET_UP_NOW, SET_UP_NOW_CUSTOMER
 from workflows.service_setup import ServiceSetup
 from workflows.setup_wizard import OrderSetup
-from workflows.visibility import Visibility
+from workflows.visibility import Visibility, console_queues
 
 with workflow.unsafe.imports_passed_through():
+    from models import search_attributes as sa
     from models.common import Recipient
     from models.mail import ActivationLinkRequest, MailQueued, SetupLinkRequest
     from models.partner_order import (
@@ -271,6 +272,7 @@ class PartnerOrderWorkflow(OrderSetup, ServiceSetup, AliasContact):
             business_id=state.order_id,
             escalated=state.escalated,
             next_deadline=state.next_deadline,
+            more=[sa.CLOSES_AT.value_set(state.closes_at)] if console_queues() else (),
         )
 
     async def _save(self) -> None:

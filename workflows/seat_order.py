@@ -224,6 +224,7 @@ class SeatOrderWorkflow(SeatOrderSteps):
             promotion=quote.promotion.code if quote.promotion else None,
             completed=completed,
             mark_completed=self._quiet_placing,
+            placed_at=self._state.placed_at,  # the activity's input only, no new command: old histories replay
         )
         await activity_calls.run(APPLY_SEAT_ORDER_ACTIVITY, seats)
 

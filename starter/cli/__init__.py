@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from importlib.metadata import version
+from typing import Annotated
+
 import typer
 
 from starter.cli import (
@@ -10,6 +13,7 @@ from starter.cli import (
     assist,
     audit,
     dev,
+    help_style,  # noqa: F401  (flags without a value placeholder in --help)
     inspect,
     mail,
     orders,
@@ -26,8 +30,26 @@ app = typer.Typer(
     help="Durable order and onboarding processes for conferencing services, on Temporal.",
     no_args_is_help=True,
     pretty_exceptions_enable=False,
-    add_completion=False,
+    add_completion=True,  # --install-completion / --show-completion for bash, zsh, fish, PowerShell
 )
+
+
+def _print_version(asked: bool) -> None:
+    if asked:
+        typer.echo(f"onramp {version('onramp')}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    _version: Annotated[
+        bool,
+        typer.Option("--version", callback=_print_version, is_eager=True, help="Print onramp's version and exit."),
+    ] = False,
+) -> None:
+    """Durable order and onboarding processes for conferencing services, on Temporal."""
+
+
 dev.register(app)
 services.register(app)
 orders.register(app)

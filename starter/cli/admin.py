@@ -18,7 +18,7 @@ from models.accounts import Product
 from models.admin import OrderFilter
 from models.organizer import NewOrganizer
 from starter.cli.credentials import acting, reading
-from starter.cli.output import EXIT_INVALID, console, fail, invalid, print_json, run_async
+from starter.cli.output import EXIT_INVALID, AsJson, Yes, confirm, console, fail, invalid, print_json, run_async
 from starter.cli.render import when
 from starter.client import connect
 from starter.services import order_list as orders
@@ -35,7 +35,6 @@ orders_app = typer.Typer(
 
 Account = Annotated[str, typer.Option("--account", "-a", help="The enterprise account number, e.g. DEMO-1001.")]
 Email = Annotated[str, typer.Argument(help="The organizer's e-mail address.")]
-AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 DateFrom = Annotated[str | None, typer.Option("--from", help="First order day, YYYY-MM-DD (UTC).")]
 DateTo = Annotated[str | None, typer.Option("--to", help="Last order day, YYYY-MM-DD (UTC).")]
 OrderNo = Annotated[str | None, typer.Option("--order-no", help="Part of the order number.")]
@@ -93,11 +92,14 @@ async def create(
 
 @organizer.command("reinvite")
 @run_async
-async def reinvite(account: Account, email: Email) -> None:
+async def reinvite(account: Account, email: Email, as_json: AsJson = False) -> None:
     """Send the invitation again, with a fresh activation link (and a copy to the admin)."""
     async with acting(Scope.ACCOUNTS, "organizer reinvite", account) as caller, _database(account) as sessions:
         client = await connect(get_settings(), quick=True)
         sent = await organizers.reinvite(client, sessions, account, email, operator=caller.actor)
+    if as_json:
+        print_json(sent)
+        return
     console.print(
         f"[green]Invitation #{sent.invitation.sequence} e-mailed[/] to {sent.invitation.to}; "
         f"a copy to the admin, {sent.admin_copy.to}."
@@ -117,14 +119,21 @@ async def remove(
             "instead of removing an organizer account."
         ),
     ] = None,
+    yes: Yes = False,
+    as_json: AsJson = False,
 ) -> None:
     """Remove an organizer account, or with --product release a seat from a seat order: its license goes back to
-    the edition's pool."""
+    the edition's pool. Asks first (--yes does not)."""
+    what = f"the {product.value} seat of {email}" if product is not None else f"the organizer account {email}"
+    confirm(f"Remove {what} from account {account}? This cannot be undone.", yes)
     async with acting(Scope.ACCOUNTS, "organizer remove", account) as caller, _database(account) as sessions:
         if product is not None:
             seat = await organizers.release_seat(sessions, account, email, product)
             counts = await organizers.licenses(sessions, account)
             left = next(c.remaining for c in counts if c.product is seat.product and c.edition is seat.edition)
+            if as_json:
+                print_json(seat.model_dump(mode="json") | {"remaining": left})
+                return
             console.print(
                 f"[green]Released[/] the {seat.label} seat that seat order {seat.order_no} assigned to "
                 f"{seat.email}: {left} {seat.label} licenses left."
@@ -132,6 +141,9 @@ async def remove(
             return
         client = await connect(get_settings(), quick=True)
         state = await organizers.remove(client, sessions, account, email, operator=caller.actor, reason=reason)
+    if as_json:
+        print_json(state)
+        return
     console.print(f"[green]Removed[/] {state.email}: {state.remaining} {state.edition_label} licenses left.")
 
 

@@ -12,9 +12,11 @@ import typer
 from rich.table import Table
 
 from starter.cli.database import database
-from starter.cli.output import EXIT_INVALID, console, fail, run_async
+from starter.cli.output import EXIT_INVALID, AsJson, Yes, confirm, console, fail, print_json, run_async
+from starter.cli.render import when
 from starter.services.callers import Scope
 from store import api_keys
+from store.tables import ApiKey
 
 api_key = typer.Typer(
     help="API keys for machine clients and operators (scopes, expiry, revocation).", no_args_is_help=True
@@ -28,6 +30,7 @@ async def create(
     name: Annotated[str, typer.Option(help="Who uses the key, e.g. ccw or ops-dashboard.")],
     scope: Annotated[list[str], typer.Option(help=f"A scope it holds (repeat): {SCOPES}.")],
     expires_in_days: Annotated[int | None, typer.Option(min=1, max=3650, help="Expire after this many days.")] = None,
+    as_json: AsJson = False,
 ) -> None:
     """Make a key and print it once: only a hash of its secret is kept."""
     unknown = sorted(set(scope) - {s.value for s in Scope})
@@ -39,6 +42,9 @@ async def create(
     expires = now + timedelta(days=expires_in_days) if expires_in_days else None
     async with database() as sessions, sessions.begin() as session:
         made = await api_keys.create(session, name.strip(), scope, now, expires)
+    if as_json:  # the one time the key is shown: a script keeps it from here
+        print_json({"id": made.id, "name": name.strip(), "scopes": sorted(set(scope)), "key": made.key})
+        return
     console.print(f"[green]API key {made.id} created[/] for {name.strip()} ({', '.join(sorted(set(scope)))}).")
     console.print("Keep it now, it is not shown again:")
     print(made.key)
@@ -46,22 +52,42 @@ async def create(
 
 @api_key.command("list")
 @run_async
-async def listing() -> None:
-    """Every key: its scopes, when it expires, was revoked and was last used."""
+async def listing(as_json: AsJson = False) -> None:
+    """Every key: its scopes, when it expires, was revoked and was last used (never the key itself)."""
     async with database() as sessions, sessions() as session:
         keys = await api_keys.listing(session)
-    table = Table("id", "name", "scopes", "created", "expires", "last used", "state")
     now = datetime.now(UTC)
+
+    def state_of(key: ApiKey) -> str:
+        return "revoked" if key.revoked_at else "expired" if key.expires_at and key.expires_at <= now else "live"
+
+    if as_json:
+        print_json(
+            [
+                {
+                    "id": key.id,
+                    "name": key.name,
+                    "scopes": list(key.scopes),
+                    "created_at": key.created_at,
+                    "expires_at": key.expires_at,
+                    "revoked_at": key.revoked_at,
+                    "last_used_at": key.last_used_at,
+                    "state": state_of(key),
+                }
+                for key in keys
+            ]
+        )
+        return
+    table = Table("id", "name", "scopes", "created", "expires", "last used", "state")
     for key in keys:
-        state = "revoked" if key.revoked_at else "expired" if key.expires_at and key.expires_at <= now else "live"
         table.add_row(
             key.id,
             key.name,
             ", ".join(key.scopes),
-            f"{key.created_at:%Y-%m-%d %H:%M}",
-            f"{key.expires_at:%Y-%m-%d}" if key.expires_at else "never",
-            f"{key.last_used_at:%Y-%m-%d %H:%M}" if key.last_used_at else "never",
-            state,
+            when(key.created_at),
+            when(key.expires_at) if key.expires_at else "never",
+            when(key.last_used_at) if key.last_used_at else "never",
+            state_of(key),
         )
     console.print(table if keys else "No API keys yet: `onramp api-key create` makes one.")
 
@@ -70,9 +96,12 @@ async def listing() -> None:
 @run_async
 async def revoke(
     key_id: Annotated[str, typer.Argument(help="The key's id (the part after onr_, before the dot).")],
+    yes: Yes = False,
 ) -> None:
-    """Revoke a key: it stops working at once, everywhere."""
+    """Revoke a key: it stops working at once, everywhere, and cannot be brought back. Asks first (--yes does
+    not)."""
     key_id = key_id.removeprefix(api_keys.PREFIX).split(".")[0]
+    confirm(f"Revoke API key {key_id}? Whoever uses it is refused from now on; this cannot be undone.", yes)
     async with database() as sessions, sessions.begin() as session:
         done = await api_keys.revoke(session, key_id, datetime.now(UTC))
     if not done:

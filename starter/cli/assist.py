@@ -8,11 +8,12 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, TypeVar
 
 import typer
-from pydantic import ValidationError
+from pydantic import BaseModel, ValidationError
 from rich.table import Table
+from temporalio.client import Client
 
 from models.assist import (
     AssistBookingState,
@@ -23,13 +24,29 @@ from models.assist import (
     MeetingLookup,
     Reschedule,
     SubmitBooking,
+    assist_workflow_id,
 )
 from models.assist_packages import ADD_ON_NAMES, PACKAGES
 from models.assist_preparation import PREPARATION_NAMES
-from starter.cli import assist_preparation
+from starter.cli import assist_preparation, dates
 from starter.cli.credentials import audited, reading
-from starter.cli.output import EXIT_INVALID, EXIT_REFUSED, console, fail, invalid, print_json, run_async
+from starter.cli.output import (
+    EXIT_INVALID,
+    EXIT_REFUSED,
+    AsJson,
+    Yes,
+    confirm,
+    console,
+    err_console,
+    fail,
+    invalid,
+    print_json,
+    run_async,
+)
+from starter.cli.render import when
+from starter.cli.settled import settle
 from starter.client import connect
+from starter.errors import OnrampError
 from starter.services import assist
 from starter.services.callers import Scope
 from starter.settings import get_settings
@@ -41,6 +58,7 @@ assist_app = typer.Typer(
 )
 
 NumberArg = Annotated[str, typer.Argument(help="The reservation number, e.g. WA-261121-3F9A0C.")]
+T = TypeVar("T", bound=BaseModel)
 EmailOpt = Annotated[str, typer.Option("--email", help="The contact e-mail the booking was made with.")]
 
 
@@ -62,7 +80,9 @@ async def book(
     company: Annotated[str, typer.Option(help="Company name.")] = "",
     site: Annotated[str, typer.Option(help="The Webex site, e.g. yitong.webex.com.")] = "",
     package: Annotated[str, typer.Option(help="mc_premium, tc_premium, ec_standard or ec_premium.")] = "ec_standard",
-    on: Annotated[str, typer.Option("--date", help="Start date, YYYY-MM-DD (at least 14 days ahead).")] = "",
+    on: Annotated[
+        str, typer.Option("--date", help=f"Start date (at least 14 days ahead), in --time-zone: {dates.HELP}.")
+    ] = "",
     at: Annotated[str, typer.Option("--time", help="Start time, HH:MM on a quarter hour.")] = "",
     time_zone: Annotated[str, typer.Option(help="IANA time zone of the start time.")] = "UTC",
     duration: Annotated[int, typer.Option(help="Minutes (a multiple of 15).")] = 60,
@@ -83,6 +103,7 @@ async def book(
     comments: Annotated[str | None, typer.Option(help="Other instructions for the assist team.")] = None,
     language: Annotated[str | None, typer.Option(help="A language other than English, if needed.")] = None,
     file: Annotated[Path | None, typer.Option(help="A JSON file with the same fields (flags are ignored).")] = None,
+    as_json: AsJson = False,
 ) -> None:
     """Order an assist: availability, meeting lookup, event info, submit; prints the reservation number."""
     if file is not None:
@@ -99,13 +120,18 @@ async def book(
                 },
                 "site": site,
                 "package": package,
-                "session": {"date": on, "time": at, "time_zone": time_zone, "duration_minutes": duration},
+                "session": {
+                    "date": dates.resolve(on, time_zone),
+                    "time": at,
+                    "time_zone": time_zone,
+                    "duration_minutes": duration,
+                },
                 "add_ons": add_on or [],
             },
             "lookup": {"scheduled": scheduled, "host_id": host_id, "host_email": host_email},
             "event_info": {"topic": topic, "comments": comments, "language": language},
         }
-    await _book(data)
+    await _book(data, as_json)
 
 
 def _read_json(file: Path) -> dict[str, Any]:
@@ -116,7 +142,7 @@ def _read_json(file: Path) -> dict[str, Any]:
     return data
 
 
-async def _book(data: dict[str, Any]) -> None:
+async def _book(data: dict[str, Any], as_json: bool = False) -> None:
     """The four ordering steps, in the seed's order; a refusal stops with its sentence."""
     availability: Availability = _validated(Availability, data.get("availability", {}), "The availability step")
     lookup: MeetingLookup = _validated(MeetingLookup, data.get("lookup", {}), "The meeting lookup")
@@ -129,17 +155,33 @@ async def _book(data: dict[str, Any]) -> None:
         await engine.dispose()
     if not check.available:
         _no_producer(number, check.alternatives)
-    state = await assist.step(client, number, "lookup", lookup, AssistBookingState)
+    state = await _draft_step(client, number, "lookup", lookup, AssistBookingState)
     info = {key: value for key, value in data.get("event_info", {}).items() if value is not None}
     if state.event_info is not None:
         info = state.event_info.model_dump(exclude_none=True) | info
-    event: EventInfo = _validated(EventInfo, info, "The event info (give --topic when the site has no session)")
-    await assist.step(client, number, "event_info", event, AssistBookingState)
-    answer = await assist.step(client, number, "submit", SubmitBooking(), BookingAnswer)
+    event: EventInfo = _validated(
+        EventInfo, info, f"The event info of draft {number} (give --topic when the site has no session)"
+    )
+    await _draft_step(client, number, "event_info", event, AssistBookingState)
+    answer = await _draft_step(client, number, "submit", SubmitBooking(), BookingAnswer)
     if not answer.confirmed:
         _no_producer(number, answer.alternatives)
-    _print_state(answer.state)
+    await settle(client, assist_workflow_id(number))  # the confirmation's timers are set once the Update has returned
+    state = await assist.status(client, number)
+    if as_json:
+        print_json(state)
+        return
+    _print_state(state)
     console.print(f"[green]Confirmed.[/] Reservation number [bold]{number}[/]; the confirmation e-mail is on its way.")
+
+
+async def _draft_step(client: Client, number: str, update: str, request: BaseModel, answer: type[T]) -> T:
+    """A step after the availability's: its refusal also names the draft it leaves, which `assist status` shows."""
+    try:
+        return await assist.step(client, number, update, request, answer)
+    except OnrampError as err:
+        code = EXIT_INVALID if err.http_status == 422 else EXIT_REFUSED
+        fail(f"{err.message} The order stays a draft: {number} (`onramp assist status {number}`).", code)
 
 
 def _no_producer(number: str, alternatives: list[Any]) -> None:
@@ -150,9 +192,7 @@ def _no_producer(number: str, alternatives: list[Any]) -> None:
 @assist_app.command("status")
 @run_async
 @reading
-async def status(
-    number: NumberArg, as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False
-) -> None:
+async def status(number: NumberArg, as_json: AsJson = False) -> None:
     """Show a booking (operators: by reservation number alone)."""
     state = await assist.status(await connect(get_settings(), quick=True), number.removeprefix("assist-").upper())
     if as_json:
@@ -167,18 +207,19 @@ async def status(
 async def reschedule(
     number: NumberArg,
     email: EmailOpt,
-    on: Annotated[str, typer.Option("--date", help="New start date, YYYY-MM-DD.")],
+    on: Annotated[str, typer.Option("--date", help=f"New start date (the booking's time zone): {dates.HELP}.")],
     at: Annotated[str, typer.Option("--time", help="New start time, HH:MM.")],
     update_site: Annotated[
         bool, typer.Option("--update-site", help="Move the session on the Webex site too (else: already moved).")
     ] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Move a booking to another date and time (the only change the seed allows)."""
     request: Reschedule = _validated(
         Reschedule,
         {
             "contact_email": email,
-            "date": on,
+            "date": dates.resolve(on),
             "time": at,
             "site_schedule": "update_for_me" if update_site else "updated",
         },
@@ -189,6 +230,9 @@ async def reschedule(
     )
     if not answer.confirmed:
         _no_producer(number.upper(), answer.alternatives)
+    if as_json:
+        print_json(answer.state)
+        return
     old = answer.state.moves[-1].old.label()
     console.print(f"[green]Moved[/] {answer.state.reservation_no}: {old} → {answer.state.session.label()}")
 
@@ -199,21 +243,25 @@ async def reschedule(
 async def cancel(
     number: NumberArg,
     email: EmailOpt,
-    yes: Annotated[bool, typer.Option("--yes", help="Do not ask; cancel at the stated fee.")] = False,
+    yes: Yes = False,
+    as_json: AsJson = False,
 ) -> None:
     """Cancel a booking; states the fee by policy first and releases the producer."""
     client = await connect(get_settings(), quick=True)
     state = await assist.find(client, number, email)
     quote = assist.cancellation_quote(state, datetime.now(UTC))
     fee = "no fee" if not quote.cancellation_fee else f"a fee of {quote.cancellation_fee} {quote.currency}"
-    console.print(
+    (err_console if as_json else console).print(  # with --json, stdout holds the JSON alone
         f"Cancelling {state.reservation_no} ({state.session.label()}) now costs {fee} "
-        f"(free until {quote.free_until:%Y-%m-%d %H:%M %Z})."
+        f"(free until {when(quote.free_until, state.session.time_zone)}).",
+        highlight=False,
     )
-    if not yes and not typer.confirm("Cancel the booking?"):
-        raise typer.Exit(EXIT_REFUSED)
+    confirm("Cancel the booking?", yes)
     request: CancelBooking = _validated(CancelBooking, {"contact_email": email}, "The cancellation")
     final = await assist.step(client, state.reservation_no, "cancel", request, AssistBookingState)
+    if as_json:
+        print_json(final)
+        return
     console.print(
         f"[green]Cancelled[/] {final.reservation_no}; the producer is released. "
         f"Cancellation fee: {final.cancellation_fee or '0.00'} {final.currency}."
@@ -226,7 +274,7 @@ async def cancel(
 async def list_bookings(
     site: Annotated[str | None, typer.Option(help="Only this site's bookings.")] = None,
     status: Annotated[str | None, typer.Option(help="confirmed, live, completed, cancelled.")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """List the bookings that were confirmed (from the database), by start."""
     engine = make_engine(get_settings().database_url)
@@ -286,10 +334,10 @@ def _print_state(state: Any) -> None:
     for charge in state.charges:
         table.add_row("Charged", f"{charge.amount} {charge.currency}: {charge.reason}")
     for preparation in state.preparations:
-        when = preparation.session.label() if preparation.session else "no time chosen yet"
-        table.add_row(PREPARATION_NAMES[preparation.kind], when)
+        at = preparation.session.label() if preparation.session else "no time chosen yet"
+        table.add_row(PREPARATION_NAMES[preparation.kind], at)
     if state.next_deadline:
-        table.add_row("Next timer", f"{state.next_deadline:%Y-%m-%d %H:%M %Z}")
+        table.add_row("Next timer", when(state.next_deadline, state.session.time_zone))
     console.print(table)
 
 

@@ -14,6 +14,7 @@ from rich.table import Table
 
 from models.assist import AssistBookingState, PreparationKind
 from models.assist_preparation import PREPARATION_NAMES, SchedulePreparation
+from starter.cli import dates
 from starter.cli.credentials import audited, reading
 from starter.cli.database import database
 from starter.cli.output import console, invalid, print_json, run_async
@@ -57,12 +58,14 @@ async def prepare(
     number: NumberArg,
     email: EmailOpt,
     kind: Annotated[PreparationKind, typer.Option("--kind", help="planning_call, rehearsal or extra_rehearsal.")],
-    on: Annotated[str, typer.Option("--date", help="Its date, YYYY-MM-DD (the booking's time zone).")],
+    on: Annotated[str, typer.Option("--date", help=f"Its date (the booking's time zone): {dates.HELP}.")],
     at: Annotated[str, typer.Option("--time", help="Its start time, HH:MM (a quarter hour).")],
 ) -> None:
     """Hold the booking's producer for its planning call or a rehearsal at that time; both get a mail."""
     try:
-        request = SchedulePreparation.model_validate({"contact_email": email, "kind": kind, "date": on, "time": at})
+        request = SchedulePreparation.model_validate(
+            {"contact_email": email, "kind": kind, "date": dates.resolve(on), "time": at}
+        )
     except ValidationError as err:
         invalid(err, "The planning call or rehearsal")
     client = await connect(get_settings(), quick=True)

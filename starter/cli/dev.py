@@ -7,11 +7,11 @@ worker, the HTTP API and an SMTP sink, on SQLite. Ctrl-C stops all of it.
 from __future__ import annotations
 
 import asyncio
-import logging
 import signal
 
 import typer
 
+from starter import logs, telemetry
 from starter.cli.output import console, fail
 from starter.dev_stack import DevStack, DevStackError
 from starter.settings import get_settings
@@ -20,9 +20,8 @@ from starter.settings import get_settings
 def dev() -> None:
     """Start Temporal (dev server + Web UI), the worker, the HTTP API and a local SMTP sink."""
     settings = get_settings()
-    logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    for noisy in ("mail.log", "alembic", "uvicorn.error"):
-        logging.getLogger(noisy).setLevel(logging.WARNING)
+    logs.configure(settings, quiet=("mail.log", "alembic", "uvicorn.error"))  # readable lines unless ONRAMP_LOG_FORMAT
+    telemetry.start_tracing(settings, "onramp-dev")  # before the client and the app: they trace when it is on
     stack = DevStack(settings)
 
     async def _run() -> None:

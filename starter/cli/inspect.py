@@ -10,7 +10,7 @@ from rich.table import Table
 from models import search_attributes as sa
 from models.partner_order import PartnerOrderState
 from starter.cli.credentials import reading
-from starter.cli.output import EXIT_INVALID, console, fail, print_json, run_async
+from starter.cli.output import EXIT_INVALID, AsJson, console, fail, print_json, run_async
 from starter.cli.render import order_panel, status_text, timeline_table, when
 from starter.client import connect
 from starter.services import partner_orders
@@ -40,7 +40,7 @@ async def _state(workflow_id: str) -> PartnerOrderState:
 @reading
 async def status(
     workflow_id: Annotated[str, typer.Argument(help="e.g. partner-order-<order id>")],
-    as_json: Annotated[bool, typer.Option("--json", help="Print the state as JSON.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """Show a workflow's state."""
     state = await _state(workflow_id)
@@ -52,9 +52,14 @@ async def status(
 
 @run_async
 @reading
-async def history(workflow_id: Annotated[str, typer.Argument(help="e.g. partner-order-<order id>")]) -> None:
+async def history(
+    workflow_id: Annotated[str, typer.Argument(help="e.g. partner-order-<order id>")], as_json: AsJson = False
+) -> None:
     """The business timeline of a workflow: e-mails, escalations, state changes, operator steps."""
     state = await _state(workflow_id)
+    if as_json:
+        print_json([entry.model_dump(mode="json") for entry in state.timeline])
+        return
     console.print(timeline_table(state))
 
 
@@ -82,7 +87,7 @@ async def list_workflows(
     status: Annotated[str | None, typer.Option(help="e.g. awaiting_setup")] = None,
     escalated: Annotated[bool | None, typer.Option("--escalated/--not-escalated", help="Only (not) escalated.")] = None,
     limit: Annotated[int, typer.Option(help="At most this many.")] = 50,
-    as_json: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    as_json: AsJson = False,
 ) -> None:
     """List onramp workflows, newest first, filtered by kind, status and escalation."""
     query = list_query(kind, status, escalated)

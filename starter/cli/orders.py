@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import json
-from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Annotated, Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import typer
 from pydantic import ValidationError
@@ -17,17 +15,17 @@ from models.partner_order import (
     ResendSetUpMail,
     SendSetUpMailNow,
 )
+from starter.cli import dates
 from starter.cli.credentials import acting, audited
-from starter.cli.output import EXIT_INVALID, console, fail, invalid, print_json, run_async
+from starter.cli.output import EXIT_INVALID, AsJson, console, fail, invalid, print_json, run_async
 from starter.cli.render import order_panel
+from starter.cli.settled import settle
 from starter.client import connect
 from starter.services import partner_orders
 from starter.services.callers import Scope, as_operator
 from starter.settings import get_settings
 
 partner_order = typer.Typer(help="Partner orders (Webex A-WX, A-SPK, A-FLEX).", no_args_is_help=True)
-
-RELATIVE_DAYS = {"yesterday": -1, "today": 0, "tomorrow": 1}
 
 
 def order_id_of(identifier: str) -> str:
@@ -36,15 +34,9 @@ def order_id_of(identifier: str) -> str:
 
 
 def _start_date(value: str, time_zone: str | None) -> str:
-    """'today', 'yesterday', 'tomorrow' are read in the order's time zone; anything else is left to the model."""
-    if value.lower() not in RELATIVE_DAYS:
-        return value
-    try:
-        zone = ZoneInfo(time_zone or "UTC")
-    except (ZoneInfoNotFoundError, ValueError):
-        zone = ZoneInfo("UTC")  # the model reports the bad time zone itself
-    day: date = datetime.now(zone).date() + timedelta(days=RELATIVE_DAYS[value.lower()])
-    return day.isoformat()
+    """A relative date ('tomorrow', 'in 7 days', …) is read in the order's time zone; anything else is left to the
+    model."""
+    return dates.resolve(value, time_zone)
 
 
 @partner_order.command("start")
@@ -57,7 +49,7 @@ async def start(
     order_id: Annotated[str | None, typer.Option(help="Commerce Workspace order number.")] = None,
     offer: Annotated[str | None, typer.Option(help="A-WX, A-SPK or A-FLEX.")] = None,
     start_date: Annotated[
-        str | None, typer.Option(help="Requested start date: YYYY-MM-DD, or today / yesterday / tomorrow.")
+        str | None, typer.Option(help=f"Requested start date, in the order's time zone: {dates.HELP}.")
     ] = None,
     time_zone: Annotated[str | None, typer.Option(help="IANA time zone, e.g. Europe/Ljubljana.")] = None,
     contact: Annotated[str | None, typer.Option(help="Provisioning contact e-mail.")] = None,
@@ -66,9 +58,10 @@ async def start(
     service: Annotated[list[str] | None, typer.Option(help="Purchased service (repeat): meetings, calling, …")] = None,
     account_rep: Annotated[str | None, typer.Option(help="Cisco account representative e-mail.")] = None,
     language: Annotated[str | None, typer.Option(help="Language of the partner's e-mails (default en).")] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the state as JSON.")] = False,
+    as_json: AsJson = False,
 ) -> None:
-    """Start a partner order's workflow (a second start of the same order returns the running one)."""
+    """Start a partner order's workflow (a second start of the same order returns the running one); prints the
+    order once its first steps have run (an order starting today has its Set Up Now e-mail sent)."""
     values: dict[str, Any] = _read_file(file) if file else {}
     flags = {
         "order_id": order_id,
@@ -93,12 +86,14 @@ async def start(
     settings = get_settings()
     client = await connect(settings, quick=True)
     started = await partner_orders.start(client, settings, order)
+    await settle(client, started.workflow_id)
+    state = await partner_orders.status(client, order.order_id)
     if as_json:
-        print_json(started.state)
+        print_json(state)
         return
     verb = "Started" if started.created else "Already running:"
     console.print(f"[green]{verb}[/] {started.workflow_id}")
-    console.print(order_panel(started.state))
+    console.print(order_panel(state))
 
 
 def _read_file(path: Path) -> dict[str, Any]:
@@ -118,22 +113,28 @@ OrderArg = Annotated[str, typer.Argument(help="Order id or workflow id (partner-
 
 
 @run_async
-async def resend(identifier: OrderArg, reason: Reason = None) -> None:
+async def resend(identifier: OrderArg, reason: Reason = None, as_json: AsJson = False) -> None:
     """Resend the Set Up Now e-mail to the provisioning contact (refused once set up or closed)."""
     order_id = order_id_of(identifier)
     async with acting(Scope.ACT, "resend", order_id) as caller:
         client = await connect(get_settings(), quick=True)
         queued = await partner_orders.resend(client, order_id, ResendSetUpMail(operator=caller.actor, reason=reason))
+    if as_json:
+        print_json(queued)
+        return
     console.print(f"[green]Set Up Now e-mail #{queued.sequence} queued for {queued.to}.[/]")
 
 
 @run_async
-async def send_now(identifier: OrderArg, reason: Reason = None) -> None:
+async def send_now(identifier: OrderArg, reason: Reason = None, as_json: AsJson = False) -> None:
     """Send the Set Up Now e-mail now instead of on the requested start date."""
     order_id = order_id_of(identifier)
     async with acting(Scope.ACT, "send-now", order_id) as caller:
         client = await connect(get_settings(), quick=True)
         queued = await partner_orders.send_now(client, order_id, SendSetUpMailNow(operator=caller.actor, reason=reason))
+    if as_json:
+        print_json(queued)
+        return
     console.print(f"[green]Set Up Now e-mail queued for {queued.to}.[/]")
 
 
@@ -142,6 +143,7 @@ async def change_contact(
     identifier: OrderArg,
     new_email: Annotated[str, typer.Argument(help="The new provisioning contact's e-mail.")],
     reason: Reason = None,
+    as_json: AsJson = False,
 ) -> None:
     """Change the provisioning contact: earlier Set Up Now links stop working, the new contact gets one."""
     try:
@@ -152,6 +154,9 @@ async def change_contact(
     async with acting(Scope.ACT, "change-contact", order_id) as caller:
         client = await connect(get_settings(), quick=True)
         changed = await partner_orders.change_contact(client, order_id, as_operator(request, caller))
+    if as_json:
+        print_json(changed)
+        return
     console.print(f"[green]Provisioning contact changed[/] from {changed.previous_email} to {changed.new_email}.")
     if changed.mail:
         console.print(f"Set Up Now e-mail queued for {changed.mail.to}; earlier links no longer work.")

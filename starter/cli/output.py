@@ -7,10 +7,11 @@ import functools
 import json
 import sys
 from collections.abc import Callable, Coroutine
-from typing import Any, NoReturn, ParamSpec, TypeVar
+from typing import Annotated, Any, NoReturn, ParamSpec, TypeVar
 
 import typer
 from pydantic import BaseModel, ValidationError
+from pydantic_core import to_jsonable_python
 from rich.console import Console
 from temporalio.service import RPCError
 
@@ -28,6 +29,24 @@ R = TypeVar("R")
 EXIT_REFUSED = 1
 EXIT_INVALID = 2  # the same code typer uses for a bad flag
 EXIT_UNREACHABLE = 3
+
+AsJson = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table or sentences.")]
+"""The one spelling of every command's JSON output: a flag without a value."""
+Yes = Annotated[bool, typer.Option("--yes", "-y", help="Do not ask for confirmation.")]
+"""What a destructive command takes to skip its question (scripts, CI)."""
+
+
+def confirm(question: str, yes: bool) -> None:
+    """Ask before a step that cannot be undone; no answer (or "no") stops the command with nothing changed, exit 1.
+    ``--yes`` skips the question; a terminal that cannot answer (no stdin) answers no."""
+    if yes:
+        return
+    try:
+        agreed = typer.confirm(question, default=False, err=True)
+    except typer.Abort:  # end of input, Ctrl-C
+        agreed = False
+    if not agreed:
+        fail("Nothing was changed (give --yes to skip this question).", EXIT_REFUSED)
 
 
 def fail(message: str, code: int = EXIT_REFUSED) -> NoReturn:
@@ -68,7 +87,8 @@ def run_async(command: Callable[P, Coroutine[Any, Any, R]]) -> Callable[P, R]:
 
 
 def print_json(value: BaseModel | list[Any] | dict[str, Any]) -> None:
+    """JSON as the API writes it: models by their schema, moments in ISO 8601 with their offset."""
     if isinstance(value, BaseModel):
         console.print_json(value.model_dump_json())
     else:
-        console.print_json(json.dumps(value, default=str))
+        console.print_json(json.dumps(to_jsonable_python(value, fallback=str)))

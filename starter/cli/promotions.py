@@ -14,6 +14,7 @@ from rich.table import Table
 from models.accounts import Product
 from models.promotions import NewPromotion, Promotion
 from models.refusals import RuleBroken
+from starter.cli import dates
 from starter.cli.credentials import audited, reading
 from starter.cli.database import database
 from starter.cli.output import EXIT_INVALID, console, fail, invalid, print_json, run_async
@@ -41,21 +42,23 @@ async def add(
     code: CodeArg,
     name: Annotated[str, typer.Option("--name", help="What the order list calls it, e.g. 'Spring sale'.")],
     percent_off: Annotated[Decimal, typer.Option("--percent-off", help="The share off each covered line, 0-100.")],
-    valid_from: Annotated[datetime, typer.Option("--from", formats=["%Y-%m-%d"], help="Its first day.")],
-    valid_until: Annotated[datetime, typer.Option("--until", formats=["%Y-%m-%d"], help="Its last day.")],
+    valid_from: Annotated[str, typer.Option("--from", help=f"Its first day: {dates.HELP}.")],
+    valid_until: Annotated[str, typer.Option("--until", help=f"Its last day: {dates.HELP}.")],
     products: Annotated[
         list[Product] | None, typer.Option("--product", help="A product it covers (repeat); none: every one.")
     ] = None,
 ) -> None:
     """Add a promotion code."""
     try:
-        new = NewPromotion(
-            code=code,
-            name=name,
-            percent_off=percent_off,
-            valid_from=valid_from.date(),
-            valid_until=valid_until.date(),
-            products=products or [],
+        new = NewPromotion.model_validate(
+            {
+                "code": code,
+                "name": name,
+                "percent_off": percent_off,
+                "valid_from": dates.resolve(valid_from),
+                "valid_until": dates.resolve(valid_until),
+                "products": products or [],
+            }
         )
     except ValidationError as err:
         invalid(err, "The promotion")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from rich.panel import Panel
@@ -23,11 +23,16 @@ STATUS_STYLE = {
 
 
 def when(moment: datetime | None, time_zone: str | None = None) -> str:
+    """A moment the one way the CLI prints them: the wall clock of ``time_zone`` followed by its IANA name
+    ("2026-12-01 09:00 Europe/Ljubljana"), or in UTC when no zone is given. Never an abbreviation (CET, or CST,
+    which is China's, Cuba's and Central America's) nor a bare offset the reader must place; a naive moment is
+    UTC (SQLite hands some back so)."""
     if moment is None:
         return "—"
-    if time_zone:
-        moment = moment.astimezone(ZoneInfo(time_zone))
-    return moment.strftime("%Y-%m-%d %H:%M %Z")
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    zone = time_zone or "UTC"
+    return f"{moment.astimezone(ZoneInfo(zone)):%Y-%m-%d %H:%M} {zone}"
 
 
 def status_text(status: str) -> str:

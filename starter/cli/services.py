@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-import logging
 
 import typer
 import uvicorn
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from starter import worker_host
+from starter import logs, metrics, telemetry, worker_host
 from starter.cli.output import console, fail
 from starter.settings import get_settings
 from starter.web.app import create_app
@@ -58,8 +57,15 @@ def api() -> None:
     """Run the HTTP API (uvicorn) on ONRAMP_API_HOST:ONRAMP_API_PORT."""
     refuse_unsafe_start("API", serves_callers=True)
     settings = get_settings()
-    logging.basicConfig(level=settings.log_level)
-    uvicorn.run(create_app(settings), host=settings.api_host, port=settings.api_port, log_level="info")
+    logs.configure(settings)
+    telemetry.start_tracing(settings, "onramp-api")
+    # before the API's first Temporal connection, so its client reports the SDK's metrics too
+    metrics.serve(settings.metrics_host, settings.api_metrics_port, "ONRAMP_API_METRICS_PORT")
+    app = create_app(settings)
+    # onramp's own line per request (starter/web/request_log.py) replaces uvicorn's access log, through onramp's handler
+    uvicorn.run(
+        app, host=settings.api_host, port=settings.api_port, log_level="info", log_config=None, access_log=False
+    )
 
 
 def register(app: typer.Typer) -> None:

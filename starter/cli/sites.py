@@ -28,7 +28,7 @@ site_app = typer.Typer(
     help="Webex sites, their scheduled sessions and the assist producers (seed 004).", no_args_is_help=True
 )
 
-SiteArg = Annotated[str, typer.Argument(help="The site's host name, e.g. yitong.webex.com.")]
+SiteArg = Annotated[str, typer.Argument(help="The site's host name, e.g. yitong.webex.com.", metavar="SITE")]
 AsJson = Annotated[bool, typer.Option("--json", help="Print JSON.")]
 
 T = TypeVar("T")
@@ -339,17 +339,28 @@ async def schedule(
 @site_app.command("producers")
 @run_async
 @reading
-async def list_producers(as_json: AsJson = False) -> None:
-    """The assist producers (they serve every site)."""
-    async with database() as sessions, sessions() as session:
-        found = await store.producers(session)
+async def list_producers(
+    name: Annotated[
+        str | None,
+        typer.Argument(help="A site's host name: its producers (every producer serves every site).", metavar="SITE"),
+    ] = None,
+    as_json: AsJson = False,
+) -> None:
+    """The assist producers (they serve every site): `site producers` or, like `site sessions SITE`,
+    `site producers SITE` (the site must exist)."""
+    site = _site_name(name) if name is not None else None
+    async with database() as sessions:
+        if site is not None:
+            await _known_site(sessions, site)
+        async with sessions() as session:
+            found = await store.producers(session)
     if as_json:
         print_json([producer.model_dump(mode="json") for producer in found])
         return
     if not found:
         console.print("No producers yet. `onramp site add-producer --id … --name … --email …` adds one.")
         return
-    table = Table()
+    table = Table(title=f"producers serving {site}" if site else None)
     for column in ("ID", "name", "e-mail"):
         table.add_column(column, no_wrap=True)
     for producer in found:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Any, TypeVar
@@ -31,7 +32,7 @@ from models.refusals import (
     refused_reason,
     verbatim,
 )
-from starter import temporal_errors
+from starter import metrics, temporal_errors
 from starter.errors import NotFound, OnrampError, StepRefused
 
 T = TypeVar("T")
@@ -98,16 +99,24 @@ async def step(
 
 
 async def update(client: Client, handle: WorkflowHandle[Any, Any], name: str, arg: Any, result_type: type[T]) -> T:
+    """The Update, timed by process, step and outcome (starter/metrics.py: the wizards' and portals' step latency)."""
+    started, outcome = time.perf_counter(), "error"
     try:
         result: T = await handle.execute_update(name, arg, result_type=result_type, rpc_timeout=STEP_TIMEOUT)
+        outcome = "ok"
     except WorkflowUpdateFailedError as err:
+        outcome = "refused"
         raise _refusal(err.cause) from None
     except RPCTimeoutOrCancelledError:
+        outcome = "timeout"
         raise temporal_errors.timed_out(handle.id) from None
     except RPCError as err:
         if err.status is RPCStatusCode.NOT_FOUND and await _has_finished(client, handle.id):
             raise WorkflowCompleted(_finished(handle.id), type=Refusal.WORKFLOW_COMPLETED) from None
         raise _rpc_error(handle.id, err) from None
+    finally:
+        seconds = time.perf_counter() - started
+        metrics.STEP_SECONDS.labels(process=metrics.process_of(handle.id), step=name, outcome=outcome).observe(seconds)
     return result
 
 

@@ -36,6 +36,8 @@ class Access(StrEnum):
     ADMIN = "admin session"
     CUSTOMER = "customer proof"
     SCOPE = "scope"
+    CONSOLE = "operator console session"
+    """The operators' console's pages: a session signed in with a credential holding the scope (starter/web/console)."""
 
 
 @dataclass(frozen=True)

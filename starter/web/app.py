@@ -21,6 +21,7 @@ from starter.web.account_services import AccountServicesContext
 from starter.web.assist import api as assist_api
 from starter.web.assist import pages as assist_pages
 from starter.web.audit import AuditTrail
+from starter.web.console import pages as console_pages
 from starter.web.cross_site import CrossSiteGuard
 from starter.web.deps import TemporalConnection
 from starter.web.enterprise import accounts_api
@@ -30,6 +31,8 @@ from starter.web.partner_orders import api as partner_orders_api
 from starter.web.partner_orders import join_pages, order_api, order_pages, wizard_api, wizard_pages
 from starter.web.rate_limits import RateLimits
 from starter.web.rendering import STATIC
+from starter.web.request_log import RequestLog, instrument
+from starter.web.request_metrics import RequestMetrics
 from starter.web.seat_orders import api as seat_orders_api
 from starter.web.seat_orders import pages as seat_order_pages
 from store import SessionFactory, make_engine, make_session_factory
@@ -78,6 +81,9 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
     app.add_middleware(reading.ReaderContext, settings=settings)  # outside the guard: its refusals are read too
     app.add_middleware(AccountServicesContext, settings=settings)  # whom the footer and the refusals name
     app.add_middleware(errors.Unexpected)
+    app.add_middleware(RequestLog)  # outside Unexpected: the line has the status the client got, a 500 too
+    app.add_middleware(RequestMetrics)  # counted and timed by route template, with the status the client got
+    instrument(app)  # traces, when on: outermost of all
     access.require_declared(app)
     return app
 
@@ -100,3 +106,4 @@ def _include_routes(app: FastAPI) -> None:
     app.include_router(seat_order_pages.router)  # seat orders: the seat portal's pages
     app.include_router(assist_api.router)  # assist: the JSON API
     app.include_router(assist_pages.router)  # assist: the pages
+    app.include_router(console_pages.router)  # the operators' console: queues and an order's actions

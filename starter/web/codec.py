@@ -18,7 +18,7 @@ from temporalio.api.common.v1 import Payload, Payloads
 from temporalio.converter import PayloadCodec
 
 from models.common import SINGLE_LINE_PATTERN
-from models.refusals import Refusal
+from models.refusals import Refusal, because
 from starter.codec import PayloadKeyError
 from starter.errors import OnrampError
 from starter.services.callers import Caller, Scope
@@ -52,6 +52,9 @@ def _payloads_schema(bounded: bool) -> dict[str, Any]:
     return {"type": "object", "additionalProperties": False, "properties": {"payloads": payloads}}
 
 
+ERROR_BODY = {"$ref": "#/components/schemas/ErrorBody"}
+"""Every refusal of the codec routes has the API's one error shape (starter/web/errors.py)."""
+
 CODEC_OPENAPI = {
     "requestBody": {"required": True, "content": {"application/json": {"schema": _payloads_schema(bounded=True)}}},
     "responses": {
@@ -59,12 +62,24 @@ CODEC_OPENAPI = {
             "description": "The payloads, converted.",
             "content": {"application/json": {"schema": _payloads_schema(bounded=False)}},
         },
-        "422": {
-            "description": "Not a Payloads message, or a payload this key cannot decrypt.",
-            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+        **{
+            status: {"description": description, "content": {"application/json": {"schema": ERROR_BODY}}}
+            for status, description in (
+                ("400", "The body cannot be read: not UTF-8, or nested too deep."),
+                ("401", "No bearer token, or one that is unknown, revoked or expired."),
+                ("403", "A token without the codec scope."),
+                ("405", "Only POST is served here; `Allow` says so."),
+                ("422", "Not a Payloads message, or a payload this key cannot decrypt; `fields` names it."),
+            )
         },
     },
 }
+
+
+class CannotDecrypt(OnrampError):
+    """A body or payload the codec cannot convert: a 422 in the error shape of every route, naming the field."""
+
+    http_status = 422
 
 
 async def _convert(request: Request, codec: PayloadCodec, decode: bool) -> Response:
@@ -73,22 +88,28 @@ async def _convert(request: Request, codec: PayloadCodec, decode: bool) -> Respo
     except UnicodeDecodeError:  # not UTF-8: the 400 of every route
         raise HTTPException(400) from None
     except json_format.ParseError as err:
-        raise HTTPException(422, f"not a Payloads message: {err}") from None
+        raise CannotDecrypt(
+            because(
+                "The body is not a Payloads message (Temporal's remote codec protocol): %(reason)s", reason=str(err)
+            ),
+            type=Refusal.INVALID_INPUT,
+            field="body",
+        ) from None
     if len(payloads.payloads) > MAX_PAYLOADS:
-        raise HTTPException(422, f"at most {MAX_PAYLOADS} payloads at once")
+        raise CannotDecrypt(
+            because("At most %(limit)s payloads are converted at once.", limit=str(MAX_PAYLOADS)),
+            type=Refusal.INVALID_INPUT,
+            field="payloads",
+        )
     if decode:
         converted = [await _decrypted(codec, payload, index) for index, payload in enumerate(payloads.payloads)]
     else:
         try:
             converted = await codec.encode(payloads.payloads)
         except (PayloadKeyError, ValueError) as err:
-            raise HTTPException(422, str(err)) from None
+            raise CannotDecrypt(str(err), type=Refusal.INVALID_INPUT, field="payloads") from None
     body = json_format.MessageToJson(Payloads(payloads=converted))
     return Response(content=body, media_type="application/json")
-
-
-class CannotDecrypt(OnrampError):
-    http_status = 422
 
 
 async def _decrypted(codec: PayloadCodec, payload: Payload, index: int) -> Payload:

@@ -32,7 +32,7 @@ from starter.web.said import said
 CSRF_COOKIE = "onramp_csrf"
 FIELD = "csrf_token"
 HEADER = b"x-csrf-token"
-SESSION_COOKIES = ("onramp_admin", "onramp_wizard", "onramp_assist")
+SESSION_COOKIES = ("onramp_admin", "onramp_wizard", "onramp_assist", "onramp_console")
 """The cookies that authenticate a browser (under any prefix)."""
 UNSAFE = frozenset({"POST", "PUT", "PATCH", "DELETE"})
 MAX_FORM_BYTES = 1_000_000

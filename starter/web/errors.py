@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Awaitable, Callable
+from http import HTTPStatus
 from typing import Any
 
 from fastapi import Request
@@ -118,6 +119,16 @@ def allowed_methods(request: Request) -> str:
 
 
 TOO_LARGE = because("The request body is too large.")
+NO_ROUTE = because("There is no page or API route at this address: check it, or see /docs for the API's routes.")
+
+
+def _message_of(exc: StarletteHTTPException) -> str:
+    """The exception's own sentence, or, where the framework gave only the status's phrase ("Not Found"), ours."""
+    if exc.status_code == 413:
+        return said(TOO_LARGE)
+    if exc.status_code == 404 and exc.detail == HTTPStatus.NOT_FOUND.phrase:
+        return said(NO_ROUTE)
+    return str(exc.detail)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
@@ -130,7 +141,7 @@ async def http_error(request: Request, exc: Exception) -> Response:
         return _json(
             400, ErrorBody(error=error, message=unreadable, fields=[FieldProblem(field="body", message=unreadable)])
         )
-    message = said(TOO_LARGE) if exc.status_code == 413 else str(exc.detail)
+    message = _message_of(exc)
     headers = dict(getattr(exc, "headers", None) or {})
     if exc.status_code == 405:
         headers["Allow"] = allowed_methods(request)
@@ -210,7 +221,9 @@ HANDLERS: dict[type[Exception], Callable[[Request, Exception], Awaitable[Respons
 
 
 ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
-    404: {"model": ErrorBody, "description": "No such order."},
+    400: {"model": ErrorBody, "description": "The body cannot be read: not UTF-8, or nested too deep."},
+    404: {"model": ErrorBody, "description": "No such order, or no route at this address."},
+    405: {"model": ErrorBody, "description": "Not served with this method; `Allow` names the methods that are."},
     409: {"model": ErrorBody, "description": "The order is not in a state where this step is allowed."},
     422: {"model": ErrorBody, "description": "Input that breaks a rule; `fields` names each field and why."},
     429: {"model": ErrorBody, "description": "Temporal asks to slow down; `Retry-After` says when to try again."},
