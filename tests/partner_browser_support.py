@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from zoneinfo import ZoneInfo
 
-from playwright.async_api import Page, async_playwright, expect
+from playwright.async_api import Page, async_playwright
 from temporalio.testing import WorkflowEnvironment
 
 from activities.registry import all_activities
@@ -22,7 +22,7 @@ from starter.services import partner_orders
 from starter.web.app import create_app
 from starter.worker_host import build_worker
 from store import SessionFactory
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, Problems, served_settings, serving
+from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, Problems, language_page, served_settings, serving
 from tests.support import order
 from tests.wizard_support import mail_to
 
@@ -59,12 +59,8 @@ async def partner_order_in_chromium(
             async with async_playwright() as p:
                 browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
                 try:
-                    context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-                    page = await context.new_page()
-                    page.set_default_timeout(15_000)
-                    expect.set_options(timeout=15_000)
                     problems = Problems()
-                    problems.watch(page)
+                    page = await language_page(browser, "en-GB", problems)
                     yield OpenOrder(o, contact, link, page, problems, port, tag)
                 finally:
                     await browser.close()

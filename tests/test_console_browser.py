@@ -17,7 +17,17 @@ from starter.services.callers import Scope
 from starter.services.console_queues import Queue
 from starter.settings import Settings
 from store import SessionFactory
-from tests.browser_support import CHROMIUM, CHROMIUM_ARGS, Problems, click, fill, heading, needs_chromium, serving
+from tests.browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    Problems,
+    click,
+    fill,
+    heading,
+    language_page,
+    needs_chromium,
+    serving,
+)
 from tests.console_support import console_stack, partner_order, shown
 from tests.support import dev_server, free_port, make_settings, operator_key
 from tests.wizard_support import mail_to
@@ -57,12 +67,8 @@ async def test_an_operator_resends_an_escalated_orders_mail_from_the_console_in_
         async with async_playwright() as p:
             browser = await p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             try:
-                context = await browser.new_context(viewport={"width": 1280, "height": 900}, locale="en-GB")
-                page = await context.new_page()
-                page.set_default_timeout(15_000)
-                expect.set_options(timeout=15_000)
                 problems = Problems()
-                problems.watch(page)
+                page = await language_page(browser, "en-GB", problems)
 
                 await page.goto(f"{base}/console")
                 await heading(page, "Sign in to the console")

@@ -32,7 +32,6 @@ from starter.web.partner_orders import join_pages, order_api, order_pages, wizar
 from starter.web.rate_limits import RateLimits
 from starter.web.rendering import STATIC
 from starter.web.request_log import RequestLog, instrument
-from starter.web.request_metrics import RequestMetrics
 from starter.web.seat_orders import api as seat_orders_api
 from starter.web.seat_orders import pages as seat_order_pages
 from store import SessionFactory, make_engine, make_session_factory
@@ -81,8 +80,7 @@ def create_app(settings: Settings, client: Client | None = None, sessions: Sessi
     app.add_middleware(reading.ReaderContext, settings=settings)  # outside the guard: its refusals are read too
     app.add_middleware(AccountServicesContext, settings=settings)  # whom the footer and the refusals name
     app.add_middleware(errors.Unexpected)
-    app.add_middleware(RequestLog)  # outside Unexpected: the line has the status the client got, a 500 too
-    app.add_middleware(RequestMetrics)  # counted and timed by route template, with the status the client got
+    app.add_middleware(RequestLog)  # outside Unexpected: logged and counted with the status the client got, a 500 too
     instrument(app)  # traces, when on: outermost of all
     access.require_declared(app)
     return app

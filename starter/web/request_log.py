@@ -1,4 +1,5 @@
-"""One log line per HTTP request (method, route template, status, time in ms), and the app's traces when tracing is on.
+"""One log line per HTTP request (method, route template, status, time in ms), its metrics
+(starter/web/request_metrics.py), and the app's traces when tracing is on.
 
 The line names the route's template (``/setup/{token}/role``), never the path a link's token is in; a request that
 matched no route names its path with any token taken out (starter/web/redaction.py). The trace id comes with the line
@@ -17,6 +18,7 @@ from opentelemetry.trace import Span
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from starter import telemetry
+from starter.web import request_metrics
 from starter.web.redaction import redact
 
 log = logging.getLogger("onramp.http")
@@ -29,12 +31,13 @@ URL_ATTRIBUTES = ("http.target", "http.url", "url.path", "url.full")
 def route_template(scope: Scope) -> str | None:
     """The matched route's path template (``/api/partner-orders/{order_id}``), None when no route matched."""
     route = scope.get("route")
-    path = getattr(route, "path", None)
+    path = getattr(route, "path", None) or getattr(route, "path_format", None)  # a mount's prefix: /static
     return path if isinstance(path, str) else None
 
 
 class RequestLog:
-    """The outermost of onramp's middlewares: it sees the status the client gets, 500s included."""
+    """The outermost of onramp's middlewares: it sees the status the client gets, 500s included, and logs and
+    counts the request."""
 
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -55,7 +58,9 @@ class RequestLog:
         try:
             await self.app(scope, receive, sending)
         finally:
-            _log(scope, status, (time.perf_counter() - started) * 1000)
+            seconds = time.perf_counter() - started
+            _log(scope, status, seconds * 1000)
+            request_metrics.record(str(scope.get("method", "")), route_template(scope), status, seconds)
 
 
 def _log(scope: Scope, status: int, duration_ms: float) -> None:
