@@ -16,7 +16,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from temporalio import activity
 
 from activities import metrics
-from models.assist import AssistStatus, EventReport, SessionTime, SlotCheck
+from models.assist import AssistStatus, EventReport
 from models.assist_activities import (
     BookingRecord,
     HoldRequest,
@@ -27,6 +27,7 @@ from models.assist_activities import (
     ScheduledSession,
     SessionLookup,
 )
+from models.assist_time import SessionTime, SlotCheck
 from models.refusals import When, because
 from store import SessionFactory
 from store import assist as store

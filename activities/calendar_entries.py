@@ -27,7 +27,7 @@ from icalendar import Calendar, Event, vCalAddress, vText
 
 from activities import mail_values, mail_words
 from activities.mail_templates import mail_catalog, reader_language
-from models.assist import SessionTime
+from models.assist_time import SessionTime
 
 MEDIA_TYPE = "text/calendar"
 PRODUCT_ID = "-//onramp//Webex Assist//EN"

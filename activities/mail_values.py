@@ -1,7 +1,7 @@
 """A mail's context read back as values the recipient's locale can write.
 
 The workflows hand a mail its dates as ISO text, a moment sometimes as ``2026-12-01 15:00 (Asia/Taipei)`` or
-``2026-12-01 09:30 UTC``, a Webex Assist session as its English label (``models.assist.SessionTime.label``) and an
+``2026-12-01 09:30 UTC``, a Webex Assist session as its English label (``models.assist_time.SessionTime.label``) and an
 amount as ``1,234.00``. That is what the saved histories, the running workflows and the mails waiting in the outbox
 hold, so the mails read that form rather than ask every workflow for a new one (which a mail queued before the
 change would not have).

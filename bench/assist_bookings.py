@@ -22,7 +22,8 @@ from datetime import time as clock
 
 from bench.reference_workflow import ReferenceWorkflow
 from bench.stack import Bench, bench_stack, report, timed
-from models.assist import Producer, SessionTime
+from models.assist import Producer
+from models.assist_time import SessionTime
 from store import assist as store
 from store import make_engine, make_session_factory
 from tests.assist_support import availability

@@ -22,7 +22,7 @@ from typing import Any
 
 import httpx
 
-from models.assist import SessionTime
+from models.assist_time import SessionTime
 from starter.mail_sink import ReceivedMail, parse
 from starter.services.accounts import demo_account
 from tests.admin_support import FIRST_PASSWORD, NEW_PASSWORD

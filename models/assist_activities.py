@@ -8,8 +8,9 @@ from typing import Literal
 
 from pydantic import AwareDatetime, Field
 
-from models.assist import AssistStatus, Charge, Producer, SessionTime, Slot
+from models.assist import AssistStatus, Charge, Producer
 from models.assist_packages import AddOn, Package
+from models.assist_time import SessionTime, Slot
 from models.common import Contract
 from models.refusals import Reason
 

@@ -14,15 +14,11 @@ from datetime import datetime, timedelta
 
 from pydantic import Field
 
-from models.assist import (
-    AssistPolicy,
-    ContactProof,
-    Preparation,
-    PreparationKind,
-    SessionTime,
-)
+from models.assist import AssistPolicy, Preparation, PreparationKind
 from models.assist_packages import N_, AddOn, Package
+from models.assist_requests import ContactProof
 from models.assist_rules import hold_lead_minutes, move_notice
+from models.assist_time import SessionTime
 from models.common import Contract, QuarterHour
 from models.refusals import Reason, When, Word, because, word
 

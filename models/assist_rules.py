@@ -8,8 +8,10 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from models.assist import FINAL_STATUSES, AssistPolicy, AssistStatus, Charge, MeetingLookup, PriceLine, SessionTime
+from models.assist import FINAL_STATUSES, AssistPolicy, AssistStatus, Charge, PriceLine
 from models.assist_packages import ORDERED_ADD_ONS, PACKAGES, AddOn, Package
+from models.assist_requests import MeetingLookup
+from models.assist_time import SessionTime
 from models.refusals import Reason, When, Word, because, because_n, word
 from models.words import ASSIST_BOOKING, ASSIST_PACKAGE
 

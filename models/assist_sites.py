@@ -9,8 +9,9 @@ from collections.abc import Sequence
 
 from pydantic import Field
 
-from models.assist import Coordinator, EventInfo
+from models.assist import Coordinator
 from models.assist_packages import COLUMNS, Package
+from models.assist_requests import EventInfo
 from models.common import Contract
 from models.refusals import Reason, because
 from models.words import ASSIST_PACKAGE

@@ -17,9 +17,10 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import delete, func, insert, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.assist import AssistStatus, Charge, Producer, SessionTime, Slot, SlotCheck
+from models.assist import AssistStatus, Charge, Producer
 from models.assist_activities import BookingRecord, HoldRequest, ScheduledSession
 from models.assist_packages import AddOn, Package
+from models.assist_time import SessionTime, Slot, SlotCheck
 from store import assist_calendar as calendar
 from store.tables import (
     AssistBooking,

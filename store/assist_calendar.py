@@ -14,8 +14,8 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
-from models.assist import SLOT_MINUTES, SessionTime, Slot
 from models.assist_preparation import OFFERS, OFFERS_PER_DAY, WORKING_HOURS, PreparationWindow, fits
+from models.assist_time import SLOT_MINUTES, SessionTime, Slot
 
 SLOT = timedelta(minutes=SLOT_MINUTES)
 STEP = timedelta(minutes=30)

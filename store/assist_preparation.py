@@ -8,8 +8,9 @@ from datetime import timedelta
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from models.assist import PreparationKind, SessionTime
+from models.assist import PreparationKind
 from models.assist_preparation import PreparationHold, PreparationWindow, claim_key
+from models.assist_time import SessionTime
 from store import assist
 from store import assist_calendar as calendar
 from store.tables import AssistProducerClaim

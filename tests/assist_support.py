@@ -9,8 +9,9 @@ from zoneinfo import ZoneInfo
 
 import httpx
 
-from models.assist import Producer, SessionTime
+from models.assist import Producer
 from models.assist_activities import ScheduledSession
+from models.assist_time import SessionTime
 from store import SessionFactory
 from store import assist as store
 

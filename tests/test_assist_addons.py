@@ -23,10 +23,11 @@ from temporalio.testing import WorkflowEnvironment
 from typer.testing import CliRunner
 
 from activities.assist import AssistActivities
-from models.assist import AssistPolicy, Producer, SessionTime, Slot
+from models.assist import AssistPolicy, Producer
 from models.assist_activities import HoldRequest
 from models.assist_packages import Package
 from models.assist_rules import hold_lead_minutes
+from models.assist_time import SessionTime, Slot
 from starter.cli import app
 from starter.mail_sink import MailSink
 from starter.settings import Settings, get_settings

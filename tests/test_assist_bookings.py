@@ -9,7 +9,7 @@ from datetime import datetime, time, timedelta
 import httpx
 from temporalio.testing import WorkflowEnvironment
 
-from models.assist import SessionTime
+from models.assist_time import SessionTime
 from starter.mail_sink import MailSink
 from store import SessionFactory
 from store import assist as store

@@ -18,7 +18,7 @@ from temporalio.testing import WorkflowEnvironment
 
 from activities import mail_attachments
 from activities.mail_templates import MailTemplates
-from models.assist import SessionTime
+from models.assist_time import SessionTime
 from starter.mail_sink import MailSink, ReceivedMail
 from starter.settings import Settings
 from store import SessionFactory

@@ -21,7 +21,7 @@ from fastapi import FastAPI
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from models.assist import SessionTime
+from models.assist_time import SessionTime
 from models.languages import SupportedLanguage
 from starter.mail_sink import MailSink
 from starter.settings import Settings

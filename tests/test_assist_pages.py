@@ -18,9 +18,9 @@ from fastapi import FastAPI
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from models.assist import SessionTime
 from models.assist_packages import COLUMNS, COMPARISON, COVERAGE_TEXT
 from models.assist_rules import not_found_message
+from models.assist_time import SessionTime
 from models.languages import SupportedLanguage
 from starter.mail_sink import MailSink
 from starter.settings import Settings

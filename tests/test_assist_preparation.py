@@ -16,9 +16,10 @@ import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from models.assist import PreparationKind, SessionTime
+from models.assist import PreparationKind
 from models.assist_packages import COMPARISON, Coverage, Package
 from models.assist_preparation import INCLUDED, WORKING_HOURS, PreparationWindow, claim_key
+from models.assist_time import SessionTime
 from starter.mail_sink import MailSink
 from starter.settings import Settings
 from starter.web.app import create_app

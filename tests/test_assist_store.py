@@ -24,7 +24,7 @@ from sqlalchemy import func, select
 from sqlalchemy.engine import Connection, make_url
 
 from activities.assist import AssistActivities
-from models.assist import AssistStatus, EventReport, Producer, SessionTime, Slot
+from models.assist import AssistStatus, EventReport, Producer
 from models.assist_activities import (
     BookingRecord,
     HoldRequest,
@@ -34,6 +34,7 @@ from models.assist_activities import (
     SessionLookup,
 )
 from models.assist_packages import Package
+from models.assist_time import SessionTime, Slot
 from starter.services.assist_demo import DEMO_HOST_EMAIL, DEMO_HOST_ID, DEMO_SITE, ensure_assist_demo
 from store import SessionFactory, make_engine, make_session_factory, upgrade
 from store import assist as store

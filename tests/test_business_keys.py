@@ -13,7 +13,8 @@ import pytest
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 
-from models.assist import AssistBookingInput, AssistPolicy, Availability, assist_workflow_id
+from models.assist import AssistBookingInput, AssistPolicy, assist_workflow_id
+from models.assist_requests import Availability
 from models.seat_order import SeatOrderState
 from starter.services import workflow_calls
 from starter.settings import Settings

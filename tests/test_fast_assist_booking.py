@@ -22,21 +22,7 @@ from temporalio import activity
 from temporalio.client import WorkflowHandle, WorkflowUpdateFailedError
 from temporalio.testing import WorkflowEnvironment
 
-from models.assist import (
-    AssistBookingInput,
-    AssistBookingState,
-    AssistStatus,
-    Availability,
-    CancelBooking,
-    Customer,
-    EventInfo,
-    EventReport,
-    MeetingLookup,
-    Producer,
-    SessionTime,
-    SlotCheck,
-    SubmitBooking,
-)
+from models.assist import AssistBookingInput, AssistBookingState, AssistStatus, EventReport, Producer
 from models.assist_activities import (
     BookingRecord,
     HoldRequest,
@@ -48,7 +34,9 @@ from models.assist_activities import (
     SessionLookup,
 )
 from models.assist_packages import Package
+from models.assist_requests import Availability, CancelBooking, Customer, EventInfo, MeetingLookup, SubmitBooking
 from models.assist_sites import SiteTerms
+from models.assist_time import SessionTime, SlotCheck
 from models.common import add_local_days
 from models.mail import MailStatus
 from tests.fast_support import CALLS, FastRun, assert_refused, fake_worker, mails, send_mail, skip_to, until

@@ -26,7 +26,7 @@ from activities.mail import MailActivities
 from activities.mail_templates import TEMPLATES, MailTemplates, reader_language
 from activities.partner_orders import PartnerOrderActivities
 from models.accounts import Edition, Product
-from models.assist import SessionTime
+from models.assist_time import SessionTime
 from models.common import Recipient, add_local_days, local_midnight
 from models.languages import SupportedLanguage
 from models.mail import MailRequest, SetupLinkRequest

@@ -28,8 +28,8 @@ from temporalio.testing import WorkflowEnvironment
 
 import translations
 from models.accounts import Edition, Product
-from models.assist import SessionTime
 from models.assist_packages import Package
+from models.assist_time import SessionTime
 from models.languages import SupportedLanguage
 from models.seat_order import SeatOrderStatus
 from models.words import SEAT_ORDER

@@ -16,8 +16,8 @@ from temporalio.testing import WorkflowEnvironment
 
 from models.account_services import AccountServices, with_reach
 from models.accounts import Edition, Product
-from models.assist import MeetingLookup
 from models.assist_packages import PACKAGES, Package
+from models.assist_requests import MeetingLookup
 from models.assist_rules import lookup_refusal
 from models.languages import SupportedLanguage
 from models.organizer_rules import edition_phrase, no_such_edition

@@ -36,20 +36,13 @@ from workflows.visibility import Visibility, console_queues
 
 with workflow.unsafe.imports_passed_through():
     from models import search_attributes as sa
-    from models.assist import (
-        FINAL_STATUSES,
-        KIND,
-        AssistBookingInput,
-        AssistBookingState,
-        AssistStatus,
-        EventReport,
-        SessionTime,
-    )
+    from models.assist import FINAL_STATUSES, KIND, AssistBookingInput, AssistBookingState, AssistStatus, EventReport
     from models.assist_activities import (
         BookingRecord,
         PostEventRequest,
     )
     from models.assist_packages import PACKAGES
+    from models.assist_time import SessionTime
     from models.common import Recipient, add_local_days
 
 REMINDER, PRODUCER_START, REPORT = "reminder", "producer_start", "report"

@@ -22,13 +22,7 @@ from workflows import activity_calls
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
-    from models.assist import (
-        AssistBookingState,
-        AssistStatus,
-        ContactProof,
-        Preparation,
-        SessionTime,
-    )
+    from models.assist import AssistBookingState, AssistStatus, Preparation
     from models.assist_preparation import (
         PREPARATION_MINUTES,
         PreparationHold,
@@ -43,6 +37,8 @@ with workflow.unsafe.imports_passed_through():
         unknown_preparation,
         window_refusal,
     )
+    from models.assist_requests import ContactProof
+    from models.assist_time import SessionTime
     from models.common import Recipient
     from models.refusals import Refusal, reason_of, refuse
 

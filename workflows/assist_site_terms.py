@@ -10,7 +10,8 @@ from temporalio import workflow
 from workflows import activity_calls
 
 with workflow.unsafe.imports_passed_through():
-    from models.assist import AssistBookingState, Availability
+    from models.assist import AssistBookingState
+    from models.assist_requests import Availability
     from models.assist_sites import SITE_TERMS_ACTIVITY, SiteTerms, package_refusal, tells_coordinator
     from models.common import Recipient
     from models.refusals import Refusal, refuse

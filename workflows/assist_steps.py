@@ -17,23 +17,7 @@ from workflows import assist_site_terms as site_terms
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
 
-    from models.assist import (
-        AssistBookingInput,
-        AssistBookingState,
-        AssistStatus,
-        Availability,
-        BookingAnswer,
-        CancelBooking,
-        ChangeAddOns,
-        ContactProof,
-        EventInfo,
-        MeetingLookup,
-        Move,
-        Reschedule,
-        SessionTime,
-        SlotCheck,
-        SubmitBooking,
-    )
+    from models.assist import AssistBookingInput, AssistBookingState, AssistStatus, BookingAnswer, Move
     from models.assist_activities import (
         BookingRecord,
         HoldRequest,
@@ -43,6 +27,16 @@ with workflow.unsafe.imports_passed_through():
         SessionLookup,
     )
     from models.assist_packages import PACKAGES, Package
+    from models.assist_requests import (
+        Availability,
+        CancelBooking,
+        ChangeAddOns,
+        ContactProof,
+        EventInfo,
+        MeetingLookup,
+        Reschedule,
+        SubmitBooking,
+    )
     from models.assist_rules import (
         add_on_refusal,
         add_ons_change_refusal,
@@ -60,6 +54,7 @@ with workflow.unsafe.imports_passed_through():
         price_lines,
         total,
     )
+    from models.assist_time import SessionTime, SlotCheck
     from models.common import Recipient
     from models.refusals import Reason, Refusal, because, reason_of, refuse, verbatim, word
     from models.words import ASSIST_BOOKING

@@ -15,19 +15,10 @@ from pydantic import BaseModel, ValidationError
 from rich.table import Table
 from temporalio.client import Client
 
-from models.assist import (
-    AssistBookingState,
-    Availability,
-    BookingAnswer,
-    CancelBooking,
-    EventInfo,
-    MeetingLookup,
-    Reschedule,
-    SubmitBooking,
-    assist_workflow_id,
-)
+from models.assist import AssistBookingState, BookingAnswer, assist_workflow_id
 from models.assist_packages import ADD_ON_NAMES, PACKAGES
 from models.assist_preparation import PREPARATION_NAMES
+from models.assist_requests import Availability, CancelBooking, EventInfo, MeetingLookup, Reschedule, SubmitBooking
 from starter.cli import assist_preparation, dates
 from starter.cli.credentials import audited, reading
 from starter.cli.output import (

@@ -12,10 +12,12 @@ import typer
 from pydantic import EmailStr, TypeAdapter, ValidationError
 from rich.table import Table
 
-from models.assist import Coordinator, HostId, Producer, SessionTime, SiteName, Topic
+from models.assist import Coordinator, Producer
 from models.assist_activities import ScheduledSession
 from models.assist_packages import PACKAGES, Package
+from models.assist_requests import HostId, SiteName, Topic
 from models.assist_sites import ALL_PACKAGES, SiteTerms
+from models.assist_time import SessionTime
 from models.common import Contract, Name, TimeZoneName
 from starter.cli.credentials import audited, reading
 from starter.cli.database import database

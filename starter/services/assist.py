@@ -15,13 +15,11 @@ from models.assist import (
     AssistBookingState,
     AssistPolicy,
     AssistStatus,
-    Availability,
     CancellationQuote,
-    SessionTime,
-    SlotCheck,
     assist_workflow_id,
 )
 from models.assist_activities import HoldRequest
+from models.assist_requests import Availability
 from models.assist_rules import (
     add_on_refusal,
     cancellation_fee,
@@ -31,6 +29,7 @@ from models.assist_rules import (
     move_notice,
     not_found_message,
 )
+from models.assist_time import SessionTime, SlotCheck
 from models.refusals import Refusal, because
 from models.words import ASSIST_BOOKING
 from starter.errors import NotFound, OnrampError, StepRefused

@@ -10,8 +10,9 @@ from datetime import date, datetime, time, timedelta
 from typing import Literal
 from zoneinfo import ZoneInfo
 
-from models.assist import Coordinator, Producer, SessionTime
+from models.assist import Coordinator, Producer
 from models.assist_activities import ScheduledSession
+from models.assist_time import SessionTime
 from store import SessionFactory
 from store import assist as store
 from store import assist_sites as site_terms

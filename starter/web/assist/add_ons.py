@@ -13,8 +13,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from models.assist import AssistBookingState, ChangeAddOns
+from models.assist import AssistBookingState
 from models.assist_packages import ORDERED_ADD_ONS, PACKAGES, AddOn
+from models.assist_requests import ChangeAddOns
 from models.assist_rules import add_ons_change_refusal, change_refusal
 from starter.errors import NotFound, OnrampError
 from starter.services import assist

@@ -9,23 +9,21 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, Header, Path, Query, Request
 from pydantic import BaseModel, EmailStr, Field
 
-from models.assist import (
-    AssistBookingState,
+from models.assist import AssistBookingState, BookingAnswer, CancellationQuote
+from models.assist_packages import COMPARISON, PACKAGES, PackageInfo, ServiceRow
+from models.assist_preparation import PreparationOffer, SchedulePreparation
+from models.assist_requests import (
     Availability,
-    BookingAnswer,
     CancelBooking,
-    CancellationQuote,
     ChangeAddOns,
     EventInfo,
     MeetingLookup,
     Reschedule,
     ReservationNo,
     SiteName,
-    SlotCheck,
     SubmitBooking,
 )
-from models.assist_packages import COMPARISON, PACKAGES, PackageInfo, ServiceRow
-from models.assist_preparation import PreparationOffer, SchedulePreparation
+from models.assist_time import SlotCheck
 from models.common import SINGLE_LINE_PATTERN, Contract
 from models.refusals import Refusal, because
 from starter.errors import OnrampError

@@ -14,7 +14,8 @@ from fastapi import Depends, Path, Request
 from pydantic import TypeAdapter, ValidationError
 from temporalio.client import Client
 
-from models.assist import AssistBookingState, ReservationNo
+from models.assist import AssistBookingState
+from models.assist_requests import ReservationNo
 from models.common import SINGLE_LINE_PATTERN
 from starter.errors import NotFound
 from starter.services import assist

@@ -14,8 +14,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from models.assist import AssistBookingState, AssistStatus, CancelBooking
+from models.assist import AssistBookingState, AssistStatus
 from models.assist_packages import PACKAGES
+from models.assist_requests import CancelBooking
 from models.assist_rules import ended_refusal
 from models.refusals import because
 from models.words import ASSIST_BOOKING

@@ -21,10 +21,12 @@ from fastapi.responses import HTMLResponse, Response
 from temporalio.client import Client
 
 from activities.mail_words import person
-from models.assist import AssistBookingState, BookingAnswer, Reschedule, SessionTime
+from models.assist import AssistBookingState, BookingAnswer
 from models.assist_packages import PACKAGES
 from models.assist_preparation import PREPARATION_NAMES
+from models.assist_requests import Reschedule
 from models.assist_rules import THE_ASSIST, add_ons_change_refusal, change_refusal, move_refusal
+from models.assist_time import SessionTime
 from starter.errors import NotFound, OnrampError
 from starter.services import assist
 from starter.web.assist import options, step_inputs, words

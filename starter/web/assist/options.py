@@ -5,9 +5,10 @@ function (the start times and the zones' IANA names read the same in every langu
 
 from __future__ import annotations
 
-from models.assist import SLOT_MINUTES, AssistBookingState, SessionTime, SlotCheck
+from models.assist import AssistBookingState
 from models.assist_packages import COLUMNS, Package
 from models.assist_rules import no_producer_message
+from models.assist_time import SLOT_MINUTES, SessionTime, SlotCheck
 from models.common import place_zones
 from models.refusals import Word
 from starter.services import assist, assist_sites

@@ -24,9 +24,11 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from models.assist import AssistBookingState, AssistStatus, Availability, SlotCheck
+from models.assist import AssistBookingState, AssistStatus
 from models.assist_packages import ORDERED_ADD_ONS
+from models.assist_requests import Availability
 from models.assist_rules import THE_ORDER
+from models.assist_time import SlotCheck
 from starter.errors import OnrampError
 from starter.services import assist
 from starter.web import reading

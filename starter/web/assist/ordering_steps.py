@@ -15,16 +15,9 @@ from typing import Any
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from models.assist import (
-    AssistBookingState,
-    AssistStatus,
-    BookingAnswer,
-    CancelBooking,
-    EventInfo,
-    MeetingLookup,
-    SubmitBooking,
-)
+from models.assist import AssistBookingState, AssistStatus, BookingAnswer
 from models.assist_packages import PACKAGES
+from models.assist_requests import CancelBooking, EventInfo, MeetingLookup, SubmitBooking
 from models.assist_rules import cancellation_fee
 from starter.services import assist
 from starter.web.assist import options, step_inputs, words

@@ -21,8 +21,8 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import EmailStr, ValidationError
 
-from models.assist import ReservationNo
 from models.assist_packages import COLUMNS, COMPARISON, PACKAGES, PackageInfo, ServiceRow
+from models.assist_requests import ReservationNo
 from models.common import Contract
 from starter.errors import NotFound
 from starter.services import assist

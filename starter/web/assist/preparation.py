@@ -15,8 +15,9 @@ from datetime import date, datetime, time
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from models.assist import AssistBookingState, AssistStatus, PreparationKind, SessionTime
+from models.assist import AssistBookingState, AssistStatus, PreparationKind
 from models.assist_preparation import PREPARATION_NAMES, PreparationOffer, SchedulePreparation
+from models.assist_time import SessionTime
 from starter.errors import NotFound, OnrampError
 from starter.services import assist, assist_preparation
 from starter.web.assist import words

@@ -10,8 +10,10 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from models.assist import AssistBookingState, MeetingLookup, SessionTime
+from models.assist import AssistBookingState
 from models.assist_packages import ORDERED_ADD_ONS
+from models.assist_requests import MeetingLookup
+from models.assist_time import SessionTime
 from starter.web.assist.options import TIME_OPTIONS
 from starter.web.forms import FormSpec, friendly
 from starter.web.reading import gettext, lazy_gettext

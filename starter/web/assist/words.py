@@ -15,8 +15,9 @@ from decimal import Decimal
 from markupsafe import Markup
 
 import translations
-from models.assist import AssistStatus, PriceLine, SessionTime
+from models.assist import AssistStatus, PriceLine
 from models.assist_packages import ADD_ON_NAMES, COVERAGE_TEXT, PACKAGES, AddOn, Coverage, Package
+from models.assist_time import SessionTime
 from models.languages import DEFAULT_LANGUAGE
 from starter.web import reading
 from starter.web.reading import Text, gettext, lazy_gettext, ngettext

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Depends, Path, Query, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from models.assist import AssistBookingState, CancelBooking
+from models.assist import AssistBookingState
+from models.assist_requests import CancelBooking
 from models.partner_order import ChangeProvisioningContact, ResendSetUpMail, SendSetUpMailNow
 from models.refusals import Refusal, because
 from models.seat_order import ApproveOrder, SeatOrderState

@@ -10,7 +10,8 @@ from enum import StrEnum
 from temporalio.client import Client
 
 from models.assist import KIND as ASSIST
-from models.assist import AssistBookingState, CancellationQuote, SessionTime
+from models.assist import AssistBookingState, CancellationQuote
+from models.assist_time import SessionTime
 from models.mail import MailRecord
 from models.organizer import KIND as ORGANIZER
 from models.organizer import OrganizerState
