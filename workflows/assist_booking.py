@@ -29,6 +29,7 @@ from temporalio import workflow
 from temporalio.common import SearchAttributeUpdate
 
 from workflows import activity_calls
+from workflows.assist_ordering import AssistOrdering
 from workflows.assist_preparation import AssistPreparationSteps
 from workflows.assist_steps import AssistSteps
 from workflows.outbox import Outbox
@@ -49,7 +50,7 @@ REMINDER, PRODUCER_START, REPORT = "reminder", "producer_start", "report"
 
 
 @workflow.defn
-class AssistBookingWorkflow(AssistSteps, AssistPreparationSteps):
+class AssistBookingWorkflow(AssistOrdering, AssistSteps, AssistPreparationSteps):
     @workflow.init
     def __init__(self, request: AssistBookingInput) -> None:
         self._input = request

@@ -1,7 +1,7 @@
 """A Webex site's terms in AssistBookingWorkflow (seed 004): the availability step reads them (the packages the
 site's contract includes: another one is refused with the reason; the site's scheduling coordinator), and the
 submit tells the coordinator of an order with comments or a language other than English, who contacts the customer
-about availability. Functions over the booking's state, called from the steps (workflows/assist_steps.py)."""
+about availability. Functions over the booking's state, called from the ordering steps (workflows/assist_ordering.py)."""
 
 from __future__ import annotations
 
