@@ -17,7 +17,8 @@ from typing import Any
 import documents
 from activities import calendar_entries
 from documents import Customer, ReceiptFacts
-from models.seat_order import BillingAddress, ChargeResult, Quote
+from models.seat_order import ChargeResult, Quote
+from models.seat_order_requests import BillingAddress
 
 
 @dataclass(frozen=True)

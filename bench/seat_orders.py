@@ -43,7 +43,8 @@ from temporalio.client import WorkflowHandle
 
 from bench.reference_workflow import WaitingNoopActivitiesWorkflow
 from bench.stack import Bench, bench_stack
-from models.seat_order import PlaceOrder, SeatOrderState, SeatOrderStatus, seat_order_workflow_id
+from models.seat_order import SeatOrderState, SeatOrderStatus, seat_order_workflow_id
+from models.seat_order_requests import PlaceOrder
 from starter.services import seat_orders
 from tests.seat_support import add_card, new_account, start, up_to_service_order
 

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from models.languages import DEFAULT_LANGUAGE, SupportedLanguage, supported
-from models.seat_order import BillingAddress, ChargeResult, Quote, SeatOrderState, SeatOrderStatus
+from models.seat_order import ChargeResult, Quote, SeatOrderState, SeatOrderStatus
+from models.seat_order_requests import BillingAddress
 
 
 @dataclass(frozen=True)

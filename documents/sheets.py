@@ -47,7 +47,8 @@ from documents.words import (
     Words,
 )
 from models.languages import SupportedLanguage
-from models.seat_order import BillingAddress, Quote
+from models.seat_order import Quote
+from models.seat_order_requests import BillingAddress
 from translations import formats, locale_of
 
 ZONE = "UTC"

@@ -11,7 +11,8 @@ from pydantic.json_schema import SkipJsonSchema
 
 from models.common import Contract
 from models.refusals import RuleBroken, because
-from models.seat_order import AdminContact, BillingAddress, CardReference, GatewayToken, QuoteLine, SeatOrderState
+from models.seat_order import QuoteLine, SeatOrderState
+from models.seat_order_requests import AdminContact, BillingAddress, CardReference, GatewayToken
 
 LOAD_ACCOUNT_ACTIVITY = "load_account_snapshot"
 CLAIM_OPEN_QUOTE_ACTIVITY = "claim_open_quote"

@@ -10,7 +10,8 @@ from models.account_services import AccountServices, with_reach
 from models.accounts import CORPORATE_ACCOUNT_SERVICES, SEAT_ADDITION_PRODUCTS
 from models.promotions import AppliedPromotion
 from models.refusals import Reason, RuleBroken, because, because_n
-from models.seat_order import AccountSnapshot, NewSeats, Quote, QuoteLine, SeatOrderPolicy
+from models.seat_order import AccountSnapshot, Quote, QuoteLine, SeatOrderPolicy
+from models.seat_order_requests import NewSeats
 from models.tax import TaxRate
 
 CENT = Decimal("0.01")

@@ -14,7 +14,8 @@ from sqlalchemy import select
 
 from models.accounts import PaymentMethod, no_account
 from models.refusals import RuleBroken, because
-from models.seat_order import CARD_REFERENCE_PREFIX, CardOnOrder
+from models.seat_order import CardOnOrder
+from models.seat_order_requests import CARD_REFERENCE_PREFIX
 from store import SessionFactory
 from store.tables import Account, PaymentCard
 

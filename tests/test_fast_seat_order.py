@@ -24,21 +24,13 @@ from models.account_services import AccountServices, reach
 from models.accounts import Edition, Product
 from models.mail import MailStatus
 from models.seat_order import (
-    AcceptQuote,
     AccountSnapshot,
-    AdminContact,
-    BillingAddress,
     CardOnOrder,
     ChargeResult,
-    NewSeats,
-    PaymentDetails,
-    PlaceOrder,
     PricedLine,
-    ReviewCart,
     SeatOrderInput,
     SeatOrderState,
     SeatOrderStatus,
-    SetQuantities,
 )
 from models.seat_order_activities import (
     APPLY_SEAT_ORDER_ACTIVITY,
@@ -53,6 +45,16 @@ from models.seat_order_activities import (
     CheckCard,
     ClaimOpenQuote,
     SeatOrderSnapshot,
+)
+from models.seat_order_requests import (
+    AcceptQuote,
+    AdminContact,
+    BillingAddress,
+    NewSeats,
+    PaymentDetails,
+    PlaceOrder,
+    ReviewCart,
+    SetQuantities,
 )
 from models.tax import TaxLookup, TaxRate
 from tests.fast_support import CALLS, FastRun, assert_refused, fake_worker, mails, send_mail, skip_to

@@ -22,7 +22,7 @@ from models.assist_rules import lookup_refusal
 from models.languages import SupportedLanguage
 from models.organizer_rules import edition_phrase, no_such_edition
 from models.refusals import Reason, because_n
-from models.seat_order import MAX_NEW_SEATS
+from models.seat_order_requests import MAX_NEW_SEATS
 from models.wizard_rules import role_refusal
 from starter.mail_sink import MailSink
 from starter.settings import Settings

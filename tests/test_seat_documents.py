@@ -19,15 +19,8 @@ from pypdf import PdfReader
 
 from activities import mail_attachments
 from models.accounts import Edition, Product
-from models.seat_order import (
-    BillingAddress,
-    CardOnOrder,
-    ChargeResult,
-    Quote,
-    QuoteLine,
-    SeatOrderState,
-    SeatOrderStatus,
-)
+from models.seat_order import CardOnOrder, ChargeResult, Quote, QuoteLine, SeatOrderState, SeatOrderStatus
+from models.seat_order_requests import BillingAddress
 from starter.mail_sink import MailSink, ReceivedMail
 from starter.services import seat_documents
 from starter.settings import Settings

@@ -13,7 +13,8 @@ from temporalio.client import Client
 from temporalio.converter import default
 from temporalio.testing import WorkflowEnvironment
 
-from models.seat_order import CARD_TOKEN_RETIRED, SeatOrderState
+from models.seat_order import SeatOrderState
+from models.seat_order_requests import CARD_TOKEN_RETIRED
 from starter.mail_sink import MailSink
 from store import SessionFactory
 from store.tables import AccountOrder, AccountSubscription, GatewayCharge, PaymentCard, SeatAssignment

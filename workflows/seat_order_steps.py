@@ -23,19 +23,12 @@ with workflow.unsafe.imports_passed_through():
         BEFORE_PLACED,
         FINISHED,
         OPEN_QUOTE,
-        AcceptQuote,
         AccountSnapshot,
-        ApproveOrder,
         CardOnOrder,
-        DeclineQuote,
-        PaymentUpdate,
-        PlaceOrder,
         Quote,
-        ReviewCart,
         SeatOrderInput,
         SeatOrderState,
         SeatOrderStatus,
-        SetQuantities,
     )
     from models.seat_order_activities import (
         CHECK_CARD_ACTIVITY,
@@ -45,6 +38,15 @@ with workflow.unsafe.imports_passed_through():
         TAX_RATE_ACTIVITY,
         CheckCard,
         ClaimOpenQuote,
+    )
+    from models.seat_order_requests import (
+        AcceptQuote,
+        ApproveOrder,
+        DeclineQuote,
+        PaymentUpdate,
+        PlaceOrder,
+        ReviewCart,
+        SetQuantities,
     )
     from models.seat_order_rules import describe, line_refusal, quote_for, taxed
     from models.tax import TaxLookup, TaxRate

@@ -15,16 +15,14 @@ import typer
 from pydantic import BaseModel, ValidationError
 from rich.table import Table
 
-from models.seat_order import (
+from models.seat_order import Quote, SeatOrderInput, SeatOrderState
+from models.seat_order_requests import (
     AcceptQuote,
     ApproveOrder,
     DeclineQuote,
     PaymentUpdate,
     PlaceOrder,
-    Quote,
     ReviewCart,
-    SeatOrderInput,
-    SeatOrderState,
     SetQuantities,
 )
 from starter.cli.credentials import acting, audited, reading

@@ -18,7 +18,8 @@ from sqlalchemy import select
 from models.account_services import AccountServices
 from models.accounts import SEAT_ADDITION_PRODUCTS, Edition, Product, no_account
 from models.refusals import Reason, Refusal
-from models.seat_order import BEFORE_PLACED, NewSeats, SeatOrderState
+from models.seat_order import BEFORE_PLACED, SeatOrderState
+from models.seat_order_requests import NewSeats
 from models.seat_order_rules import refusal_for
 from starter.errors import NotFound
 from store import SessionFactory, accounts

@@ -12,7 +12,8 @@ from models.assist import AssistBookingState
 from models.assist_requests import CancelBooking
 from models.partner_order import ChangeProvisioningContact, ResendSetUpMail, SendSetUpMailNow
 from models.refusals import Refusal, because
-from models.seat_order import ApproveOrder, SeatOrderState
+from models.seat_order import SeatOrderState
+from models.seat_order_requests import ApproveOrder
 from starter.errors import OnrampError
 from starter.services import assist, console_queues, console_sessions, partner_orders, seat_orders
 from starter.services.callers import as_operator

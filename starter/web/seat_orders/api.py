@@ -19,13 +19,13 @@ from models.refusals import Refusal
 from models.seat_order import (
     SEAT_ORDER_STEPS,
     CardOnOrder,
-    CardReference,
     OrderNo,
     SeatOrderInput,
     SeatOrderPolicy,
     SeatOrderState,
     SeatOrderStep,
 )
+from models.seat_order_requests import CardReference
 from starter.errors import OnrampError
 from starter.services import seat_documents, seat_orders, seat_quotes
 from starter.services.callers import as_operator

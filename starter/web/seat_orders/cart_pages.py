@@ -10,7 +10,8 @@ from pydantic import ValidationError
 
 from models.accounts import PaymentMethod
 from models.refusals import Refusal, because
-from models.seat_order import NewSeats, ReviewCart, SeatOrderInput, SetQuantities
+from models.seat_order import SeatOrderInput
+from models.seat_order_requests import NewSeats, ReviewCart, SetQuantities
 from starter.errors import NotFound, OnrampError, StepRefused
 from starter.services import admin_auth as auth
 from starter.services import seat_orders, seat_quotes

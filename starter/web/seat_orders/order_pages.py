@@ -6,7 +6,8 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 
-from models.seat_order import PlaceOrder, SeatOrderStatus
+from models.seat_order import SeatOrderStatus
+from models.seat_order_requests import PlaceOrder
 from starter.services import seat_portal as seats
 from starter.web import params
 from starter.web.access import PageAdmin

@@ -10,7 +10,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from models.seat_order import AdminContact, BillingAddress, PaymentDetails, SeatOrderState, SeatOrderStatus
+from models.seat_order import SeatOrderState, SeatOrderStatus
+from models.seat_order_requests import AdminContact, BillingAddress, PaymentDetails
 from starter.errors import NotFound, OnrampError
 from starter.services import admin_auth as auth
 from starter.services import seat_portal as seats

@@ -8,7 +8,8 @@ from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, Response
 from pydantic import ValidationError
 
-from models.seat_order import OPEN_QUOTE, AcceptQuote, DeclineQuote, SeatOrderState, SeatOrderStatus
+from models.seat_order import OPEN_QUOTE, SeatOrderState, SeatOrderStatus
+from models.seat_order_requests import AcceptQuote, DeclineQuote
 from starter.services import admin_auth as auth
 from starter.web import params
 from starter.web.access import PageAdmin
