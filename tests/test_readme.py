@@ -46,9 +46,15 @@ uv() {
   "$ONRAMP_TEST_BIN/$command" "$@" || { local rc=$?; echo "exit $rc from: uv run $command $*" >&2; return $rc; }
 }
 curl() {
-  local out code
-  out=$(command curl -sS --max-time 60 -w '\n%{http_code}' "$@") || return $?
-  code=${out##*$'\n'}
+  local out code tries=0
+  while :; do
+    out=$(command curl -sS --max-time 60 -w '\n%{http_code}' "$@") || return $?
+    code=${out##*$'\n'}
+    # a read answered 503 (Temporal busy or slow) is tried again, as the errors table tells a client to
+    case " $* " in *" -d "*|*" -X "*) break ;; esac
+    [ "$code" = 503 ] && [ $((tries += 1)) -le 3 ] || break
+    sleep 2
+  done
   printf '%s\n' "${out%$'\n'*}"
   if [ "$code" -ge 500 ] || [ "$code" = 401 ] || [ "$code" = 403 ]; then
     echo "HTTP $code from: curl $*" >&2
