@@ -3,7 +3,7 @@ the state operators see, and the operator steps."""
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from typing import Annotated, Literal
 
@@ -232,6 +232,21 @@ class PartnerOrderSnapshot(Contract):
 
 SAVE_PARTNER_ORDER_ACTIVITY = "save_partner_order"
 
+RECEIVED_AT_MEMO = "received_at"
+"""The start's memo entry with the moment intake received the order: the workflow's first state counts from it,
+so the intake can answer that state itself instead of asking the new workflow (a Query waits for its first task)."""
+
+RECEIPT_CLOCK_TOLERANCE = timedelta(minutes=1)
+
+
+def receipt_time(intake_said: datetime | None, server_now: datetime) -> datetime:
+    """When the order was received: the intake's moment, unless its clock disagrees with the Temporal server's by
+    more than the tolerance (then the server's, as a workflow without the memo counts: deadlines must not start
+    from a clock that is off, nor from the test server's skipped time)."""
+    if intake_said is None or abs(intake_said - server_now) > RECEIPT_CLOCK_TOLERANCE:
+        return server_now
+    return intake_said
+
 
 def initial_state(order: PartnerOrderInput, received_at: datetime) -> PartnerOrderState:
     """A new order's state. Deadlines count from the requested start date, or from receipt when the order came in
@@ -255,4 +270,11 @@ def initial_state(order: PartnerOrderInput, received_at: datetime) -> PartnerOrd
         starts_at=starts_at,
         escalates_at=add_local_days(effective_start, policy.escalate_after_days, order.time_zone),
         closes_at=add_local_days(effective_start, policy.close_after_days(order.offer), order.time_zone),
+        timeline=[
+            TimelineEntry(
+                at=received_at,
+                kind="state",
+                text=f"awaiting_start_date: order received; Set Up Now e-mail due on {order.requested_start_date}",
+            )
+        ],
     )

@@ -36,6 +36,7 @@ with workflow.unsafe.imports_passed_through():
     from models.partner_order import (
         BEFORE_SET_UP,
         FINAL_STATUSES,
+        RECEIVED_AT_MEMO,
         SAVE_PARTNER_ORDER_ACTIVITY,
         PartnerOrderInput,
         PartnerOrderSnapshot,
@@ -44,6 +45,7 @@ with workflow.unsafe.imports_passed_through():
         TimelineEntry,
         TimelineKind,
         initial_state,
+        receipt_time,
     )
 
 KIND = "partner_order"
@@ -60,7 +62,8 @@ class PartnerOrderWorkflow(OrderSetup, ServiceSetup, AliasContact):
     @workflow.init
     def __init__(self, order: PartnerOrderInput) -> None:
         self._order = order
-        self._state = initial_state(order, received_at=workflow.now())
+        intake_said = workflow.memo_value(RECEIVED_AT_MEMO, None, type_hint=datetime)
+        self._state = initial_state(order, received_at=receipt_time(intake_said, workflow.now()))
         self._send_now = False
         self._changes = 0
         self._quiet_watch = False
@@ -72,9 +75,6 @@ class PartnerOrderWorkflow(OrderSetup, ServiceSetup, AliasContact):
         self._visibility = Visibility(KIND, dedupe=False)
         self._contact_lock = asyncio.Lock()
         self._submitting = False
-        self._note(
-            "state", f"awaiting_start_date: order received; Set Up Now e-mail due on {order.requested_start_date}"
-        )
 
     # ------------------------------------------------------------------ the process
 

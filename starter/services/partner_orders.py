@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from typing import TypeVar
 
 from temporalio.client import Client, WorkflowHandle
 
 from models.mail import MailQueued
 from models.partner_order import (
+    RECEIVED_AT_MEMO,
     ChangeProvisioningContact,
     ContactChanged,
     PartnerOrderInput,
     PartnerOrderState,
     ResendSetUpMail,
     SendSetUpMailNow,
+    initial_state,
 )
 from models.refusals import Refusal, Word, because
 from models.words import CHANGE_CONTACT, PARTNER_ORDER, RESEND, SEND_NOW
@@ -37,19 +40,30 @@ class Started:
 
 async def start(client: Client, settings: Settings, order: PartnerOrderInput) -> Started:
     """Start the order's workflow; a second start for the same order id answers the order as it is, running or
-    finished (``created`` False), and never starts it again."""
+    finished (``created`` False), and never starts it again.
+
+    A new order's answer is its first state, which the workflow builds from the order and the moment of receipt
+    alone (``initial_state``, the moment passed in the start's memo): the intake answers as fast as the start,
+    without a Query that would wait for the workflow's first task. A known order's answer is asked of it."""
     if "wizard_idle_minutes" not in order.policy.model_fields_set:  # the operator's setting, unless the order says
         order = order.model_copy(
             update={"policy": order.policy.model_copy(update={"wizard_idle_minutes": settings.wizard_idle_minutes})}
         )
+    received_at = datetime.now(UTC)
     try:
         h, created = await workflow_calls.start_once(
-            client, PartnerOrderWorkflow.run, order, id=order.workflow_id, task_queue=settings.task_queue
+            client,
+            PartnerOrderWorkflow.run,
+            order,
+            id=order.workflow_id,
+            task_queue=settings.task_queue,
+            memo={RECEIVED_AT_MEMO: received_at},
         )
     except workflow_calls.WorkflowCompleted:
         closed = handle(client, order.order_id)
         return Started(closed.id, "", False, await status(client, order.order_id), closed)
-    return Started(h.id, h.result_run_id or "", created, await status(client, order.order_id), h)
+    state = initial_state(order, received_at) if created else await status(client, order.order_id)
+    return Started(h.id, h.result_run_id or "", created, state, h)
 
 
 def handle(client: Client, order_id: str) -> WorkflowHandle[PartnerOrderWorkflow, PartnerOrderState]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from datetime import timedelta
 from typing import Any, TypeVar
 
@@ -58,7 +58,13 @@ def _finished(workflow_id: str) -> Reason:
 
 
 async def start_once(
-    client: Client, workflow: Callable[..., Awaitable[Any]], arg: Any, *, id: str, task_queue: str
+    client: Client,
+    workflow: Callable[..., Awaitable[Any]],
+    arg: Any,
+    *,
+    id: str,
+    task_queue: str,
+    memo: Mapping[str, Any] | None = None,
 ) -> tuple[WorkflowHandle[Any, Any], bool]:
     """Start the workflow of one business key, which runs once: a start while it runs finds that run (the bool says
     whether this call started it), and after it has closed nothing starts again (``WorkflowCompleted``: the caller
@@ -69,6 +75,7 @@ async def start_once(
             arg,
             id=id,
             task_queue=task_queue,
+            memo=memo,
             id_conflict_policy=WorkflowIDConflictPolicy.USE_EXISTING,
             id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
         )
