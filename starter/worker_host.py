@@ -161,9 +161,12 @@ def build_worker(
     task_queue: str,
     activities: Sequence[Callable[..., Any]],
     serves: WorkerServes = "all",
+    *,
+    strict_sandbox: bool = False,
     **options: Any,
 ) -> Workers:
-    """The workers for ``serves``. ``activities`` are all of them: the mail worker takes the mail's from them."""
+    """The workers for ``serves``. ``activities`` are all of them: the mail worker takes the mail's from them.
+    ``strict_sandbox``: see workflows/registry.py."""
     mail = [fn for fn in activities if _activity_name(fn) == SEND_MAIL_ACTIVITY]
     others = [fn for fn in activities if _activity_name(fn) != SEND_MAIL_ACTIVITY]
     interceptors: list[Interceptor] = [LogFailures(), KeepAlive(), LogWorkflows()]
@@ -177,7 +180,7 @@ def build_worker(
                 task_queue=task_queue,
                 workflows=ALL_WORKFLOWS,
                 activities=[*others, *mail],  # mail of workflows that began before it had a queue of its own
-                workflow_runner=workflow_runner(),
+                workflow_runner=workflow_runner(strict=strict_sandbox),
                 interceptors=interceptors,
                 **options,
             )

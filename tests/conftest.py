@@ -156,7 +156,9 @@ async def ts_env() -> AsyncIterator[WorkflowEnvironment]:
 async def worker(
     ts_env: WorkflowEnvironment, workflow_db: tuple[str, SessionFactory], settings: Settings
 ) -> AsyncIterator[Worker]:
-    worker = build_worker(ts_env.client, TASK_QUEUE, all_activities(workflow_db[1], settings.mail_config()))
+    worker = build_worker(
+        ts_env.client, TASK_QUEUE, all_activities(workflow_db[1], settings.mail_config()), strict_sandbox=True
+    )
     async with worker:
         yield worker
 

@@ -56,7 +56,9 @@ def test_there_are_saved_histories_of_every_workflow() -> None:
 @pytest.mark.parametrize("path", _saved(), ids=lambda path: path.name)
 async def test_saved_history_replays(path: Path) -> None:
     history = WorkflowHistory.from_json(path.stem, path.read_text())
-    replayer = Replayer(workflows=ALL_WORKFLOWS, data_converter=make_converter(), workflow_runner=workflow_runner())
+    replayer = Replayer(
+        workflows=ALL_WORKFLOWS, data_converter=make_converter(), workflow_runner=workflow_runner(strict=True)
+    )
     await replayer.replay_workflow(history)
 
 
@@ -92,7 +94,7 @@ async def test_a_seat_order_is_charged_by_the_card_its_payment_named(recording: 
     replayer = Replayer(
         workflows=ALL_WORKFLOWS,
         data_converter=make_converter(),
-        workflow_runner=workflow_runner(),
+        workflow_runner=workflow_runner(strict=True),
         interceptors=[_Scheduled()],
     )
     STARTED.clear()

@@ -82,7 +82,9 @@ def _history() -> WorkflowHistory:
 
 
 def _replayer(workflow_class: type) -> Replayer:
-    return Replayer(workflows=[workflow_class], data_converter=make_converter(), workflow_runner=workflow_runner())
+    return Replayer(
+        workflows=[workflow_class], data_converter=make_converter(), workflow_runner=workflow_runner(strict=True)
+    )
 
 
 @pytest.mark.parametrize(

@@ -19,12 +19,20 @@ ALL_WORKFLOWS = [PartnerOrderWorkflow, SeatOrderWorkflow, OrganizerAccountWorkfl
 # new workflow run, and the worker's check of its workflows at start, seconds: a worker took 3.7 s to build, 0.1 s now.
 PASSTHROUGH_MODULES = ("email_validator", "idna", "models")
 
+SHARED_WORKFLOW_MODULES = ("workflows",)
+"""Onramp's workflow code itself, shared by the worker's runs as well. Re-importing it for every run (a start, or a
+replay after the workflow left the cache) cost 20-30 ms of CPU, and each cached workflow kept its own copy of every
+module: most of a worker's time per new order and most of its memory per open one. The workflows import only
+`models` and temporalio (import-linter), keep no state at module level, and read time and randomness from
+`workflow`; the strict sandbox, which re-imports them and so catches a stray `datetime.now()` at its call, runs the
+saved histories in the replay tests and the test suite's own worker."""
 
-def workflow_runner() -> SandboxedWorkflowRunner:
-    """The sandbox the worker and the replay tests both use."""
-    return SandboxedWorkflowRunner(
-        restrictions=SandboxRestrictions.default.with_passthrough_modules(*PASSTHROUGH_MODULES)
-    )
+
+def workflow_runner(*, strict: bool = False) -> SandboxedWorkflowRunner:
+    """The sandbox the worker runs its workflows in; ``strict`` re-imports onramp's workflow modules for every run
+    (the replay tests and the test suite's worker)."""
+    shared = PASSTHROUGH_MODULES if strict else (*PASSTHROUGH_MODULES, *SHARED_WORKFLOW_MODULES)
+    return SandboxedWorkflowRunner(restrictions=SandboxRestrictions.default.with_passthrough_modules(*shared))
 
 
 __all__ = [
