@@ -51,6 +51,20 @@ class Settings(BaseSettings):
         description="How long a workflow's next task waits for the worker that ran its last one before any worker "
         "takes it: what a killed worker costs the steps sent to it (Temporal's default is 10 s).",
     )
+    worker_max_cached_workflows: int = Field(
+        default=1000,
+        ge=0,
+        le=100_000,
+        description="Workflows a worker keeps in memory between their tasks (the SDK's sticky cache). A cached "
+        "workflow's next task runs at once; one that left the cache is replayed from its history first. Each costs "
+        "the worker memory: see README, Speed and scale.",
+    )
+    worker_max_concurrent_workflow_tasks: int = Field(
+        default=100, ge=1, le=10_000, description="Workflow tasks a worker runs at once (the SDK's slots)."
+    )
+    worker_max_concurrent_activities: int = Field(
+        default=100, ge=1, le=10_000, description="Activities a worker runs at once (the SDK's slots)."
+    )
 
     # Database
     database_url: str = Field(

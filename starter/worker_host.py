@@ -216,7 +216,12 @@ async def run_worker(settings: Settings, stop: asyncio.Event, client: Client | N
     options = (
         {}
         if serves == "mail"
-        else {"sticky_queue_schedule_to_start_timeout": timedelta(seconds=settings.worker_sticky_seconds)}
+        else {
+            "sticky_queue_schedule_to_start_timeout": timedelta(seconds=settings.worker_sticky_seconds),
+            "max_cached_workflows": settings.worker_max_cached_workflows,
+            "max_concurrent_workflow_tasks": settings.worker_max_concurrent_workflow_tasks,
+            "max_concurrent_activities": settings.worker_max_concurrent_activities,
+        }
     )
     workers = build_worker(
         client,
