@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from store.tables import AuditEntry
 
@@ -14,18 +15,22 @@ def _bounded(value: str | None, length: int = 200) -> str | None:
     return None if value is None else value[:length]
 
 
-async def record(
-    session: AsyncSession, at: datetime, actor: str, action: str, target: str | None, outcome: str, via: str
-) -> None:
-    session.add(
-        AuditEntry(
-            at=at,
-            actor=_bounded(actor) or "anonymous",
-            action=_bounded(action) or "?",
-            target=_bounded(target),
-            outcome=(_bounded(outcome, 60) or "?"),
-            via=via,
-        )
+INSERT = insert(AuditEntry.__table__)
+
+
+def record(session: Session, at: datetime, actor: str, action: str, target: str | None, outcome: str, via: str) -> None:
+    """A prebuilt insert in a synchronous session, run whole through ``store.transactions.run_transaction``: every
+    request that may change something writes one."""
+    session.execute(
+        INSERT,
+        {
+            "at": at,
+            "actor": _bounded(actor) or "anonymous",
+            "action": _bounded(action) or "?",
+            "target": _bounded(target),
+            "outcome": _bounded(outcome, 60) or "?",
+            "via": via,
+        },
     )
 
 

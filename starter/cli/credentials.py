@@ -21,6 +21,7 @@ from starter.services import callers, identity_provider
 from starter.services.callers import Caller, Scope
 from starter.settings import get_settings
 from store import SessionFactory, audit
+from store.transactions import run_transaction
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -66,8 +67,11 @@ async def acting(scope: Scope, action: str, target: str | None = None) -> AsyncI
             outcome = "exit" if type(err).__name__ == "Exit" else "error"
             raise
         finally:
-            async with sessions.begin() as session:
-                await audit.record(session, datetime.now(UTC), caller.actor, f"onramp {action}", target, outcome, "cli")
+            at = datetime.now(UTC)
+            await run_transaction(
+                sessions,
+                lambda session: audit.record(session, at, caller.actor, f"onramp {action}", target, outcome, "cli"),
+            )
 
 
 def audited(scope: Scope, action: str, target: str | None = None) -> Callable[[F], F]:

@@ -11,11 +11,13 @@ from __future__ import annotations
 import logging
 from collections.abc import MutableMapping
 from datetime import UTC, datetime
+from functools import partial
 from typing import Any
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from store import audit
+from store.transactions import run_transaction
 
 log = logging.getLogger("onramp.audit")
 
@@ -66,15 +68,17 @@ class AuditTrail:
         target = state.get("audit_target") or next((str(params[k]) for k in TARGETS if k in params), None)
         app = scope["app"]
         try:
-            async with app.state.sessions.begin() as session:
-                await audit.record(
-                    session,
-                    datetime.now(UTC),
-                    state.get("audit_actor", "anonymous"),
-                    f"{scope['method']} {getattr(route, 'path', '?')}",
-                    target,
-                    str(status),
-                    "api",
-                )
+            await run_transaction(
+                app.state.sessions,
+                partial(
+                    audit.record,
+                    at=datetime.now(UTC),
+                    actor=state.get("audit_actor", "anonymous"),
+                    action=f"{scope['method']} {getattr(route, 'path', '?')}",
+                    target=target,
+                    outcome=str(status),
+                    via="api",
+                ),
+            )
         except Exception:  # the answer has gone out; a lost audit row is logged, not raised
             log.exception("an audit row could not be written")
