@@ -61,7 +61,6 @@ class AssistActivities:
         moves in one transaction, to the same producer when they are free, and keeps its old time when nobody is.
         With ``request.record`` the booking's row is saved in that same transaction."""
         window = calendar.slots(request.session, request.lead_minutes)
-        begin, end = calendar.search_range(request.session, request.lead_minutes)
         async with self._sessions() as session:  # one read: what the booking holds, and who is busy around it
             held = await store.claims_of(session, request.reservation_no)
             if len(held) == 1 and next(iter(held.values())) == set(window):  # a retry: held already
@@ -69,7 +68,7 @@ class AssistActivities:
                 found = await store.producer(session, producer_id)
                 free = [producer_id]
             else:
-                busy = await store.busy_slots(session, begin, end, apart_from=request.reservation_no)
+                busy = await store.busy_in_window(session, request)
                 free = calendar.free_producers(window, busy)
                 free.sort(key=lambda producer_id: producer_id not in held)  # the same producer first
                 found = None

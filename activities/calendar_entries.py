@@ -21,9 +21,10 @@ from __future__ import annotations
 
 from datetime import UTC, date
 from email.utils import parseaddr
+from functools import lru_cache
 from typing import Any, Literal
 
-from icalendar import Calendar, Event, vCalAddress, vText
+from icalendar import Calendar, Event, Timezone, vCalAddress, vText
 
 from activities import mail_values, mail_words
 from activities.mail_templates import mail_catalog, reader_language
@@ -86,14 +87,18 @@ def entry(context: dict[str, Any], language: str, method: Method) -> bytes | Non
     calendar.add("prodid", PRODUCT_ID)
     calendar.add("version", "2.0")
     calendar.add("method", method)
+    calendar.add_component(_time_zone(session.time_zone, session.date.year))
     calendar.add_component(event)
-    # The zone's rules from the start of the session's year to the end of the next: what a calendar needs to place
-    # the session, without decades of transitions.
-    calendar.add_missing_timezones(
-        first_date=date(session.date.year, 1, 1), last_date=date(session.date.year + 2, 1, 1)
-    )
     data: bytes = calendar.to_ical()
     return data
+
+
+@lru_cache(maxsize=256)
+def _time_zone(tzid: str, year: int) -> Timezone:
+    """The zone's VTIMEZONE, from the start of the session's year to the end of the next: what a calendar needs to
+    place the session, without decades of transitions. Built once per zone and year: working the transitions out of
+    the zone's rules cost about 25 ms of CPU, more than the rest of the mail. Shared read-only by every entry."""
+    return Timezone.from_tzid(tzid, first_date=date(year, 1, 1), last_date=date(year + 2, 1, 1))
 
 
 def _summary(context: dict[str, Any], language: str) -> str:
