@@ -344,6 +344,14 @@ async def save_booking(session: AsyncSession, record: BookingRecord, now: dateti
     await upsert(session, AssistBooking, values, key=["reservation_no"])
 
 
+async def booking_contact(session: AsyncSession, reservation_no: str) -> str | None:
+    """The contact e-mail the booking's row holds (None: no row yet)."""
+    found: str | None = await session.scalar(
+        select(AssistBooking.contact_email).where(AssistBooking.reservation_no == reservation_no)
+    )
+    return found
+
+
 async def booking(session: AsyncSession, reservation_no: str) -> BookingRecord | None:
     row = await session.get(AssistBooking, reservation_no.strip().upper())
     if row is None:

@@ -146,6 +146,19 @@ async def find(client: Client, reservation_no: str, contact_email: str) -> Assis
     return state
 
 
+async def prove(client: Client, sessions: SessionFactory, reservation_no: str, contact_email: str) -> str:
+    """The reservation number, once the pair proves the booking is the caller's: by the booking's row when it names
+    this contact (one indexed read), else as ``find`` proves it, from the booking's workflow (a draft before its
+    first save, a contact changed since the row was written, a wrong pair). A step's Update checks the contact
+    again in its validator; this spares each step a Query of the whole booking."""
+    number = reservation_no.strip().upper()
+    async with sessions() as session:
+        row = await store.booking_contact(session, number)
+    if row is not None and row.lower() == contact_email.strip().lower():
+        return number
+    return (await find(client, number, contact_email)).reservation_no
+
+
 async def step(client: Client, reservation_no: str, update: str, request: BaseModel, result_type: type[T]) -> T:
     async def ended() -> StepRefused:
         final = await status(client, reservation_no)

@@ -90,6 +90,28 @@ async def booking_of_customer(
 CustomerBooking = Annotated[AssistBookingState, Depends(booking_of_customer)]
 
 
+@declares(Rule(Access.CUSTOMER, f"reservation number + contact e-mail ({CONTACT_HEADER} header)"))
+async def reservation_of_customer(
+    request: Request,
+    reservation_no: Annotated[str, Path(pattern=SINGLE_LINE_PATTERN, max_length=40)],
+    temporal: Temporal,
+    sessions: Sessions,
+    contact_email: Annotated[
+        str | None, Header(alias=CONTACT_HEADER, pattern=SINGLE_LINE_PATTERN, max_length=320)
+    ] = None,
+) -> str:
+    """The same proof as ``booking_of_customer``, for a step that needs only the booking's number: its Update
+    answers the booking, so reading it first is a Query the step does not need."""
+    if not contact_email:
+        raise ProofMissing()
+    number = await assist.prove(await temporal(), sessions, reservation_no, contact_email)
+    identify(request.scope, "customer", number)
+    return number
+
+
+CustomerReservation = Annotated[str, Depends(reservation_of_customer)]
+
+
 @router.get(
     "/packages",
     response_model=Packages,
@@ -132,29 +154,29 @@ async def read(booking: CustomerBooking) -> AssistBookingState:
     "/bookings/{reservation_no}/availability", response_model=SlotCheck, summary="Order, step 1 again: availability"
 )
 async def availability(
-    booking: CustomerBooking, body: Availability, temporal: Temporal, sessions: Sessions
+    number: CustomerReservation, body: Availability, temporal: Temporal, sessions: Sessions
 ) -> SlotCheck:
     await assist.require_site(sessions, body.site)
-    return await assist.step(await temporal(), booking.reservation_no, "availability", body, SlotCheck)
+    return await assist.step(await temporal(), number, "availability", body, SlotCheck)
 
 
 @router.post(
     "/bookings/{reservation_no}/lookup", response_model=AssistBookingState, summary="Order, step 2: meeting lookup"
 )
-async def lookup(booking: CustomerBooking, body: MeetingLookup, temporal: Temporal) -> AssistBookingState:
-    return await assist.step(await temporal(), booking.reservation_no, "lookup", body, AssistBookingState)
+async def lookup(number: CustomerReservation, body: MeetingLookup, temporal: Temporal) -> AssistBookingState:
+    return await assist.step(await temporal(), number, "lookup", body, AssistBookingState)
 
 
 @router.post(
     "/bookings/{reservation_no}/event-info", response_model=AssistBookingState, summary="Order, step 3: event info"
 )
-async def event_info(booking: CustomerBooking, body: EventInfo, temporal: Temporal) -> AssistBookingState:
-    return await assist.step(await temporal(), booking.reservation_no, "event_info", body, AssistBookingState)
+async def event_info(number: CustomerReservation, body: EventInfo, temporal: Temporal) -> AssistBookingState:
+    return await assist.step(await temporal(), number, "event_info", body, AssistBookingState)
 
 
 @router.post("/bookings/{reservation_no}/submit", response_model=BookingAnswer, summary="Order, step 4: submit")
-async def submit(booking: CustomerBooking, body: SubmitBooking, temporal: Temporal) -> BookingAnswer:
-    return await assist.step(await temporal(), booking.reservation_no, "submit", body, BookingAnswer)
+async def submit(number: CustomerReservation, body: SubmitBooking, temporal: Temporal) -> BookingAnswer:
+    return await assist.step(await temporal(), number, "submit", body, BookingAnswer)
 
 
 @router.post(
@@ -170,8 +192,8 @@ async def find(body: FindBooking, temporal: Temporal) -> AssistBookingState:
 @router.post(
     "/bookings/{reservation_no}/reschedule", response_model=BookingAnswer, summary="Update: date and time only"
 )
-async def reschedule(booking: CustomerBooking, body: Reschedule, temporal: Temporal) -> BookingAnswer:
-    return await assist.step(await temporal(), booking.reservation_no, "reschedule", body, BookingAnswer)
+async def reschedule(number: CustomerReservation, body: Reschedule, temporal: Temporal) -> BookingAnswer:
+    return await assist.step(await temporal(), number, "reschedule", body, BookingAnswer)
 
 
 @router.post(
@@ -179,8 +201,8 @@ async def reschedule(booking: CustomerBooking, body: Reschedule, temporal: Tempo
     response_model=AssistBookingState,
     summary="Update: the add-ons, until 14 days before",
 )
-async def add_ons(booking: CustomerBooking, body: ChangeAddOns, temporal: Temporal) -> AssistBookingState:
-    return await assist.step(await temporal(), booking.reservation_no, "add_ons", body, AssistBookingState)
+async def add_ons(number: CustomerReservation, body: ChangeAddOns, temporal: Temporal) -> AssistBookingState:
+    return await assist.step(await temporal(), number, "add_ons", body, AssistBookingState)
 
 
 @router.post(
@@ -207,11 +229,11 @@ async def preparations(booking: CustomerBooking, sessions: Sessions) -> list[Pre
     summary="Update: hold the producer for the planning call or a rehearsal at a time before the event",
 )
 async def schedule_preparation(
-    booking: CustomerBooking, body: SchedulePreparation, temporal: Temporal
+    number: CustomerReservation, body: SchedulePreparation, temporal: Temporal
 ) -> AssistBookingState:
-    return await assist.step(await temporal(), booking.reservation_no, "schedule_preparation", body, AssistBookingState)
+    return await assist.step(await temporal(), number, "schedule_preparation", body, AssistBookingState)
 
 
 @router.post("/bookings/{reservation_no}/cancel", response_model=AssistBookingState, summary="Cancel the booking")
-async def cancel(booking: CustomerBooking, body: CancelBooking, temporal: Temporal) -> AssistBookingState:
-    return await assist.step(await temporal(), booking.reservation_no, "cancel", body, AssistBookingState)
+async def cancel(number: CustomerReservation, body: CancelBooking, temporal: Temporal) -> AssistBookingState:
+    return await assist.step(await temporal(), number, "cancel", body, AssistBookingState)
