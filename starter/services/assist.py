@@ -105,7 +105,7 @@ async def order(
     await check_order(settings, availability, sessions)
     settings_policy = policy(settings)
     reservation_no = new_reservation_no()
-    await workflow_calls.start_once(  # a new number each time: it cannot have run before
+    check = await workflow_calls.start_with_update(  # a new number each time: it cannot have run before
         client,
         AssistBookingWorkflow.run,
         AssistBookingInput(
@@ -113,9 +113,18 @@ async def order(
         ),
         id=assist_workflow_id(reservation_no),
         task_queue=settings.task_queue,
+        update="availability",
+        update_arg=availability,
+        result_type=SlotCheck,
     )
-    check = await step(client, reservation_no, "availability", availability, SlotCheck)
     return reservation_no, check
+
+
+async def ordered_state(client: Client, reservation_no: str) -> AssistBookingState:
+    """The state of a booking ``order`` has just started: its workflow runs, so the Query goes without first asking
+    the server whether it has finished (``status``)."""
+    handle = client.get_workflow_handle(assist_workflow_id(reservation_no), result_type=AssistBookingState)
+    return await workflow_calls.query(handle, "status", AssistBookingState)
 
 
 async def status(client: Client, reservation_no: str) -> AssistBookingState:

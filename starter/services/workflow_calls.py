@@ -12,6 +12,7 @@ from temporalio.api.workflowservice.v1 import DescribeWorkflowExecutionRequest
 from temporalio.client import (
     Client,
     RPCTimeoutOrCancelledError,
+    WithStartWorkflowOperation,
     WorkflowExecutionStatus,
     WorkflowHandle,
     WorkflowQueryFailedError,
@@ -83,6 +84,50 @@ async def start_once(
         raise WorkflowCompleted(_finished(id), type=Refusal.WORKFLOW_COMPLETED) from None
     response = getattr(handle, "_start_workflow_response", None)  # says whether USE_EXISTING found a running one
     return handle, bool(getattr(response, "started", True))
+
+
+async def start_with_update(
+    client: Client,
+    workflow: Callable[..., Awaitable[Any]],
+    arg: Any,
+    *,
+    id: str,
+    task_queue: str,
+    update: str,
+    update_arg: Any,
+    result_type: type[T],
+) -> T:
+    """Start a workflow whose business key is new (it cannot have run) together with its first step, in one call
+    (update-with-start): the step runs in the workflow's first task instead of a start, a task, then the step's
+    round trip. Refusals and errors as ``update``'s."""
+    operation = WithStartWorkflowOperation(
+        workflow,
+        arg,
+        id=id,
+        task_queue=task_queue,
+        id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
+        id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
+    )
+    started, outcome = time.perf_counter(), "error"
+    try:
+        result: T = await client.execute_update_with_start_workflow(
+            update, update_arg, start_workflow_operation=operation, result_type=result_type, rpc_timeout=STEP_TIMEOUT
+        )
+        outcome = "ok"
+    except WorkflowUpdateFailedError as err:
+        outcome = "refused"
+        raise _refusal(err.cause) from None
+    except WorkflowAlreadyStartedError:
+        raise WorkflowCompleted(_finished(id), type=Refusal.WORKFLOW_COMPLETED) from None
+    except RPCTimeoutOrCancelledError:
+        outcome = "timeout"
+        raise temporal_errors.timed_out(id) from None
+    except RPCError as err:
+        raise _rpc_error(id, err) from None
+    finally:
+        seconds = time.perf_counter() - started
+        metrics.STEP_SECONDS.labels(process=metrics.process_of(id), step=update, outcome=outcome).observe(seconds)
+    return result
 
 
 async def step(

@@ -142,7 +142,8 @@ async def order(body: Availability, temporal: Temporal, settings: AppSettings, s
     await assist.check_order(settings, body, sessions)  # before Temporal: bad input is a 422 even while it is away
     client = await temporal()
     reservation_no, check = await assist.order(client, settings, body, sessions, reading.language().value)
-    return OrderStarted(reservation_no=reservation_no, check=check, state=await assist.status(client, reservation_no))
+    state = await assist.ordered_state(client, reservation_no)
+    return OrderStarted(reservation_no=reservation_no, check=check, state=state)
 
 
 @router.get("/bookings/{reservation_no}", response_model=AssistBookingState, summary="A booking's state")
