@@ -84,7 +84,9 @@ async def test_posting_an_order_starts_its_workflow_once(
     repeat = again.json()
     assert repeat["created"] is False
     assert repeat["workflow_id"] == body["workflow_id"]
-    assert repeat["state"]["received_at"] == body["state"]["received_at"]  # the same order, not a second one
+    held = (await api.get(f"{ORDERS}/{order_id}")).json()
+    assert repeat["state"]["received_at"] == held["received_at"]  # the same order, as its workflow holds it
+    assert len(repeat["state"]["timeline"]) == len(held["timeline"])  # not a second one
     assert (await client.get_workflow_handle(body["workflow_id"]).describe()).run_id == run_id
 
 

@@ -42,18 +42,31 @@ GATEWAY_RETRY = RetryPolicy(
 
 
 @overload
-async def run(activity: str, arg: Any, result_type: type[T], *, retry: RetryPolicy = DB_RETRY) -> T: ...
+async def run(
+    activity: str, arg: Any, result_type: type[T], *, retry: RetryPolicy = DB_RETRY, local: bool = False
+) -> T: ...
 
 
 @overload
-async def run(activity: str, arg: Any, result_type: None = None, *, retry: RetryPolicy = DB_RETRY) -> None: ...
+async def run(
+    activity: str, arg: Any, result_type: None = None, *, retry: RetryPolicy = DB_RETRY, local: bool = False
+) -> None: ...
 
 
-async def run(activity: str, arg: Any, result_type: type[Any] | None = None, *, retry: RetryPolicy = DB_RETRY) -> Any:
-    """Run ``activity`` with ``arg`` and wait for its result."""
-    if result_type is None:
-        return await workflow.execute_activity(
-            activity, arg, start_to_close_timeout=DB_TIMEOUT, heartbeat_timeout=HEARTBEAT, retry_policy=retry
+async def run(
+    activity: str,
+    arg: Any,
+    result_type: type[Any] | None = None,
+    *,
+    retry: RetryPolicy = DB_RETRY,
+    local: bool = False,
+) -> Any:
+    """Run ``activity`` with ``arg`` and wait for its result. ``local``: on this worker, within the workflow task
+    (a short read or a write of the workflow's own rows: one marker in the history instead of three activity
+    events and the workflow task that follows them, and no round trip through the server)."""
+    if local:
+        return await workflow.execute_local_activity(
+            activity, arg, result_type=result_type, start_to_close_timeout=DB_TIMEOUT, retry_policy=retry
         )
     return await workflow.execute_activity(
         activity,

@@ -28,7 +28,7 @@ from typing import Any
 from temporalio import workflow
 from temporalio.common import SearchAttributeUpdate
 
-from workflows import activity_calls
+from workflows import activity_calls, patches
 from workflows.assist_ordering import AssistOrdering
 from workflows.assist_preparation import AssistPreparationSteps
 from workflows.assist_steps import AssistSteps
@@ -53,6 +53,7 @@ REMINDER, PRODUCER_START, REPORT = "reminder", "producer_start", "report"
 class AssistBookingWorkflow(AssistOrdering, AssistSteps, AssistPreparationSteps):
     @workflow.init
     def __init__(self, request: AssistBookingInput) -> None:
+        self._baseline = patches.begin()  # first: every patch the baseline covers, without a marker each
         self._input = request
         self._state = AssistBookingState(
             reservation_no=request.reservation_no,
@@ -192,7 +193,7 @@ class AssistBookingWorkflow(AssistOrdering, AssistSteps, AssistPreparationSteps)
         )
 
     async def _save(self) -> None:
-        await activity_calls.run("save_booking", self._record())
+        await activity_calls.run("save_booking", self._record(), local=patches.at_baseline())
 
     # ------------------------------------------------------------------ e-mail
 

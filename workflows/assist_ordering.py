@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from temporalio import workflow
 
-from workflows import activity_calls
+from workflows import activity_calls, patches
 from workflows import assist_site_terms as site_terms
 from workflows.assist_step_rules import HOLD_SAVES_BOOKING, AssistStepRules, wrong_state
 
@@ -61,7 +61,10 @@ class AssistOrdering(AssistStepRules):
             self._require_draft()
             terms = await site_terms.offered(request)  # refuses a package the site's contract does not include
             check: SlotCheck = await activity_calls.run(
-                "check_producers", self._hold_request(request.session, package=request.package), SlotCheck
+                "check_producers",
+                self._hold_request(request.session, package=request.package),
+                SlotCheck,
+                local=patches.at_baseline(),
             )
             state = self._state
             state.availability = request
@@ -94,7 +97,9 @@ class AssistOrdering(AssistStepRules):
                     host_email=str(request.host_email or ""),
                     session=state.session,
                 )
-                result = await activity_calls.run("find_scheduled_session", lookup, LookupResult)
+                result = await activity_calls.run(
+                    "find_scheduled_session", lookup, LookupResult, local=patches.at_baseline()
+                )
                 if result.found is None:
                     raise refuse(Refusal.INVALID_STEP, _not_found_on_site(result), "host_id")
                 found = result.found
@@ -136,7 +141,7 @@ class AssistOrdering(AssistStepRules):
         async with self._lock:
             self._require_step("submit")
             state = self._state
-            saves = workflow.patched(HOLD_SAVES_BOOKING)
+            saves = patches.patched(HOLD_SAVES_BOOKING)
             held = await self._hold(state.session, self._record(AssistStatus.CONFIRMED) if saves else None)
             if held.producer is None:
                 state.step = "availability"

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from temporalio import workflow
 
-from workflows import activity_calls
+from workflows import activity_calls, patches
 
 with workflow.unsafe.imports_passed_through():
     from pydantic import ValidationError
@@ -74,7 +74,7 @@ class AssistPreparationSteps:
 
     def _prepare(self) -> None:
         """At confirmation: the planning call and rehearsals the package and add-ons include, none scheduled."""
-        if not workflow.patched(PREPARATIONS):
+        if not patches.patched(PREPARATIONS):
             return
         availability = self._state.availability
         self._state.preparations = [
@@ -96,7 +96,7 @@ class AssistPreparationSteps:
                 producer_id=state.producer.producer_id,
                 session=wanted,
             )
-            if not await activity_calls.run("hold_preparation", hold, bool):
+            if not await activity_calls.run("hold_preparation", hold, bool, local=patches.at_baseline()):
                 raise refuse(Refusal.INVALID_STEP, producer_busy(wanted), "time")
             preparation.session, preparation.released = wanted, None
             preparation.scheduled_at = workflow.now()
@@ -155,14 +155,14 @@ class AssistPreparationSteps:
 
     async def _release(self, preparation: Preparation) -> None:
         release = PreparationRelease(reservation_no=self._state.reservation_no, kind=preparation.kind)
-        await activity_calls.run("release_preparation", release, bool)
+        await activity_calls.run("release_preparation", release, bool, local=patches.at_baseline())
         preparation.released, preparation.session = preparation.session, None
 
     # ------------------------------------------------------------------ 4. the add-ons changed
 
     async def _preparations_reconciled(self) -> None:
         state = self._state
-        if state.status is not AssistStatus.CONFIRMED or not workflow.patched(PREPARATIONS):
+        if state.status is not AssistStatus.CONFIRMED or not patches.patched(PREPARATIONS):
             return
         kept = reconciled(state.preparations, state.availability.package, state.availability.add_ons)
         for dropped in (p for p in state.preparations if p not in kept):

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from temporalio import workflow
 
-from workflows import activity_calls
+from workflows import activity_calls, patches
 
 with workflow.unsafe.imports_passed_through():
     from models.assist import AssistBookingState
@@ -29,9 +29,11 @@ COORDINATOR = "coordinator"
 async def offered(request: Availability) -> SiteTerms | None:
     """The site's terms when ``request``'s package is one its contract includes; refused (non-retryable, field
     ``package``, naming the packages it includes) when not. None in a history from before the patch."""
-    if not workflow.patched(SITE_TERMS):
+    if not patches.patched(SITE_TERMS):
         return None
-    terms: SiteTerms = await activity_calls.run(SITE_TERMS_ACTIVITY, request.site, SiteTerms)
+    terms: SiteTerms = await activity_calls.run(
+        SITE_TERMS_ACTIVITY, request.site, SiteTerms, local=patches.at_baseline()
+    )
     refusal = package_refusal(terms, request.package)
     if refusal is not None:
         raise refuse(Refusal.INVALID_STEP, refusal, "package")
@@ -42,6 +44,6 @@ def coordinator_to_tell(state: AssistBookingState) -> Recipient | None:
     """At the submit: the site's coordinator, when there is one and the order has something for them (comments, a
     language other than English); None otherwise, and in a history from before the patch."""
     coordinator = state.coordinator
-    if coordinator is None or not tells_coordinator(state.event_info) or not workflow.patched(SITE_TERMS):
+    if coordinator is None or not tells_coordinator(state.event_info) or not patches.patched(SITE_TERMS):
         return None
     return Recipient(email=coordinator.email)

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
-from workflows import activity_calls
+from workflows import activity_calls, patches
 
 with workflow.unsafe.imports_passed_through():
     from models.assist import AssistBookingInput, AssistBookingState, AssistStatus
@@ -102,7 +102,7 @@ class AssistStepRules:
         earlier than ``not_before`` (default: the ordering lead time from now; a move: its notice)."""
         policy = self._state.policy
         lead = policy.producer_lead_minutes
-        if workflow.patched(PRODUCTION_HOLD):
+        if patches.patched(PRODUCTION_HOLD):
             lead = hold_lead_minutes(policy, package or self._state.availability.package)
         return HoldRequest(
             reservation_no=self._state.reservation_no,
@@ -117,5 +117,5 @@ class AssistStepRules:
     ) -> HoldResult:
         """Hold a producer; with ``record``, the booking's row is saved in the same transaction (one activity)."""
         request = self._hold_request(session, record, not_before)
-        result: HoldResult = await activity_calls.run("hold_producer", request, HoldResult)
+        result: HoldResult = await activity_calls.run("hold_producer", request, HoldResult, local=patches.at_baseline())
         return result

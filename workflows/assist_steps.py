@@ -8,7 +8,7 @@ from datetime import date, time
 
 from temporalio import workflow
 
-from workflows import activity_calls
+from workflows import activity_calls, patches
 from workflows.assist_step_rules import CHARGE_LINES, HOLD_SAVES_BOOKING, AssistStepRules, wrong_state
 
 with workflow.unsafe.imports_passed_through():
@@ -55,7 +55,7 @@ class AssistSteps(AssistStepRules):
             state = self._state
             old, old_producer = state.session, state.producer.producer_id if state.producer else None
             new = self._moved(old, request.date, request.time)
-            saves = workflow.patched(HOLD_SAVES_BOOKING)
+            saves = patches.patched(HOLD_SAVES_BOOKING)
             not_before = workflow.now() + move_notice(state.policy)
             held = await self._hold(new, self._record(state.status, new) if saves else None, not_before)
             if held.producer is None:
@@ -125,8 +125,8 @@ class AssistSteps(AssistStepRules):
                 None if was_draft else cancellation_fee(state.policy, state.standard_fee, state.session.starts_at, now)
             )
             if not was_draft:
-                await activity_calls.run("release_producer", state.reservation_no, bool)
-            if state.cancellation_fee and workflow.patched(CHARGE_LINES):
+                await activity_calls.run("release_producer", state.reservation_no, bool, local=patches.at_baseline())
+            if state.cancellation_fee and patches.patched(CHARGE_LINES):
                 charge = cancellation_charge(
                     state.policy, state.standard_fee, state.currency, state.cancellation_fee, now
                 )

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
+from workflows import patches
 from workflows.wizard_steps import WizardSteps, invalid
 
 with workflow.unsafe.imports_passed_through():
@@ -45,7 +46,7 @@ class OrgJoinSteps(WizardSteps):
 
     async def _administrator_to_ask(self, request: CustomerOrgStep) -> OrgAdministrator | None:
         """For an organization the finder proposed by name or domain, the administrator who must confirm."""
-        if request.decision != "use_existing" or not workflow.patched(ORG_JOIN):
+        if request.decision != "use_existing" or not patches.patched(ORG_JOIN):
             return None
         chosen = next(m for m in self._wizard.answers.customer_org_matches if m.id == request.org_id)
         if chosen.match == "admin_email":

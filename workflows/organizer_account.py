@@ -24,7 +24,7 @@ from temporalio import workflow
 from temporalio.common import SearchAttributeUpdate
 from temporalio.exceptions import ActivityError, ApplicationError
 
-from workflows import activity_calls
+from workflows import activity_calls, patches
 from workflows.outbox import Outbox
 from workflows.visibility import Visibility, console_queues
 
@@ -79,6 +79,7 @@ NOT_CREATED = because("the account was not created")
 class OrganizerAccountWorkflow:
     @workflow.init
     def __init__(self, request: OrganizerAccountInput) -> None:
+        self._baseline = patches.begin()  # first: every patch the baseline covers, without a marker each
         self._input = request
         self._policy = request.policy
         self._creation_id = workflow.uuid4().hex[:12]  # this run's rows and mails, apart from earlier runs' (same id)

@@ -13,6 +13,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError
 
+from workflows import patches
 from workflows.activity_calls import HEARTBEAT
 
 with workflow.unsafe.imports_passed_through():
@@ -44,7 +45,7 @@ killed worker's mail is tried again once its heartbeat is missed (``HEARTBEAT``)
 async def send_mail(request: MailRequest, max_retry_seconds: float = 20) -> MailReceipt:
     """Raises ActivityError only for a template that cannot be rendered; an SMTP outage just waits, trying at
     least every ``max_retry_seconds``, so mail goes out within that time of the relay answering again."""
-    own_queue = mail_task_queue(workflow.info().task_queue) if workflow.patched(MAIL_QUEUE) else None
+    own_queue = mail_task_queue(workflow.info().task_queue) if patches.patched(MAIL_QUEUE) else None
     receipt: MailReceipt = await workflow.execute_activity(
         SEND_MAIL_ACTIVITY,
         request,

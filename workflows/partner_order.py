@@ -21,7 +21,7 @@ from typing import Any
 
 from temporalio import workflow
 
-from workflows import activity_calls
+from workflows import activity_calls, patches
 from workflows.alias_contact import AliasContact
 from workflows.outbox import Outbox
 from workflows.partner_order_operator import SET_UP_NOW, SET_UP_NOW_CUSTOMER
@@ -61,6 +61,7 @@ QUIET_WATCH = "quiet-watch-loop"  # the deadline loop wakes for status changes o
 class PartnerOrderWorkflow(OrderSetup, ServiceSetup, AliasContact):
     @workflow.init
     def __init__(self, order: PartnerOrderInput) -> None:
+        self._baseline = patches.begin()  # first: every patch the baseline covers, without a marker each
         self._order = order
         intake_said = workflow.memo_value(RECEIVED_AT_MEMO, None, type_hint=datetime)
         self._state = initial_state(order, received_at=receipt_time(intake_said, workflow.now()))
@@ -80,7 +81,7 @@ class PartnerOrderWorkflow(OrderSetup, ServiceSetup, AliasContact):
 
     @workflow.run
     async def run(self, order: PartnerOrderInput) -> PartnerOrderState:
-        self._quiet_watch = self._visibility.dedupe = workflow.patched(QUIET_WATCH)
+        self._quiet_watch = self._visibility.dedupe = patches.patched(QUIET_WATCH)
         await self._save()
         await self._wait_for_start_date()
         await self._send_set_up_now_mail_when_due()
@@ -277,7 +278,7 @@ class PartnerOrderWorkflow(OrderSetup, ServiceSetup, AliasContact):
 
     async def _save(self) -> None:
         snapshot = PartnerOrderSnapshot(workflow_id=workflow.info().workflow_id, state=self._state)
-        await activity_calls.run(SAVE_PARTNER_ORDER_ACTIVITY, snapshot)
+        await activity_calls.run(SAVE_PARTNER_ORDER_ACTIVITY, snapshot, local=patches.at_baseline())
 
     async def _sleep_until(self, deadline: datetime, wake: Callable[[], bool]) -> None:
         remaining = deadline - workflow.now()

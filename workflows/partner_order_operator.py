@@ -9,6 +9,7 @@ import asyncio
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
+from workflows import patches
 from workflows.wizard_steps import WizardSteps
 
 with workflow.unsafe.imports_passed_through():
@@ -68,12 +69,12 @@ class OperatorSteps(WizardSteps):
     @workflow.update
     async def resend(self, request: ResendSetUpMail) -> MailQueued:
         self._note("operator", f"{request.operator} asked to resend the Set Up Now e-mail" + _why(request.reason))
-        if self._wizard.setup_by == "customer" and workflow.patched(RESEND_TO_CUSTOMER):
+        if self._wizard.setup_by == "customer" and patches.patched(RESEND_TO_CUSTOMER):
             # the customer sets up: a partner link would open the order to the partner again
             self._queue_customer_set_up_now_mail()
             return self._last_mail(SET_UP_NOW_CUSTOMER)
         self._queue_set_up_now_mail()
-        if not workflow.patched(RESEND_WITHOUT_SAVE):
+        if not patches.patched(RESEND_WITHOUT_SAVE):
             await self._save()  # older runs saved the unchanged order here; replay must do the same
         return self._last_mail(SET_UP_NOW)
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from temporalio import workflow
 
-from workflows import activity_calls
+from workflows import activity_calls, patches
 from workflows.outbox import Outbox
 from workflows.seat_order_steps import CARD_BY_REFERENCE, SeatOrderSteps, conflict
 from workflows.visibility import Visibility
@@ -70,6 +70,7 @@ PLACED_SHOWN_AFTER = timedelta(minutes=1)
 class SeatOrderWorkflow(SeatOrderSteps):
     @workflow.init
     def __init__(self, order: SeatOrderInput) -> None:
+        self._baseline = patches.begin()  # first: every patch the baseline covers, without a marker each
         self._order = order
         self._state = SeatOrderState(
             order_no=order.order_no,
@@ -90,8 +91,8 @@ class SeatOrderWorkflow(SeatOrderSteps):
 
     @workflow.run
     async def run(self, order: SeatOrderInput) -> SeatOrderState:
-        self._lean = workflow.patched(LEAN_PROCESSING)
-        self._quiet_placing = workflow.patched(QUIET_PLACING)
+        self._lean = patches.patched(LEAN_PROCESSING)
+        self._quiet_placing = patches.patched(QUIET_PLACING)
         if self._account is None:
             self._account = await self._load_account()
         if not await self._refuse_if_not_eligible():
@@ -193,7 +194,7 @@ class SeatOrderWorkflow(SeatOrderSteps):
         card = self._state.card
         if card is None:
             raise conflict(NO_CARD)
-        token = None if workflow.patched(CARD_BY_REFERENCE) else card.token  # paid by token: in its history already
+        token = None if patches.patched(CARD_BY_REFERENCE) else card.token  # paid by token: in its history already
         if card.reference is None and token is None:
             raise conflict(NO_CARD)
         charge = ChargeRequest(
@@ -226,7 +227,7 @@ class SeatOrderWorkflow(SeatOrderSteps):
             mark_completed=self._quiet_placing,
             placed_at=self._state.placed_at,  # the activity's input only, no new command: old histories replay
         )
-        await activity_calls.run(APPLY_SEAT_ORDER_ACTIVITY, seats)
+        await activity_calls.run(APPLY_SEAT_ORDER_ACTIVITY, seats, local=patches.at_baseline())
 
     async def _escalate(self) -> None:
         self._state.escalated = True
@@ -236,7 +237,7 @@ class SeatOrderWorkflow(SeatOrderSteps):
         self._mail(
             "escalation", Recipient(email=self._order.policy.corporate_account_services_email), "seat_order_escalation"
         )
-        if workflow.patched(DELAY_NOTICE):
+        if patches.patched(DELAY_NOTICE):
             self._mail("delayed", self._snapshot().billing_contact, "seat_order_delayed")
         self._publish()
         await self._save()
@@ -271,7 +272,11 @@ class SeatOrderWorkflow(SeatOrderSteps):
 
     async def _load_account(self) -> AccountSnapshot:
         return await activity_calls.run(
-            LOAD_ACCOUNT_ACTIVITY, self._order.account_no, AccountSnapshot, retry=activity_calls.ACCOUNT_RETRY
+            LOAD_ACCOUNT_ACTIVITY,
+            self._order.account_no,
+            AccountSnapshot,
+            retry=activity_calls.ACCOUNT_RETRY,
+            local=patches.at_baseline(),
         )
 
     async def _set_status(self, status: SeatOrderStatus, text: str, save: bool = True) -> None:
@@ -304,7 +309,9 @@ class SeatOrderWorkflow(SeatOrderSteps):
         self._unpublished = False
 
     async def _save(self) -> None:
-        await activity_calls.run(SAVE_SEAT_ORDER_ACTIVITY, SeatOrderSnapshot(state=self._state))
+        await activity_calls.run(
+            SAVE_SEAT_ORDER_ACTIVITY, SeatOrderSnapshot(state=self._state), local=patches.at_baseline()
+        )
 
     def _mail(self, purpose: str, recipient: Recipient, template: str) -> None:
         self._outbox.queue(purpose, recipient, template, self._mail_context())

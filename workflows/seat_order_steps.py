@@ -13,7 +13,7 @@ from temporalio import workflow
 from temporalio.common import RetryPolicy
 from temporalio.exceptions import ActivityError, ApplicationError
 
-from workflows import activity_calls
+from workflows import activity_calls, patches
 
 with workflow.unsafe.imports_passed_through():
     from models.promotions import AppliedPromotion, FindPromotion
@@ -131,7 +131,9 @@ class SeatOrderSteps:
             at=workflow.now(),
         )
         try:
-            return await activity_calls.run(FIND_PROMOTION_ACTIVITY, wanted, AppliedPromotion, retry=PROMOTION_RETRY)
+            return await activity_calls.run(
+                FIND_PROMOTION_ACTIVITY, wanted, AppliedPromotion, retry=PROMOTION_RETRY, local=patches.at_baseline()
+            )
         except ActivityError as err:
             if isinstance(err.cause, ApplicationError):
                 raise passed_on(err.cause, Refusal.PROMOTION_INVALID) from None
@@ -164,6 +166,7 @@ class SeatOrderSteps:
             CLAIM_OPEN_QUOTE_ACTIVITY,
             ClaimOpenQuote(account_no=self._order.account_no, order_no=self._order.order_no),
             str,
+            local=patches.at_baseline(),
         )
         if previous and previous != self._order.order_no:  # one open quote per account: the older one expires now
             await workflow.get_external_workflow_handle(f"seat-order-{previous}").signal(
@@ -207,7 +210,7 @@ class SeatOrderSteps:
 
     @workflow.update
     async def payment(self, request: PaymentUpdate) -> SeatOrderState:
-        token = None if workflow.patched(CARD_BY_REFERENCE) else request.card_token  # an order paid by token
+        token = None if patches.patched(CARD_BY_REFERENCE) else request.card_token  # an order paid by token
         try:
             card: CardOnOrder = await activity_calls.run(
                 CHECK_CARD_ACTIVITY,
@@ -221,9 +224,12 @@ class SeatOrderSteps:
             raise
         country = request.billing_address.country
         quote = self._state.quote
-        if quote is not None and quote.tax_country != country and workflow.patched(TAX_BY_BILLING_COUNTRY):
+        if quote is not None and quote.tax_country != country and patches.patched(TAX_BY_BILLING_COUNTRY):
             tax = await activity_calls.run(
-                TAX_RATE_ACTIVITY, TaxLookup(account_no=self._order.account_no, country=country), TaxRate
+                TAX_RATE_ACTIVITY,
+                TaxLookup(account_no=self._order.account_no, country=country),
+                TaxRate,
+                local=patches.at_baseline(),
             )
             if (tax.rate, tax.name, tax.country) != (quote.tax_rate, quote.tax_name, quote.tax_country):
                 self._state.quote = taxed(quote, tax)
@@ -244,7 +250,7 @@ class SeatOrderSteps:
         if self._placing:  # a second click that passed the validator in the same moment
             raise conflict(ALREADY_PLACED)
         self._placing = True
-        if self._quiet_placing or workflow.patched(DEADLINE_AT_PLACE):  # published with its 24-hour deadline
+        if self._quiet_placing or patches.patched(DEADLINE_AT_PLACE):  # published with its 24-hour deadline
             self._start_the_clock()
         placed = f"service order placed: processing within {self._order.policy.processing_hours} hours"
         if self._quiet_placing:
@@ -289,6 +295,7 @@ class SeatOrderSteps:
         await activity_calls.run(
             RELEASE_OPEN_QUOTE_ACTIVITY,
             ClaimOpenQuote(account_no=self._order.account_no, order_no=self._order.order_no),
+            local=patches.at_baseline(),
         )
 
     def _require(self, allowed: frozenset[SeatOrderStatus] | set[SeatOrderStatus], action: Word) -> None:

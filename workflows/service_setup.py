@@ -8,6 +8,7 @@ from typing import Any, Literal
 
 from temporalio import workflow
 
+from workflows import patches
 from workflows.wizard_steps import WizardSteps, invalid, wrong_step
 
 with workflow.unsafe.imports_passed_through():
@@ -138,7 +139,7 @@ class ServiceSetup(WizardSteps):
         result: Provisioned = await self._activity(PROVISION_ORDER_ACTIVITY, provisioning, Provisioned)
         self._wizard.step = WizardStep.DONE
         settings: dict[str, object] = {"settings": service_settings.summary(self._state).model_dump(mode="json")}
-        if not setup.partner_access and workflow.patched(CUSTOMER_SET_UP_MAILS):
+        if not setup.partner_access and patches.patched(CUSTOMER_SET_UP_MAILS):
             # the customer set up: the partner is told it has no access to manage the customer's organization
             partner = self._recipient(str(self._state.provisioning_contact_email))
             self._queue_mail("provisioned", partner, "provisioned_partner", extra=settings)

@@ -10,6 +10,8 @@ from typing import Any
 from temporalio import workflow
 from temporalio.common import SearchAttributeUpdate
 
+from workflows import patches
+
 with workflow.unsafe.imports_passed_through():
     from models import search_attributes as sa
 
@@ -22,7 +24,7 @@ five first ones only, so the same upserts replay."""
 
 def console_queues() -> bool:
     """Whether this run publishes the console's attributes (``workflow.patched``; not in a query or validator)."""
-    return workflow.patched(CONSOLE_QUEUES)
+    return patches.patched(CONSOLE_QUEUES)
 
 
 class Visibility:
