@@ -24,7 +24,7 @@ from tests.admin_support import mails_to
 from tests.assist_support import availability, book, new_site, proof, schedule, session_at
 from tests.support import save_history, with_csrf
 
-RECORDING = "v5"  # v5: the console's search attributes (issue 16); v4: the site's terms, the planning call (issue 15)
+RECORDING = "v6"  # v6: the baseline patch, local saves and holds (issue 17); v5: the console's search attributes (issue 16); v4: the site's terms, the planning call (issue 15)
 
 pytestmark = pytest.mark.skipif(
     not os.environ.get("ONRAMP_RECORD_HISTORIES"), reason="set ONRAMP_RECORD_HISTORIES=1 to record"

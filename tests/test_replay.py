@@ -40,8 +40,10 @@ from tests.wizard_support import CALLING, NEW_CUSTOMER, NEW_PARTNER, Wizard, mai
 from workflows.registry import ALL_WORKFLOWS, workflow_runner
 
 # Bump when recording after a patched change; keep the older files: they are what running workflows look like.
-RECORDING = "v8"
-PARTNER_ORDER_RECORDING = "v11"  # the partner order's own count (v11: the console's search attributes)
+RECORDING = "v9"  # v9: the baseline patch, local saves and reads (issue 17)
+PARTNER_ORDER_RECORDING = (
+    "v12"  # the partner order's own count (v12: the baseline patch, local saves; v11: the console's search attributes)
+)
 
 
 def _saved() -> list[Path]:
@@ -122,7 +124,8 @@ async def test_record_partner_order_histories(
     await alone.handle.result()
     await save_history(client, alone.workflow_id, f"PartnerOrderWorkflow.{PARTNER_ORDER_RECORDING}-closed-unattended")
 
-    # 2. Operators at work: send now, resend, contact change, then closure.
+    # 2. Operators at work: send now, resend, contact change, then closure (dated from the clock after the first).
+    today = (await ts_env.get_current_time()).astimezone(ZoneInfo("Europe/Ljubljana")).date()
     o = order(today + timedelta(days=5), offer="A-WX")
     busy = await partner_orders.start(client, settings, o)
     await partner_orders.send_now(client, o.order_id, SendSetUpMailNow(operator="ana"))
@@ -300,7 +303,7 @@ async def test_record_org_join_histories(
         if decision == "confirm":
             await ts_env.sleep(timedelta(hours=25))
             await mail_to(mail_sink, boss, 2)
-        [request, *_] = mail_sink.to(boss)
+        [request, *_] = await mail_to(mail_sink, boss, 1)
         token = join_path(request).rsplit("/", 1)[1]
         assert (await http.post(f"/api/org-join/{token}", json={"decision": decision})).status_code == 200
         await save_history(

@@ -35,9 +35,9 @@ with workflow.unsafe.imports_passed_through():
 class SeatOrderWorkflowWithAnExtraTimer(SeatOrderWorkflow):
     """SeatOrderWorkflow with one change: a one-second timer before anything else.
 
-    The saved history's first workflow task recorded the real workflow's first commands (the lean-processing patch
-    marker, the search attributes, the save_seat_order activity). Replaying, this copy's first command is a
-    StartTimer instead: it matches no recorded event, which is exactly what a running workflow would hit after such a
+    The saved history's first workflow task recorded the real workflow's first commands (the baseline patch's
+    marker and version attribute, the search attributes, the save). Replaying, this copy's first command after the
+    marker is a StartTimer instead: it matches no recorded event, which is exactly what a running workflow would hit after such a
     deploy, so the replay must fail with a NondeterminismError. (Shipping a change like this needs `workflow.patched`.)
     """
 
@@ -51,8 +51,8 @@ class SeatOrderWorkflowWithAnExtraTimer(SeatOrderWorkflow):
 class SeatOrderWorkflowWithAnExtraSave(SeatOrderWorkflow):
     """SeatOrderWorkflow with one change deep in the process: one more save_seat_order before the seats are added.
 
-    The saved history went from the charge straight to apply_seat_order. Replaying, this copy schedules
-    save_seat_order where the history has apply_seat_order scheduled (event 145 of 158): a different activity at the
+    The saved history went from the charge straight to apply_seat_order (a local activity: its marker). Replaying,
+    this copy schedules a save_seat_order activity where the history has that marker: a different command at the
     same place, so the replay must fail with a NondeterminismError, though everything before it matches.
     """
 
@@ -92,12 +92,11 @@ def _replayer(workflow_class: type) -> Replayer:
     [
         (
             SeatOrderWorkflowWithAnExtraTimer,
-            "patch marker encountered for change lean-processing, but there is no corresponding change command",
+            "Timer machine does not handle this event",
         ),
         (
             SeatOrderWorkflowWithAnExtraSave,
-            "Activity type of scheduled event 'apply_seat_order' does not match activity type of activity command "
-            "'save_seat_order'",
+            "Missing associated machine for LocalActivity",
         ),
     ],
     ids=["extra-timer-first", "extra-activity-late"],
