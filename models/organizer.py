@@ -87,14 +87,23 @@ class OrganizerPolicy(Contract):
         description="Longest pause between two tries to hand an e-mail to SMTP: after an outage, mail goes out "
         "within this time of the relay answering again.",
     )
+    continue_after_events: int = Field(
+        default=2_000,
+        ge=40,
+        le=40_000,
+        description="An account's workflow lives as long as the account (re-invites, reminders, years): past this "
+        "many events in its history, it continues as new, carrying its state, so a replay stays cheap.",
+    )
 
 
 class OrganizerAccountInput(Contract):
-    """The workflow's input: only the business key (and policy). The details come with the create step."""
+    """The workflow's input: only the business key (and policy). The details come with the create step; a run
+    continued from an earlier one (``continued``) carries that run's state."""
 
     account_no: AccountNo
     email: OrganizerEmail
     policy: OrganizerPolicy = Field(default_factory=OrganizerPolicy)
+    continued: OrganizerContinued | None = None
 
 
 class NewOrganizer(Contract):
@@ -186,6 +195,14 @@ class OrganizerState(Contract):
         return edition_label(self.product, self.edition) if self.product and self.edition else None
 
 
+class OrganizerContinued(Contract):
+    """What a run hands to the one it continues as: the account's state (its timeline and mails too, so mail
+    sequences, and with them the outbox keys, go on where they were) and the id its rows and mails carry."""
+
+    state: OrganizerState
+    creation_id: str
+
+
 class InvitationSent(Contract):
     """What create and re-invite answer: the invitation and the admin's copy are on their way."""
 
@@ -248,3 +265,6 @@ CREATE_ORGANIZER_ACTIVITY = "create_organizer"
 ACTIVATE_ORGANIZER_ACTIVITY = "activate_organizer"
 REMOVE_ORGANIZER_ACTIVITY = "remove_organizer"
 ACCOUNT_ADMIN_ACTIVITY = "account_admin"
+
+
+OrganizerAccountInput.model_rebuild()  # ``continued`` names a model defined after it

@@ -23,8 +23,11 @@ from models.accounts import Edition, Product
 from models.organizer import (
     CreateOrganizer,
     OrganizerAccountInput,
+    OrganizerPolicy,
     OrganizerState,
     OrganizerStatus,
+    ReinviteOrganizer,
+    RemoveOrganizer,
 )
 from starter.mail_sink import MailSink
 from starter.settings import Settings
@@ -356,3 +359,45 @@ async def test_a_start_without_its_create_step_ends_by_itself(client: Client, se
     final = await handle.result()  # the time-skipping server skips the ten minutes
     assert final.status is OrganizerStatus.ABANDONED
     assert final.timeline[-1].text == "abandoned: the create step did not come; no license was taken"
+
+
+async def test_a_long_lived_account_continues_as_new_keeping_its_state_and_mail_sequence(
+    client: Client, settings: Settings, workflow_db: tuple[str, SessionFactory], mail_sink: MailSink
+) -> None:
+    """Re-invites grow the history (each: an Update, two mails); past the policy's bound the run continues as new
+    with the account's state, so the next invitation is #N+1 (its outbox key new, none sent twice) and the
+    account is the same one: status, timeline, license."""
+    account = await new_account(workflow_db[1], settings)
+    email = f"long-{uid()}@yitong.example"
+    request = OrganizerAccountInput(
+        account_no=account.account_no, email=email, policy=OrganizerPolicy(continue_after_events=40)
+    )
+    handle = await client.start_workflow(
+        OrganizerAccountWorkflow.run,
+        request,
+        id=f"organizer-{account.account_no}-{uid()}",
+        task_queue=settings.task_queue,
+    )
+    first_run = await run_id(client, handle.id)
+    step = CreateOrganizer(last_name="Long", first_name="Lou", product=Product.GOTO_MEETING, edition=Edition.STANDARD)
+    await handle.execute_update(OrganizerAccountWorkflow.create, step)
+    for n in range(2, 7):
+        sent = await handle.execute_update(OrganizerAccountWorkflow.reinvite, ReinviteOrganizer())
+        assert sent.invitation.sequence == n
+    await mails_to(mail_sink, email, count=6)
+
+    later_run = await run_id(client, handle.id)
+    assert later_run != first_run  # a new run of the same workflow id
+    state = await handle.query(OrganizerAccountWorkflow.status)
+    assert state.status is OrganizerStatus.INVITED and state.invitations == 6
+    assert any("continued in a new run" in event.text for event in state.timeline)
+    assert state.timeline[0].text.startswith("pending: waiting for the admin's create step")  # the whole timeline
+    again = await handle.execute_update(OrganizerAccountWorkflow.reinvite, ReinviteOrganizer())
+    assert again.invitation.sequence == 7
+    invitations = await mails_to(mail_sink, email, count=7)
+    assert len(invitations) == 7 and len({activation_link(m) for m in invitations}) == 7  # none twice
+    assert await seats_used(workflow_db[1], account.account_no, Edition.STANDARD) == (2, 1)  # still one license
+
+    await handle.execute_update(OrganizerAccountWorkflow.remove, RemoveOrganizer())
+    final = await handle.result()
+    assert final.status is OrganizerStatus.REMOVED

@@ -47,6 +47,7 @@ with workflow.unsafe.imports_passed_through():
         LicenseReturned,
         LicenseTaken,
         OrganizerAccountInput,
+        OrganizerContinued,
         OrganizerEvent,
         OrganizerEventKind,
         OrganizerRef,
@@ -74,6 +75,10 @@ RE_INVITE = word("organizer account step", "re-invite")
 ACTIVATE = word("organizer account step", "activate")
 NOT_CREATED = because("the account was not created")
 
+CONTINUE_AS_NEW = "continue-as-new"
+"""Patch: past the policy's number of events, the run continues as new (asked only then, so a run that never gets
+there writes no marker)."""
+
 
 @workflow.defn
 class OrganizerAccountWorkflow:
@@ -89,6 +94,9 @@ class OrganizerAccountWorkflow:
             email=str(request.email).lower(),
             started_at=workflow.now(),
         )
+        if request.continued is not None:  # the account's own run, continued: its state and its rows' id
+            self._creation_id = request.continued.creation_id
+            self._state = request.continued.state
         self._admin: AccountAdmin | None = None
         self._lock = asyncio.Lock()  # one state-changing step at a time (create, re-invite, activate, remove)
         self._creating = False
@@ -104,11 +112,30 @@ class OrganizerAccountWorkflow:
 
     @workflow.run
     async def run(self, request: OrganizerAccountInput) -> OrganizerState:
-        await self._await_create_step()
+        if request.continued is None:
+            await self._await_create_step()
         while self._state.status not in FINAL_STATUSES:
+            if self._history_is_long() and patches.patched(CONTINUE_AS_NEW):
+                await self._continue_as_new()
             await self._wait_for_activation_or_removal()
         await self._finish()
         return self._state
+
+    def _history_is_long(self) -> bool:
+        info = workflow.info()
+        return info.is_continue_as_new_suggested() or (
+            info.get_current_history_length() >= self._policy.continue_after_events
+        )
+
+    async def _continue_as_new(self) -> None:
+        """Hand the account to a new run of the same workflow id: its mails delivered and no step under way first,
+        so the new run starts from a state nothing else is still changing."""
+        await workflow.wait_condition(
+            lambda: workflow.all_handlers_finished() and not self._lock.locked() and self._outbox.idle()
+        )
+        self._note("state", f"{self._state.status.value}: continued in a new run (its history was long)")
+        carried = OrganizerContinued(state=self._state, creation_id=self._creation_id)
+        workflow.continue_as_new(self._input.model_copy(update={"continued": carried}))
 
     async def _await_create_step(self) -> None:
         """Step 1 arrives as an Update right after the start; a start whose step never comes ends by itself."""

@@ -110,6 +110,10 @@ class Outbox:
         self._tasks.append(asyncio.create_task(self._deliver(request, record)))
         return MailQueued(purpose=purpose, sequence=sequence, to=recipient.email)
 
+    def idle(self) -> bool:
+        """No mail is on its way (every one sent, or failed for good)."""
+        return all(task.done() for task in self._tasks)
+
     async def all_delivered(self) -> None:
         """Wait until every mail is sent, or has failed for good (before the workflow returns)."""
         await workflow.wait_condition(lambda: all(task.done() for task in self._tasks))
