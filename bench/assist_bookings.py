@@ -119,9 +119,18 @@ async def _reschedule_latency(bench: Bench, site: str, runs: int) -> None:
     async def noop(_: int) -> None:
         await reference.execute_update(ReferenceWorkflow.noop, "x")
 
+    async def with_activity(_: int) -> None:
+        await reference.execute_update(ReferenceWorkflow.with_activity, "x")
+
     warmup = 2 * len(booked)  # every booking moved twice before timing; each call still moves to a new time
     ours = (await timed(reschedule, runs + warmup, warmup=0))[warmup:]
+    held = await timed(with_activity, runs)
     ref = await timed(noop, runs)
+    report(
+        "reschedule Update, beside an Update that waits for one no-op activity",
+        ("POST …/reschedule (producer hold moved)", ours),
+        ("Update + 1 no-op activity, minimal workflow", held),
+    )
     report(
         "reschedule Update", ("POST …/reschedule (producer hold moved)", ours), ("no-op Update, minimal workflow", ref)
     )

@@ -22,6 +22,11 @@ class ReferenceWorkflow:
     async def noop(self, _: str) -> str:
         return "ok"
 
+    @workflow.update
+    async def with_activity(self, _: str) -> str:
+        """An Update that waits for one no-op activity: the least a step that holds something can cost."""
+        return str(await workflow.execute_activity(noop_activity, 1, start_to_close_timeout=timedelta(seconds=30)))
+
     @workflow.signal
     def finish(self) -> None:
         self._done = True

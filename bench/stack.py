@@ -1,13 +1,16 @@
 """A measuring bench: Temporal's dev server, onramp's worker and API in one process, plus a reference workflow.
 
-The SMTP sink runs in a process of its own (bench/sink_process.py), as a real relay would: what the measured process
-spends on a mail is onramp's side of it (rendering, the outbox, the SMTP client), not the receiving server's.
+The SMTP sink runs in a process of its own (bench/sink_process.py), as a real relay would; so does the mail
+(`python worker.py` with ONRAMP_WORKER_SERVES=mail), as docker-compose runs it (mail-worker beside worker): a step
+that queues a mail answers before the mail goes, and the mail's rendering and SMTP conversation are not the step's.
+``bench_stack(mail_worker=False)`` keeps the mail in the measured process, as `onramp dev` does.
 
 Every benchmark measures onramp next to a reference on the same server in the same run, and prints the ratio.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import statistics
@@ -89,8 +92,55 @@ class SinkProcess:
         return [mail for mail in self.mails if mail.to == address]
 
 
+class MailWorkerProcess:
+    """The mail worker in a process of its own, on the bench's dev server, database and sink."""
+
+    READY = b"worker started: task queue"
+
+    def __init__(self, settings: Settings, temporal_address: str) -> None:
+        self._settings, self._address = settings, temporal_address
+        self._process: subprocess.Popen[bytes] | None = None
+        self._log = settings.data_dir / "mail-worker.log"
+
+    def __enter__(self) -> MailWorkerProcess:
+        environment = {
+            **os.environ,
+            "ONRAMP_ENVIRONMENT": "dev",
+            "ONRAMP_TEMPORAL_ADDRESS": self._address,
+            "ONRAMP_TASK_QUEUE": self._settings.task_queue,
+            "ONRAMP_DATABASE_URL": self._settings.database_url,
+            "ONRAMP_SMTP_PORT": str(self._settings.smtp_port),
+            "ONRAMP_PAYLOAD_KEY": TEST_PAYLOAD_KEY,
+            "ONRAMP_DATA_DIR": str(self._settings.data_dir),
+            "ONRAMP_WORKER_SERVES": "mail",
+            "ONRAMP_WORKER_METRICS_PORT": "0",
+            "ONRAMP_LOG_LEVEL": "INFO",
+        }
+        with self._log.open("ab") as log:
+            self._process = subprocess.Popen(
+                [sys.executable, "worker.py"],
+                cwd=Path(__file__).resolve().parent.parent,
+                env=environment,
+                stdout=log,
+                stderr=log,
+            )
+        deadline = time.monotonic() + 60
+        while self.READY not in (self._log.read_bytes() if self._log.exists() else b""):
+            if self._process.poll() is not None or time.monotonic() > deadline:
+                self.__exit__()
+                raise RuntimeError(f"the mail worker did not start; see {self._log}")
+            time.sleep(0.1)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._process is not None:
+            self._process.terminate()
+            self._process.wait(timeout=15)
+            self._process = None
+
+
 @asynccontextmanager
-async def bench_stack() -> AsyncIterator[Bench]:
+async def bench_stack(mail_worker: bool = True) -> AsyncIterator[Bench]:
     with tempfile.TemporaryDirectory() as folder:
         settings = Settings(
             _env_file=None,  # type: ignore[call-arg]
@@ -114,9 +164,18 @@ async def bench_stack() -> AsyncIterator[Bench]:
             dev_server_log_level="error",
         )
         app = create_app(settings, client=env.client, sessions=sessions)
-        with SinkProcess(settings.smtp_port, settings.mail_dir) as sink:
+        address = env.client.service_client.config.target_host
+        with (
+            SinkProcess(settings.smtp_port, settings.mail_dir) as sink,
+            MailWorkerProcess(settings, address) if mail_worker else contextlib.nullcontext(),
+        ):
             async with (
-                build_worker(env.client, settings.task_queue, all_activities(sessions, settings.mail_config())),
+                build_worker(
+                    env.client,
+                    settings.task_queue,
+                    all_activities(sessions, settings.mail_config()),
+                    "workflows" if mail_worker else "all",
+                ),
                 Worker(
                     env.client,
                     task_queue="reference",
