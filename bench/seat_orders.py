@@ -163,11 +163,11 @@ async def _ready_orders(bench: Bench, count: int) -> list[str]:
     at_once = asyncio.Semaphore(PREPARING_AT_ONCE)
 
     async def one() -> str:
-        async with at_once:
-            account_no = await new_account(bench.http, today)
-            card = await add_card(bench.http, account_no)
-            order_no = str((await start(bench.http, account_no))["order_no"])
-            await up_to_service_order(bench.http, order_no, card)
+        async with at_once, bench.own_http() as http:  # each logs in as its account's admin
+            account_no = await new_account(http, today)
+            card = await add_card(http, account_no)
+            order_no = str((await start(http, account_no))["order_no"])
+            await up_to_service_order(http, order_no, card)
             return order_no
 
     return list(await asyncio.gather(*(one() for _ in range(count))))

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
+from fastapi import FastAPI
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
 from temporalio.worker import Worker
@@ -52,6 +53,14 @@ class Bench:
     settings: Settings
     reference_queue: str
     sink: SinkProcess
+    app: FastAPI
+
+    def own_http(self) -> httpx.AsyncClient:
+        """A client of its own on the same app and key: its own cookies, for work done several at once (a portal
+        login belongs to one client)."""
+        return httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=self.app), base_url="http://bench", headers=self.http.headers
+        )
 
 
 class SinkProcess:
@@ -186,7 +195,7 @@ async def bench_stack(mail_worker: bool = True) -> AsyncIterator[Bench]:
                     transport=httpx.ASGITransport(app=app), base_url="http://bench", headers=bearer(key)
                 ) as http,
             ):
-                yield Bench(env.client, http, settings, "reference", sink)
+                yield Bench(env.client, http, settings, "reference", sink, app)
         await env.shutdown()
         await engine.dispose()
 
