@@ -29,7 +29,7 @@ from tests.admin_support import FIRST_PASSWORD, NEW_PASSWORD
 from tests.assist_support import availability
 from tests.seat_support import ADDRESS, ADMIN, APPROVE
 from tests.support import order, with_csrf
-from tests.wizard_support import NEW_CUSTOMER, NEW_PARTNER
+from tests.wizard_support import CALLING, NEW_CUSTOMER, NEW_PARTNER
 
 RETRYABLE = {429, 500, 502, 503, 504}
 STEP_DEADLINE = 300.0  # a step not answered within this (retries included) fails its lifecycle
@@ -228,12 +228,7 @@ async def partner_order(base_url: str, operator: str, record: Record, mailbox: M
         await step("submit", confirm=True)
         await step("password", password="s3cret-pass", password_confirmation="s3cret-pass")
         await step("subscription")
-        await step(
-            "calling",
-            calling_option="webex_calling",
-            location_name="HQ",
-            emergency_callback_number="+386 1 234 5678",
-        )
+        await step("calling", **CALLING)
         await step("meetings", time_zone="Europe/Ljubljana")
         await step("company", subdomain=f"chaos-{tag()}")
         await step("provision")

@@ -33,7 +33,7 @@ def _count(path: Path, line: bytes) -> int:
     return path.read_bytes().count(line) if path.exists() else 0
 
 
-def _wait_for_port(port: int, process: subprocess.Popen[bytes], what: str, seconds: float = 60) -> None:
+def wait_for_port(port: int, process: subprocess.Popen[bytes], what: str, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while True:
         try:
@@ -125,7 +125,7 @@ class ChaosStack:
             *search_attribute_flags(),
         ]
         self._temporal = self._spawn("temporal", command)
-        _wait_for_port(self.temporal_port, self._temporal, "Temporal's dev server")
+        wait_for_port(self.temporal_port, self._temporal, "Temporal's dev server")
 
     def kill_temporal(self) -> None:
         self._kill("_temporal")
@@ -173,13 +173,13 @@ class ChaosStack:
 
     def start_api(self) -> None:
         self._api = self._spawn("api", [str(Path(sys.executable).parent / "onramp"), "api"])
-        _wait_for_port(self.api_port, self._api, "onramp's API")
+        wait_for_port(self.api_port, self._api, "onramp's API")
 
     def start_sink(self) -> None:
         self._sink = self._spawn(
             "sink", [sys.executable, "-m", "bench.sink_process", str(self.smtp_port), str(self.mail_dir)]
         )
-        _wait_for_port(self.smtp_port, self._sink, "the SMTP sink")
+        wait_for_port(self.smtp_port, self._sink, "the SMTP sink")
 
     def stop_sink(self) -> None:
         """The relay goes away: its port refuses connections until start_sink."""

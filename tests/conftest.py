@@ -31,10 +31,12 @@ from starter.web.app import create_app
 from starter.worker_host import build_worker
 from store import SessionFactory, make_engine, make_session_factory, normalize_url, upgrade
 from tests.admin_support import browser, ready_admin
+from tests.console_support import Console, console_stack
 from tests.seat_portal_support import SeatAccount, seat_account
 from tests.support import (
     bearer,
     binary,
+    dev_server,
     free_port,
     make_converter,
     make_settings,
@@ -139,6 +141,23 @@ async def register_search_attributes(client: Client) -> None:
             namespace=client.namespace,
         )
     )
+
+
+@pytest.fixture(scope="module")
+async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
+    """Temporal's dev server, one per test module that asks for it: visibility queries (the time-skipping server
+    answers none) and the real server's clock."""
+    async with dev_server() as env:
+        yield env
+
+
+@pytest.fixture
+async def console(
+    dev_env: WorkflowEnvironment, database_url: str, sessions: SessionFactory, mail_sink: MailSink
+) -> AsyncIterator[Console]:
+    """A worker on a task queue of its own and an app, on the module's dev server (tests/console_support.py)."""
+    async with console_stack(dev_env.client, database_url, sessions, mail_sink) as stack:
+        yield stack
 
 
 @pytest.fixture(scope="session")

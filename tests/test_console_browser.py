@@ -4,10 +4,8 @@ server (the queue is a visibility query, which the time-skipping server does not
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from pathlib import Path
 
-import pytest
 from playwright.async_api import async_playwright, expect
 from temporalio.testing import WorkflowEnvironment
 
@@ -29,16 +27,10 @@ from tests.browser_support import (
     serving,
 )
 from tests.console_support import console_stack, partner_order, shown
-from tests.support import dev_server, free_port, make_settings, operator_key
+from tests.support import free_port, make_settings, operator_key
 from tests.wizard_support import mail_to
 
 pytestmark = needs_chromium
-
-
-@pytest.fixture(scope="module")
-async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
-    async with dev_server() as env:
-        yield env
 
 
 async def test_an_operator_resends_an_escalated_orders_mail_from_the_console_in_chromium(

@@ -4,36 +4,18 @@ page at a time. No waiting for timers: the orders are started with their dates a
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
-import pytest
 from temporalio.client import Client
-from temporalio.testing import WorkflowEnvironment
 
-from starter.mail_sink import MailSink
 from starter.services import console_queues, partner_orders
 from starter.services.console_queues import Queue
 from store import SessionFactory
 from tests.admin_support import browser
 from tests.assist_support import availability, book, new_site, session_at, start_order
-from tests.console_support import Console, console_stack, ids_in, partner_order, shown
+from tests.console_support import Console, ids_in, partner_order, shown
 from tests.seat_support import add_card, new_account, start, step, up_to_service_order
-from tests.support import bearer, dev_server, eventually, operator_key
-
-
-@pytest.fixture(scope="module")
-async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
-    async with dev_server() as env:
-        yield env
-
-
-@pytest.fixture
-async def console(
-    dev_env: WorkflowEnvironment, database_url: str, sessions: SessionFactory, mail_sink: MailSink
-) -> AsyncIterator[Console]:
-    async with console_stack(dev_env.client, database_url, sessions, mail_sink) as stack:
-        yield stack
+from tests.support import bearer, eventually, operator_key
 
 
 async def test_escalated_and_closing_partner_orders_are_in_their_queues(console: Console) -> None:

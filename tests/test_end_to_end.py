@@ -5,11 +5,9 @@ outage that heals. Runs on SQLite and, when configured, PostgreSQL."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 
 import httpx
-import pytest
 from sqlalchemy import select
 from temporalio.client import Client
 from temporalio.testing import WorkflowEnvironment
@@ -23,13 +21,6 @@ from starter.worker_host import build_worker
 from store import SessionFactory, setup_tokens
 from store.tables import OutboxMail, PartnerOrder
 from tests.support import bearer, eventually, free_port, make_settings, operator_key, order
-from tests.support import dev_server as dev_server_env
-
-
-@pytest.fixture(scope="module")
-async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
-    async with dev_server_env() as env:
-        yield env
 
 
 def _settings(database_url: str, smtp_port: int, task_queue: str) -> Settings:

@@ -9,42 +9,26 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
-from temporalio.testing import WorkflowEnvironment
 
-from starter.mail_sink import MailSink
 from starter.services import partner_orders
 from store import SessionFactory
-from tests.console_support import Console, console_stack, partner_order
-from tests.support import bearer, dev_server, eventually, operator_key
+from tests.console_support import Console, partner_order
+from tests.support import bearer, eventually, operator_key
 
 ORDERS = "/api/partner-orders"
 FIRST_STATE = ("status", "received_at", "starts_at", "escalates_at", "closes_at", "timeline", "mails", "escalated")
 
 
-@pytest.fixture(scope="module")
-async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
-    async with dev_server() as env:
-        yield env
-
-
 @pytest.fixture
-async def stack(
-    dev_env: WorkflowEnvironment, database_url: str, sessions: SessionFactory, mail_sink: MailSink
-) -> AsyncIterator[Console]:
-    async with console_stack(dev_env.client, database_url, sessions, mail_sink) as made:
-        yield made
-
-
-@pytest.fixture
-async def api(stack: Console, sessions: SessionFactory) -> AsyncIterator[httpx.AsyncClient]:
+async def api(console: Console, sessions: SessionFactory) -> AsyncIterator[httpx.AsyncClient]:
     key = await operator_key(sessions, "intake")
-    transport = httpx.ASGITransport(app=stack.app)
+    transport = httpx.ASGITransport(app=console.app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test", headers=bearer(key)) as http:
         yield http
 
 
 async def test_a_new_order_is_answered_with_the_state_its_workflow_holds(
-    api: httpx.AsyncClient, stack: Console
+    api: httpx.AsyncClient, console: Console
 ) -> None:
     o = partner_order(days_ahead=12)
     before = datetime.now(UTC)
@@ -52,7 +36,7 @@ async def test_a_new_order_is_answered_with_the_state_its_workflow_holds(
     assert response.status_code == 201, response.text
     answered = response.json()["state"]
 
-    held = (await partner_orders.status(stack.client, o.order_id)).model_dump(mode="json")
+    held = (await partner_orders.status(console.client, o.order_id)).model_dump(mode="json")
     assert {k: answered[k] for k in FIRST_STATE} == {k: held[k] for k in FIRST_STATE}
     received = datetime.fromisoformat(answered["received_at"])
     assert before <= received <= datetime.now(UTC)
@@ -62,14 +46,14 @@ async def test_a_new_order_is_answered_with_the_state_its_workflow_holds(
     )
 
 
-async def test_a_second_post_answers_the_order_as_it_now_is(api: httpx.AsyncClient, stack: Console) -> None:
+async def test_a_second_post_answers_the_order_as_it_now_is(api: httpx.AsyncClient, console: Console) -> None:
     o = partner_order(escalate_after_days=0)  # escalated at once: the first answer is out of date by the second
     first = await api.post(ORDERS, json=o.model_dump(mode="json"))
     assert first.status_code == 201, first.text
     assert first.json()["state"]["escalated"] is False
 
     async def escalated() -> bool | None:
-        return (await partner_orders.status(stack.client, o.order_id)).escalated or None
+        return (await partner_orders.status(console.client, o.order_id)).escalated or None
 
     await eventually(escalated, what="the escalation")
     again = await api.post(ORDERS, json=o.model_dump(mode="json"))

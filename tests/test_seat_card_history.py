@@ -6,11 +6,9 @@ Runs on SQLite and, when configured, PostgreSQL."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime
 
 import httpx
-import pytest
 from google.protobuf.message import Message
 from sqlalchemy import select
 from temporalio.api.common.v1 import Payload
@@ -26,13 +24,6 @@ from store import SessionFactory
 from store.tables import GatewayCharge, PaymentCard
 from tests.seat_support import APPROVE, new_account, start, step, up_to_service_order
 from tests.support import bearer, make_converter, make_settings, operator_key, with_csrf
-from tests.support import dev_server as dev_server_env
-
-
-@pytest.fixture(scope="module")
-async def dev_env() -> AsyncIterator[WorkflowEnvironment]:
-    async with dev_server_env() as env:
-        yield env
 
 
 def _payloads(message: Message) -> list[Payload]:
