@@ -1,7 +1,6 @@
 """How long Cisco Commerce Workspace waits for `POST /api/partner-orders`, next to a bare workflow start.
 
-Ours: the HTTP intake (validation, the caller's key, start with USE_EXISTING and the receipt time in the memo, the
-first state built from the order, the audit row) through the ASGI app.
+Ours: the HTTP intake (validation, start with USE_EXISTING, the first `status` Query) through the ASGI app.
 Reference: `client.start_workflow` of a workflow that does nothing, on the same dev server, in the same run.
 Also: an operator Update (`resend`) next to a no-op Update on the reference workflow.
 

@@ -107,7 +107,7 @@ class ServiceSetup(WizardSteps):
         """Save the subdomain: unique across all organizations (the activity claims it under a constraint)."""
         self._begin(request, WizardStep.COMPANY)
         claim = ClaimSubdomain(org_id=self._setup_record().customer_org_id, subdomain=request.subdomain)
-        await self._activity(CLAIM_SUBDOMAIN_ACTIVITY, claim, None, local=patches.at_baseline())
+        await self._activity(CLAIM_SUBDOMAIN_ACTIVITY, claim, None)
         self._wizard.services.subdomain = request.subdomain
         return self._advance(WizardStep.COMPANY, self._next_service_step(), f"saved the subdomain {request.subdomain}")
 
@@ -122,7 +122,7 @@ class ServiceSetup(WizardSteps):
         settings = SaveOrgSettings(
             order_id=self._order.order_id, org_id=setup.customer_org_id, section=section, values=values
         )
-        await self._activity(SAVE_ORG_SETTINGS_ACTIVITY, settings, None, local=patches.at_baseline())
+        await self._activity(SAVE_ORG_SETTINGS_ACTIVITY, settings, None)
 
     # ------------------------------------------------------------------ 10. provision and start billing
 
@@ -136,9 +136,7 @@ class ServiceSetup(WizardSteps):
             services=self._service_names(),
             billing_start=workflow.now(),
         )
-        result: Provisioned = await self._activity(
-            PROVISION_ORDER_ACTIVITY, provisioning, Provisioned, local=patches.at_baseline()
-        )
+        result: Provisioned = await self._activity(PROVISION_ORDER_ACTIVITY, provisioning, Provisioned)
         self._wizard.step = WizardStep.DONE
         settings: dict[str, object] = {"settings": service_settings.summary(self._state).model_dump(mode="json")}
         if not setup.partner_access and patches.patched(CUSTOMER_SET_UP_MAILS):

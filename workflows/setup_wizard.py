@@ -13,7 +13,6 @@ from __future__ import annotations
 from temporalio import workflow
 from temporalio.exceptions import ApplicationError
 
-from workflows import patches
 from workflows.org_join import OrgJoinSteps
 from workflows.wizard_steps import invalid, wrong_step
 
@@ -277,7 +276,7 @@ class OrderSetup(OrgJoinSteps):
 
     async def _commit_setup(self, request: SetUpOrder) -> None:
         wizard = self._wizard
-        await self._activity(SET_UP_ORDER_ACTIVITY, request, bool, local=patches.at_baseline())
+        await self._activity(SET_UP_ORDER_ACTIVITY, request, bool)
         wizard.setup = SetupRecord(
             partner_org_id=request.partner_org_id,
             customer_org_id=request.customer_org_id,

@@ -211,9 +211,8 @@ class WizardSteps:
     async def _activity(self, name: str, arg: Any, result_type: Any, local: bool = False) -> Any:
         """Run an activity for a step; its business refusal (non-retryable) comes back as the step's answer.
 
-        ``local``: a short read (the organization finder), or in a run at the baseline a write of the set-up's own
-        rows, runs as a local activity, in the worker that runs the step, without a round trip through the server
-        and without three events and a workflow task of its own - a person is waiting for the next page."""
+        ``local``: a short read (the organization finder) runs as a local activity, in the worker that runs the
+        step, without a round trip through the server - a person is waiting for the next page."""
         try:
             if local:
                 return await workflow.execute_local_activity(
