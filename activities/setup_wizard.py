@@ -7,13 +7,11 @@ conflict is a non-retryable ApplicationError whose message the wizard shows as i
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from functools import partial
 from typing import Any
 
 from sqlalchemy import func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import Session
 from temporalio import activity
 
 from models import service_settings
@@ -48,7 +46,6 @@ from store.tables import (
     OrgUser,
     Subscription,
 )
-from store.transactions import run_transaction
 from store.upsert import insert_if_absent, upsert
 
 
@@ -100,7 +97,54 @@ class SetupActivities:
 
         A user belongs to one organization only: an address that is already a user elsewhere is refused.
         """
-        return await run_transaction(self._sessions, partial(_check_customer_admin, query))
+        email = str(query.email).lower()
+        async with self._sessions() as session:
+            member = (
+                await session.execute(
+                    select(OrgUser, Organization)
+                    .join(Organization, Organization.id == OrgUser.org_id)
+                    .where(OrgUser.email == email)
+                )
+            ).one_or_none()
+            if member is not None:
+                user, org = member
+                if org.kind == "customer" and user.role == "admin":
+                    return CustomerAdminCheck(matches=[_found(org, "admin_email")])
+                member = (
+                    because(
+                        "%(email)s already belongs to the partner organization '%(org)s', and a user can belong "
+                        "to one Webex organization only. Enter the address of the customer's administrator.",
+                        email=email,
+                        org=org.name,
+                    )
+                    if org.kind == "partner"
+                    else because(
+                        "%(email)s already belongs to the organization '%(org)s', and a user can belong to one "
+                        "Webex organization only. Enter the address of the customer's administrator.",
+                        email=email,
+                        org=org.name,
+                    )
+                )
+                return CustomerAdminCheck.refused(member)
+            candidates = (
+                await session.execute(
+                    select(Organization)
+                    .where(Organization.kind == "customer")
+                    .where(
+                        or_(
+                            func.lower(Organization.name) == query.customer_name.lower(),
+                            Organization.email_domain == email_domain(email),
+                        )
+                    )
+                    .order_by(Organization.name)
+                    .limit(10)
+                )
+            ).scalars()
+            matches = [
+                _found(org, "name" if org.name.lower() == query.customer_name.lower() else "domain")
+                for org in candidates
+            ]
+        return CustomerAdminCheck(matches=matches)
 
     # ------------------------------------------------------------------ the point of no return
 
@@ -289,50 +333,3 @@ async def _create_org(
 async def _add_user(session: Any, email: object, org_id: str, now: datetime) -> None:
     session.add(OrgUser(email=str(email).lower(), org_id=org_id, role="admin", created_at=now))
     await session.flush()
-
-
-def _check_customer_admin(query: CheckCustomerAdmin, session: Session) -> CustomerAdminCheck:
-    """The finder's two reads, run whole (store/transactions.py): a person waits for this step's answer."""
-    email = str(query.email).lower()
-    member = session.execute(
-        select(OrgUser, Organization)
-        .join(Organization, Organization.id == OrgUser.org_id)
-        .where(OrgUser.email == email)
-    ).one_or_none()
-    if member is not None:
-        user, org = member
-        if org.kind == "customer" and user.role == "admin":
-            return CustomerAdminCheck(matches=[_found(org, "admin_email")])
-        why = (
-            because(
-                "%(email)s already belongs to the partner organization '%(org)s', and a user can belong "
-                "to one Webex organization only. Enter the address of the customer's administrator.",
-                email=email,
-                org=org.name,
-            )
-            if org.kind == "partner"
-            else because(
-                "%(email)s already belongs to the organization '%(org)s', and a user can belong to one "
-                "Webex organization only. Enter the address of the customer's administrator.",
-                email=email,
-                org=org.name,
-            )
-        )
-        return CustomerAdminCheck.refused(why)
-    candidates = session.execute(
-        select(Organization)
-        .where(Organization.kind == "customer")
-        .where(
-            or_(
-                func.lower(Organization.name) == query.customer_name.lower(),
-                Organization.email_domain == email_domain(email),
-            )
-        )
-        .order_by(Organization.name)
-        .limit(10)
-    ).scalars()
-    return CustomerAdminCheck(
-        matches=[
-            _found(org, "name" if org.name.lower() == query.customer_name.lower() else "domain") for org in candidates
-        ]
-    )
