@@ -108,26 +108,10 @@ async def start_with_update(
         id_conflict_policy=WorkflowIDConflictPolicy.FAIL,
         id_reuse_policy=WorkflowIDReusePolicy.REJECT_DUPLICATE,
     )
-    started, outcome = time.perf_counter(), "error"
-    try:
-        result: T = await client.execute_update_with_start_workflow(
-            update, update_arg, start_workflow_operation=operation, result_type=result_type, rpc_timeout=STEP_TIMEOUT
-        )
-        outcome = "ok"
-    except WorkflowUpdateFailedError as err:
-        outcome = "refused"
-        raise _refusal(err.cause) from None
-    except WorkflowAlreadyStartedError:
-        raise WorkflowCompleted(_finished(id), type=Refusal.WORKFLOW_COMPLETED) from None
-    except RPCTimeoutOrCancelledError:
-        outcome = "timeout"
-        raise temporal_errors.timed_out(id) from None
-    except RPCError as err:
-        raise _rpc_error(id, err) from None
-    finally:
-        seconds = time.perf_counter() - started
-        metrics.STEP_SECONDS.labels(process=metrics.process_of(id), step=update, outcome=outcome).observe(seconds)
-    return result
+    call = client.execute_update_with_start_workflow(
+        update, update_arg, start_workflow_operation=operation, result_type=result_type, rpc_timeout=STEP_TIMEOUT
+    )
+    return await _timed_step(client, id, update, call)
 
 
 async def step(
@@ -152,23 +136,34 @@ async def step(
 
 async def update(client: Client, handle: WorkflowHandle[Any, Any], name: str, arg: Any, result_type: type[T]) -> T:
     """The Update, timed by process, step and outcome (starter/metrics.py: the wizards' and portals' step latency)."""
+    call = handle.execute_update(name, arg, result_type=result_type, rpc_timeout=STEP_TIMEOUT)
+    return await _timed_step(client, handle.id, name, call)
+
+
+async def _timed_step(client: Client, workflow_id: str, name: str, call: Awaitable[T]) -> T:
+    """Wait for a step's Update (alone, or with its workflow's start), timed by outcome, its errors in onramp's
+    words: the workflow's refusal, a finished workflow, a timeout, Temporal away."""
     started, outcome = time.perf_counter(), "error"
     try:
-        result: T = await handle.execute_update(name, arg, result_type=result_type, rpc_timeout=STEP_TIMEOUT)
+        result = await call
         outcome = "ok"
     except WorkflowUpdateFailedError as err:
         outcome = "refused"
         raise _refusal(err.cause) from None
+    except WorkflowAlreadyStartedError:
+        raise WorkflowCompleted(_finished(workflow_id), type=Refusal.WORKFLOW_COMPLETED) from None
     except RPCTimeoutOrCancelledError:
         outcome = "timeout"
-        raise temporal_errors.timed_out(handle.id) from None
+        raise temporal_errors.timed_out(workflow_id) from None
     except RPCError as err:
-        if err.status is RPCStatusCode.NOT_FOUND and await _has_finished(client, handle.id):
-            raise WorkflowCompleted(_finished(handle.id), type=Refusal.WORKFLOW_COMPLETED) from None
-        raise _rpc_error(handle.id, err) from None
+        if err.status is RPCStatusCode.NOT_FOUND and await _has_finished(client, workflow_id):
+            raise WorkflowCompleted(_finished(workflow_id), type=Refusal.WORKFLOW_COMPLETED) from None
+        raise _rpc_error(workflow_id, err) from None
     finally:
         seconds = time.perf_counter() - started
-        metrics.STEP_SECONDS.labels(process=metrics.process_of(handle.id), step=name, outcome=outcome).observe(seconds)
+        metrics.STEP_SECONDS.labels(process=metrics.process_of(workflow_id), step=name, outcome=outcome).observe(
+            seconds
+        )
     return result
 
 
